@@ -1,0 +1,53 @@
+package dev.concbench.api.v1alpha1;
+
+import io.fabric8.kubernetes.api.model.Namespaced;
+import io.fabric8.kubernetes.client.CustomResource;
+import io.fabric8.kubernetes.model.annotation.Group;
+import io.fabric8.kubernetes.model.annotation.ShortNames;
+import io.fabric8.kubernetes.model.annotation.Version;
+import io.fabric8.crd.generator.annotation.AdditionalPrinterColumn;
+import io.fabric8.crd.generator.annotation.AdditionalPrinterColumn.Type;
+import io.fabric8.generator.annotation.ValidationRule;
+
+/**
+ * A benchmark of concurrency strategies: the operator plans it into runs (one Indexed
+ * Job each), collects the pods' timings and writes the aggregate into the status.
+ */
+@Group(ConcurrencyBenchmark.GROUP)
+@Version(ConcurrencyBenchmark.VERSION)
+@ShortNames({"cb", "cbench"})
+@AdditionalPrinterColumn(name = "Phase", jsonPath = ".status.phase", type = Type.STRING)
+@AdditionalPrinterColumn(name = "Runtime", jsonPath = ".spec.runtime", type = Type.STRING)
+@AdditionalPrinterColumn(name = "Workload", jsonPath = ".spec.workload.type", type = Type.STRING)
+@AdditionalPrinterColumn(name = "Fastest", jsonPath = ".status.fastest", type = Type.STRING)
+@AdditionalPrinterColumn(name = "Speedup", jsonPath = ".status.fastestSpeedup", type = Type.NUMBER)
+@AdditionalPrinterColumn(name = "Age", jsonPath = ".metadata.creationTimestamp", type = Type.DATE)
+// Names and labels of the Jobs and pods derive from the benchmark's name; labels allow 63 characters.
+@ValidationRule(value = "size(self.metadata.name) <= 63",
+        message = "metadata.name must be at most 63 characters: it is used in labels of the benchmark's Jobs and pods")
+public class ConcurrencyBenchmark
+        extends CustomResource<ConcurrencyBenchmarkSpec, ConcurrencyBenchmarkStatus>
+        implements Namespaced {
+
+    public static final String GROUP = "concbench.dev";
+    public static final String VERSION = "v1alpha1";
+
+    public ConcurrencyBenchmark() {
+    }
+
+    public ConcurrencyBenchmark(String namespace, String name, ConcurrencyBenchmarkSpec spec) {
+        getMetadata().setNamespace(namespace);
+        getMetadata().setName(name);
+        setSpec(spec);
+    }
+
+    @Override
+    protected ConcurrencyBenchmarkSpec initSpec() {
+        return new ConcurrencyBenchmarkSpec();
+    }
+
+    @Override
+    protected ConcurrencyBenchmarkStatus initStatus() {
+        return new ConcurrencyBenchmarkStatus();
+    }
+}

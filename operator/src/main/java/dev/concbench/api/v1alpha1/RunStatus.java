@@ -1,0 +1,194 @@
+package dev.concbench.api.v1alpha1;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One run: one point of the sweep, one Indexed Job. Holds the measured makespans, so
+ * results survive the Job's TTL and an operator restart never re-runs a finished run.
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public class RunStatus {
+
+    @JsonPropertyDescription("Position in the plan, from 0.")
+    private Integer index;
+
+    @JsonPropertyDescription("Name of the run's Job.")
+    private String jobName;
+
+    @JsonPropertyDescription("Pods of the run.")
+    private Integer pods;
+
+    @JsonPropertyDescription("Pool size requested for the run (0 = the pod's CPUs).")
+    private Integer workers;
+
+    @JsonPropertyDescription("Strategies the run measures.")
+    private List<String> strategies = new ArrayList<>();
+
+    @JsonPropertyDescription("Planned, Running, Succeeded or Failed.")
+    private RunState state;
+
+    @JsonPropertyDescription("Pods that finished successfully.")
+    private Integer podsSucceeded;
+
+    @JsonPropertyDescription("Pods that failed.")
+    private Integer podsFailed;
+
+    private String startTime;
+    private String completionTime;
+
+    @JsonPropertyDescription("Why the run failed, naming the pod.")
+    private String message;
+
+    @JsonPropertyDescription("Per strategy, the makespan (seconds) of every measured repetition: the slowest "
+            + "pod's wall time for that repetition.")
+    private Map<String, List<Double>> samples;
+
+    @JsonPropertyDescription("CPUs each pod saw, in shard order (workers 0 means this many).")
+    private List<Integer> cpus;
+
+    @JsonPropertyDescription("Nodes the pods ran on (distinct).")
+    private List<String> nodes;
+
+    @JsonPropertyDescription("Runtime version reported by the kernel.")
+    private String runtimeVersion;
+
+    @JsonPropertyDescription("Sum of the pods' checksums (mod 2^64): the same for every strategy.")
+    private String checksum;
+
+    public RunStatus() {
+    }
+
+    public Integer getIndex() {
+        return index;
+    }
+
+    public void setIndex(Integer index) {
+        this.index = index;
+    }
+
+    public String getJobName() {
+        return jobName;
+    }
+
+    public void setJobName(String jobName) {
+        this.jobName = jobName;
+    }
+
+    public Integer getPods() {
+        return pods;
+    }
+
+    public void setPods(Integer pods) {
+        this.pods = pods;
+    }
+
+    public Integer getWorkers() {
+        return workers;
+    }
+
+    public void setWorkers(Integer workers) {
+        this.workers = workers;
+    }
+
+    public List<String> getStrategies() {
+        return strategies;
+    }
+
+    public void setStrategies(List<String> strategies) {
+        this.strategies = strategies;
+    }
+
+    public RunState getState() {
+        return state;
+    }
+
+    public void setState(RunState state) {
+        this.state = state;
+    }
+
+    public Integer getPodsSucceeded() {
+        return podsSucceeded;
+    }
+
+    public void setPodsSucceeded(Integer podsSucceeded) {
+        this.podsSucceeded = podsSucceeded;
+    }
+
+    public Integer getPodsFailed() {
+        return podsFailed;
+    }
+
+    public void setPodsFailed(Integer podsFailed) {
+        this.podsFailed = podsFailed;
+    }
+
+    public String getStartTime() {
+        return startTime;
+    }
+
+    public void setStartTime(String startTime) {
+        this.startTime = startTime;
+    }
+
+    public String getCompletionTime() {
+        return completionTime;
+    }
+
+    public void setCompletionTime(String completionTime) {
+        this.completionTime = completionTime;
+    }
+
+    public String getMessage() {
+        return message;
+    }
+
+    public void setMessage(String message) {
+        this.message = message;
+    }
+
+    public Map<String, List<Double>> getSamples() {
+        return samples;
+    }
+
+    public void setSamples(Map<String, List<Double>> samples) {
+        this.samples = samples == null ? null : new LinkedHashMap<>(samples);
+    }
+
+    public List<Integer> getCpus() {
+        return cpus;
+    }
+
+    public void setCpus(List<Integer> cpus) {
+        this.cpus = cpus;
+    }
+
+    public List<String> getNodes() {
+        return nodes;
+    }
+
+    public void setNodes(List<String> nodes) {
+        this.nodes = nodes;
+    }
+
+    public String getRuntimeVersion() {
+        return runtimeVersion;
+    }
+
+    public void setRuntimeVersion(String runtimeVersion) {
+        this.runtimeVersion = runtimeVersion;
+    }
+
+    public String getChecksum() {
+        return checksum;
+    }
+
+    public void setChecksum(String checksum) {
+        this.checksum = checksum;
+    }
+}

@@ -1,0 +1,86 @@
+package dev.concbench.domain;
+
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import java.math.BigInteger;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** One pod's (one shard's) result document, as kernel/CONTRACT.md defines it. */
+@JsonIgnoreProperties(ignoreUnknown = true)
+public record KernelResult(
+        int format,
+        String runtime,
+        String runtimeVersion,
+        int cpus,
+        String cpuSource,
+        Double cpuQuota,
+        String node,
+        String pod,
+        String shard,
+        int tasks,
+        String workload,
+        long size,
+        int workers,
+        int repetitions,
+        int warmup,
+        String checksum,
+        double start,
+        double end,
+        LinkedHashMap<String, List<Double>> times) {
+
+    public static final int FORMAT = 1;
+
+    private static final ObjectMapper MAPPER = new ObjectMapper()
+            .configure(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES, true)
+            .configure(DeserializationFeature.FAIL_ON_MISSING_CREATOR_PROPERTIES, false);
+
+    /** Parses and checks a result document; the message of the exception says what is wrong. */
+    public static KernelResult parse(String json) throws ResultFormatException {
+        if (json == null || json.isBlank()) {
+            throw new ResultFormatException("empty result");
+        }
+        KernelResult r;
+        try {
+            r = MAPPER.readValue(json.trim(), KernelResult.class);
+        } catch (JsonProcessingException e) {
+            throw new ResultFormatException("not a kernel result: " + firstLine(json));
+        }
+        if (r.format != FORMAT) {
+            throw new ResultFormatException("unsupported result format " + r.format + " (expected " + FORMAT + ")");
+        }
+        if (r.times == null || r.times.isEmpty()) {
+            throw new ResultFormatException("result has no times");
+        }
+        if (r.checksum == null) {
+            throw new ResultFormatException("result has no checksum");
+        }
+        try {
+            new BigInteger(r.checksum);
+        } catch (NumberFormatException e) {
+            throw new ResultFormatException("checksum is not a number: " + r.checksum);
+        }
+        for (Map.Entry<String, List<Double>> e : r.times.entrySet()) {
+            if (e.getValue() == null || e.getValue().size() != r.repetitions
+                    || e.getValue().stream().anyMatch(t -> t == null || t < 0 || t.isNaN())) {
+                throw new ResultFormatException("times of " + e.getKey() + " do not hold " + r.repetitions
+                        + " non-negative values");
+            }
+        }
+        return r;
+    }
+
+    /** The shard index from "i/n". */
+    public int shardIndex() {
+        return Integer.parseInt(shard.substring(0, shard.indexOf('/')));
+    }
+
+    private static String firstLine(String s) {
+        String line = s.strip().lines().findFirst().orElse("");
+        return line.length() > 200 ? line.substring(0, 200) + "..." : line;
+    }
+}

@@ -1,0 +1,102 @@
+package dev.concbench.domain;
+
+import dev.concbench.api.v1alpha1.ConcurrencyBenchmarkSpec;
+import dev.concbench.api.v1alpha1.SweepSpec;
+import dev.concbench.api.v1alpha1.WorkloadSpec;
+import dev.concbench.api.v1alpha1.WorkloadType;
+
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+
+/**
+ * The operator's second line of validation, after the CRD schema and its CEL rules: the
+ * same limits, checked again for specs that did not pass through an API server's schema
+ * (the local runner, a CRD installed without validation), each message naming its field.
+ */
+public final class SpecValidator {
+
+    private SpecValidator() {
+    }
+
+    /** Problems with the spec, empty when it is valid. */
+    public static List<String> validate(ConcurrencyBenchmarkSpec spec) {
+        List<String> errors = new ArrayList<>();
+        if (spec == null) {
+            return List.of("spec is required");
+        }
+        if (spec.getRuntime() == null) {
+            errors.add("spec.runtime is required: python or java");
+        }
+        WorkloadSpec w = spec.getWorkload();
+        if (w == null || w.getType() == null || w.getSize() == null || w.getTasks() == null) {
+            errors.add("spec.workload needs type (cpu or io), size and tasks");
+            return errors;
+        }
+        if (w.getType() == WorkloadType.CPU) {
+            range(errors, "spec.workload.size", w.getSize(), 1, WorkloadSpec.MAX_CPU_SIZE, " for a cpu workload");
+        } else {
+            range(errors, "spec.workload.size", w.getSize(), 0, WorkloadSpec.MAX_IO_MILLIS, " for an io workload");
+        }
+        range(errors, "spec.workload.tasks", w.getTasks(), 1, WorkloadSpec.MAX_TASKS, "");
+        if (spec.getStrategies() == null || spec.getStrategies().isEmpty()) {
+            errors.add("spec.strategies must list at least one strategy");
+        } else if (new HashSet<>(spec.getStrategies()).size() != spec.getStrategies().size()) {
+            errors.add("spec.strategies must not repeat");
+        } else if (spec.getStrategies().contains(null)) {
+            errors.add("spec.strategies: unknown strategy");
+        }
+        range(errors, "spec.workers", spec.getWorkers(), 0, ConcurrencyBenchmarkSpec.MAX_WORKERS, "");
+        range(errors, "spec.pods", spec.getPods(), 1, ConcurrencyBenchmarkSpec.MAX_PODS, "");
+        range(errors, "spec.repetitions", spec.getRepetitions(), 1, ConcurrencyBenchmarkSpec.MAX_REPETITIONS, "");
+        range(errors, "spec.warmup", spec.getWarmup(), 0, ConcurrencyBenchmarkSpec.MAX_WARMUP, "");
+        range(errors, "spec.timeoutSeconds", spec.getTimeoutSeconds(), 10, 86400, "");
+        range(errors, "spec.ttlSecondsAfterFinished", spec.getTtlSecondsAfterFinished(), 0, 604800, "");
+        if (spec.getPods() != null && spec.getPods() > w.getTasks()) {
+            errors.add("spec.pods (" + spec.getPods() + ") must not exceed spec.workload.tasks (" + w.getTasks()
+                    + "): every pod needs at least one call");
+        }
+        SweepSpec sweep = spec.getSweep();
+        if (sweep != null) {
+            list(errors, "spec.sweep.pods", sweep.getPods(), 1, Math.min(ConcurrencyBenchmarkSpec.MAX_PODS,
+                    w.getTasks()));
+            list(errors, "spec.sweep.workers", sweep.getWorkers(), 0, ConcurrencyBenchmarkSpec.MAX_WORKERS);
+            int points = size(sweep.getPods()) * size(sweep.getWorkers());
+            if (points > ConcurrencyBenchmarkSpec.MAX_SWEEP_POINTS) {
+                errors.add("spec.sweep has " + points + " points; at most " + ConcurrencyBenchmarkSpec.MAX_SWEEP_POINTS
+                        + " are allowed");
+            }
+        }
+        return errors;
+    }
+
+    private static void range(List<String> errors, String field, Integer value, int min, int max, String context) {
+        if (value == null) {
+            errors.add(field + " is required");
+        } else if (value < min || value > max) {
+            errors.add(field + " must be between " + min + " and " + max + context + ", got " + value);
+        }
+    }
+
+    private static void list(List<String> errors, String field, List<Integer> values, int min, int max) {
+        if (values == null) {
+            return;
+        }
+        if (values.isEmpty() || values.size() > 8) {
+            errors.add(field + " must have 1 to 8 entries");
+        }
+        if (new HashSet<>(values).size() != values.size()) {
+            errors.add(field + " must not repeat");
+        }
+        for (Integer v : values) {
+            if (v == null || v < min || v > max) {
+                errors.add(field + " entries must be between " + min + " and " + max + ", got " + v);
+                break;
+            }
+        }
+    }
+
+    private static int size(List<Integer> values) {
+        return values == null || values.isEmpty() ? 1 : values.size();
+    }
+}

@@ -1,0 +1,140 @@
+package dev.concbench.domain;
+
+import dev.concbench.api.v1alpha1.ConcurrencyBenchmarkSpec;
+import dev.concbench.api.v1alpha1.ConcurrencyBenchmarkStatus;
+import dev.concbench.api.v1alpha1.EnvironmentStatus;
+import dev.concbench.api.v1alpha1.ResultRow;
+import dev.concbench.api.v1alpha1.RunState;
+import dev.concbench.api.v1alpha1.RunStatus;
+import dev.concbench.api.v1alpha1.Strategy;
+import dev.concbench.api.v1alpha1.WorkloadType;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeSet;
+
+/**
+ * Derives the result rows, the fastest strategy and the environment from the runs measured
+ * so far. Pure and deterministic: the same runs give the same status, so the operator
+ * patches only when something really changed.
+ */
+public final class StatusAggregator {
+
+    private StatusAggregator() {
+    }
+
+    /** Recomputes results, fastest, fastestSpeedup and environment of {@code status} from its runs. */
+    public static void aggregate(ConcurrencyBenchmarkSpec spec, ConcurrencyBenchmarkStatus status) {
+        List<RunStatus> measured = status.getRuns().stream()
+                .filter(r -> r.getState() == RunState.Succeeded && r.getSamples() != null)
+                .toList();
+        Optional<Statistics> baseline = baseline(measured);
+
+        List<ResultRow> rows = new ArrayList<>();
+        for (RunStatus run : measured) {
+            for (Map.Entry<String, List<Double>> e : run.getSamples().entrySet()) {
+                rows.add(row(spec, run, Strategy.fromValue(e.getKey()), e.getValue(), baseline.orElse(null)));
+            }
+        }
+        status.setResults(rows);
+
+        Optional<ResultRow> fastest = rows.stream().min(Comparator.comparingDouble(ResultRow::getMedian));
+        boolean sweep = status.getRuns().stream().filter(r -> !isBaselineOnly(r)).count() > 1;
+        status.setFastest(fastest.map(r -> sweep
+                ? r.getStrategy() + "@pods=" + r.getPods() + ",workers=" + r.getWorkers()
+                : r.getStrategy()).orElse(null));
+        status.setFastestSpeedup(fastest.map(ResultRow::getSpeedup).orElse(null));
+        status.setEnvironment(measured.isEmpty() ? null : environment(spec, measured));
+    }
+
+    /** The single-pod sequential samples of the first run that has them. */
+    static Optional<Statistics> baseline(List<RunStatus> measured) {
+        return measured.stream()
+                .filter(r -> r.getPods() == 1 && r.getSamples().containsKey(Strategy.SEQUENTIAL.value()))
+                .findFirst()
+                .map(r -> Statistics.of(r.getSamples().get(Strategy.SEQUENTIAL.value())));
+    }
+
+    static ResultRow row(ConcurrencyBenchmarkSpec spec, RunStatus run, Strategy strategy, List<Double> samples,
+                         Statistics baseline) {
+        Statistics s = Statistics.of(samples);
+        ResultRow row = new ResultRow();
+        row.setStrategy(strategy.value());
+        row.setPods(run.getPods());
+        row.setWorkers(run.getWorkers());
+        if (strategy.pooled()) {
+            row.setPoolSize(run.getCpus().stream().mapToInt(c -> poolSize(run.getWorkers(), c)).max().orElse(0));
+        }
+        double parallelism = parallelism(spec, run, strategy);
+        row.setParallelism(parallelism);
+        row.setSamples(samples.stream().map(v -> round(v, 6)).toList());
+        row.setMin(round(s.min(), 6));
+        row.setMedian(round(s.median(), 6));
+        row.setMean(round(s.mean(), 6));
+        row.setStddev(round(s.stddev(), 6));
+        row.setMax(round(s.max(), 6));
+        row.setCiLow(s.ciLow() == null ? null : round(s.ciLow(), 6));
+        row.setCiHigh(s.ciHigh() == null ? null : round(s.ciHigh(), 6));
+        row.setUnstable(s.unstable());
+        row.setTasksPerSecond(s.median() > 0 ? round(spec.getWorkload().getTasks() / s.median(), 3) : null);
+        if (baseline != null && s.median() > 0) {
+            double speedup = baseline.median() / s.median();
+            row.setSpeedup(round(speedup, 3));
+            row.setSpeedupError(round(speedup * Math.hypot(baseline.relativeStandardError(),
+                    s.relativeStandardError()), 3));
+            row.setEfficiency(parallelism > 0 ? round(speedup / parallelism, 3) : null);
+        }
+        return row;
+    }
+
+    /**
+     * The parallelism really available to a strategy in a run: summed over the pods, how
+     * many calls can be in flight (1 for sequential, the pod's calls for one-per-call
+     * strategies, the pool size for pools), capped by the pod's CPUs for cpu workloads
+     * (for io workloads the CPUs are not the bound).
+     */
+    public static double parallelism(ConcurrencyBenchmarkSpec spec, RunStatus run, Strategy strategy) {
+        int tasks = spec.getWorkload().getTasks();
+        boolean cpuBound = spec.getWorkload().getType() == WorkloadType.CPU;
+        double total = 0;
+        for (int i = 0; i < run.getPods(); i++) {
+            int cpus = run.getCpus() != null && i < run.getCpus().size() ? run.getCpus().get(i) : 1;
+            int calls = Sharding.tasksOfShard(tasks, i, run.getPods());
+            int inFlight = switch (strategy) {
+                case SEQUENTIAL -> Math.min(1, calls);
+                case THREADS, PROCESSES -> calls;
+                case THREAD_POOL, PROCESS_POOL -> Math.min(poolSize(run.getWorkers(), cpus), calls);
+            };
+            total += cpuBound ? Math.min(inFlight, cpus) : inFlight;
+        }
+        return total;
+    }
+
+    static int poolSize(int workersRequested, int cpus) {
+        return workersRequested > 0 ? workersRequested : Math.max(1, cpus);
+    }
+
+    static EnvironmentStatus environment(ConcurrencyBenchmarkSpec spec, List<RunStatus> measured) {
+        EnvironmentStatus env = new EnvironmentStatus();
+        env.setRuntime(spec.getRuntime().value());
+        env.setRuntimeVersion(measured.get(0).getRuntimeVersion());
+        env.setCpus(new ArrayList<>(new TreeSet<>(measured.stream()
+                .flatMap(r -> r.getCpus().stream()).toList())));
+        env.setNodes(new ArrayList<>(new TreeSet<>(measured.stream()
+                .flatMap(r -> r.getNodes().stream()).toList())));
+        return env;
+    }
+
+    private static boolean isBaselineOnly(RunStatus run) {
+        return run.getStrategies().size() == 1 && run.getStrategies().get(0).equals(Strategy.SEQUENTIAL.value())
+                && run.getPods() == 1;
+    }
+
+    static double round(double value, int decimals) {
+        double scale = Math.pow(10, decimals);
+        return Math.round(value * scale) / scale;
+    }
+}

@@ -1,0 +1,121 @@
+package dev.concbench.operator;
+
+import dev.concbench.api.v1alpha1.ConcurrencyBenchmark;
+import dev.concbench.api.v1alpha1.Phase;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import io.javaoperatorsdk.operator.processing.event.source.inbound.SimpleInboundEventSource;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Stream;
+
+/**
+ * Admits at most {@code maxConcurrentBenchmarks} benchmarks at once, the others wait in
+ * creation order. Runs that share nodes spoil each other's timings, so this is a limit
+ * on measurements, not on the operator's throughput.
+ *
+ * <p>The admitted set lives in memory; after a restart it is rebuilt from the phases in
+ * the informer cache (a benchmark Running before the restart stays admitted). When a
+ * slot frees, the oldest waiting benchmarks are woken through an inbound event source:
+ * no polling.
+ */
+@ApplicationScoped
+public class AdmissionController {
+
+    private final int limit;
+    private final Set<ResourceID> admitted = new HashSet<>();
+    private SimpleInboundEventSource<ConcurrencyBenchmark> wakeups;
+
+    @Inject
+    public AdmissionController(OperatorConfig config) {
+        this(config.maxConcurrentBenchmarks());
+    }
+
+    AdmissionController(int limit) {
+        this.limit = Math.max(1, limit);
+    }
+
+    public int limit() {
+        return limit;
+    }
+
+    synchronized SimpleInboundEventSource<ConcurrencyBenchmark> eventSource() {
+        if (wakeups == null) {
+            wakeups = new SimpleInboundEventSource<>("admission-wakeups");
+        }
+        return wakeups;
+    }
+
+    /** Admits {@code cb} if a slot is free and no older benchmark waits; returns whether it is admitted. */
+    public synchronized boolean admit(ConcurrencyBenchmark cb, Stream<ConcurrencyBenchmark> all) {
+        ResourceID id = ResourceID.fromResource(cb);
+        if (admitted.contains(id) || isRunning(cb)) {
+            admitted.add(id);
+            return true;
+        }
+        List<ConcurrencyBenchmark> snapshot = all.toList();
+        Set<ResourceID> active = active(snapshot);
+        List<ResourceID> waiting = waiting(snapshot, active);
+        int position = waiting.indexOf(id);
+        if (position < 0) {
+            // Not in the cache yet (just created): it goes to the end of the queue.
+            position = waiting.size();
+        }
+        if (active.size() + position < limit) {
+            admitted.add(id);
+            return true;
+        }
+        return false;
+    }
+
+    /** Frees {@code cb}'s slot (finished, failed or deleted) and wakes the next waiting benchmarks. */
+    public synchronized void release(ResourceID id, Stream<ConcurrencyBenchmark> all) {
+        admitted.remove(id);
+        List<ConcurrencyBenchmark> snapshot = all.filter(b -> !ResourceID.fromResource(b).equals(id)).toList();
+        Set<ResourceID> active = active(snapshot);
+        int free = limit - active.size();
+        if (free <= 0 || wakeups == null) {
+            return;
+        }
+        waiting(snapshot, active).stream().limit(free).forEach(wakeups::propagateEvent);
+    }
+
+    /** Admitted here, or Running according to the cache (admitted before a restart). */
+    private Set<ResourceID> active(List<ConcurrencyBenchmark> all) {
+        Set<ResourceID> active = new HashSet<>(admitted);
+        all.stream().filter(AdmissionController::isRunning).map(ResourceID::fromResource).forEach(active::add);
+        Set<ResourceID> present = new HashSet<>(all.stream().map(ResourceID::fromResource).toList());
+        active.retainAll(present);
+        admitted.retainAll(present);
+        return active;
+    }
+
+    private static List<ResourceID> waiting(List<ConcurrencyBenchmark> all, Set<ResourceID> active) {
+        return all.stream()
+                .filter(b -> b.getMetadata().getDeletionTimestamp() == null)
+                .filter(b -> !finished(b))
+                .filter(b -> !active.contains(ResourceID.fromResource(b)))
+                .sorted(Comparator.comparing((ConcurrencyBenchmark b) -> b.getMetadata().getCreationTimestamp(),
+                                Comparator.nullsLast(Comparator.naturalOrder()))
+                        .thenComparing(b -> b.getMetadata().getNamespace())
+                        .thenComparing(b -> b.getMetadata().getName()))
+                .map(ResourceID::fromResource)
+                .toList();
+    }
+
+    private static boolean isRunning(ConcurrencyBenchmark b) {
+        return b.getStatus() != null && b.getStatus().getPhase() == Phase.Running
+                && b.getMetadata().getDeletionTimestamp() == null;
+    }
+
+    /** Terminal for its current generation: a spec change makes it wait again. */
+    private static boolean finished(ConcurrencyBenchmark b) {
+        return b.getStatus() != null && b.getStatus().getPhase() != null && b.getStatus().getPhase().terminal()
+                && b.getMetadata().getGeneration() != null
+                && b.getMetadata().getGeneration().equals(b.getStatus().getObservedGeneration());
+    }
+}

@@ -1,0 +1,419 @@
+package dev.concbench.operator;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.concbench.api.v1alpha1.ConcurrencyBenchmark;
+import dev.concbench.api.v1alpha1.ConcurrencyBenchmarkStatus;
+import dev.concbench.api.v1alpha1.Phase;
+import dev.concbench.api.v1alpha1.RunState;
+import dev.concbench.api.v1alpha1.RunStatus;
+import dev.concbench.api.v1alpha1.Runtime;
+import dev.concbench.domain.BenchmarkPlanner;
+import dev.concbench.domain.Conditions;
+import dev.concbench.domain.PlannedRun;
+import dev.concbench.domain.ResultFormatException;
+import dev.concbench.domain.RunMeasurement;
+import dev.concbench.domain.SpecValidator;
+import dev.concbench.domain.StatusAggregator;
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
+import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.Cleaner;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.DeleteControl;
+import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
+import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
+import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import io.javaoperatorsdk.operator.processing.event.source.EventSource;
+import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
+import io.javaoperatorsdk.operator.processing.event.source.informer.Mappers;
+import jakarta.inject.Inject;
+import org.jboss.logging.Logger;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * Reconciles a ConcurrencyBenchmark: observe its Jobs and pods → validate → plan and start
+ * the next run → aggregate → patch the status only when it changed.
+ *
+ * <p>Runs of one benchmark execute one after another; the {@link AdmissionController}
+ * limits how many benchmarks run at once. Everything is event-driven: Jobs, pods and the
+ * admission wake-ups are event sources; Job deadlines come from activeDeadlineSeconds.
+ */
+@ControllerConfiguration(name = BenchmarkReconciler.NAME)
+public class BenchmarkReconciler implements Reconciler<ConcurrencyBenchmark>, Cleaner<ConcurrencyBenchmark> {
+
+    public static final String NAME = "concurrencybenchmark";
+    private static final Logger LOG = Logger.getLogger(BenchmarkReconciler.class);
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+    private static final String MANAGED = Names.LABEL_MANAGED_BY + "=" + Names.MANAGED_BY;
+
+    private final OperatorConfig config;
+    private final AdmissionController admission;
+    private final BenchmarkEvents events;
+    private final Clock clock;
+    private final String kernelScript;
+
+    @Inject
+    public BenchmarkReconciler(OperatorConfig config, AdmissionController admission, BenchmarkEvents events) {
+        this.config = config;
+        this.admission = admission;
+        this.events = events;
+        this.clock = Clock.systemUTC();
+        this.kernelScript = loadKernelScript();
+    }
+
+    @Override
+    public List<EventSource<?, ConcurrencyBenchmark>> prepareEventSources(EventSourceContext<ConcurrencyBenchmark> ctx) {
+        var jobs = new InformerEventSource<>(InformerEventSourceConfiguration.from(Job.class, ConcurrencyBenchmark.class)
+                .withName("jobs")
+                .withLabelSelector(MANAGED)
+                .withSecondaryToPrimaryMapper(Mappers.fromOwnerReferences(ConcurrencyBenchmark.class))
+                .build(), ctx);
+        // Pods are owned by their Job, not the benchmark: map them back by label.
+        var pods = new InformerEventSource<>(InformerEventSourceConfiguration.from(Pod.class, ConcurrencyBenchmark.class)
+                .withName("pods")
+                .withLabelSelector(MANAGED)
+                .withSecondaryToPrimaryMapper((Pod pod) -> benchmarkOf(pod.getMetadata().getLabels(),
+                        pod.getMetadata().getNamespace()))
+                .build(), ctx);
+        var configMaps = new InformerEventSource<>(InformerEventSourceConfiguration
+                .from(ConfigMap.class, ConcurrencyBenchmark.class)
+                .withName("kernel-configmaps")
+                .withLabelSelector(MANAGED)
+                .withSecondaryToPrimaryMapper(Mappers.fromOwnerReferences(ConcurrencyBenchmark.class))
+                .build(), ctx);
+        return List.of(jobs, pods, configMaps, admission.eventSource());
+    }
+
+    private static Set<ResourceID> benchmarkOf(Map<String, String> labels, String namespace) {
+        String name = labels == null ? null : labels.get(Names.LABEL_BENCHMARK);
+        return name == null ? Set.of() : Set.of(new ResourceID(name, namespace));
+    }
+
+    @Override
+    public UpdateControl<ConcurrencyBenchmark> reconcile(ConcurrencyBenchmark cb, Context<ConcurrencyBenchmark> ctx) {
+        Instant now = clock.instant();
+        ConcurrencyBenchmarkStatus before = copy(cb.getStatus());
+        ConcurrencyBenchmarkStatus status = copy(cb.getStatus());
+        long generation = cb.getMetadata().getGeneration();
+        KubernetesClient client = ctx.getClient();
+
+        if (!Objects.equals(status.getObservedGeneration(), generation)) {
+            status = startGeneration(cb, ctx, status, generation);
+        }
+
+        List<String> errors = SpecValidator.validate(cb.getSpec());
+        if (!errors.isEmpty()) {
+            String message = String.join("; ", errors);
+            Conditions.set(status.getConditions(), Conditions.VALID, false, "InvalidSpec", message, generation, now);
+            if (status.getPhase() != Phase.Failed) {
+                events.invalid(cb, message);
+            }
+            finish(cb, ctx, status, false, "InvalidSpec", message, now);
+            return patchIfChanged(cb, before, status);
+        }
+        Conditions.set(status.getConditions(), Conditions.VALID, true, "SpecValid", "the spec is valid", generation, now);
+
+        if (status.getPhase() != null && status.getPhase().terminal()) {
+            return patchIfChanged(cb, before, status);
+        }
+
+        List<PlannedRun> plan = BenchmarkPlanner.plan(cb.getSpec());
+        if (!admission.admit(cb, ctx.getPrimaryCache().list())) {
+            String message = "waiting for a slot: at most " + admission.limit()
+                    + " benchmark(s) run at once, in creation order";
+            if (status.getPhase() != Phase.Queued) {
+                events.queued(cb, message);
+            }
+            status.setPhase(Phase.Queued);
+            Conditions.set(status.getConditions(), Conditions.ADMITTED, false, "Queued", message, generation, now);
+            return patchIfChanged(cb, before, status);
+        }
+        Conditions.set(status.getConditions(), Conditions.ADMITTED, true, "SlotAvailable",
+                "admitted: runs may start", generation, now);
+        if (status.getStartTime() == null) {
+            status.setStartTime(Conditions.timestamp(now));
+        }
+        status.setPhase(Phase.Running);
+
+        if (cb.getSpec().getRuntime() == Runtime.PYTHON) {
+            ensureKernelConfigMap(cb, ctx);
+        }
+
+        advanceRuns(cb, ctx, client, status, plan, now);
+        StatusAggregator.aggregate(cb.getSpec(), status);
+        return patchIfChanged(cb, before, status);
+    }
+
+    /** Executes runs in order: observe the current one; when it is done, start the next. */
+    private void advanceRuns(ConcurrencyBenchmark cb, Context<ConcurrencyBenchmark> ctx, KubernetesClient client,
+                             ConcurrencyBenchmarkStatus status, List<PlannedRun> plan, Instant now) {
+        long generation = cb.getMetadata().getGeneration();
+        for (PlannedRun planned : plan) {
+            RunStatus run = status.getRuns().get(planned.index());
+            if (run.getState() == RunState.Succeeded) {
+                continue;
+            }
+            Job job = ctx.getSecondaryResource(Job.class, run.getJobName()).orElse(null);
+            if (job == null && run.getState() == RunState.Running) {
+                // Created by us but not in the informer cache yet: wait for its event.
+                job = fetchJob(client, cb, run.getJobName());
+                if (job == null) {
+                    fail(cb, ctx, status, run, "JobMissing", "job " + run.getJobName()
+                            + " disappeared before its results were read", now);
+                    return;
+                }
+            }
+            if (job == null) {
+                createJob(cb, client, planned, run, status, now);
+                progressing(status, run, plan.size(), generation, now);
+                return;
+            }
+            List<Pod> pods = podsOf(ctx, generation, planned.index());
+            RunObservation seen = RunObserver.observe(job, pods, planned.pods());
+            run.setPodsSucceeded(seen.podsSucceeded());
+            run.setPodsFailed(seen.podsFailed());
+            switch (seen.state()) {
+                case FAILED -> {
+                    fail(cb, ctx, status, run, seen.reason(), seen.message(), now);
+                    deleteIfActive(client, job);
+                    return;
+                }
+                case RUNNING -> {
+                    if (seen.startReady()) {
+                        releaseCommonStart(client, pods, now);
+                    }
+                    progressing(status, run, plan.size(), generation, now);
+                    return;
+                }
+                case SUCCEEDED -> {
+                    try {
+                        RunMeasurement.record(cb.getSpec(), planned, seen.results(), run);
+                    } catch (ResultFormatException e) {
+                        fail(cb, ctx, status, run, "ResultUnreadable", "job " + run.getJobName() + ": "
+                                + e.getMessage(), now);
+                        return;
+                    }
+                    run.setCompletionTime(Conditions.timestamp(now));
+                    events.runFinished(cb, run.getJobName(), planned.index(), plan.size(), true);
+                }
+            }
+        }
+        finish(cb, ctx, status, true, "AllRunsSucceeded",
+                "all " + plan.size() + " run(s) succeeded", now);
+    }
+
+    private void createJob(ConcurrencyBenchmark cb, KubernetesClient client, PlannedRun planned, RunStatus run,
+                           ConcurrencyBenchmarkStatus status, Instant now) {
+        String image = cb.getSpec().getImage() != null ? cb.getSpec().getImage()
+                : cb.getSpec().getRuntime() == Runtime.PYTHON ? config.pythonImage() : config.kernelImage();
+        Job job = JobFactory.job(cb, planned, image);
+        try {
+            client.batch().v1().jobs().inNamespace(cb.getMetadata().getNamespace()).resource(job).create();
+        } catch (KubernetesClientException e) {
+            if (e.getCode() != 409) {
+                throw e;
+            }
+            // Already there: created by an earlier reconcile whose status patch was lost.
+        }
+        run.setState(RunState.Running);
+        run.setStartTime(Conditions.timestamp(now));
+        events.runStarted(cb, run.getJobName(), planned.index(), status.getRuns().size());
+    }
+
+    private static Job fetchJob(KubernetesClient client, ConcurrencyBenchmark cb, String name) {
+        return client.batch().v1().jobs().inNamespace(cb.getMetadata().getNamespace()).withName(name).get();
+    }
+
+    private static List<Pod> podsOf(Context<ConcurrencyBenchmark> ctx, long generation, int run) {
+        String gen = Long.toString(generation);
+        String idx = Integer.toString(run);
+        return ctx.getSecondaryResourcesAsStream(Pod.class)
+                .filter(p -> p.getMetadata().getLabels() != null
+                        && gen.equals(p.getMetadata().getLabels().get(Names.LABEL_GENERATION))
+                        && idx.equals(p.getMetadata().getLabels().get(Names.LABEL_RUN)))
+                .toList();
+    }
+
+    /** Every pod of a multi-pod run is running: give them one wall-clock second to start at. */
+    private void releaseCommonStart(KubernetesClient client, List<Pod> pods, Instant now) {
+        double startAt = now.toEpochMilli() / 1000.0 + config.startDelaySeconds();
+        String patch = "{\"metadata\":{\"annotations\":{\"" + Names.ANNOTATION_START_AT + "\":\""
+                + String.format(Locale.ROOT, "%.3f", startAt) + "\"}}}";
+        for (Pod pod : pods) {
+            client.pods().inNamespace(pod.getMetadata().getNamespace()).withName(pod.getMetadata().getName())
+                    .patch(PatchContext.of(PatchType.JSON_MERGE), patch);
+        }
+    }
+
+    private static void deleteIfActive(KubernetesClient client, Job job) {
+        boolean finished = job.getStatus() != null && job.getStatus().getConditions() != null
+                && job.getStatus().getConditions().stream().anyMatch(c -> "True".equals(c.getStatus())
+                && ("Failed".equals(c.getType()) || "Complete".equals(c.getType())));
+        if (!finished) {
+            // Stop pods that would otherwise keep pulling or running until the deadline.
+            client.batch().v1().jobs().inNamespace(job.getMetadata().getNamespace())
+                    .withName(job.getMetadata().getName()).withPropagationPolicy(
+                            io.fabric8.kubernetes.api.model.DeletionPropagation.BACKGROUND).delete();
+        }
+    }
+
+    private static void progressing(ConcurrencyBenchmarkStatus status, RunStatus run, int runs, long generation,
+                                    Instant now) {
+        Conditions.set(status.getConditions(), Conditions.PROGRESSING, true, "RunInProgress",
+                "run " + (run.getIndex() + 1) + "/" + runs + " (pods=" + run.getPods() + ", workers="
+                        + run.getWorkers() + "): job " + run.getJobName(), generation, now);
+    }
+
+    private void fail(ConcurrencyBenchmark cb, Context<ConcurrencyBenchmark> ctx, ConcurrencyBenchmarkStatus status,
+                      RunStatus run, String reason, String message, Instant now) {
+        run.setState(RunState.Failed);
+        run.setMessage(message);
+        run.setCompletionTime(Conditions.timestamp(now));
+        events.runFinished(cb, run.getJobName(), run.getIndex(), status.getRuns().size(), false);
+        finish(cb, ctx, status, false, reason, message, now);
+    }
+
+    /** Ends the generation: phase, conditions, completion time, the admission slot, the event. */
+    private void finish(ConcurrencyBenchmark cb, Context<ConcurrencyBenchmark> ctx, ConcurrencyBenchmarkStatus status,
+                        boolean succeeded, String reason, String message, Instant now) {
+        long generation = cb.getMetadata().getGeneration();
+        Phase phase = succeeded ? Phase.Succeeded : Phase.Failed;
+        boolean transition = status.getPhase() != phase;
+        status.setPhase(phase);
+        if (transition || status.getCompletionTime() == null) {
+            status.setCompletionTime(Conditions.timestamp(now));
+        }
+        Conditions.set(status.getConditions(), Conditions.PROGRESSING, false, succeeded ? "Completed" : reason,
+                succeeded ? "all runs finished" : "stopped: " + message, generation, now);
+        Conditions.set(status.getConditions(), Conditions.COMPLETE, succeeded, succeeded ? reason : "NotCompleted",
+                succeeded ? message : "the benchmark failed", generation, now);
+        Conditions.set(status.getConditions(), Conditions.FAILED, !succeeded, succeeded ? "NoFailure" : reason,
+                succeeded ? "no run failed" : message, generation, now);
+        if (transition) {
+            admission.release(ResourceID.fromResource(cb), ctx.getPrimaryCache().list());
+            if (!"InvalidSpec".equals(reason)) {
+                events.benchmarkFinished(cb, succeeded, message);
+            }
+            LOG.infof("benchmark %s/%s %s: %s", cb.getMetadata().getNamespace(), cb.getMetadata().getName(), phase,
+                    message);
+        }
+    }
+
+    /**
+     * A new generation (first reconcile or a spec change): delete the previous generation's
+     * Jobs, plan afresh, and start again from Pending.
+     */
+    private ConcurrencyBenchmarkStatus startGeneration(ConcurrencyBenchmark cb, Context<ConcurrencyBenchmark> ctx,
+                                                       ConcurrencyBenchmarkStatus old, long generation) {
+        String gen = Long.toString(generation);
+        for (Job job : ctx.getSecondaryResources(Job.class)) {
+            if (!gen.equals(job.getMetadata().getLabels().get(Names.LABEL_GENERATION))) {
+                ctx.getClient().batch().v1().jobs().inNamespace(job.getMetadata().getNamespace())
+                        .withName(job.getMetadata().getName())
+                        .withPropagationPolicy(io.fabric8.kubernetes.api.model.DeletionPropagation.BACKGROUND)
+                        .delete();
+            }
+        }
+        ConcurrencyBenchmarkStatus status = new ConcurrencyBenchmarkStatus();
+        // Valid and Admitted carry over; the outcome of the previous generation does not.
+        status.setConditions(new ArrayList<>(old.getConditions().stream()
+                .filter(c -> !Conditions.COMPLETE.equals(c.getType()) && !Conditions.FAILED.equals(c.getType()))
+                .toList()));
+        status.setObservedGeneration(generation);
+        // Admitted before the spec change: keep the slot, the new generation runs at once.
+        status.setPhase(old.getPhase() == Phase.Running ? Phase.Running : Phase.Pending);
+        List<RunStatus> runs = new ArrayList<>();
+        if (SpecValidator.validate(cb.getSpec()).isEmpty()) {
+            for (PlannedRun planned : BenchmarkPlanner.plan(cb.getSpec())) {
+                RunStatus run = new RunStatus();
+                run.setIndex(planned.index());
+                run.setJobName(Names.jobName(cb.getMetadata().getName(), generation, planned.index()));
+                run.setPods(planned.pods());
+                run.setWorkers(planned.workers());
+                run.setStrategies(planned.strategyNames());
+                run.setState(RunState.Planned);
+                runs.add(run);
+            }
+        }
+        status.setRuns(runs);
+        return status;
+    }
+
+    private void ensureKernelConfigMap(ConcurrencyBenchmark cb, Context<ConcurrencyBenchmark> ctx) {
+        String name = Names.kernelConfigMapName(cb.getMetadata().getName());
+        ConfigMap existing = ctx.getSecondaryResource(ConfigMap.class, name).orElse(null);
+        ConfigMap desired = JobFactory.kernelConfigMap(cb, kernelScript);
+        if (existing != null && Objects.equals(existing.getData(), desired.getData())) {
+            return;
+        }
+        try {
+            if (existing == null) {
+                ctx.getClient().configMaps().inNamespace(cb.getMetadata().getNamespace()).resource(desired).create();
+            } else {
+                ctx.getClient().configMaps().inNamespace(cb.getMetadata().getNamespace()).resource(desired).update();
+            }
+        } catch (KubernetesClientException e) {
+            if (e.getCode() != 409) {
+                throw e;
+            }
+        }
+    }
+
+    @Override
+    public DeleteControl cleanup(ConcurrencyBenchmark cb, Context<ConcurrencyBenchmark> ctx) {
+        // Owner references garbage-collect Jobs, pods and the ConfigMap; only the slot is ours to free.
+        admission.release(ResourceID.fromResource(cb), ctx.getPrimaryCache().list());
+        return DeleteControl.defaultDelete();
+    }
+
+    private static UpdateControl<ConcurrencyBenchmark> patchIfChanged(ConcurrencyBenchmark cb,
+                                                                      ConcurrencyBenchmarkStatus before,
+                                                                      ConcurrencyBenchmarkStatus after) {
+        if (MAPPER.valueToTree(before).equals(MAPPER.valueToTree(after))) {
+            return UpdateControl.noUpdate();
+        }
+        // Patch a fresh object holding only identity and status: never the user's spec.
+        ConcurrencyBenchmark patch = new ConcurrencyBenchmark();
+        patch.getMetadata().setName(cb.getMetadata().getName());
+        patch.getMetadata().setNamespace(cb.getMetadata().getNamespace());
+        patch.setStatus(after);
+        return UpdateControl.patchStatus(patch);
+    }
+
+    private static ConcurrencyBenchmarkStatus copy(ConcurrencyBenchmarkStatus status) {
+        if (status == null) {
+            return new ConcurrencyBenchmarkStatus();
+        }
+        return MAPPER.convertValue(status, ConcurrencyBenchmarkStatus.class);
+    }
+
+    private static String loadKernelScript() {
+        try (InputStream in = BenchmarkReconciler.class.getResourceAsStream("/kernel/" + JobFactory.KERNEL_SCRIPT)) {
+            if (in == null) {
+                throw new IllegalStateException("the Python kernel is missing from the operator's resources");
+            }
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

@@ -1,0 +1,187 @@
+package dev.concbench.operator;
+
+import dev.concbench.api.v1alpha1.ConcurrencyBenchmark;
+import dev.concbench.api.v1alpha1.ConcurrencyBenchmarkSpec;
+import dev.concbench.api.v1alpha1.PlacementSpec;
+import dev.concbench.api.v1alpha1.Runtime;
+import dev.concbench.domain.KernelCommand;
+import dev.concbench.domain.PlannedRun;
+import io.fabric8.kubernetes.api.model.Affinity;
+import io.fabric8.kubernetes.api.model.AffinityBuilder;
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
+import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.EnvVarBuilder;
+import io.fabric8.kubernetes.api.model.OwnerReference;
+import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
+import io.fabric8.kubernetes.api.model.Volume;
+import io.fabric8.kubernetes.api.model.VolumeBuilder;
+import io.fabric8.kubernetes.api.model.VolumeMount;
+import io.fabric8.kubernetes.api.model.VolumeMountBuilder;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.fabric8.kubernetes.api.model.batch.v1.JobBuilder;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Builds the Kubernetes objects of a run. Pure: no API calls. A run's Job is created once
+ * and never updated; a new generation gets new Jobs.
+ */
+public final class JobFactory {
+
+    public static final String CONTAINER = "kernel";
+    /** Exit code of the kernel's usage errors: retrying cannot help, so the Job fails at once. */
+    public static final int USAGE_ERROR_EXIT_CODE = 2;
+    public static final String KERNEL_SCRIPT = "concbench_kernel.py";
+    static final String KERNEL_DIR = "/opt/concbench/kernel";
+    static final String GATE_DIR = "/etc/concbench";
+    static final String GATE_FILE = "start-at";
+    static final String TERMINATION_LOG = "/dev/termination-log";
+    /** A fixed unprivileged uid: stock images run as root unless told otherwise. */
+    static final long RUN_AS_USER = 65532L;
+
+    private JobFactory() {
+    }
+
+    public static Job job(ConcurrencyBenchmark cb, PlannedRun run, String image) {
+        ConcurrencyBenchmarkSpec spec = cb.getSpec();
+        long generation = cb.getMetadata().getGeneration();
+        Map<String, String> labels = Names.runLabels(cb, generation, run.index());
+        boolean commonStart = run.pods() > 1;
+        boolean python = spec.getRuntime() == Runtime.PYTHON;
+
+        List<String> args = KernelCommand.args(spec, run, "$(JOB_COMPLETION_INDEX)/" + run.pods(),
+                commonStart ? GATE_DIR + "/" + GATE_FILE : null, null, TERMINATION_LOG);
+        List<String> command = python ? List.of("python3", KERNEL_DIR + "/" + KERNEL_SCRIPT) : null;
+
+        List<Volume> volumes = new ArrayList<>();
+        List<VolumeMount> mounts = new ArrayList<>();
+        volumes.add(new VolumeBuilder().withName("tmp").withNewEmptyDir().endEmptyDir().build());
+        mounts.add(new VolumeMountBuilder().withName("tmp").withMountPath("/tmp").build());
+        if (python) {
+            volumes.add(new VolumeBuilder().withName("kernel").withNewConfigMap()
+                    .withName(Names.kernelConfigMapName(cb.getMetadata().getName())).endConfigMap().build());
+            mounts.add(new VolumeMountBuilder().withName("kernel").withMountPath(KERNEL_DIR).withReadOnly(true).build());
+        }
+        if (commonStart) {
+            // The kubelet refreshes this file when the operator annotates the pod: the common start.
+            volumes.add(new VolumeBuilder().withName("start-gate").withNewDownwardAPI()
+                    .addNewItem().withPath(GATE_FILE).withNewFieldRef()
+                    .withFieldPath("metadata.annotations['" + Names.ANNOTATION_START_AT + "']").endFieldRef().endItem()
+                    .endDownwardAPI().build());
+            mounts.add(new VolumeMountBuilder().withName("start-gate").withMountPath(GATE_DIR).withReadOnly(true).build());
+        }
+
+        PlacementSpec placement = spec.getPlacement() == null ? new PlacementSpec() : spec.getPlacement();
+
+        return new JobBuilder()
+                .withNewMetadata()
+                    .withName(Names.jobName(cb.getMetadata().getName(), generation, run.index()))
+                    .withNamespace(cb.getMetadata().getNamespace())
+                    .withLabels(labels)
+                    .withOwnerReferences(ownerReference(cb))
+                .endMetadata()
+                .withNewSpec()
+                    .withCompletionMode("Indexed")
+                    .withCompletions(run.pods())
+                    .withParallelism(run.pods())
+                    // One failed pod spoils the run's common start: fail fast, no retries.
+                    .withBackoffLimit(0)
+                    .withActiveDeadlineSeconds(spec.getTimeoutSeconds().longValue())
+                    .withTtlSecondsAfterFinished(spec.getTtlSecondsAfterFinished())
+                    .withNewPodFailurePolicy()
+                        .addNewRule().withAction("FailJob")
+                            .withNewOnExitCodes().withContainerName(CONTAINER).withOperator("In")
+                            .withValues(USAGE_ERROR_EXIT_CODE).endOnExitCodes()
+                        .endRule()
+                    .endPodFailurePolicy()
+                    .withNewTemplate()
+                        .withNewMetadata().withLabels(labels).endMetadata()
+                        .withNewSpec()
+                            .withRestartPolicy("Never")
+                            .withAutomountServiceAccountToken(false)
+                            .withEnableServiceLinks(false)
+                            .withNodeSelector(placement.getNodeSelector())
+                            .withTolerations(placement.getTolerations())
+                            .withAffinity(Boolean.TRUE.equals(placement.getSpreadAcrossNodes())
+                                    ? spreadAffinity(labels) : null)
+                            .withNewSecurityContext()
+                                .withRunAsNonRoot(true)
+                                .withRunAsUser(RUN_AS_USER)
+                                .withRunAsGroup(RUN_AS_USER)
+                                .withNewSeccompProfile().withType("RuntimeDefault").endSeccompProfile()
+                            .endSecurityContext()
+                            .addNewContainer()
+                                .withName(CONTAINER)
+                                .withImage(image)
+                                .withCommand(command)
+                                .withArgs(args)
+                                .withEnv(env())
+                                .withResources(spec.getResources())
+                                .withTerminationMessagePath(TERMINATION_LOG)
+                                .withTerminationMessagePolicy("FallbackToLogsOnError")
+                                .withVolumeMounts(mounts)
+                                .withNewSecurityContext()
+                                    .withAllowPrivilegeEscalation(false)
+                                    .withReadOnlyRootFilesystem(true)
+                                    .withRunAsNonRoot(true)
+                                    .withNewCapabilities().withDrop("ALL").endCapabilities()
+                                .endSecurityContext()
+                            .endContainer()
+                            .withVolumes(volumes)
+                        .endSpec()
+                    .endTemplate()
+                .endSpec()
+                .build();
+    }
+
+    /** The Python kernel script, owned by the benchmark, mounted read-only into its pods. */
+    public static ConfigMap kernelConfigMap(ConcurrencyBenchmark cb, String script) {
+        return new ConfigMapBuilder()
+                .withNewMetadata()
+                    .withName(Names.kernelConfigMapName(cb.getMetadata().getName()))
+                    .withNamespace(cb.getMetadata().getNamespace())
+                    .withLabels(Map.of(Names.LABEL_MANAGED_BY, Names.MANAGED_BY,
+                            Names.LABEL_BENCHMARK, cb.getMetadata().getName()))
+                    .withOwnerReferences(ownerReference(cb))
+                .endMetadata()
+                .withData(Map.of(KERNEL_SCRIPT, script))
+                .build();
+    }
+
+    static OwnerReference ownerReference(ConcurrencyBenchmark cb) {
+        return new OwnerReferenceBuilder()
+                .withApiVersion(cb.getApiVersion())
+                .withKind(cb.getKind())
+                .withName(cb.getMetadata().getName())
+                .withUid(cb.getMetadata().getUid())
+                .withController(true)
+                .withBlockOwnerDeletion(true)
+                .build();
+    }
+
+    private static List<EnvVar> env() {
+        return List.of(
+                new EnvVarBuilder().withName("NODE_NAME").withNewValueFrom().withNewFieldRef()
+                        .withFieldPath("spec.nodeName").endFieldRef().endValueFrom().build(),
+                new EnvVarBuilder().withName("POD_NAME").withNewValueFrom().withNewFieldRef()
+                        .withFieldPath("metadata.name").endFieldRef().endValueFrom().build(),
+                new EnvVarBuilder().withName("PYTHONDONTWRITEBYTECODE").withValue("1").build(),
+                new EnvVarBuilder().withName("PYTHONUNBUFFERED").withValue("1").build());
+    }
+
+    private static Affinity spreadAffinity(Map<String, String> runLabels) {
+        return new AffinityBuilder().withNewPodAntiAffinity()
+                .addNewRequiredDuringSchedulingIgnoredDuringExecution()
+                    .withTopologyKey("kubernetes.io/hostname")
+                    .withNewLabelSelector()
+                        .addToMatchLabels(Names.LABEL_BENCHMARK, runLabels.get(Names.LABEL_BENCHMARK))
+                        .addToMatchLabels(Names.LABEL_GENERATION, runLabels.get(Names.LABEL_GENERATION))
+                        .addToMatchLabels(Names.LABEL_RUN, runLabels.get(Names.LABEL_RUN))
+                    .endLabelSelector()
+                .endRequiredDuringSchedulingIgnoredDuringExecution()
+                .endPodAntiAffinity().build();
+    }
+}

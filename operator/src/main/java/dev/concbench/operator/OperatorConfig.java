@@ -1,0 +1,24 @@
+package dev.concbench.operator;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+/** The operator's own settings (application.properties, or CONCBENCH_* environment variables). */
+@ConfigMapping(prefix = "concbench")
+public interface OperatorConfig {
+
+    /** Benchmarks running at once across the cluster; the rest are Queued in creation order. */
+    @WithDefault("1")
+    int maxConcurrentBenchmarks();
+
+    /** Image for runtime python: any image with python3; the kernel is mounted from a ConfigMap. */
+    @WithDefault("python:3.11-slim")
+    String pythonImage();
+
+    /** Image for runtime java: the project's kernel image. */
+    String kernelImage();
+
+    /** Seconds from "all pods of a multi-pod run are running" to their common start. */
+    @WithDefault("2")
+    int startDelaySeconds();
+}
