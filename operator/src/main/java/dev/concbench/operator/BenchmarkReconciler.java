@@ -14,6 +14,8 @@ import dev.concbench.domain.ResultFormatException;
 import dev.concbench.domain.RunMeasurement;
 import dev.concbench.domain.SpecValidator;
 import dev.concbench.domain.StatusAggregator;
+import dev.concbench.domain.StatusTransitions;
+import io.fabric8.kubernetes.api.model.DeletionPropagation;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
@@ -42,7 +44,6 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -117,20 +118,23 @@ public class BenchmarkReconciler implements Reconciler<ConcurrencyBenchmark>, Cl
         KubernetesClient client = ctx.getClient();
 
         if (!Objects.equals(status.getObservedGeneration(), generation)) {
-            status = startGeneration(cb, ctx, status, generation);
+            deleteOtherGenerations(ctx, generation);
+            String name = cb.getMetadata().getName();
+            status = StatusTransitions.newGeneration(cb.getSpec(), status, generation,
+                    run -> Names.jobName(name, generation, run));
         }
 
         List<String> errors = SpecValidator.validate(cb.getSpec());
         if (!errors.isEmpty()) {
             String message = String.join("; ", errors);
-            Conditions.set(status.getConditions(), Conditions.VALID, false, "InvalidSpec", message, generation, now);
+            StatusTransitions.invalid(status, message, generation, now);
             if (status.getPhase() != Phase.Failed) {
                 events.invalid(cb, message);
             }
             finish(cb, ctx, status, false, "InvalidSpec", message, now);
             return patchIfChanged(cb, before, status);
         }
-        Conditions.set(status.getConditions(), Conditions.VALID, true, "SpecValid", "the spec is valid", generation, now);
+        StatusTransitions.valid(status, generation, now);
 
         if (status.getPhase() != null && status.getPhase().terminal()) {
             return patchIfChanged(cb, before, status);
@@ -147,11 +151,7 @@ public class BenchmarkReconciler implements Reconciler<ConcurrencyBenchmark>, Cl
             Conditions.set(status.getConditions(), Conditions.ADMITTED, false, "Queued", message, generation, now);
             return patchIfChanged(cb, before, status);
         }
-        Conditions.set(status.getConditions(), Conditions.ADMITTED, true, "SlotAvailable",
-                "admitted: runs may start", generation, now);
-        if (status.getStartTime() == null) {
-            status.setStartTime(Conditions.timestamp(now));
-        }
+        StatusTransitions.admitted(status, generation, now);
         status.setPhase(Phase.Running);
 
         if (cb.getSpec().getRuntime() == Runtime.PYTHON) {
@@ -184,7 +184,7 @@ public class BenchmarkReconciler implements Reconciler<ConcurrencyBenchmark>, Cl
             }
             if (job == null) {
                 createJob(cb, client, planned, run, status, now);
-                progressing(status, run, plan.size(), generation, now);
+                StatusTransitions.progressing(status, run, generation, now);
                 return;
             }
             List<Pod> pods = podsOf(ctx, generation, planned.index());
@@ -201,7 +201,7 @@ public class BenchmarkReconciler implements Reconciler<ConcurrencyBenchmark>, Cl
                     if (seen.startReady()) {
                         releaseCommonStart(client, pods, now);
                     }
-                    progressing(status, run, plan.size(), generation, now);
+                    StatusTransitions.progressing(status, run, generation, now);
                     return;
                 }
                 case SUCCEEDED -> {
@@ -234,8 +234,7 @@ public class BenchmarkReconciler implements Reconciler<ConcurrencyBenchmark>, Cl
             }
             // Already there: created by an earlier reconcile whose status patch was lost.
         }
-        run.setState(RunState.Running);
-        run.setStartTime(Conditions.timestamp(now));
+        StatusTransitions.runStarted(status, run, now);
         events.runStarted(cb, run.getJobName(), planned.index(), status.getRuns().size());
     }
 
@@ -272,22 +271,13 @@ public class BenchmarkReconciler implements Reconciler<ConcurrencyBenchmark>, Cl
             // Stop pods that would otherwise keep pulling or running until the deadline.
             client.batch().v1().jobs().inNamespace(job.getMetadata().getNamespace())
                     .withName(job.getMetadata().getName()).withPropagationPolicy(
-                            io.fabric8.kubernetes.api.model.DeletionPropagation.BACKGROUND).delete();
+                            DeletionPropagation.BACKGROUND).delete();
         }
-    }
-
-    private static void progressing(ConcurrencyBenchmarkStatus status, RunStatus run, int runs, long generation,
-                                    Instant now) {
-        Conditions.set(status.getConditions(), Conditions.PROGRESSING, true, "RunInProgress",
-                "run " + (run.getIndex() + 1) + "/" + runs + " (pods=" + run.getPods() + ", workers="
-                        + run.getWorkers() + "): job " + run.getJobName(), generation, now);
     }
 
     private void fail(ConcurrencyBenchmark cb, Context<ConcurrencyBenchmark> ctx, ConcurrencyBenchmarkStatus status,
                       RunStatus run, String reason, String message, Instant now) {
-        run.setState(RunState.Failed);
-        run.setMessage(message);
-        run.setCompletionTime(Conditions.timestamp(now));
+        StatusTransitions.runFailed(run, message, now);
         events.runFinished(cb, run.getJobName(), run.getIndex(), status.getRuns().size(), false);
         finish(cb, ctx, status, false, reason, message, now);
     }
@@ -295,19 +285,9 @@ public class BenchmarkReconciler implements Reconciler<ConcurrencyBenchmark>, Cl
     /** Ends the generation: phase, conditions, completion time, the admission slot, the event. */
     private void finish(ConcurrencyBenchmark cb, Context<ConcurrencyBenchmark> ctx, ConcurrencyBenchmarkStatus status,
                         boolean succeeded, String reason, String message, Instant now) {
-        long generation = cb.getMetadata().getGeneration();
         Phase phase = succeeded ? Phase.Succeeded : Phase.Failed;
-        boolean transition = status.getPhase() != phase;
-        status.setPhase(phase);
-        if (transition || status.getCompletionTime() == null) {
-            status.setCompletionTime(Conditions.timestamp(now));
-        }
-        Conditions.set(status.getConditions(), Conditions.PROGRESSING, false, succeeded ? "Completed" : reason,
-                succeeded ? "all runs finished" : "stopped: " + message, generation, now);
-        Conditions.set(status.getConditions(), Conditions.COMPLETE, succeeded, succeeded ? reason : "NotCompleted",
-                succeeded ? message : "the benchmark failed", generation, now);
-        Conditions.set(status.getConditions(), Conditions.FAILED, !succeeded, succeeded ? "NoFailure" : reason,
-                succeeded ? "no run failed" : message, generation, now);
+        boolean transition = StatusTransitions.finish(status, succeeded, reason, message,
+                cb.getMetadata().getGeneration(), now);
         if (transition) {
             admission.release(ResourceID.fromResource(cb), ctx.getPrimaryCache().list());
             if (!"InvalidSpec".equals(reason)) {
@@ -318,44 +298,17 @@ public class BenchmarkReconciler implements Reconciler<ConcurrencyBenchmark>, Cl
         }
     }
 
-    /**
-     * A new generation (first reconcile or a spec change): delete the previous generation's
-     * Jobs, plan afresh, and start again from Pending.
-     */
-    private ConcurrencyBenchmarkStatus startGeneration(ConcurrencyBenchmark cb, Context<ConcurrencyBenchmark> ctx,
-                                                       ConcurrencyBenchmarkStatus old, long generation) {
+    /** A new generation (first reconcile or a spec change): delete the previous generation's Jobs. */
+    private static void deleteOtherGenerations(Context<ConcurrencyBenchmark> ctx, long generation) {
         String gen = Long.toString(generation);
         for (Job job : ctx.getSecondaryResources(Job.class)) {
             if (!gen.equals(job.getMetadata().getLabels().get(Names.LABEL_GENERATION))) {
                 ctx.getClient().batch().v1().jobs().inNamespace(job.getMetadata().getNamespace())
                         .withName(job.getMetadata().getName())
-                        .withPropagationPolicy(io.fabric8.kubernetes.api.model.DeletionPropagation.BACKGROUND)
+                        .withPropagationPolicy(DeletionPropagation.BACKGROUND)
                         .delete();
             }
         }
-        ConcurrencyBenchmarkStatus status = new ConcurrencyBenchmarkStatus();
-        // Valid and Admitted carry over; the outcome of the previous generation does not.
-        status.setConditions(new ArrayList<>(old.getConditions().stream()
-                .filter(c -> !Conditions.COMPLETE.equals(c.getType()) && !Conditions.FAILED.equals(c.getType()))
-                .toList()));
-        status.setObservedGeneration(generation);
-        // Admitted before the spec change: keep the slot, the new generation runs at once.
-        status.setPhase(old.getPhase() == Phase.Running ? Phase.Running : Phase.Pending);
-        List<RunStatus> runs = new ArrayList<>();
-        if (SpecValidator.validate(cb.getSpec()).isEmpty()) {
-            for (PlannedRun planned : BenchmarkPlanner.plan(cb.getSpec())) {
-                RunStatus run = new RunStatus();
-                run.setIndex(planned.index());
-                run.setJobName(Names.jobName(cb.getMetadata().getName(), generation, planned.index()));
-                run.setPods(planned.pods());
-                run.setWorkers(planned.workers());
-                run.setStrategies(planned.strategyNames());
-                run.setState(RunState.Planned);
-                runs.add(run);
-            }
-        }
-        status.setRuns(runs);
-        return status;
     }
 
     private void ensureKernelConfigMap(ConcurrencyBenchmark cb, Context<ConcurrencyBenchmark> ctx) {
