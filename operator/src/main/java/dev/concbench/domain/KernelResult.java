@@ -3,6 +3,7 @@ package dev.concbench.domain;
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import java.math.BigInteger;
@@ -48,7 +49,11 @@ public record KernelResult(
         try {
             r = MAPPER.readValue(json.trim(), KernelResult.class);
         } catch (JsonProcessingException e) {
-            throw new ResultFormatException("not a kernel result: " + firstLine(json));
+            // Name the offending field when Jackson knows it (a missing or mistyped number, say).
+            String field = e instanceof JsonMappingException m && !m.getPath().isEmpty()
+                    ? m.getPath().get(0).getFieldName() : null;
+            throw new ResultFormatException("not a kernel result"
+                    + (field == null ? "" : " (field " + field + " is missing or invalid)") + ": " + firstLine(json));
         }
         if (r.format != FORMAT) {
             throw new ResultFormatException("unsupported result format " + r.format + " (expected " + FORMAT + ")");

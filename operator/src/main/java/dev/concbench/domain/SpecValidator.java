@@ -8,6 +8,7 @@ import dev.concbench.api.v1alpha1.WorkloadType;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Objects;
 
 /**
  * The operator's second line of validation, after the CRD schema and its CEL rules: the
@@ -43,7 +44,8 @@ public final class SpecValidator {
             errors.add("spec.strategies must list at least one strategy");
         } else if (new HashSet<>(spec.getStrategies()).size() != spec.getStrategies().size()) {
             errors.add("spec.strategies must not repeat");
-        } else if (spec.getStrategies().contains(null)) {
+        } else if (spec.getStrategies().stream().anyMatch(Objects::isNull)) {
+            // not contains(null): immutable lists (List.of) throw on a null query
             errors.add("spec.strategies: unknown strategy");
         }
         range(errors, "spec.workers", spec.getWorkers(), 0, ConcurrencyBenchmarkSpec.MAX_WORKERS, "");

@@ -172,7 +172,7 @@ public class BenchmarkReconciler implements Reconciler<ConcurrencyBenchmark>, Cl
             if (run.getState() == RunState.Succeeded) {
                 continue;
             }
-            Job job = ctx.getSecondaryResource(Job.class, run.getJobName()).orElse(null);
+            Job job = secondary(ctx, Job.class, run.getJobName());
             if (job == null && run.getState() == RunState.Running) {
                 // Created by us but not in the informer cache yet: wait for its event.
                 job = fetchJob(client, cb, run.getJobName());
@@ -236,6 +236,14 @@ public class BenchmarkReconciler implements Reconciler<ConcurrencyBenchmark>, Cl
         }
         StatusTransitions.runStarted(status, run, now);
         events.runStarted(cb, run.getJobName(), planned.index(), status.getRuns().size());
+    }
+
+    /** The secondary resource of that type and name from the informer caches, or null. */
+    private static <R extends io.fabric8.kubernetes.api.model.HasMetadata> R secondary(
+            Context<ConcurrencyBenchmark> ctx, Class<R> type, String name) {
+        return ctx.getSecondaryResourcesAsStream(type)
+                .filter(r -> name.equals(r.getMetadata().getName()))
+                .findFirst().orElse(null);
     }
 
     private static Job fetchJob(KubernetesClient client, ConcurrencyBenchmark cb, String name) {
@@ -313,7 +321,7 @@ public class BenchmarkReconciler implements Reconciler<ConcurrencyBenchmark>, Cl
 
     private void ensureKernelConfigMap(ConcurrencyBenchmark cb, Context<ConcurrencyBenchmark> ctx) {
         String name = Names.kernelConfigMapName(cb.getMetadata().getName());
-        ConfigMap existing = ctx.getSecondaryResource(ConfigMap.class, name).orElse(null);
+        ConfigMap existing = secondary(ctx, ConfigMap.class, name);
         ConfigMap desired = JobFactory.kernelConfigMap(cb, kernelScript);
         if (existing != null && Objects.equals(existing.getData(), desired.getData())) {
             return;

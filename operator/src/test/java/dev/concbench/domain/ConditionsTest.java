@@ -1,0 +1,93 @@
+package dev.concbench.domain;
+
+import io.fabric8.kubernetes.api.model.Condition;
+import org.junit.jupiter.api.Test;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class ConditionsTest {
+
+    private static final Instant T0 = Instant.parse("2025-03-01T10:00:00.750Z");
+    private static final Instant T1 = Instant.parse("2025-03-01T10:05:00Z");
+    private static final Instant T2 = Instant.parse("2025-03-01T10:09:30Z");
+
+    @Test
+    void aNewConditionTransitionsNow() {
+        List<Condition> conditions = new ArrayList<>();
+        Conditions.set(conditions, Conditions.VALID, true, "SpecValid", "ok", 1, T0);
+
+        assertThat(conditions).singleElement().satisfies(c -> {
+            assertThat(c.getType()).isEqualTo("Valid");
+            assertThat(c.getStatus()).isEqualTo("True");
+            assertThat(c.getReason()).isEqualTo("SpecValid");
+            assertThat(c.getMessage()).isEqualTo("ok");
+            assertThat(c.getObservedGeneration()).isEqualTo(1L);
+            // RFC 3339, second precision
+            assertThat(c.getLastTransitionTime()).isEqualTo("2025-03-01T10:00:00Z");
+        });
+    }
+
+    @Test
+    void transitionTimeIsKeptWhenOnlyReasonOrMessageChange() {
+        List<Condition> conditions = new ArrayList<>();
+        Conditions.set(conditions, Conditions.PROGRESSING, true, "RunInProgress", "run 1/3", 1, T0);
+        Conditions.set(conditions, Conditions.PROGRESSING, true, "RunInProgress2", "run 2/3", 2, T1);
+
+        assertThat(conditions).singleElement().satisfies(c -> {
+            assertThat(c.getReason()).isEqualTo("RunInProgress2");
+            assertThat(c.getMessage()).isEqualTo("run 2/3");
+            assertThat(c.getObservedGeneration()).isEqualTo(2L);
+            assertThat(c.getLastTransitionTime()).isEqualTo("2025-03-01T10:00:00Z");
+        });
+    }
+
+    @Test
+    void transitionTimeMovesWhenTheStatusFlips() {
+        List<Condition> conditions = new ArrayList<>();
+        Conditions.set(conditions, Conditions.PROGRESSING, true, "RunInProgress", "run 1/3", 1, T0);
+        Conditions.set(conditions, Conditions.PROGRESSING, false, "Completed", "done", 1, T1);
+
+        assertThat(conditions).singleElement().satisfies(c -> {
+            assertThat(c.getStatus()).isEqualTo("False");
+            assertThat(c.getLastTransitionTime()).isEqualTo("2025-03-01T10:05:00Z");
+        });
+
+        Conditions.set(conditions, Conditions.PROGRESSING, true, "RunInProgress", "again", 2, T2);
+        assertThat(conditions.get(0).getLastTransitionTime()).isEqualTo("2025-03-01T10:09:30Z");
+    }
+
+    @Test
+    void conditionsOfOtherTypesAreLeftAloneAndOrderIsKept() {
+        List<Condition> conditions = new ArrayList<>();
+        Conditions.set(conditions, Conditions.VALID, true, "SpecValid", "ok", 1, T0);
+        Conditions.set(conditions, Conditions.ADMITTED, false, "Queued", "waiting", 1, T0);
+        Conditions.set(conditions, Conditions.VALID, false, "InvalidSpec", "bad", 2, T1);
+
+        assertThat(conditions).extracting(Condition::getType).containsExactly("Valid", "Admitted");
+        assertThat(conditions.get(1).getStatus()).isEqualTo("False");
+        assertThat(conditions.get(1).getLastTransitionTime()).isEqualTo("2025-03-01T10:00:00Z");
+        assertThat(conditions.get(0).getLastTransitionTime()).isEqualTo("2025-03-01T10:05:00Z");
+    }
+
+    @Test
+    void findAndIsTrue() {
+        List<Condition> conditions = new ArrayList<>();
+        assertThat(Conditions.find(conditions, Conditions.VALID)).isEmpty();
+        assertThat(Conditions.isTrue(conditions, Conditions.VALID)).isFalse();
+        Conditions.set(conditions, Conditions.VALID, true, "SpecValid", "ok", 1, T0);
+        Conditions.set(conditions, Conditions.FAILED, false, "NoFailure", "none", 1, T0);
+        assertThat(Conditions.isTrue(conditions, Conditions.VALID)).isTrue();
+        assertThat(Conditions.isTrue(conditions, Conditions.FAILED)).isFalse();
+        assertThat(Conditions.find(conditions, Conditions.FAILED)).get()
+                .extracting(Condition::getReason).isEqualTo("NoFailure");
+    }
+
+    @Test
+    void timestampIsUtcSecondPrecision() {
+        assertThat(Conditions.timestamp(Instant.parse("2025-12-31T23:59:59.999999Z"))).isEqualTo("2025-12-31T23:59:59Z");
+    }
+}

@@ -1,0 +1,157 @@
+package dev.concbench.domain;
+
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class KernelResultTest {
+
+    /** A result as kernel/CONTRACT.md shows it: compact JSON, one line. */
+    static final String VALID = "{\"format\":1,\"runtime\":\"python\",\"runtimeVersion\":\"3.11.7\","
+            + "\"cpus\":2,\"cpuSource\":\"affinity\",\"cpuQuota\":null,"
+            + "\"node\":\"node-a\",\"pod\":\"bench-g1-r0-0-abcde\","
+            + "\"shard\":\"0/4\",\"tasks\":20,\"workload\":\"cpu\",\"size\":2000,\"workers\":2,"
+            + "\"repetitions\":3,\"warmup\":1,\"checksum\":\"18446744073709551615\","
+            + "\"start\":1764070000.123456,\"end\":1764070010.654321,"
+            + "\"times\":{\"sequential\":[1.234567,1.2,1.25],\"threads\":[1.3,1.31,1.29],"
+            + "\"process-pool\":[0.7,0.65,0.66]}}";
+
+    @Test
+    void parsesAValidDocument() throws Exception {
+        KernelResult r = KernelResult.parse(VALID);
+
+        assertThat(r.format()).isEqualTo(1);
+        assertThat(r.runtime()).isEqualTo("python");
+        assertThat(r.runtimeVersion()).isEqualTo("3.11.7");
+        assertThat(r.cpus()).isEqualTo(2);
+        assertThat(r.cpuSource()).isEqualTo("affinity");
+        assertThat(r.cpuQuota()).isNull();
+        assertThat(r.node()).isEqualTo("node-a");
+        assertThat(r.pod()).isEqualTo("bench-g1-r0-0-abcde");
+        assertThat(r.shard()).isEqualTo("0/4");
+        assertThat(r.shardIndex()).isZero();
+        assertThat(r.tasks()).isEqualTo(20);
+        assertThat(r.workload()).isEqualTo("cpu");
+        assertThat(r.size()).isEqualTo(2000);
+        assertThat(r.workers()).isEqualTo(2);
+        assertThat(r.repetitions()).isEqualTo(3);
+        assertThat(r.warmup()).isEqualTo(1);
+        assertThat(r.checksum()).isEqualTo("18446744073709551615");
+        assertThat(r.start()).isEqualTo(1764070000.123456);
+        assertThat(r.end()).isEqualTo(1764070010.654321);
+        assertThat(r.times()).containsOnlyKeys("sequential", "threads", "process-pool");
+        // the kernel's order is kept
+        assertThat(r.times().keySet()).containsExactly("sequential", "threads", "process-pool");
+        assertThat(r.times().get("sequential")).containsExactly(1.234567, 1.2, 1.25);
+    }
+
+    @Test
+    void toleratesSurroundingWhitespaceNullNodeAndUnknownFields() throws Exception {
+        String doc = "\n  " + VALID.replace("\"node\":\"node-a\"", "\"node\":null")
+                .replace("\"cpuQuota\":null", "\"cpuQuota\":1.5,\"futureField\":{\"x\":1}") + "\n";
+        KernelResult r = KernelResult.parse(doc);
+        assertThat(r.node()).isNull();
+        assertThat(r.cpuQuota()).isEqualTo(1.5);
+    }
+
+    @Test
+    void shardIndexOfALaterShard() throws Exception {
+        assertThat(KernelResult.parse(VALID.replace("\"0/4\"", "\"3/4\"")).shardIndex()).isEqualTo(3);
+    }
+
+    @Test
+    void rejectsAnEmptyDocument() {
+        for (String empty : new String[] {null, "", "   \n"}) {
+            assertThatThrownBy(() -> KernelResult.parse(empty)).isInstanceOf(ResultFormatException.class)
+                    .hasMessage("empty result");
+        }
+    }
+
+    @Test
+    void rejectsNonJsonQuotingItsFirstLine() {
+        String traceback = "Traceback (most recent call last):\n  File \"x.py\", line 1\nMemoryError";
+        assertThatThrownBy(() -> KernelResult.parse(traceback)).isInstanceOf(ResultFormatException.class)
+                .hasMessageContaining("not a kernel result")
+                .hasMessageContaining("Traceback (most recent call last):")
+                .hasMessageNotContaining("MemoryError");
+    }
+
+    @Test
+    void rejectsJsonThatIsNotAnObject() {
+        assertThatThrownBy(() -> KernelResult.parse("[1,2,3]")).isInstanceOf(ResultFormatException.class)
+                .hasMessageContaining("not a kernel result");
+        assertThatThrownBy(() -> KernelResult.parse(VALID.substring(0, VALID.length() / 2)))
+                .isInstanceOf(ResultFormatException.class).hasMessageContaining("not a kernel result");
+    }
+
+    @Test
+    void rejectsAnotherFormatVersion() {
+        assertThatThrownBy(() -> KernelResult.parse(VALID.replace("\"format\":1", "\"format\":2")))
+                .isInstanceOf(ResultFormatException.class)
+                .hasMessageContaining("format 2")
+                .hasMessageContaining("expected 1");
+        assertThatThrownBy(() -> KernelResult.parse(VALID.replace("\"format\":1,", "")))
+                .isInstanceOf(ResultFormatException.class)
+                .hasMessageContaining("format");
+    }
+
+    @Test
+    void aMissingOrMistypedNumberIsNamed() {
+        assertThatThrownBy(() -> KernelResult.parse(VALID.replace("\"cpus\":2,", "")))
+                .isInstanceOf(ResultFormatException.class)
+                .hasMessageContaining("field cpus");
+        assertThatThrownBy(() -> KernelResult.parse(VALID.replace("\"tasks\":20", "\"tasks\":\"many\"")))
+                .isInstanceOf(ResultFormatException.class)
+                .hasMessageContaining("field tasks");
+    }
+
+    @Test
+    void rejectsAMissingChecksum() {
+        assertThatThrownBy(() -> KernelResult.parse(VALID.replace("\"checksum\":\"18446744073709551615\",", "")))
+                .isInstanceOf(ResultFormatException.class)
+                .hasMessageContaining("checksum");
+        assertThatThrownBy(() -> KernelResult.parse(VALID.replace("\"18446744073709551615\"", "\"abc\"")))
+                .isInstanceOf(ResultFormatException.class)
+                .hasMessageContaining("checksum")
+                .hasMessageContaining("abc");
+    }
+
+    @Test
+    void rejectsMissingTimes() {
+        String noTimes = VALID.substring(0, VALID.indexOf(",\"times\"")) + ",\"times\":{}}";
+        assertThatThrownBy(() -> KernelResult.parse(noTimes)).isInstanceOf(ResultFormatException.class)
+                .hasMessageContaining("times");
+    }
+
+    @Test
+    void rejectsTheWrongNumberOfTimes() {
+        String doc = VALID.replace("\"threads\":[1.3,1.31,1.29]", "\"threads\":[1.3,1.31]");
+        assertThatThrownBy(() -> KernelResult.parse(doc)).isInstanceOf(ResultFormatException.class)
+                .hasMessageContaining("threads")
+                .hasMessageContaining("3");
+        String tooMany = VALID.replace("\"threads\":[1.3,1.31,1.29]", "\"threads\":[1.3,1.31,1.29,1.4]");
+        assertThatThrownBy(() -> KernelResult.parse(tooMany)).isInstanceOf(ResultFormatException.class)
+                .hasMessageContaining("threads");
+    }
+
+    @Test
+    void rejectsNegativeOrNullTimes() {
+        String negative = VALID.replace("\"process-pool\":[0.7,0.65,0.66]", "\"process-pool\":[0.7,-0.65,0.66]");
+        assertThatThrownBy(() -> KernelResult.parse(negative)).isInstanceOf(ResultFormatException.class)
+                .hasMessageContaining("process-pool")
+                .hasMessageContaining("non-negative");
+        String withNull = VALID.replace("\"process-pool\":[0.7,0.65,0.66]", "\"process-pool\":[0.7,null,0.66]");
+        assertThatThrownBy(() -> KernelResult.parse(withNull)).isInstanceOf(ResultFormatException.class)
+                .hasMessageContaining("process-pool");
+    }
+
+    @Test
+    void validDocumentsRoundTripTheirTimes() throws Exception {
+        KernelResult r = KernelResult.parse(VALID);
+        assertThat(r.times().values()).allSatisfy(v -> assertThat(v).hasSize(r.repetitions()));
+        assertThat(List.copyOf(r.times().values()).get(2)).containsExactly(0.7, 0.65, 0.66);
+    }
+}

@@ -1,0 +1,155 @@
+package dev.concbench.domain;
+
+import dev.concbench.api.v1alpha1.ConcurrencyBenchmarkSpec;
+import dev.concbench.api.v1alpha1.RunState;
+import dev.concbench.api.v1alpha1.RunStatus;
+import dev.concbench.api.v1alpha1.Strategy;
+import dev.concbench.api.v1alpha1.WorkloadSpec;
+import dev.concbench.api.v1alpha1.WorkloadType;
+import org.junit.jupiter.api.Test;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class RunMeasurementTest {
+
+    // cpu n=10: every call returns 55^2 + t = 3025 + t; 5 tasks.
+    // 2 shards: shard 0 has t = 0, 2, 4 -> 3 * 3025 + 6 = 9081; shard 1 has t = 1, 3 -> 2 * 3025 + 4 = 6054.
+    private static final String SHARD0_OF_2 = "9081";
+    private static final String SHARD1_OF_2 = "6054";
+
+    private static ConcurrencyBenchmarkSpec spec() {
+        ConcurrencyBenchmarkSpec spec = new ConcurrencyBenchmarkSpec();
+        spec.setWorkload(new WorkloadSpec(WorkloadType.CPU, 10, 5));
+        spec.setStrategies(List.of(Strategy.THREADS));
+        spec.setRepetitions(2);
+        return spec;
+    }
+
+    private static final PlannedRun TWO_PODS = new PlannedRun(0, 2, 0, List.of(Strategy.SEQUENTIAL, Strategy.THREADS),
+            false);
+
+    private static KernelResult result(String shard, int cpus, String node, String checksum, int repetitions,
+                                       List<Double> sequential, List<Double> threads) {
+        LinkedHashMap<String, List<Double>> times = new LinkedHashMap<>();
+        times.put("sequential", sequential);
+        if (threads != null) {
+            times.put("threads", threads);
+        }
+        return new KernelResult(1, "python", "3.11.7", cpus, "affinity", null, node, "pod-" + shard.charAt(0),
+                shard, 0, "cpu", 10, cpus, repetitions, 1, checksum, 100.0, 110.0, times);
+    }
+
+    @Test
+    void makespanPerRepetitionIsTheSlowestShard() throws Exception {
+        KernelResult shard0 = result("0/2", 2, "node-b", SHARD0_OF_2, 2, List.of(1.0, 2.0), List.of(0.5, 0.7));
+        KernelResult shard1 = result("1/2", 4, "node-a", SHARD1_OF_2, 2, List.of(1.5, 1.8), List.of(0.4, 0.9));
+        RunStatus run = new RunStatus();
+
+        // given in the wrong order: shards are matched by their index, not by arrival
+        RunMeasurement.record(spec(), TWO_PODS, List.of(shard1, shard0), run);
+
+        assertThat(run.getState()).isEqualTo(RunState.Succeeded);
+        assertThat(run.getSamples()).containsOnlyKeys("sequential", "threads");
+        assertThat(run.getSamples().get("sequential")).containsExactly(1.5, 2.0);
+        assertThat(run.getSamples().get("threads")).containsExactly(0.5, 0.9);
+        assertThat(run.getCpus()).containsExactly(2, 4);
+        assertThat(run.getNodes()).containsExactly("node-a", "node-b");
+        assertThat(run.getRuntimeVersion()).isEqualTo("3.11.7");
+        assertThat(run.getChecksum()).isEqualTo("15135");
+    }
+
+    @Test
+    void nodesAreDistinctAndCpusKeepShardOrder() throws Exception {
+        ConcurrencyBenchmarkSpec spec = spec();
+        spec.getWorkload().setTasks(3);
+        PlannedRun threePods = new PlannedRun(1, 3, 0, List.of(Strategy.SEQUENTIAL), false);
+        // tasks 0, 1, 2 on shards 0, 1, 2: 3025 + t each
+        List<KernelResult> results = List.of(
+                result("2/3", 1, "node-a", "3027", 2, List.of(1.0, 1.0), null),
+                result("0/3", 3, "node-a", "3025", 2, List.of(1.0, 1.0), null),
+                result("1/3", 2, "node-b", "3026", 2, List.of(1.0, 1.0), null));
+        RunStatus run = new RunStatus();
+
+        RunMeasurement.record(spec, threePods, results, run);
+
+        assertThat(run.getCpus()).containsExactly(3, 2, 1);
+        assertThat(run.getNodes()).containsExactly("node-a", "node-b");
+    }
+
+    @Test
+    void aResultWithoutNodeCountsAsLocal() throws Exception {
+        PlannedRun onePod = new PlannedRun(0, 1, 0, List.of(Strategy.SEQUENTIAL), true);
+        RunStatus run = new RunStatus();
+        RunMeasurement.record(spec(), onePod,
+                List.of(result("0/1", 2, null, "15135", 2, List.of(3.0, 4.0), null)), run);
+        assertThat(run.getNodes()).containsExactly("local");
+        assertThat(run.getSamples().get("sequential")).containsExactly(3.0, 4.0);
+    }
+
+    @Test
+    void aMissingShardIsRejected() {
+        KernelResult shard0 = result("0/2", 2, "n", SHARD0_OF_2, 2, List.of(1.0, 2.0), List.of(0.5, 0.7));
+        RunStatus run = new RunStatus();
+        assertThatThrownBy(() -> RunMeasurement.record(spec(), TWO_PODS, List.of(shard0), run))
+                .isInstanceOf(ResultFormatException.class)
+                .hasMessageContaining("expected 2 results, got 1");
+        assertThat(run.getState()).isNull();
+        assertThat(run.getSamples()).isNull();
+    }
+
+    @Test
+    void aDuplicatedShardIsRejected() {
+        KernelResult a = result("0/2", 2, "n", SHARD0_OF_2, 2, List.of(1.0, 2.0), List.of(0.5, 0.7));
+        KernelResult b = result("0/2", 2, "n", SHARD0_OF_2, 2, List.of(1.0, 2.0), List.of(0.5, 0.7));
+        assertThatThrownBy(() -> RunMeasurement.record(spec(), TWO_PODS, List.of(a, b), new RunStatus()))
+                .isInstanceOf(ResultFormatException.class)
+                .hasMessageContaining("expected shard 1/2, got 0/2");
+    }
+
+    @Test
+    void aShardOfAnotherSplitIsRejected() {
+        KernelResult a = result("0/2", 2, "n", SHARD0_OF_2, 2, List.of(1.0, 2.0), List.of(0.5, 0.7));
+        KernelResult b = result("1/3", 2, "n", SHARD1_OF_2, 2, List.of(1.0, 2.0), List.of(0.5, 0.7));
+        assertThatThrownBy(() -> RunMeasurement.record(spec(), TWO_PODS, List.of(a, b), new RunStatus()))
+                .isInstanceOf(ResultFormatException.class)
+                .hasMessageContaining("expected shard 1/2, got 1/3")
+                .hasMessageContaining("pod-1");
+    }
+
+    @Test
+    void theWrongNumberOfRepetitionsIsRejected() {
+        KernelResult a = result("0/2", 2, "n", SHARD0_OF_2, 2, List.of(1.0, 2.0), List.of(0.5, 0.7));
+        KernelResult b = result("1/2", 2, "n", SHARD1_OF_2, 3, List.of(1.0, 2.0, 3.0), List.of(0.5, 0.7, 0.8));
+        assertThatThrownBy(() -> RunMeasurement.record(spec(), TWO_PODS, List.of(a, b), new RunStatus()))
+                .isInstanceOf(ResultFormatException.class)
+                .hasMessageContaining("shard 1/2")
+                .hasMessageContaining("3 repetitions")
+                .hasMessageContaining("expected 2");
+    }
+
+    @Test
+    void aMissingStrategyIsRejected() {
+        KernelResult a = result("0/2", 2, "n", SHARD0_OF_2, 2, List.of(1.0, 2.0), List.of(0.5, 0.7));
+        KernelResult b = result("1/2", 2, "n", SHARD1_OF_2, 2, List.of(1.0, 2.0), null);
+        assertThatThrownBy(() -> RunMeasurement.record(spec(), TWO_PODS, List.of(a, b), new RunStatus()))
+                .isInstanceOf(ResultFormatException.class)
+                .hasMessageContaining("shard 1/2")
+                .hasMessageContaining("threads");
+    }
+
+    @Test
+    void aChecksumThatDoesNotAddUpIsRejected() {
+        // shard 1 lost task 3: 3025 + 1 only
+        KernelResult a = result("0/2", 2, "n", SHARD0_OF_2, 2, List.of(1.0, 2.0), List.of(0.5, 0.7));
+        KernelResult b = result("1/2", 2, "n", "3026", 2, List.of(1.0, 2.0), List.of(0.5, 0.7));
+        assertThatThrownBy(() -> RunMeasurement.record(spec(), TWO_PODS, List.of(a, b), new RunStatus()))
+                .isInstanceOf(ResultFormatException.class)
+                .hasMessageContaining("checksum 12107")
+                .hasMessageContaining("expected 15135")
+                .hasMessageContaining("lost or repeated");
+    }
+}

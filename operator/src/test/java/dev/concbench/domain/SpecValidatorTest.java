@@ -1,0 +1,211 @@
+package dev.concbench.domain;
+
+import dev.concbench.api.v1alpha1.ConcurrencyBenchmarkSpec;
+import dev.concbench.api.v1alpha1.Strategy;
+import dev.concbench.api.v1alpha1.SweepSpec;
+import dev.concbench.api.v1alpha1.WorkloadSpec;
+import dev.concbench.api.v1alpha1.WorkloadType;
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class SpecValidatorTest {
+
+    private static ConcurrencyBenchmarkSpec valid() {
+        ConcurrencyBenchmarkSpec spec = new ConcurrencyBenchmarkSpec();
+        spec.setWorkload(new WorkloadSpec(WorkloadType.CPU, 2000, 80));
+        return spec;
+    }
+
+    private static List<String> errors(ConcurrencyBenchmarkSpec spec) {
+        return SpecValidator.validate(spec);
+    }
+
+    @Test
+    void aValidSpecHasNoErrors() {
+        assertThat(errors(valid())).isEmpty();
+
+        ConcurrencyBenchmarkSpec full = valid();
+        full.setStrategies(List.of(Strategy.PROCESS_POOL, Strategy.SEQUENTIAL));
+        full.setPods(80);
+        full.setWorkers(256);
+        full.setRepetitions(20);
+        full.setWarmup(10);
+        full.setSweep(new SweepSpec(List.of(1, 2, 4, 8), List.of(0, 1, 2, 4)));   // 16 points: the maximum
+        assertThat(errors(full)).isEmpty();
+
+        ConcurrencyBenchmarkSpec io = valid();
+        io.setWorkload(new WorkloadSpec(WorkloadType.IO, 0, 1));
+        assertThat(errors(io)).isEmpty();
+        io.getWorkload().setSize(600_000);
+        assertThat(errors(io)).isEmpty();
+    }
+
+    @Test
+    void podsMustNotExceedTasks() {
+        ConcurrencyBenchmarkSpec spec = valid();
+        spec.getWorkload().setTasks(4);
+        spec.setPods(5);
+        assertThat(errors(spec)).singleElement().asString()
+                .contains("spec.pods").contains("spec.workload.tasks").contains("5").contains("4");
+
+        spec.setPods(4);
+        assertThat(errors(spec)).isEmpty();
+    }
+
+    @Test
+    void cpuSizeRange() {
+        ConcurrencyBenchmarkSpec spec = valid();
+        spec.getWorkload().setSize(0);
+        assertThat(errors(spec)).singleElement().asString()
+                .contains("spec.workload.size").contains("cpu").contains("got 0");
+        spec.getWorkload().setSize(100_001);
+        assertThat(errors(spec)).singleElement().asString()
+                .contains("spec.workload.size").contains("100000").contains("got 100001");
+        spec.getWorkload().setSize(1);
+        assertThat(errors(spec)).isEmpty();
+        spec.getWorkload().setSize(100_000);
+        assertThat(errors(spec)).isEmpty();
+    }
+
+    @Test
+    void ioSizeRangeDiffersFromCpu() {
+        ConcurrencyBenchmarkSpec spec = valid();
+        spec.setWorkload(new WorkloadSpec(WorkloadType.IO, 200_000, 10));   // too large for cpu, fine for io
+        assertThat(errors(spec)).isEmpty();
+        spec.getWorkload().setSize(600_001);
+        assertThat(errors(spec)).singleElement().asString()
+                .contains("spec.workload.size").contains("io").contains("600000");
+        spec.getWorkload().setSize(-1);
+        assertThat(errors(spec)).singleElement().asString().contains("spec.workload.size");
+    }
+
+    @Test
+    void tasksRange() {
+        ConcurrencyBenchmarkSpec spec = valid();
+        spec.getWorkload().setTasks(0);
+        assertThat(errors(spec)).anySatisfy(e -> assertThat(e).contains("spec.workload.tasks"));
+        spec.getWorkload().setTasks(100_001);
+        assertThat(errors(spec)).singleElement().asString().contains("spec.workload.tasks");
+    }
+
+    @Test
+    void missingWorkloadFields() {
+        ConcurrencyBenchmarkSpec spec = valid();
+        spec.getWorkload().setType(null);
+        assertThat(errors(spec)).singleElement().asString().contains("spec.workload");
+        assertThat(SpecValidator.validate(null)).containsExactly("spec is required");
+    }
+
+    @Test
+    void strategiesMustNotRepeat() {
+        ConcurrencyBenchmarkSpec spec = valid();
+        spec.setStrategies(List.of(Strategy.THREADS, Strategy.PROCESSES, Strategy.THREADS));
+        assertThat(errors(spec)).singleElement().asString().contains("spec.strategies").contains("repeat");
+
+        spec.setStrategies(List.of());
+        assertThat(errors(spec)).singleElement().asString().contains("spec.strategies");
+
+        spec.setStrategies(new ArrayList<>(Arrays.asList(Strategy.THREADS, null)));
+        assertThat(errors(spec)).singleElement().asString().contains("spec.strategies");
+    }
+
+    @Test
+    void sweepMayHaveAtMostSixteenPoints() {
+        ConcurrencyBenchmarkSpec spec = valid();
+        spec.setSweep(new SweepSpec(List.of(1, 2, 3, 4, 5), List.of(0, 1, 2, 4)));   // 20 points
+        assertThat(errors(spec)).singleElement().asString()
+                .contains("spec.sweep").contains("20").contains("16");
+
+        // only one axis: 8 pods x spec.workers = 8 points, fine
+        spec.setSweep(new SweepSpec(List.of(1, 2, 3, 4, 5, 6, 7, 8), null));
+        assertThat(errors(spec)).isEmpty();
+    }
+
+    @Test
+    void sweepEntriesOutOfRange() {
+        ConcurrencyBenchmarkSpec spec = valid();
+        spec.getWorkload().setTasks(1000);
+
+        spec.setSweep(new SweepSpec(List.of(0, 2), null));
+        assertThat(errors(spec)).singleElement().asString().contains("spec.sweep.pods").contains("got 0");
+
+        spec.setSweep(new SweepSpec(List.of(2, 101), null));
+        assertThat(errors(spec)).singleElement().asString().contains("spec.sweep.pods").contains("got 101");
+
+        spec.setSweep(new SweepSpec(null, List.of(-1)));
+        assertThat(errors(spec)).singleElement().asString().contains("spec.sweep.workers").contains("got -1");
+
+        spec.setSweep(new SweepSpec(null, List.of(0, 257)));
+        assertThat(errors(spec)).singleElement().asString().contains("spec.sweep.workers").contains("got 257");
+
+        spec.setSweep(new SweepSpec(List.of(1, 2, 3, 4, 5, 6, 7, 8, 9), null));
+        assertThat(errors(spec)).singleElement().asString().contains("spec.sweep.pods").contains("1 to 8");
+    }
+
+    @Test
+    void sweepPodsMustNotExceedTasks() {
+        ConcurrencyBenchmarkSpec spec = valid();
+        spec.getWorkload().setTasks(3);
+        spec.setSweep(new SweepSpec(List.of(2, 4), null));
+        assertThat(errors(spec)).singleElement().asString().contains("spec.sweep.pods").contains("got 4");
+    }
+
+    @Test
+    void sweepEntriesMustNotRepeat() {
+        ConcurrencyBenchmarkSpec spec = valid();
+        spec.setSweep(new SweepSpec(List.of(2, 2), null));
+        assertThat(errors(spec)).singleElement().asString().contains("spec.sweep.pods").contains("repeat");
+
+        spec.setSweep(new SweepSpec(null, List.of(4, 0, 4)));
+        assertThat(errors(spec)).singleElement().asString().contains("spec.sweep.workers").contains("repeat");
+    }
+
+    @Test
+    void repetitionsRange() {
+        ConcurrencyBenchmarkSpec spec = valid();
+        spec.setRepetitions(0);
+        assertThat(errors(spec)).singleElement().asString().contains("spec.repetitions").contains("got 0");
+        spec.setRepetitions(21);
+        assertThat(errors(spec)).singleElement().asString().contains("spec.repetitions").contains("got 21");
+        spec.setRepetitions(1);
+        assertThat(errors(spec)).isEmpty();
+        spec.setRepetitions(20);
+        assertThat(errors(spec)).isEmpty();
+    }
+
+    @Test
+    void otherRanges() {
+        ConcurrencyBenchmarkSpec spec = valid();
+        spec.setWarmup(11);
+        assertThat(errors(spec)).singleElement().asString().contains("spec.warmup");
+        spec.setWarmup(1);
+        spec.setWorkers(257);
+        assertThat(errors(spec)).singleElement().asString().contains("spec.workers");
+        spec.setWorkers(0);
+        spec.setPods(0);
+        assertThat(errors(spec)).singleElement().asString().contains("spec.pods");
+        spec.setPods(1);
+        spec.setTimeoutSeconds(9);
+        assertThat(errors(spec)).singleElement().asString().contains("spec.timeoutSeconds");
+        spec.setTimeoutSeconds(900);
+        spec.setTtlSecondsAfterFinished(-1);
+        assertThat(errors(spec)).singleElement().asString().contains("spec.ttlSecondsAfterFinished");
+        spec.setTtlSecondsAfterFinished(null);
+        assertThat(errors(spec)).singleElement().asString().contains("spec.ttlSecondsAfterFinished")
+                .contains("required");
+    }
+
+    @Test
+    void severalProblemsAreAllReported() {
+        ConcurrencyBenchmarkSpec spec = valid();
+        spec.setRepetitions(0);
+        spec.setWarmup(-1);
+        spec.setStrategies(List.of(Strategy.THREADS, Strategy.THREADS));
+        assertThat(errors(spec)).hasSize(3);
+    }
+}

@@ -1,0 +1,335 @@
+package dev.concbench.domain;
+
+import dev.concbench.api.v1alpha1.ConcurrencyBenchmarkSpec;
+import dev.concbench.api.v1alpha1.ConcurrencyBenchmarkStatus;
+import dev.concbench.api.v1alpha1.ResultRow;
+import dev.concbench.api.v1alpha1.RunState;
+import dev.concbench.api.v1alpha1.RunStatus;
+import dev.concbench.api.v1alpha1.Runtime;
+import dev.concbench.api.v1alpha1.Strategy;
+import dev.concbench.api.v1alpha1.WorkloadSpec;
+import dev.concbench.api.v1alpha1.WorkloadType;
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+class StatusAggregatorTest {
+
+    private static ConcurrencyBenchmarkSpec spec(WorkloadType type, int tasks) {
+        ConcurrencyBenchmarkSpec spec = new ConcurrencyBenchmarkSpec();
+        spec.setRuntime(Runtime.PYTHON);
+        spec.setWorkload(new WorkloadSpec(type, type == WorkloadType.CPU ? 1000 : 100, tasks));
+        return spec;
+    }
+
+    private static RunStatus run(int index, int pods, int workers, List<Integer> cpus, List<String> nodes,
+                                 Map<String, List<Double>> samples) {
+        RunStatus run = new RunStatus();
+        run.setIndex(index);
+        run.setPods(pods);
+        run.setWorkers(workers);
+        run.setStrategies(new ArrayList<>(samples.keySet()));
+        run.setState(RunState.Succeeded);
+        run.setSamples(samples);
+        run.setCpus(cpus);
+        run.setNodes(nodes);
+        run.setRuntimeVersion("3.11.7");
+        return run;
+    }
+
+    private static Map<String, List<Double>> samples(Object... strategyAndSamples) {
+        Map<String, List<Double>> m = new LinkedHashMap<>();
+        for (int i = 0; i < strategyAndSamples.length; i += 2) {
+            @SuppressWarnings("unchecked")
+            List<Double> values = (List<Double>) strategyAndSamples[i + 1];
+            m.put((String) strategyAndSamples[i], values);
+        }
+        return m;
+    }
+
+    private static ConcurrencyBenchmarkStatus status(RunStatus... runs) {
+        ConcurrencyBenchmarkStatus status = new ConcurrencyBenchmarkStatus();
+        status.setRuns(new ArrayList<>(List.of(runs)));
+        return status;
+    }
+
+    private static ResultRow row(ConcurrencyBenchmarkStatus status, String strategy, int pods, int workers) {
+        return status.getResults().stream()
+                .filter(r -> r.getStrategy().equals(strategy) && r.getPods() == pods && r.getWorkers() == workers)
+                .findFirst().orElseThrow(() -> new AssertionError("no row " + strategy + " " + pods + " " + workers));
+    }
+
+    /** A sweep over pods (1, 2) on cpu work with 8 tasks. */
+    private static ConcurrencyBenchmarkStatus cpuSweep() {
+        RunStatus single = run(0, 1, 0, List.of(2), List.of("node-a"), samples(
+                "sequential", List.of(4.0, 4.2, 3.8),
+                "threads", List.of(4.4, 4.0, 4.2),
+                "thread-pool", List.of(2.0, 2.2, 2.1)));
+        RunStatus twoPods = run(1, 2, 4, List.of(2, 3), List.of("node-a", "node-b"), samples(
+                "sequential", List.of(2.0, 2.0, 2.0),
+                "thread-pool", List.of(1.0, 1.0, 1.0)));
+        return status(single, twoPods);
+    }
+
+    @Test
+    void oneRowPerStrategyPodsAndWorkers() {
+        ConcurrencyBenchmarkStatus status = cpuSweep();
+        StatusAggregator.aggregate(spec(WorkloadType.CPU, 8), status);
+
+        assertThat(status.getResults()).extracting(r -> r.getStrategy() + "/" + r.getPods() + "/" + r.getWorkers())
+                .containsExactly("sequential/1/0", "threads/1/0", "thread-pool/1/0", "sequential/2/4",
+                        "thread-pool/2/4");
+    }
+
+    @Test
+    void rowStatisticsSpeedupErrorAndEfficiency() {
+        ConcurrencyBenchmarkStatus status = cpuSweep();
+        StatusAggregator.aggregate(spec(WorkloadType.CPU, 8), status);
+
+        ResultRow seq = row(status, "sequential", 1, 0);
+        assertThat(seq.getSamples()).containsExactly(4.0, 4.2, 3.8);
+        assertThat(seq.getMin()).isEqualTo(3.8);
+        assertThat(seq.getMedian()).isEqualTo(4.0);
+        assertThat(seq.getMean()).isEqualTo(4.0);
+        assertThat(seq.getStddev()).isEqualTo(0.2);
+        assertThat(seq.getMax()).isEqualTo(4.2);
+        // t(0.975, 2) * 0.2 / sqrt(3) = 0.496828
+        assertThat(seq.getCiLow()).isCloseTo(4.0 - 0.496828, within(2e-6));
+        assertThat(seq.getCiHigh()).isCloseTo(4.0 + 0.496828, within(2e-6));
+        assertThat(seq.getSpeedup()).isEqualTo(1.0);
+        assertThat(seq.getParallelism()).isEqualTo(1.0);
+        assertThat(seq.getEfficiency()).isEqualTo(1.0);
+        assertThat(seq.getTasksPerSecond()).isEqualTo(2.0);
+        assertThat(seq.getPoolSize()).isNull();
+        assertThat(seq.getUnstable()).isFalse();
+
+        ResultRow pool = row(status, "thread-pool", 1, 0);
+        // 4.0 / 2.1 = 1.904762
+        assertThat(pool.getSpeedup()).isEqualTo(1.905);
+        // speedup * sqrt((0.2/sqrt(3)/4.0)^2 + (0.1/sqrt(3)/2.1)^2) = 1.904762 * 0.039865 = 0.075933
+        double expectedError = (4.0 / 2.1) * Math.sqrt(Math.pow(0.2 / Math.sqrt(3) / 4.0, 2)
+                + Math.pow(0.1 / Math.sqrt(3) / 2.1, 2));
+        assertThat(expectedError).isCloseTo(0.075933, within(1e-6));
+        assertThat(pool.getSpeedupError()).isEqualTo(0.076);
+        // workers 0 on a 2-CPU pod: a pool of 2, capped by 2 CPUs: parallelism 2
+        assertThat(pool.getPoolSize()).isEqualTo(2);
+        assertThat(pool.getParallelism()).isEqualTo(2.0);
+        // 1.904762 / 2
+        assertThat(pool.getEfficiency()).isEqualTo(0.952);
+        // 8 / 2.1
+        assertThat(pool.getTasksPerSecond()).isEqualTo(3.81);
+
+        ResultRow threads = row(status, "threads", 1, 0);
+        // 8 threads on 2 CPUs, cpu-bound: 2
+        assertThat(threads.getParallelism()).isEqualTo(2.0);
+        assertThat(threads.getSpeedup()).isEqualTo(0.952);   // 4.0 / 4.2
+        assertThat(threads.getEfficiency()).isEqualTo(0.476);
+        assertThat(threads.getPoolSize()).isNull();
+
+        ResultRow seq2 = row(status, "sequential", 2, 4);
+        assertThat(seq2.getParallelism()).isEqualTo(2.0);
+        assertThat(seq2.getSpeedup()).isEqualTo(2.0);
+        assertThat(seq2.getEfficiency()).isEqualTo(1.0);
+        assertThat(seq2.getStddev()).isZero();
+
+        ResultRow pool2 = row(status, "thread-pool", 2, 4);
+        assertThat(pool2.getPoolSize()).isEqualTo(4);
+        // each pod: 4 calls, pool 4; capped by its CPUs: min(4, 2) + min(4, 3) = 5
+        assertThat(pool2.getParallelism()).isEqualTo(5.0);
+        assertThat(pool2.getSpeedup()).isEqualTo(4.0);
+        assertThat(pool2.getEfficiency()).isEqualTo(0.8);
+        assertThat(pool2.getSpeedupError()).isCloseTo(4.0 * (0.2 / Math.sqrt(3) / 4.0), within(0.0005));
+    }
+
+    @Test
+    void fastestIsTheLowestMedianFormattedForASweep() {
+        ConcurrencyBenchmarkStatus status = cpuSweep();
+        StatusAggregator.aggregate(spec(WorkloadType.CPU, 8), status);
+
+        assertThat(status.getFastest()).isEqualTo("thread-pool@pods=2,workers=4");
+        assertThat(status.getFastestSpeedup()).isEqualTo(4.0);
+    }
+
+    @Test
+    void fastestOfASinglePointIsThePlainStrategy() {
+        RunStatus only = run(0, 1, 0, List.of(4), List.of("node-a"), samples(
+                "sequential", List.of(4.0, 4.0),
+                "threads", List.of(4.1, 4.1),
+                "process-pool", List.of(1.1, 1.1)));
+        ConcurrencyBenchmarkStatus status = status(only);
+        StatusAggregator.aggregate(spec(WorkloadType.CPU, 8), status);
+
+        assertThat(status.getFastest()).isEqualTo("process-pool");
+        assertThat(status.getFastestSpeedup()).isEqualTo(3.636);   // 4.0 / 1.1
+    }
+
+    @Test
+    void baselineOnlyRunPlusOnePointIsNotASweep() {
+        RunStatus baseline = run(0, 1, 0, List.of(2), List.of("node-a"), samples(
+                "sequential", List.of(6.0, 6.0)));
+        RunStatus point = run(1, 3, 0, List.of(2, 2, 2), List.of("node-a", "node-b", "node-c"), samples(
+                "sequential", List.of(2.5, 2.5),
+                "process-pool", List.of(1.2, 1.2)));
+        ConcurrencyBenchmarkStatus status = status(baseline, point);
+        StatusAggregator.aggregate(spec(WorkloadType.CPU, 12), status);
+
+        assertThat(status.getFastest()).isEqualTo("process-pool");
+        assertThat(status.getFastestSpeedup()).isEqualTo(5.0);
+        assertThat(row(status, "sequential", 3, 0).getSpeedup()).isEqualTo(2.4);
+    }
+
+    @Test
+    void ioWorkloadsAreNotCappedByCpus() {
+        RunStatus run = run(0, 1, 0, List.of(2), List.of("node-a"), samples(
+                "sequential", List.of(16.0, 16.0),
+                "threads", List.of(2.0, 2.0),
+                "thread-pool", List.of(8.0, 8.0),
+                "processes", List.of(2.5, 2.5),
+                "process-pool", List.of(8.0, 8.0)));
+        ConcurrencyBenchmarkStatus status = status(run);
+        ConcurrencyBenchmarkSpec spec = spec(WorkloadType.IO, 8);
+        StatusAggregator.aggregate(spec, status);
+
+        assertThat(row(status, "sequential", 1, 0).getParallelism()).isEqualTo(1.0);
+        assertThat(row(status, "threads", 1, 0).getParallelism()).isEqualTo(8.0);
+        assertThat(row(status, "processes", 1, 0).getParallelism()).isEqualTo(8.0);
+        // workers 0: pool of the pod's 2 CPUs, not capped further for io
+        assertThat(row(status, "thread-pool", 1, 0).getParallelism()).isEqualTo(2.0);
+        assertThat(row(status, "thread-pool", 1, 0).getPoolSize()).isEqualTo(2);
+        assertThat(row(status, "threads", 1, 0).getSpeedup()).isEqualTo(8.0);
+        assertThat(row(status, "threads", 1, 0).getEfficiency()).isEqualTo(1.0);
+
+        // the same run, cpu-bound: threads and processes are capped by the 2 CPUs
+        RunStatus cpuRun = run(0, 1, 0, List.of(2), List.of("node-a"), run.getSamples());
+        assertThat(StatusAggregator.parallelism(spec(WorkloadType.CPU, 8), cpuRun, Strategy.THREADS)).isEqualTo(2.0);
+        assertThat(StatusAggregator.parallelism(spec(WorkloadType.CPU, 8), cpuRun, Strategy.PROCESSES)).isEqualTo(2.0);
+    }
+
+    @Test
+    void parallelismOfPoolsResolvesWorkersZeroToEachPodsCpus() {
+        ConcurrencyBenchmarkSpec cpu = spec(WorkloadType.CPU, 8);
+        ConcurrencyBenchmarkSpec io = spec(WorkloadType.IO, 8);
+        // two pods with 4 calls each; the pods saw 3 and 1 CPUs
+        RunStatus run = run(0, 2, 0, List.of(3, 1), List.of("a", "b"), samples(
+                "thread-pool", List.of(1.0), "process-pool", List.of(1.0)));
+
+        // pool 3 on pod 0 (3 CPUs), pool 1 on pod 1 (1 CPU)
+        assertThat(StatusAggregator.parallelism(cpu, run, Strategy.THREAD_POOL)).isEqualTo(4.0);
+        assertThat(StatusAggregator.parallelism(io, run, Strategy.PROCESS_POOL)).isEqualTo(4.0);
+
+        // an explicit pool of 6 exceeds the 4 calls per pod: 4 in flight per pod
+        run.setWorkers(6);
+        assertThat(StatusAggregator.parallelism(io, run, Strategy.THREAD_POOL)).isEqualTo(8.0);
+        // cpu-bound: capped by 3 and 1 CPUs
+        assertThat(StatusAggregator.parallelism(cpu, run, Strategy.THREAD_POOL)).isEqualTo(4.0);
+
+        // the row reports the largest pool of the pods
+        run.setWorkers(0);
+        ConcurrencyBenchmarkStatus status = status(run);
+        StatusAggregator.aggregate(cpu, status);
+        assertThat(row(status, "thread-pool", 2, 0).getPoolSize()).isEqualTo(3);
+    }
+
+    @Test
+    void parallelismFollowsTheUnevenTaskSplit() {
+        // 5 calls on 2 pods: 3 and 2; threads in io: 5 in flight in total
+        RunStatus run = run(0, 2, 0, List.of(8, 8), List.of("a"), samples("threads", List.of(1.0)));
+        assertThat(StatusAggregator.parallelism(spec(WorkloadType.IO, 5), run, Strategy.THREADS)).isEqualTo(5.0);
+        // cpu with 1 CPU each: 2
+        run.setCpus(List.of(1, 1));
+        assertThat(StatusAggregator.parallelism(spec(WorkloadType.CPU, 5), run, Strategy.THREADS)).isEqualTo(2.0);
+    }
+
+    @Test
+    void environmentListsDistinctCpusAndNodes() {
+        ConcurrencyBenchmarkStatus status = cpuSweep();
+        StatusAggregator.aggregate(spec(WorkloadType.CPU, 8), status);
+
+        assertThat(status.getEnvironment().getRuntime()).isEqualTo("python");
+        assertThat(status.getEnvironment().getRuntimeVersion()).isEqualTo("3.11.7");
+        assertThat(status.getEnvironment().getCpus()).containsExactly(2, 3);
+        assertThat(status.getEnvironment().getNodes()).containsExactly("node-a", "node-b");
+    }
+
+    @Test
+    void baselineComesFromTheFirstSinglePodRun() {
+        RunStatus first = run(0, 1, 0, List.of(2), List.of("n"), samples(
+                "sequential", List.of(4.0, 4.0), "thread-pool", List.of(2.0, 2.0)));
+        RunStatus second = run(1, 1, 2, List.of(2), List.of("n"), samples(
+                "sequential", List.of(5.0, 5.0), "thread-pool", List.of(2.5, 2.5)));
+        RunStatus third = run(2, 2, 0, List.of(2, 2), List.of("n"), samples(
+                "sequential", List.of(2.2, 2.2)));
+        ConcurrencyBenchmarkStatus status = status(first, second, third);
+        StatusAggregator.aggregate(spec(WorkloadType.CPU, 8), status);
+
+        // every row against 4.0, the first single-pod run's sequential median, not 5.0
+        assertThat(row(status, "sequential", 1, 2).getSpeedup()).isEqualTo(0.8);
+        assertThat(row(status, "thread-pool", 1, 2).getSpeedup()).isEqualTo(1.6);
+        assertThat(row(status, "sequential", 2, 0).getSpeedup()).isEqualTo(1.818);
+        assertThat(status.getFastest()).isEqualTo("thread-pool@pods=1,workers=0");
+    }
+
+    @Test
+    void unmeasuredRunsGiveNoRowsAndNoBaselineMeansNoSpeedup() {
+        RunStatus baseline = run(0, 1, 0, List.of(2), List.of("n"), samples("sequential", List.of(4.0)));
+        baseline.setState(RunState.Running);
+        baseline.setSamples(null);
+        RunStatus point = run(1, 2, 0, List.of(2, 2), List.of("n"), samples(
+                "sequential", List.of(2.0, 2.1), "threads", List.of(1.9, 2.0)));
+        RunStatus failed = run(2, 4, 0, List.of(2, 2, 2, 2), List.of("n"), samples("sequential", List.of(1.0)));
+        failed.setState(RunState.Failed);
+        ConcurrencyBenchmarkStatus status = status(baseline, point, failed);
+
+        StatusAggregator.aggregate(spec(WorkloadType.CPU, 8), status);
+
+        assertThat(status.getResults()).hasSize(2).allSatisfy(r -> {
+            assertThat(r.getPods()).isEqualTo(2);
+            assertThat(r.getSpeedup()).isNull();
+            assertThat(r.getSpeedupError()).isNull();
+            assertThat(r.getEfficiency()).isNull();
+        });
+        assertThat(status.getFastest()).isEqualTo("threads@pods=2,workers=0");
+        assertThat(status.getFastestSpeedup()).isNull();
+    }
+
+    @Test
+    void nothingMeasuredYetClearsTheOutcome() {
+        RunStatus planned = run(0, 1, 0, List.of(2), List.of("n"), samples("sequential", List.of(1.0)));
+        planned.setState(RunState.Planned);
+        planned.setSamples(null);
+        ConcurrencyBenchmarkStatus status = status(planned);
+        StatusAggregator.aggregate(spec(WorkloadType.CPU, 8), status);
+
+        assertThat(status.getResults()).isEmpty();
+        assertThat(status.getFastest()).isNull();
+        assertThat(status.getFastestSpeedup()).isNull();
+        assertThat(status.getEnvironment()).isNull();
+    }
+
+    @Test
+    void unstableRowsAreFlagged() {
+        RunStatus run = run(0, 1, 0, List.of(2), List.of("n"), samples(
+                "sequential", List.of(1.0, 2.0, 3.0), "threads", List.of(1.0, 1.01, 0.99)));
+        ConcurrencyBenchmarkStatus status = status(run);
+        StatusAggregator.aggregate(spec(WorkloadType.CPU, 8), status);
+        assertThat(row(status, "sequential", 1, 0).getUnstable()).isTrue();
+        assertThat(row(status, "threads", 1, 0).getUnstable()).isFalse();
+    }
+
+    @Test
+    void aggregationIsDeterministic() {
+        ConcurrencyBenchmarkStatus a = cpuSweep();
+        ConcurrencyBenchmarkStatus b = cpuSweep();
+        StatusAggregator.aggregate(spec(WorkloadType.CPU, 8), a);
+        StatusAggregator.aggregate(spec(WorkloadType.CPU, 8), b);
+        StatusAggregator.aggregate(spec(WorkloadType.CPU, 8), b);
+        assertThat(b.getResults()).usingRecursiveFieldByFieldElementComparator().isEqualTo(a.getResults());
+        assertThat(b.getFastest()).isEqualTo(a.getFastest());
+    }
+}

@@ -1,0 +1,237 @@
+package dev.concbench.domain;
+
+import dev.concbench.api.v1alpha1.ConcurrencyBenchmarkSpec;
+import dev.concbench.api.v1alpha1.ConcurrencyBenchmarkStatus;
+import dev.concbench.api.v1alpha1.Phase;
+import dev.concbench.api.v1alpha1.ResultRow;
+import dev.concbench.api.v1alpha1.RunState;
+import dev.concbench.api.v1alpha1.RunStatus;
+import dev.concbench.api.v1alpha1.Strategy;
+import dev.concbench.api.v1alpha1.SweepSpec;
+import dev.concbench.api.v1alpha1.WorkloadSpec;
+import dev.concbench.api.v1alpha1.WorkloadType;
+import io.fabric8.kubernetes.api.model.Condition;
+import org.junit.jupiter.api.Test;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class StatusTransitionsTest {
+
+    private static final Instant T0 = Instant.parse("2025-03-01T10:00:00Z");
+    private static final Instant T1 = Instant.parse("2025-03-01T10:05:00Z");
+    private static final Instant T2 = Instant.parse("2025-03-01T10:10:00Z");
+
+    private static ConcurrencyBenchmarkSpec spec() {
+        ConcurrencyBenchmarkSpec spec = new ConcurrencyBenchmarkSpec();
+        spec.setWorkload(new WorkloadSpec(WorkloadType.CPU, 100, 8));
+        spec.setStrategies(List.of(Strategy.THREADS));
+        spec.setSweep(new SweepSpec(List.of(2, 4), null));
+        return spec;
+    }
+
+    private static Condition condition(ConcurrencyBenchmarkStatus status, String type) {
+        return Conditions.find(status.getConditions(), type)
+                .orElseThrow(() -> new AssertionError("no condition " + type));
+    }
+
+    private static ConcurrencyBenchmarkStatus finishedStatus() {
+        ConcurrencyBenchmarkStatus old = new ConcurrencyBenchmarkStatus();
+        StatusTransitions.valid(old, 1, T0);
+        StatusTransitions.admitted(old, 1, T0);
+        old.setPhase(Phase.Running);
+        StatusTransitions.finish(old, true, "AllRunsSucceeded", "3 runs", 1, T1);
+        old.setFastest("threads");
+        old.setResults(new ArrayList<>(List.of(new ResultRow())));
+        old.setStartTime("2025-03-01T10:00:00Z");
+        old.setObservedGeneration(1L);
+        return old;
+    }
+
+    @Test
+    void newGenerationDropsTheOutcomeAndKeepsValid() {
+        ConcurrencyBenchmarkStatus old = finishedStatus();
+
+        ConcurrencyBenchmarkStatus fresh = StatusTransitions.newGeneration(spec(), old, 2, i -> "job-" + i);
+
+        assertThat(fresh.getObservedGeneration()).isEqualTo(2L);
+        assertThat(fresh.getConditions()).extracting(Condition::getType)
+                .contains(Conditions.VALID, Conditions.ADMITTED)
+                .doesNotContain(Conditions.COMPLETE, Conditions.FAILED);
+        assertThat(condition(fresh, Conditions.VALID).getLastTransitionTime()).isEqualTo("2025-03-01T10:00:00Z");
+        assertThat(fresh.getPhase()).isEqualTo(Phase.Pending);
+        assertThat(fresh.getCompletionTime()).isNull();
+        assertThat(fresh.getStartTime()).isNull();
+        assertThat(fresh.getResults()).isEmpty();
+        assertThat(fresh.getFastest()).isNull();
+        // the old status is not modified
+        assertThat(old.getConditions()).extracting(Condition::getType).contains(Conditions.COMPLETE);
+    }
+
+    @Test
+    void newGenerationPlansTheRuns() {
+        ConcurrencyBenchmarkStatus fresh = StatusTransitions.newGeneration(spec(), new ConcurrencyBenchmarkStatus(), 3,
+                i -> "demo-g3-r" + i);
+
+        // baseline (pods 1) + pods 2 + pods 4
+        assertThat(fresh.getRuns()).hasSize(3);
+        assertThat(fresh.getRuns()).extracting(RunStatus::getIndex).containsExactly(0, 1, 2);
+        assertThat(fresh.getRuns()).extracting(RunStatus::getJobName)
+                .containsExactly("demo-g3-r0", "demo-g3-r1", "demo-g3-r2");
+        assertThat(fresh.getRuns()).extracting(RunStatus::getPods).containsExactly(1, 2, 4);
+        assertThat(fresh.getRuns()).extracting(RunStatus::getState).containsOnly(RunState.Planned);
+        assertThat(fresh.getRuns().get(0).getStrategies()).containsExactly("sequential");
+        assertThat(fresh.getRuns().get(1).getStrategies()).containsExactly("sequential", "threads");
+    }
+
+    @Test
+    void newGenerationOfAnInvalidSpecPlansNothing() {
+        ConcurrencyBenchmarkSpec spec = spec();
+        spec.setRepetitions(0);
+        ConcurrencyBenchmarkStatus fresh = StatusTransitions.newGeneration(spec, new ConcurrencyBenchmarkStatus(), 1,
+                i -> "x" + i);
+        assertThat(fresh.getRuns()).isEmpty();
+    }
+
+    @Test
+    void newGenerationKeepsTheSlotOfARunningBenchmark() {
+        ConcurrencyBenchmarkStatus running = new ConcurrencyBenchmarkStatus();
+        running.setPhase(Phase.Running);
+        assertThat(StatusTransitions.newGeneration(spec(), running, 2, i -> "j").getPhase()).isEqualTo(Phase.Running);
+
+        ConcurrencyBenchmarkStatus queued = new ConcurrencyBenchmarkStatus();
+        queued.setPhase(Phase.Queued);
+        assertThat(StatusTransitions.newGeneration(spec(), queued, 2, i -> "j").getPhase()).isEqualTo(Phase.Pending);
+    }
+
+    @Test
+    void finishSucceededSetsPhaseCompletionAndTheThreeConditions() {
+        ConcurrencyBenchmarkStatus status = new ConcurrencyBenchmarkStatus();
+        status.setPhase(Phase.Running);
+        StatusTransitions.progressing(status, run(0, "demo-g1-r0"), 1, T0);
+
+        boolean transition = StatusTransitions.finish(status, true, "AllRunsSucceeded", "all 1 runs succeeded", 1, T1);
+
+        assertThat(transition).isTrue();
+        assertThat(status.getPhase()).isEqualTo(Phase.Succeeded);
+        assertThat(status.getCompletionTime()).isEqualTo("2025-03-01T10:05:00Z");
+        Condition progressing = condition(status, Conditions.PROGRESSING);
+        assertThat(progressing.getStatus()).isEqualTo("False");
+        assertThat(progressing.getReason()).isEqualTo("Completed");
+        assertThat(progressing.getLastTransitionTime()).isEqualTo("2025-03-01T10:05:00Z");
+        Condition complete = condition(status, Conditions.COMPLETE);
+        assertThat(complete.getStatus()).isEqualTo("True");
+        assertThat(complete.getReason()).isEqualTo("AllRunsSucceeded");
+        assertThat(complete.getMessage()).isEqualTo("all 1 runs succeeded");
+        Condition failed = condition(status, Conditions.FAILED);
+        assertThat(failed.getStatus()).isEqualTo("False");
+    }
+
+    @Test
+    void finishFailedSetsTheFailedCondition() {
+        ConcurrencyBenchmarkStatus status = new ConcurrencyBenchmarkStatus();
+        status.setPhase(Phase.Running);
+
+        boolean transition = StatusTransitions.finish(status, false, "PodFailed", "pod p-0 failed: exit code 3", 4, T1);
+
+        assertThat(transition).isTrue();
+        assertThat(status.getPhase()).isEqualTo(Phase.Failed);
+        assertThat(status.getCompletionTime()).isEqualTo("2025-03-01T10:05:00Z");
+        Condition failed = condition(status, Conditions.FAILED);
+        assertThat(failed.getStatus()).isEqualTo("True");
+        assertThat(failed.getReason()).isEqualTo("PodFailed");
+        assertThat(failed.getMessage()).isEqualTo("pod p-0 failed: exit code 3");
+        assertThat(failed.getObservedGeneration()).isEqualTo(4L);
+        assertThat(condition(status, Conditions.COMPLETE).getStatus()).isEqualTo("False");
+        Condition progressing = condition(status, Conditions.PROGRESSING);
+        assertThat(progressing.getStatus()).isEqualTo("False");
+        assertThat(progressing.getReason()).isEqualTo("PodFailed");
+        assertThat(progressing.getMessage()).contains("pod p-0 failed");
+    }
+
+    @Test
+    void finishAgainIsNoTransitionAndKeepsTheCompletionTime() {
+        ConcurrencyBenchmarkStatus status = new ConcurrencyBenchmarkStatus();
+        status.setPhase(Phase.Running);
+        assertThat(StatusTransitions.finish(status, true, "AllRunsSucceeded", "done", 1, T1)).isTrue();
+
+        assertThat(StatusTransitions.finish(status, true, "AllRunsSucceeded", "done", 1, T2)).isFalse();
+
+        assertThat(status.getCompletionTime()).isEqualTo("2025-03-01T10:05:00Z");
+        assertThat(condition(status, Conditions.COMPLETE).getLastTransitionTime()).isEqualTo("2025-03-01T10:05:00Z");
+    }
+
+    @Test
+    void finishFromPendingIsATransition() {
+        // an invalid spec fails a benchmark that never ran
+        ConcurrencyBenchmarkStatus status = new ConcurrencyBenchmarkStatus();
+        status.setPhase(Phase.Pending);
+        assertThat(StatusTransitions.finish(status, false, "InvalidSpec", "spec.pods ...", 1, T0)).isTrue();
+        assertThat(StatusTransitions.finish(status, false, "InvalidSpec", "spec.pods ...", 1, T1)).isFalse();
+        assertThat(status.getCompletionTime()).isEqualTo("2025-03-01T10:00:00Z");
+    }
+
+    @Test
+    void runStartedSetsTheStartTimeOnce() {
+        ConcurrencyBenchmarkStatus status = new ConcurrencyBenchmarkStatus();
+        RunStatus first = run(0, "a");
+        RunStatus second = run(1, "b");
+        status.setRuns(new ArrayList<>(List.of(first, second)));
+
+        StatusTransitions.runStarted(status, first, T0);
+        StatusTransitions.runStarted(status, second, T1);
+
+        assertThat(status.getPhase()).isEqualTo(Phase.Running);
+        assertThat(status.getStartTime()).isEqualTo("2025-03-01T10:00:00Z");
+        assertThat(first.getState()).isEqualTo(RunState.Running);
+        assertThat(second.getStartTime()).isEqualTo("2025-03-01T10:05:00Z");
+
+        StatusTransitions.runFailed(second, "pod b-0 failed", T2);
+        assertThat(second.getState()).isEqualTo(RunState.Failed);
+        assertThat(second.getMessage()).isEqualTo("pod b-0 failed");
+        assertThat(second.getCompletionTime()).isEqualTo("2025-03-01T10:10:00Z");
+    }
+
+    @Test
+    void progressingNamesTheRunAndItsJob() {
+        ConcurrencyBenchmarkStatus status = new ConcurrencyBenchmarkStatus();
+        RunStatus second = run(1, "demo-g1-r1");
+        second.setPods(4);
+        second.setWorkers(2);
+        status.setRuns(new ArrayList<>(List.of(run(0, "demo-g1-r0"), second, run(2, "demo-g1-r2"))));
+
+        StatusTransitions.progressing(status, second, 1, T0);
+
+        Condition c = condition(status, Conditions.PROGRESSING);
+        assertThat(c.getStatus()).isEqualTo("True");
+        assertThat(c.getMessage()).contains("run 2/3").contains("pods=4").contains("workers=2")
+                .contains("demo-g1-r1");
+    }
+
+    @Test
+    void validAndInvalidFlipTheValidCondition() {
+        ConcurrencyBenchmarkStatus status = new ConcurrencyBenchmarkStatus();
+        StatusTransitions.valid(status, 1, T0);
+        StatusTransitions.valid(status, 1, T1);
+        assertThat(condition(status, Conditions.VALID).getLastTransitionTime()).isEqualTo("2025-03-01T10:00:00Z");
+        StatusTransitions.invalid(status, "spec.repetitions must be ...", 2, T2);
+        Condition valid = condition(status, Conditions.VALID);
+        assertThat(valid.getStatus()).isEqualTo("False");
+        assertThat(valid.getReason()).isEqualTo("InvalidSpec");
+        assertThat(valid.getMessage()).contains("spec.repetitions");
+        assertThat(valid.getLastTransitionTime()).isEqualTo("2025-03-01T10:10:00Z");
+    }
+
+    private static RunStatus run(int index, String job) {
+        RunStatus run = new RunStatus();
+        run.setIndex(index);
+        run.setJobName(job);
+        run.setPods(1);
+        run.setWorkers(0);
+        run.setState(RunState.Planned);
+        return run;
+    }
+}

@@ -1,0 +1,245 @@
+package dev.concbench.operator.it;
+
+import dev.concbench.api.v1alpha1.ConcurrencyBenchmark;
+import dev.concbench.api.v1alpha1.ConcurrencyBenchmarkSpec;
+import dev.concbench.api.v1alpha1.ConcurrencyBenchmarkStatus;
+import dev.concbench.api.v1alpha1.Phase;
+import dev.concbench.api.v1alpha1.ResultRow;
+import dev.concbench.api.v1alpha1.RunState;
+import dev.concbench.api.v1alpha1.Strategy;
+import dev.concbench.api.v1alpha1.SweepSpec;
+import dev.concbench.api.v1alpha1.WorkloadSpec;
+import dev.concbench.api.v1alpha1.WorkloadType;
+import dev.concbench.domain.Conditions;
+import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
+import jakarta.inject.Inject;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The operator's whole lifecycle against the Fabric8 CRUD mock server, with a test fixture
+ * standing in for the Job controller, the kubelet and the garbage collector. The fast
+ * tier: the proof on a real API server is the e2e suite.
+ */
+@QuarkusTest
+@WithKubernetesTestServer(crud = true)
+class BenchmarkLifecycleTest {
+
+    static final String NS = "bench";
+    static final Duration TIMEOUT = Duration.ofSeconds(90);
+
+    @Inject
+    KubernetesClient client;
+
+    FakeJobControllerAndKubelet cluster;
+
+    @BeforeEach
+    void startCluster() {
+        cluster = new FakeJobControllerAndKubelet(client, NS);
+    }
+
+    @AfterEach
+    void stopCluster() {
+        client.resources(ConcurrencyBenchmark.class).inNamespace(NS).delete();
+        await().atMost(TIMEOUT).until(() -> client.resources(ConcurrencyBenchmark.class).inNamespace(NS)
+                .list().getItems().isEmpty());
+        cluster.close();
+    }
+
+    @Test
+    void sweepRunsOneRunAfterAnotherAndSucceedsWithARowPerPoint() {
+        ConcurrencyBenchmarkSpec spec = spec(WorkloadType.IO, 20, 4, List.of(Strategy.THREADS, Strategy.THREAD_POOL));
+        spec.setSweep(new SweepSpec(List.of(1, 2), List.of(2)));
+        create("sweep", spec);
+
+        ConcurrencyBenchmarkStatus status = awaitPhase("sweep", Phase.Succeeded);
+
+        assertThat(status.getObservedGeneration()).isEqualTo(1L);
+        assertThat(status.getRuns()).extracting(r -> r.getPods()).containsExactly(1, 2);
+        assertThat(status.getRuns()).allMatch(r -> r.getState() == RunState.Succeeded);
+        assertThat(status.getResults()).hasSize(6);
+        assertThat(status.getResults()).extracting(ResultRow::getStrategy, ResultRow::getPods)
+                .contains(org.assertj.core.groups.Tuple.tuple("sequential", 1),
+                        org.assertj.core.groups.Tuple.tuple("threads", 2),
+                        org.assertj.core.groups.Tuple.tuple("thread-pool", 2));
+        ResultRow baseline = status.getResults().get(0);
+        assertThat(baseline.getSpeedup()).isEqualTo(1.0);
+        assertThat(status.getResults()).allSatisfy(r -> {
+            assertThat(r.getSamples()).hasSize(2);
+            assertThat(r.getEfficiency()).isPositive();
+        });
+        assertThat(status.getFastest()).contains("@pods=");
+        assertThat(status.getFastestSpeedup()).isGreaterThan(1.0);
+        assertThat(status.getEnvironment().getRuntime()).isEqualTo("python");
+        assertThat(condition(status, Conditions.COMPLETE)).hasValueSatisfying(c -> {
+            assertThat(c.getStatus()).isEqualTo("True");
+            assertThat(c.getReason()).isEqualTo("AllRunsSucceeded");
+        });
+        // Two runs, two Jobs, never at the same time: the second started after the first finished.
+        assertThat(cluster.jobsSeen()).containsExactly("sweep-g1-r0", "sweep-g1-r1");
+        assertThat(Instant.parse(status.getRuns().get(1).getStartTime()))
+                .isAfterOrEqualTo(Instant.parse(status.getRuns().get(0).getCompletionTime()));
+        // The Python kernel is mounted from a ConfigMap the benchmark owns.
+        ConfigMap kernel = client.configMaps().inNamespace(NS).withName("sweep-kernel").get();
+        assertThat(kernel.getData()).containsKey("concbench_kernel.py");
+        assertThat(kernel.getMetadata().getOwnerReferences()).singleElement()
+                .satisfies(o -> assertThat(o.getKind()).isEqualTo("ConcurrencyBenchmark"));
+    }
+
+    @Test
+    void aFailingPodEndsTheBenchmarkFailedNamingThePod() {
+        ConcurrencyBenchmarkSpec spec = spec(WorkloadType.IO, 10, 2, List.of(Strategy.THREADS));
+        spec.setImage("registry.test/failing:1");
+        create("broken", spec);
+
+        ConcurrencyBenchmarkStatus status = awaitPhase("broken", Phase.Failed);
+
+        Condition failed = condition(status, Conditions.FAILED).orElseThrow();
+        assertThat(failed.getStatus()).isEqualTo("True");
+        assertThat(failed.getReason()).isEqualTo("PodFailed");
+        assertThat(failed.getMessage()).contains("pod broken-g1-r0-0").contains("exit code 2")
+                .contains("concbench-kernel:");
+        assertThat(status.getRuns().get(0).getState()).isEqualTo(RunState.Failed);
+    }
+
+    @Test
+    void anUnpullableImageEndsFailedWithThePullError() {
+        ConcurrencyBenchmarkSpec spec = spec(WorkloadType.IO, 10, 2, List.of(Strategy.THREADS));
+        spec.setImage("registry.test/unpullable:1");
+        create("nopull", spec);
+
+        ConcurrencyBenchmarkStatus status = awaitPhase("nopull", Phase.Failed);
+
+        Condition failed = condition(status, Conditions.FAILED).orElseThrow();
+        assertThat(failed.getReason()).isEqualTo("ImagePullFailed");
+        assertThat(failed.getMessage()).contains("nopull-g1-r0-0").contains("ErrImagePull");
+        // The run's Job is stopped rather than left pulling until its deadline.
+        await().atMost(TIMEOUT).until(() -> client.batch().v1().jobs().inNamespace(NS)
+                .withName("nopull-g1-r0").get() == null);
+    }
+
+    @Test
+    void anInvalidSpecFailsWithAnInvalidConditionAndCreatesNoJob() {
+        ConcurrencyBenchmarkSpec spec = spec(WorkloadType.CPU, 10, 2, List.of(Strategy.THREADS));
+        spec.setPods(5);
+        create("invalid", spec);
+
+        ConcurrencyBenchmarkStatus status = awaitPhase("invalid", Phase.Failed);
+
+        Condition valid = condition(status, Conditions.VALID).orElseThrow();
+        assertThat(valid.getStatus()).isEqualTo("False");
+        assertThat(valid.getReason()).isEqualTo("InvalidSpec");
+        assertThat(valid.getMessage()).contains("spec.pods");
+        assertThat(status.getRuns()).isEmpty();
+        assertThat(jobsOf("invalid")).isEmpty();
+    }
+
+    @Test
+    void aSpecChangeWhileRunningDeletesTheOldRunAndRunsTheNewGeneration() {
+        ConcurrencyBenchmarkSpec spec = spec(WorkloadType.IO, 10, 2, List.of(Strategy.THREADS));
+        spec.setImage("registry.test/hold:1");
+        create("changing", spec);
+        await().atMost(TIMEOUT).until(() -> jobsOf("changing").size() == 1);
+        assertThat(status("changing").getPhase()).isEqualTo(Phase.Running);
+
+        ConcurrencyBenchmark cb = client.resources(ConcurrencyBenchmark.class).inNamespace(NS).withName("changing").get();
+        cb.getSpec().setImage(null);
+        cb.getSpec().setRepetitions(3);
+        client.resources(ConcurrencyBenchmark.class).inNamespace(NS).resource(cb).update();
+
+        ConcurrencyBenchmarkStatus status = awaitPhase("changing", Phase.Succeeded);
+        assertThat(status.getObservedGeneration()).isEqualTo(2L);
+        assertThat(status.getResults()).allSatisfy(r -> assertThat(r.getSamples()).hasSize(3));
+        assertThat(jobsOf("changing")).extracting(j -> j.getMetadata().getName()).containsExactly("changing-g2-r0");
+    }
+
+    @Test
+    void withALimitOfOneTheSecondBenchmarkQueuesThenRuns() {
+        ConcurrencyBenchmarkSpec first = spec(WorkloadType.IO, 10, 2, List.of(Strategy.THREADS));
+        first.setImage("registry.test/hold:1");
+        create("first", first);
+        await().atMost(TIMEOUT).until(() -> jobsOf("first").size() == 1);
+        create("second", spec(WorkloadType.IO, 10, 2, List.of(Strategy.THREADS)));
+
+        await().atMost(TIMEOUT).until(() -> status("second").getPhase() == Phase.Queued);
+        Condition admitted = condition(status("second"), Conditions.ADMITTED).orElseThrow();
+        assertThat(admitted.getStatus()).isEqualTo("False");
+        assertThat(admitted.getReason()).isEqualTo("Queued");
+        assertThat(jobsOf("second")).isEmpty();
+
+        cluster.release();
+        ConcurrencyBenchmarkStatus one = awaitPhase("first", Phase.Succeeded);
+        ConcurrencyBenchmarkStatus two = awaitPhase("second", Phase.Succeeded);
+        assertThat(Instant.parse(two.getStartTime())).isAfterOrEqualTo(Instant.parse(one.getCompletionTime()));
+    }
+
+    @Test
+    void deletingABenchmarkMidRunLeavesNoJobAndFreesItsSlot() {
+        ConcurrencyBenchmarkSpec spec = spec(WorkloadType.IO, 10, 2, List.of(Strategy.THREADS));
+        spec.setImage("registry.test/hold:1");
+        create("doomed", spec);
+        await().atMost(TIMEOUT).until(() -> jobsOf("doomed").size() == 1);
+        Job job = jobsOf("doomed").get(0);
+        ConcurrencyBenchmark cb = client.resources(ConcurrencyBenchmark.class).inNamespace(NS).withName("doomed").get();
+        assertThat(job.getMetadata().getOwnerReferences()).singleElement()
+                .satisfies(o -> assertThat(o.getUid()).isEqualTo(cb.getMetadata().getUid()));
+        create("next", spec(WorkloadType.IO, 10, 2, List.of(Strategy.THREADS)));
+        await().atMost(TIMEOUT).until(() -> status("next").getPhase() == Phase.Queued);
+
+        client.resources(ConcurrencyBenchmark.class).inNamespace(NS).withName("doomed").delete();
+
+        await().atMost(TIMEOUT).until(() -> client.resources(ConcurrencyBenchmark.class).inNamespace(NS)
+                .withName("doomed").get() == null);
+        await().atMost(TIMEOUT).until(() -> jobsOf("doomed").isEmpty());
+        awaitPhase("next", Phase.Succeeded);
+    }
+
+    // --- helpers ---
+
+    static ConcurrencyBenchmarkSpec spec(WorkloadType type, int size, int tasks, List<Strategy> strategies) {
+        ConcurrencyBenchmarkSpec spec = new ConcurrencyBenchmarkSpec();
+        spec.setWorkload(new WorkloadSpec(type, size, tasks));
+        spec.setStrategies(strategies);
+        spec.setRepetitions(2);
+        spec.setWarmup(0);
+        return spec;
+    }
+
+    void create(String name, ConcurrencyBenchmarkSpec spec) {
+        client.resources(ConcurrencyBenchmark.class).inNamespace(NS).resource(new ConcurrencyBenchmark(NS, name, spec))
+                .create();
+    }
+
+    ConcurrencyBenchmarkStatus status(String name) {
+        ConcurrencyBenchmark cb = client.resources(ConcurrencyBenchmark.class).inNamespace(NS).withName(name).get();
+        return cb == null || cb.getStatus() == null ? new ConcurrencyBenchmarkStatus() : cb.getStatus();
+    }
+
+    ConcurrencyBenchmarkStatus awaitPhase(String name, Phase phase) {
+        await().atMost(TIMEOUT).pollInterval(Duration.ofMillis(100)).until(() -> status(name).getPhase() == phase);
+        return status(name);
+    }
+
+    List<Job> jobsOf(String benchmark) {
+        return client.batch().v1().jobs().inNamespace(NS).withLabel("concbench.dev/benchmark", benchmark).list()
+                .getItems();
+    }
+
+    static Optional<Condition> condition(ConcurrencyBenchmarkStatus status, String type) {
+        return Conditions.find(status.getConditions(), type);
+    }
+}

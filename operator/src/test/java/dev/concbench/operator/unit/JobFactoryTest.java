@@ -1,0 +1,334 @@
+package dev.concbench.operator.unit;
+
+import dev.concbench.api.v1alpha1.ConcurrencyBenchmark;
+import dev.concbench.api.v1alpha1.ConcurrencyBenchmarkSpec;
+import dev.concbench.api.v1alpha1.PlacementSpec;
+import dev.concbench.api.v1alpha1.Runtime;
+import dev.concbench.api.v1alpha1.Strategy;
+import dev.concbench.api.v1alpha1.WorkloadSpec;
+import dev.concbench.api.v1alpha1.WorkloadType;
+import dev.concbench.domain.PlannedRun;
+import dev.concbench.operator.JobFactory;
+import dev.concbench.operator.Names;
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.OwnerReference;
+import io.fabric8.kubernetes.api.model.PodAffinityTerm;
+import io.fabric8.kubernetes.api.model.PodSpec;
+import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.ResourceRequirements;
+import io.fabric8.kubernetes.api.model.ResourceRequirementsBuilder;
+import io.fabric8.kubernetes.api.model.Toleration;
+import io.fabric8.kubernetes.api.model.TolerationBuilder;
+import io.fabric8.kubernetes.api.model.Volume;
+import io.fabric8.kubernetes.api.model.VolumeMount;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.fabric8.kubernetes.api.model.batch.v1.JobSpec;
+import io.fabric8.kubernetes.api.model.batch.v1.PodFailurePolicyRule;
+import org.junit.jupiter.api.Test;
+
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class JobFactoryTest {
+
+    private static final String IMAGE = "python:3.11-slim";
+
+    private static ConcurrencyBenchmark benchmark(Runtime runtime) {
+        ConcurrencyBenchmarkSpec spec = new ConcurrencyBenchmarkSpec();
+        spec.setRuntime(runtime);
+        spec.setWorkload(new WorkloadSpec(WorkloadType.CPU, 2000, 80));
+        spec.setStrategies(List.of(Strategy.THREADS, Strategy.PROCESS_POOL));
+        spec.setRepetitions(5);
+        spec.setWarmup(1);
+        spec.setTimeoutSeconds(1200);
+        spec.setTtlSecondsAfterFinished(600);
+        ConcurrencyBenchmark cb = new ConcurrencyBenchmark("bench-ns", "demo", spec);
+        cb.getMetadata().setGeneration(3L);
+        cb.getMetadata().setUid("0f9c2a4e-uid");
+        return cb;
+    }
+
+    private static final PlannedRun FOUR_PODS = new PlannedRun(2, 4, 0,
+            List.of(Strategy.SEQUENTIAL, Strategy.THREADS, Strategy.PROCESS_POOL), false);
+    private static final PlannedRun ONE_POD = new PlannedRun(0, 1, 2, List.of(Strategy.SEQUENTIAL), true);
+
+    private static PodSpec podSpec(Job job) {
+        return job.getSpec().getTemplate().getSpec();
+    }
+
+    private static Container kernel(Job job) {
+        assertThat(podSpec(job).getContainers()).hasSize(1);
+        Container c = podSpec(job).getContainers().get(0);
+        assertThat(c.getName()).isEqualTo(JobFactory.CONTAINER);
+        return c;
+    }
+
+    private static Optional<Volume> volume(Job job, String name) {
+        return podSpec(job).getVolumes().stream().filter(v -> v.getName().equals(name)).findFirst();
+    }
+
+    private static Optional<VolumeMount> mount(Job job, String path) {
+        return kernel(job).getVolumeMounts().stream().filter(m -> m.getMountPath().equals(path)).findFirst();
+    }
+
+    @Test
+    void anIndexedJobWithOnePodPerShardAndNoRetries() {
+        Job job = JobFactory.job(benchmark(Runtime.PYTHON), FOUR_PODS, IMAGE);
+        JobSpec spec = job.getSpec();
+
+        assertThat(job.getMetadata().getName()).isEqualTo("demo-g3-r2");
+        assertThat(job.getMetadata().getNamespace()).isEqualTo("bench-ns");
+        assertThat(spec.getCompletionMode()).isEqualTo("Indexed");
+        assertThat(spec.getCompletions()).isEqualTo(4);
+        assertThat(spec.getParallelism()).isEqualTo(4);
+        assertThat(spec.getBackoffLimit()).isZero();
+        assertThat(spec.getActiveDeadlineSeconds()).isEqualTo(1200L);
+        assertThat(spec.getTtlSecondsAfterFinished()).isEqualTo(600);
+        assertThat(podSpec(job).getRestartPolicy()).isEqualTo("Never");
+    }
+
+    @Test
+    void aUsageErrorFailsTheJobAtOnce() {
+        Job job = JobFactory.job(benchmark(Runtime.PYTHON), FOUR_PODS, IMAGE);
+
+        List<PodFailurePolicyRule> rules = job.getSpec().getPodFailurePolicy().getRules();
+        assertThat(rules).singleElement().satisfies(rule -> {
+            assertThat(rule.getAction()).isEqualTo("FailJob");
+            assertThat(rule.getOnExitCodes().getContainerName()).isEqualTo(JobFactory.CONTAINER);
+            assertThat(rule.getOnExitCodes().getOperator()).isEqualTo("In");
+            assertThat(rule.getOnExitCodes().getValues()).containsExactly(2);
+        });
+    }
+
+    @Test
+    void theBenchmarkOwnsItsJob() {
+        Job job = JobFactory.job(benchmark(Runtime.PYTHON), FOUR_PODS, IMAGE);
+
+        assertThat(job.getMetadata().getOwnerReferences()).singleElement().satisfies((OwnerReference ref) -> {
+            assertThat(ref.getController()).isTrue();
+            assertThat(ref.getBlockOwnerDeletion()).isTrue();
+            assertThat(ref.getKind()).isEqualTo("ConcurrencyBenchmark");
+            assertThat(ref.getApiVersion()).isEqualTo("concbench.dev/v1alpha1");
+            assertThat(ref.getName()).isEqualTo("demo");
+            assertThat(ref.getUid()).isEqualTo("0f9c2a4e-uid");
+        });
+    }
+
+    @Test
+    void jobAndPodsCarryTheRunLabels() {
+        Job job = JobFactory.job(benchmark(Runtime.PYTHON), FOUR_PODS, IMAGE);
+        Map<String, String> expected = Map.of(
+                Names.LABEL_BENCHMARK, "demo",
+                Names.LABEL_GENERATION, "3",
+                Names.LABEL_RUN, "2",
+                Names.LABEL_MANAGED_BY, Names.MANAGED_BY);
+
+        assertThat(job.getMetadata().getLabels()).containsAllEntriesOf(expected);
+        assertThat(job.getSpec().getTemplate().getMetadata().getLabels()).containsAllEntriesOf(expected);
+    }
+
+    @Test
+    void podsAreLockedDown() {
+        Job job = JobFactory.job(benchmark(Runtime.PYTHON), FOUR_PODS, IMAGE);
+
+        var pod = podSpec(job).getSecurityContext();
+        assertThat(pod.getRunAsNonRoot()).isTrue();
+        assertThat(pod.getRunAsUser()).isNotNull().isPositive();
+        assertThat(pod.getSeccompProfile().getType()).isEqualTo("RuntimeDefault");
+        var container = kernel(job).getSecurityContext();
+        assertThat(container.getRunAsNonRoot()).isTrue();
+        assertThat(container.getReadOnlyRootFilesystem()).isTrue();
+        assertThat(container.getAllowPrivilegeEscalation()).isFalse();
+        assertThat(container.getCapabilities().getDrop()).containsExactly("ALL");
+        assertThat(container.getCapabilities().getAdd()).isNullOrEmpty();
+        assertThat(container.getPrivileged()).isNotEqualTo(Boolean.TRUE);
+        assertThat(podSpec(job).getAutomountServiceAccountToken()).isFalse();
+        // a writable /tmp on a read-only root
+        assertThat(mount(job, "/tmp")).isPresent();
+    }
+
+    @Test
+    void theResultGoesToTheTerminationMessage() {
+        Container c = kernel(JobFactory.job(benchmark(Runtime.PYTHON), FOUR_PODS, IMAGE));
+
+        assertThat(c.getTerminationMessagePolicy()).isEqualTo("FallbackToLogsOnError");
+        assertThat(c.getTerminationMessagePath()).isEqualTo("/dev/termination-log");
+        assertThat(String.join(" ", c.getArgs())).contains("--output /dev/termination-log");
+    }
+
+    @Test
+    void nodeAndPodNamesComeFromTheDownwardApi() {
+        Container c = kernel(JobFactory.job(benchmark(Runtime.PYTHON), FOUR_PODS, IMAGE));
+
+        assertThat(c.getEnv()).filteredOn(e -> e.getName().equals("NODE_NAME")).singleElement()
+                .satisfies((EnvVar e) -> assertThat(e.getValueFrom().getFieldRef().getFieldPath())
+                        .isEqualTo("spec.nodeName"));
+        assertThat(c.getEnv()).filteredOn(e -> e.getName().equals("POD_NAME")).singleElement()
+                .satisfies((EnvVar e) -> assertThat(e.getValueFrom().getFieldRef().getFieldPath())
+                        .isEqualTo("metadata.name"));
+    }
+
+    @Test
+    void argsCarryTheSpecAndTheShardOfTheCompletionIndex() {
+        Container c = kernel(JobFactory.job(benchmark(Runtime.PYTHON), FOUR_PODS, IMAGE));
+        String args = String.join(" ", c.getArgs());
+
+        assertThat(args).contains("--shard $(JOB_COMPLETION_INDEX)/4")
+                .contains("--workload cpu")
+                .contains("--size 2000")
+                .contains("--tasks 80")
+                .contains("--strategies sequential,threads,process-pool")
+                .contains("--workers 0")
+                .contains("--repetitions 5")
+                .contains("--warmup 1");
+        // one argument per token: the kubelet expands $(JOB_COMPLETION_INDEX) inside an argument
+        int shard = c.getArgs().indexOf("--shard");
+        assertThat(c.getArgs().get(shard + 1)).isEqualTo("$(JOB_COMPLETION_INDEX)/4");
+        assertThat(c.getImage()).isEqualTo(IMAGE);
+    }
+
+    @Test
+    void pythonRunsTheMountedScript() {
+        Job job = JobFactory.job(benchmark(Runtime.PYTHON), FOUR_PODS, IMAGE);
+        Container c = kernel(job);
+
+        assertThat(c.getCommand()).hasSize(2);
+        assertThat(c.getCommand().get(0)).isEqualTo("python3");
+        assertThat(c.getCommand().get(1)).endsWith("/" + JobFactory.KERNEL_SCRIPT);
+        String dir = c.getCommand().get(1).substring(0, c.getCommand().get(1).lastIndexOf('/'));
+
+        Volume kernelVolume = podSpec(job).getVolumes().stream().filter(v -> v.getConfigMap() != null)
+                .findFirst().orElseThrow();
+        assertThat(kernelVolume.getConfigMap().getName()).isEqualTo(Names.kernelConfigMapName("demo"));
+        VolumeMount m = mount(job, dir).orElseThrow(() -> new AssertionError("script dir not mounted"));
+        assertThat(m.getName()).isEqualTo(kernelVolume.getName());
+        assertThat(m.getReadOnly()).isTrue();
+    }
+
+    @Test
+    void javaUsesTheImagesEntrypoint() {
+        Job job = JobFactory.job(benchmark(Runtime.JAVA), FOUR_PODS, "concbench-kernel:dev");
+        Container c = kernel(job);
+
+        assertThat(c.getCommand()).isNullOrEmpty();
+        assertThat(c.getImage()).isEqualTo("concbench-kernel:dev");
+        assertThat(podSpec(job).getVolumes()).noneMatch(v -> v.getConfigMap() != null);
+        assertThat(String.join(" ", c.getArgs())).contains("--shard $(JOB_COMPLETION_INDEX)/4");
+    }
+
+    @Test
+    void multiPodRunsWaitOnTheStartGateAnnotation() {
+        Job job = JobFactory.job(benchmark(Runtime.PYTHON), FOUR_PODS, IMAGE);
+        Container c = kernel(job);
+
+        int gate = c.getArgs().indexOf("--start-gate");
+        assertThat(gate).isNotNegative();
+        String gateFile = c.getArgs().get(gate + 1);
+        String gateDir = gateFile.substring(0, gateFile.lastIndexOf('/'));
+        String gateName = gateFile.substring(gateFile.lastIndexOf('/') + 1);
+
+        Volume v = podSpec(job).getVolumes().stream().filter(x -> x.getDownwardAPI() != null).findFirst()
+                .orElseThrow(() -> new AssertionError("no downward API volume"));
+        assertThat(v.getDownwardAPI().getItems()).singleElement().satisfies(item -> {
+            assertThat(item.getPath()).isEqualTo(gateName);
+            assertThat(item.getFieldRef().getFieldPath())
+                    .isEqualTo("metadata.annotations['" + Names.ANNOTATION_START_AT + "']");
+        });
+        VolumeMount m = mount(job, gateDir).orElseThrow(() -> new AssertionError("gate dir not mounted"));
+        assertThat(m.getName()).isEqualTo(v.getName());
+    }
+
+    @Test
+    void aSinglePodRunHasNoStartGate() {
+        Job job = JobFactory.job(benchmark(Runtime.PYTHON), ONE_POD, IMAGE);
+        Container c = kernel(job);
+
+        assertThat(c.getArgs()).doesNotContain("--start-gate", "--start-at");
+        assertThat(podSpec(job).getVolumes()).noneMatch(v -> v.getDownwardAPI() != null);
+        assertThat(String.join(" ", c.getArgs())).contains("--shard $(JOB_COMPLETION_INDEX)/1")
+                .contains("--strategies sequential ").contains("--workers 2");
+        assertThat(job.getSpec().getCompletions()).isEqualTo(1);
+        assertThat(job.getMetadata().getName()).isEqualTo("demo-g3-r0");
+    }
+
+    @Test
+    void spreadAcrossNodesRequiresPodAntiAffinityOnTheHostname() {
+        ConcurrencyBenchmark cb = benchmark(Runtime.PYTHON);
+        PlacementSpec placement = new PlacementSpec();
+        placement.setSpreadAcrossNodes(true);
+        cb.getSpec().setPlacement(placement);
+
+        Job job = JobFactory.job(cb, FOUR_PODS, IMAGE);
+
+        var anti = podSpec(job).getAffinity().getPodAntiAffinity();
+        assertThat(anti.getRequiredDuringSchedulingIgnoredDuringExecution()).singleElement()
+                .satisfies((PodAffinityTerm term) -> {
+                    assertThat(term.getTopologyKey()).isEqualTo("kubernetes.io/hostname");
+                    assertThat(term.getLabelSelector().getMatchLabels())
+                            .containsEntry(Names.LABEL_BENCHMARK, "demo")
+                            .containsEntry(Names.LABEL_GENERATION, "3")
+                            .containsEntry(Names.LABEL_RUN, "2");
+                    // the selector matches the run's own pods
+                    assertThat(job.getSpec().getTemplate().getMetadata().getLabels())
+                            .containsAllEntriesOf(term.getLabelSelector().getMatchLabels());
+                });
+    }
+
+    @Test
+    void withoutSpreadThereIsNoAffinity() {
+        Job job = JobFactory.job(benchmark(Runtime.PYTHON), FOUR_PODS, IMAGE);
+        assertThat(podSpec(job).getAffinity()).isNull();
+    }
+
+    @Test
+    void resourcesAndPlacementAreCopied() {
+        ConcurrencyBenchmark cb = benchmark(Runtime.PYTHON);
+        ResourceRequirements resources = new ResourceRequirementsBuilder()
+                .addToRequests("cpu", new Quantity("2"))
+                .addToRequests("memory", new Quantity("256Mi"))
+                .addToLimits("cpu", new Quantity("2"))
+                .addToLimits("memory", new Quantity("512Mi"))
+                .build();
+        cb.getSpec().setResources(resources);
+        PlacementSpec placement = new PlacementSpec();
+        placement.setNodeSelector(Map.of("pool", "bench"));
+        Toleration toleration = new TolerationBuilder().withKey("dedicated").withOperator("Equal")
+                .withValue("bench").withEffect("NoSchedule").build();
+        placement.setTolerations(List.of(toleration));
+        cb.getSpec().setPlacement(placement);
+
+        Job job = JobFactory.job(cb, FOUR_PODS, IMAGE);
+
+        ResourceRequirements actual = kernel(job).getResources();
+        assertThat(actual.getRequests()).containsEntry("cpu", new Quantity("2")).containsEntry("memory",
+                new Quantity("256Mi"));
+        assertThat(actual.getLimits()).containsEntry("cpu", new Quantity("2")).containsEntry("memory",
+                new Quantity("512Mi"));
+        assertThat(podSpec(job).getNodeSelector()).containsExactlyEntriesOf(Map.of("pool", "bench"));
+        assertThat(podSpec(job).getTolerations()).containsExactly(toleration);
+    }
+
+    @Test
+    void theJobIsDeterministic() {
+        Job a = JobFactory.job(benchmark(Runtime.PYTHON), FOUR_PODS, IMAGE);
+        Job b = JobFactory.job(benchmark(Runtime.PYTHON), FOUR_PODS, IMAGE);
+        assertThat(a).isEqualTo(b);
+    }
+
+    @Test
+    void theKernelConfigMapIsOwnedAndHoldsTheScript() {
+        ConfigMap cm = JobFactory.kernelConfigMap(benchmark(Runtime.PYTHON), "print('hi')\n");
+        assertThat(cm.getMetadata().getName()).isEqualTo("demo-kernel");
+        assertThat(cm.getMetadata().getNamespace()).isEqualTo("bench-ns");
+        assertThat(cm.getData()).containsExactlyEntriesOf(
+                Collections.singletonMap(JobFactory.KERNEL_SCRIPT, "print('hi')\n"));
+        assertThat(cm.getMetadata().getOwnerReferences()).singleElement()
+                .satisfies((OwnerReference ref) -> assertThat(ref.getController()).isTrue());
+    }
+}

@@ -1,0 +1,237 @@
+package dev.concbench.operator.unit;
+
+import dev.concbench.operator.JobFactory;
+import dev.concbench.operator.Names;
+import dev.concbench.operator.RunObservation;
+import dev.concbench.operator.RunObservation.State;
+import dev.concbench.operator.RunObserver;
+import io.fabric8.kubernetes.api.model.ContainerState;
+import io.fabric8.kubernetes.api.model.ContainerStateBuilder;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.fabric8.kubernetes.api.model.batch.v1.JobBuilder;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class RunObserverTest {
+
+    private static final String INDEX = "batch.kubernetes.io/job-completion-index";
+
+    /** Results of a 2-pod run as the kernel writes them (kernel/CONTRACT.md). */
+    private static final String RESULT_0 = "{\"format\":1,\"runtime\":\"python\",\"runtimeVersion\":\"3.11.7\","
+            + "\"cpus\":2,\"cpuSource\":\"affinity\",\"cpuQuota\":null,\"node\":\"node-a\",\"pod\":\"demo-g1-r0-0-x1y2z\","
+            + "\"shard\":\"0/2\",\"tasks\":3,\"workload\":\"cpu\",\"size\":10,\"workers\":2,\"repetitions\":2,"
+            + "\"warmup\":1,\"checksum\":\"9081\",\"start\":1764070000.500000,\"end\":1764070003.250000,"
+            + "\"times\":{\"sequential\":[0.812345,0.801234],\"threads\":[0.9,0.91]}}";
+    private static final String RESULT_1 = "{\"format\":1,\"runtime\":\"python\",\"runtimeVersion\":\"3.11.7\","
+            + "\"cpus\":1,\"cpuSource\":\"cgroup-quota\",\"cpuQuota\":1.0,\"node\":\"node-b\",\"pod\":\"demo-g1-r0-1-q8w7e\","
+            + "\"shard\":\"1/2\",\"tasks\":2,\"workload\":\"cpu\",\"size\":10,\"workers\":1,\"repetitions\":2,"
+            + "\"warmup\":1,\"checksum\":\"6054\",\"start\":1764070000.500000,\"end\":1764070002.750000,"
+            + "\"times\":{\"sequential\":[0.55,0.56],\"threads\":[0.6,0.61]}}";
+
+    private static Job job() {
+        return new JobBuilder().withNewMetadata().withName("demo-g1-r0").endMetadata().withNewStatus().endStatus().build();
+    }
+
+    private static Pod pod(String name, int index, String phase, ContainerState state) {
+        PodBuilder b = new PodBuilder().withNewMetadata().withName(name).addToAnnotations(INDEX, Integer.toString(index))
+                .addToLabels(INDEX, Integer.toString(index)).endMetadata()
+                .withNewStatus().withPhase(phase).endStatus();
+        if (state != null) {
+            b.editStatus().addNewContainerStatus().withName(JobFactory.CONTAINER).withState(state).endContainerStatus()
+                    .endStatus();
+        }
+        return b.build();
+    }
+
+    private static ContainerState running() {
+        return new ContainerStateBuilder().withNewRunning().withStartedAt("2025-03-01T10:00:00Z").endRunning().build();
+    }
+
+    private static ContainerState terminated(int exitCode, String reason, String message) {
+        return new ContainerStateBuilder().withNewTerminated().withExitCode(exitCode).withReason(reason)
+                .withMessage(message).endTerminated().build();
+    }
+
+    private static Pod succeeded(String name, int index, String message) {
+        return pod(name, index, "Succeeded", terminated(0, "Completed", message));
+    }
+
+    @Test
+    void runningPodsMeanRunning() {
+        RunObservation seen = RunObserver.observe(job(), List.of(pod("demo-g1-r0-0-aaaaa", 0, "Running", running())), 1);
+
+        assertThat(seen.state()).isEqualTo(State.RUNNING);
+        assertThat(seen.startReady()).isFalse();   // a single pod needs no common start
+        assertThat(seen.podsSucceeded()).isZero();
+        assertThat(seen.podsFailed()).isZero();
+        assertThat(seen.results()).isEmpty();
+    }
+
+    @Test
+    void noPodsYetIsRunning() {
+        RunObservation seen = RunObserver.observe(job(), List.of(), 2);
+        assertThat(seen.state()).isEqualTo(State.RUNNING);
+        assertThat(seen.startReady()).isFalse();
+    }
+
+    @Test
+    void allPodsOfAMultiPodRunRunningAndNotReleasedAreStartReady() {
+        List<Pod> pods = List.of(pod("demo-g1-r0-0-aaaaa", 0, "Running", running()),
+                pod("demo-g1-r0-1-bbbbb", 1, "Running", running()));
+
+        assertThat(RunObserver.observe(job(), pods, 2).startReady()).isTrue();
+    }
+
+    @Test
+    void notStartReadyWhileAPodIsPendingOrMissing() {
+        List<Pod> pending = List.of(pod("demo-g1-r0-0-aaaaa", 0, "Running", running()),
+                pod("demo-g1-r0-1-bbbbb", 1, "Pending", null));
+        assertThat(RunObserver.observe(job(), pending, 2).startReady()).isFalse();
+
+        List<Pod> missing = List.of(pod("demo-g1-r0-0-aaaaa", 0, "Running", running()));
+        assertThat(RunObserver.observe(job(), missing, 2).startReady()).isFalse();
+    }
+
+    @Test
+    void notStartReadyOnceReleased() {
+        List<Pod> pods = List.of(pod("demo-g1-r0-0-aaaaa", 0, "Running", running()),
+                pod("demo-g1-r0-1-bbbbb", 1, "Running", running()));
+        pods.forEach(p -> p.getMetadata().getAnnotations().put(Names.ANNOTATION_START_AT, "1764070000.5"));
+
+        RunObservation seen = RunObserver.observe(job(), pods, 2);
+        assertThat(seen.state()).isEqualTo(State.RUNNING);
+        assertThat(seen.startReady()).isFalse();
+    }
+
+    @Test
+    void anImagePullErrorFailsTheRunNamingThePod() {
+        ContainerState waiting = new ContainerStateBuilder().withNewWaiting().withReason("ErrImagePull")
+                .withMessage("rpc error: pull access denied for nope/kernel").endWaiting().build();
+        List<Pod> pods = List.of(pod("demo-g1-r0-0-aaaaa", 0, "Running", running()),
+                pod("demo-g1-r0-1-bbbbb", 1, "Pending", waiting));
+
+        RunObservation seen = RunObserver.observe(job(), pods, 2);
+
+        assertThat(seen.state()).isEqualTo(State.FAILED);
+        assertThat(seen.reason()).isEqualTo("ImagePullFailed");
+        assertThat(seen.message()).contains("demo-g1-r0-1-bbbbb").contains("ErrImagePull")
+                .contains("pull access denied");
+    }
+
+    @Test
+    void aTransientWaitingReasonIsNotAFailure() {
+        ContainerState creating = new ContainerStateBuilder().withNewWaiting().withReason("ContainerCreating")
+                .endWaiting().build();
+        RunObservation seen = RunObserver.observe(job(), List.of(pod("demo-g1-r0-0-aaaaa", 0, "Pending", creating)), 1);
+        assertThat(seen.state()).isEqualTo(State.RUNNING);
+    }
+
+    @Test
+    void aFailedPodFailsTheRunWithTheLastLineOfItsMessage() {
+        String stderr = "usage: concbench_kernel.py [-h] --workload {cpu,io} ...\n"
+                + "concbench-kernel: --size must be between 1 and 100000 for cpu\n";
+        List<Pod> pods = List.of(pod("demo-g1-r0-0-aaaaa", 0, "Running", running()),
+                pod("demo-g1-r0-1-bbbbb", 1, "Failed", terminated(2, "Error", stderr)));
+
+        RunObservation seen = RunObserver.observe(job(), pods, 2);
+
+        assertThat(seen.state()).isEqualTo(State.FAILED);
+        assertThat(seen.reason()).isEqualTo("PodFailed");
+        assertThat(seen.podsFailed()).isEqualTo(1);
+        assertThat(seen.message()).contains("demo-g1-r0-1-bbbbb").contains("exit code 2")
+                .contains("concbench-kernel: --size must be between 1 and 100000 for cpu")
+                .doesNotContain("usage:");
+    }
+
+    @Test
+    void aFailedPodWithoutContainerStatusStillNamesThePod() {
+        Pod evicted = pod("demo-g1-r0-0-aaaaa", 0, "Failed", null);
+        evicted.getStatus().setReason("Evicted");
+        evicted.getStatus().setMessage("The node was low on resource: memory.");
+
+        RunObservation seen = RunObserver.observe(job(), List.of(evicted), 1);
+
+        assertThat(seen.state()).isEqualTo(State.FAILED);
+        assertThat(seen.reason()).isEqualTo("PodFailed");
+        assertThat(seen.message()).contains("demo-g1-r0-0-aaaaa").contains("Evicted").contains("low on resource");
+    }
+
+    @Test
+    void aJobPastItsDeadlineFailsTheRun() {
+        Job job = job();
+        job.getStatus().setConditions(List.of(new io.fabric8.kubernetes.api.model.batch.v1.JobConditionBuilder()
+                .withType("Failed").withStatus("True").withReason("DeadlineExceeded")
+                .withMessage("Job was active longer than specified deadline").build()));
+        List<Pod> pods = List.of(pod("demo-g1-r0-0-aaaaa", 0, "Running", running()));
+
+        RunObservation seen = RunObserver.observe(job, pods, 1);
+
+        assertThat(seen.state()).isEqualTo(State.FAILED);
+        assertThat(seen.reason()).isEqualTo("DeadlineExceeded");
+        assertThat(seen.message()).contains("demo-g1-r0").contains("deadline");
+    }
+
+    @Test
+    void aFalseFailedConditionIsIgnored() {
+        Job job = job();
+        job.getStatus().setConditions(List.of(new io.fabric8.kubernetes.api.model.batch.v1.JobConditionBuilder()
+                .withType("Failed").withStatus("False").withReason("DeadlineExceeded").build()));
+        RunObservation seen = RunObserver.observe(job, List.of(pod("p-0", 0, "Running", running())), 1);
+        assertThat(seen.state()).isEqualTo(State.RUNNING);
+    }
+
+    @Test
+    void allPodsSucceededGiveTheResultsInIndexOrder() {
+        // listed out of order: the results follow the completion index
+        List<Pod> pods = List.of(succeeded("demo-g1-r0-1-q8w7e", 1, RESULT_1),
+                succeeded("demo-g1-r0-0-x1y2z", 0, RESULT_0));
+
+        RunObservation seen = RunObserver.observe(job(), pods, 2);
+
+        assertThat(seen.state()).isEqualTo(State.SUCCEEDED);
+        assertThat(seen.podsSucceeded()).isEqualTo(2);
+        assertThat(seen.podsFailed()).isZero();
+        assertThat(seen.results()).hasSize(2);
+        assertThat(seen.results().get(0).shard()).isEqualTo("0/2");
+        assertThat(seen.results().get(0).node()).isEqualTo("node-a");
+        assertThat(seen.results().get(1).shard()).isEqualTo("1/2");
+        assertThat(seen.results().get(1).cpuQuota()).isEqualTo(1.0);
+        assertThat(seen.results().get(1).times().get("threads")).containsExactly(0.6, 0.61);
+    }
+
+    @Test
+    void notAllPodsSucceededYetIsRunning() {
+        List<Pod> pods = List.of(succeeded("demo-g1-r0-0-x1y2z", 0, RESULT_0),
+                pod("demo-g1-r0-1-q8w7e", 1, "Running", running()));
+        RunObservation seen = RunObserver.observe(job(), pods, 2);
+        assertThat(seen.state()).isEqualTo(State.RUNNING);
+        assertThat(seen.podsSucceeded()).isEqualTo(1);
+    }
+
+    @Test
+    void aGarbageTerminationMessageFailsTheRunNamingThePod() {
+        List<Pod> pods = List.of(succeeded("demo-g1-r0-0-x1y2z", 0, RESULT_0),
+                succeeded("demo-g1-r0-1-q8w7e", 1, "Segmentation fault (core dumped)"));
+
+        RunObservation seen = RunObserver.observe(job(), pods, 2);
+
+        assertThat(seen.state()).isEqualTo(State.FAILED);
+        assertThat(seen.reason()).isEqualTo("ResultUnreadable");
+        assertThat(seen.message()).contains("demo-g1-r0-1-q8w7e").contains("not a kernel result");
+        assertThat(seen.results()).isEmpty();
+    }
+
+    @Test
+    void aMissingTerminationMessageFailsTheRun() {
+        List<Pod> pods = List.of(succeeded("demo-g1-r0-0-x1y2z", 0, null));
+        RunObservation seen = RunObserver.observe(job(), pods, 1);
+        assertThat(seen.state()).isEqualTo(State.FAILED);
+        assertThat(seen.reason()).isEqualTo("ResultUnreadable");
+        assertThat(seen.message()).contains("demo-g1-r0-0-x1y2z").contains("empty result");
+    }
+}
