@@ -1,0 +1,11 @@
+package dev.concbench.kernel;
+
+/**
+ * The CPUs this process may use.
+ *
+ * @param cpus      the CPUs seen: affinity mask size, capped by the quota rounded up
+ * @param source    {@code affinity} or {@code cgroup-quota}: which bound won
+ * @param quotaCpus the cgroup quota in CPUs, or null when no quota is set
+ */
+public record CpuCount(int cpus, String source, Double quotaCpus) {
+}

@@ -1,0 +1,186 @@
+package dev.concbench.kernel;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Pattern;
+
+/**
+ * The validated command line (see kernel/CONTRACT.md). Accepts {@code --name value}
+ * and {@code --name=value}; a repeated option takes its last value.
+ *
+ * @param startAt   epoch seconds to wait for, or null
+ * @param startGate a file holding that epoch, or null
+ * @param output    a file to write the result to as well, or null
+ */
+public record KernelOptions(
+        Workload workload,
+        int tasks,
+        List<String> strategies,
+        int workers,
+        int repetitions,
+        int warmup,
+        Shard shard,
+        Double startAt,
+        Path startGate,
+        Path output) {
+
+    public static final int MAX_TASKS = 100_000;
+    /** Not bounded by the contract; 1024 keeps a typo from starting thousands of JVMs. */
+    public static final int MAX_WORKERS = 1024;
+    public static final int MAX_REPETITIONS = 20;
+    public static final int MAX_WARMUP = 10;
+
+    public static final String USAGE = String.join("\n",
+            "usage: concbench-kernel --workload cpu|io --size N --tasks N [--strategies LIST]",
+            "                        [--workers N] [--repetitions N] [--warmup N] [--shard I/N]",
+            "                        [--start-at EPOCH | --start-gate FILE] [--output FILE]",
+            "",
+            "Runs a workload under concurrency strategies and prints one JSON result.",
+            "  --workload cpu|io     cpu: the n*n multiply loop; io: a blocking sleep",
+            "  --size N              cpu: n (1..100000); io: milliseconds (0..600000)",
+            "  --tasks N             calls over all shards (1..100000)",
+            "  --strategies LIST     any of " + String.join(",", Strategy.NAMES) + " (default: all)",
+            "  --workers N           pool size; 0 = the CPUs this process may use (default 0)",
+            "  --repetitions N       measured repetitions, 1..20 (default 5)",
+            "  --warmup N            unmeasured repetitions first, 0..10 (default 1)",
+            "  --shard I/N           run shard I of N (default 0/1)",
+            "  --start-at EPOCH      wait for this wall-clock second before starting",
+            "  --start-gate FILE     wait until FILE holds an epoch, then as --start-at",
+            "  --output FILE         also write the result to FILE");
+
+    private static final Pattern NON_NEGATIVE_INT = Pattern.compile("[0-9]{1,9}");
+    private static final Pattern EPOCH = Pattern.compile("[0-9]{1,15}(\\.[0-9]{1,15})?");
+    private static final List<String> NAMES = List.of("--workload", "--size", "--tasks", "--strategies",
+            "--workers", "--repetitions", "--warmup", "--shard", "--start-at", "--start-gate", "--output");
+
+    /** True when the arguments ask for help ({@code -h}, {@code --help}). */
+    public static boolean wantsHelp(String[] args) {
+        return List.of(args).contains("-h") || List.of(args).contains("--help");
+    }
+
+    public static KernelOptions parse(String[] args) throws UsageException {
+        String[] values = new String[NAMES.size()];
+        for (int i = 0; i < args.length; i++) {
+            String arg = args[i];
+            String name = arg;
+            String value = null;
+            int eq = arg.indexOf('=');
+            if (arg.startsWith("--") && eq > 0) {
+                name = arg.substring(0, eq);
+                value = arg.substring(eq + 1);
+            }
+            int slot = NAMES.indexOf(name);
+            if (slot < 0) {
+                throw new UsageException("unrecognized argument: " + arg);
+            }
+            if (value == null) {
+                if (i + 1 >= args.length || args[i + 1].startsWith("-") && !args[i + 1].matches("-[0-9.]+")) {
+                    throw new UsageException("argument " + name + ": expected one argument");
+                }
+                value = args[++i];
+            }
+            values[slot] = value;
+        }
+
+        String workloadText = require(values, "--workload");
+        Workload.Kind kind;
+        try {
+            kind = Workload.Kind.fromCliName(workloadText);
+        } catch (UsageException e) {
+            throw new UsageException("argument --workload: " + e.getMessage());
+        }
+        int size = intIn(values, "--size", null, kind.minSize(), kind.maxSize());
+        int tasks = intIn(values, "--tasks", null, 1, MAX_TASKS);
+        List<String> strategies = strategies(value(values, "--strategies"));
+        int workers = intIn(values, "--workers", 0, 0, MAX_WORKERS);
+        int repetitions = intIn(values, "--repetitions", 5, 1, MAX_REPETITIONS);
+        int warmup = intIn(values, "--warmup", 1, 0, MAX_WARMUP);
+        String shardText = value(values, "--shard");
+        Shard shard = shardText == null ? new Shard(0, 1) : Shard.parse(shardText);
+        Double startAt = null;
+        String startAtText = value(values, "--start-at");
+        if (startAtText != null) {
+            startAt = parseEpoch(startAtText);
+            if (startAt == null) {
+                throw new UsageException("argument --start-at: not an epoch in seconds: '" + startAtText + "'");
+            }
+        }
+        Path startGate = path(values, "--start-gate");
+        if (startAt != null && startGate != null) {
+            throw new UsageException("--start-at and --start-gate exclude each other");
+        }
+        return new KernelOptions(new Workload(kind, size), tasks, strategies, workers, repetitions, warmup,
+                shard, startAt, startGate, path(values, "--output"));
+    }
+
+    /** Epoch seconds from text such as {@code 1764070000.25}, or null when malformed. */
+    public static Double parseEpoch(String text) {
+        String trimmed = text.trim();
+        return EPOCH.matcher(trimmed).matches() ? Double.valueOf(trimmed) : null;
+    }
+
+    private static String value(String[] values, String name) {
+        return values[NAMES.indexOf(name)];
+    }
+
+    private static String require(String[] values, String name) throws UsageException {
+        String value = value(values, name);
+        if (value == null) {
+            List<String> missing = new ArrayList<>();
+            for (String required : List.of("--workload", "--size", "--tasks")) {
+                if (value(values, required) == null) {
+                    missing.add(required);
+                }
+            }
+            throw new UsageException("the following arguments are required: " + String.join(", ", missing));
+        }
+        return value;
+    }
+
+    private static int intIn(String[] values, String name, Integer defaultValue, int min, int max)
+            throws UsageException {
+        String text = defaultValue == null ? require(values, name) : value(values, name);
+        if (text == null) {
+            return defaultValue;
+        }
+        if (!NON_NEGATIVE_INT.matcher(text).matches()) {
+            throw new UsageException("argument " + name + ": not a non-negative integer: '" + text + "'");
+        }
+        int value = Integer.parseInt(text);
+        if (value < min || value > max) {
+            throw new UsageException("argument " + name + ": " + value + " is out of range " + min + ".." + max);
+        }
+        return value;
+    }
+
+    private static List<String> strategies(String text) throws UsageException {
+        if (text == null) {
+            return Strategy.NAMES;
+        }
+        List<String> names = new ArrayList<>();
+        for (String part : text.split(",", -1)) {
+            String name = part.trim();
+            if (!Strategy.NAMES.contains(name)) {
+                throw new UsageException("argument --strategies: unknown strategy '" + name
+                        + "' (known: " + String.join(",", Strategy.NAMES) + ")");
+            }
+            if (names.contains(name)) {
+                throw new UsageException("argument --strategies: duplicate strategy '" + name + "'");
+            }
+            names.add(name);
+        }
+        return List.copyOf(names);
+    }
+
+    private static Path path(String[] values, String name) throws UsageException {
+        String text = value(values, name);
+        if (text == null) {
+            return null;
+        }
+        if (text.isEmpty()) {
+            throw new UsageException("argument " + name + ": empty file name");
+        }
+        return Path.of(text);
+    }
+}

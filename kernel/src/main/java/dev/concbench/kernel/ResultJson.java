@@ -1,0 +1,111 @@
+package dev.concbench.kernel;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Writes the result as one compact JSON object, keys in the order of CONTRACT.md.
+ * Hand-written (the kernel has no dependencies); strings are escaped to ASCII.
+ */
+public final class ResultJson {
+
+    public static final int FORMAT_VERSION = 1;
+
+    private ResultJson() {
+    }
+
+    public static String write(KernelResult r) {
+        StringBuilder json = new StringBuilder(1024).append('{');
+        field(json, "format").append(FORMAT_VERSION).append(',');
+        field(json, "runtime");
+        string(json, "java").append(',');
+        field(json, "runtimeVersion");
+        string(json, r.runtimeVersion()).append(',');
+        field(json, "cpus").append(r.cpus().cpus()).append(',');
+        field(json, "cpuSource");
+        string(json, r.cpus().source()).append(',');
+        field(json, "cpuQuota").append(r.cpus().quotaCpus() == null ? "null" : shortDecimal(r.cpus().quotaCpus()))
+                .append(',');
+        field(json, "node");
+        string(json, r.node()).append(',');
+        field(json, "pod");
+        string(json, r.pod()).append(',');
+        field(json, "shard");
+        string(json, r.shard().toString()).append(',');
+        field(json, "tasks").append(r.tasks()).append(',');
+        field(json, "workload");
+        string(json, r.workload().kind().cliName()).append(',');
+        field(json, "size").append(r.workload().size()).append(',');
+        field(json, "workers").append(r.workers()).append(',');
+        field(json, "repetitions").append(r.repetitions()).append(',');
+        field(json, "warmup").append(r.warmup()).append(',');
+        field(json, "checksum");
+        string(json, Long.toUnsignedString(r.checksum())).append(',');
+        field(json, "start").append(epochSeconds(r.start())).append(',');
+        field(json, "end").append(epochSeconds(r.end())).append(',');
+        field(json, "times").append('{');
+        boolean firstStrategy = true;
+        for (Map.Entry<String, List<Long>> entry : r.nanos().entrySet()) {
+            if (!firstStrategy) {
+                json.append(',');
+            }
+            firstStrategy = false;
+            field(json, entry.getKey()).append('[');
+            for (int i = 0; i < entry.getValue().size(); i++) {
+                json.append(i == 0 ? "" : ",").append(seconds(entry.getValue().get(i)));
+            }
+            json.append(']');
+        }
+        return json.append("}}").toString();
+    }
+
+    /** Nanoseconds as seconds with exactly 6 decimals (rounded to the microsecond). */
+    public static String seconds(long nanos) {
+        long micros = Math.floorDiv(nanos + 500, 1000);
+        return Math.floorDiv(micros, 1_000_000) + "." + String.format(Locale.ROOT, "%06d", Math.floorMod(micros, 1_000_000));
+    }
+
+    /** An instant as epoch seconds with exactly 6 decimals (truncated to the microsecond). */
+    public static String epochSeconds(Instant instant) {
+        return instant.getEpochSecond() + "." + String.format(Locale.ROOT, "%06d", instant.getNano() / 1000);
+    }
+
+    /** At most 6 decimals, trailing zeros dropped but one kept: 1.5, 2.0, 0.333333. */
+    static String shortDecimal(double value) {
+        String text = String.format(Locale.ROOT, "%.6f", value).replaceAll("0+$", "");
+        return text.endsWith(".") ? text + "0" : text;
+    }
+
+    private static StringBuilder field(StringBuilder json, String name) {
+        return string(json, name).append(':');
+    }
+
+    private static StringBuilder string(StringBuilder json, String value) {
+        if (value == null) {
+            return json.append("null");
+        }
+        json.append('"');
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            switch (c) {
+                case '"' -> json.append("\\\"");
+                case '\\' -> json.append("\\\\");
+                case '\n' -> json.append("\\n");
+                case '\r' -> json.append("\\r");
+                case '\t' -> json.append("\\t");
+                case '\b' -> json.append("\\b");
+                case '\f' -> json.append("\\f");
+                default -> {
+                    if (c < 0x20 || c > 0x7e) {
+                        json.append(String.format(Locale.ROOT, "\\u%04x", (int) c));
+                    } else {
+                        json.append(c);
+                    }
+                }
+            }
+        }
+        return json.append('"');
+    }
+}

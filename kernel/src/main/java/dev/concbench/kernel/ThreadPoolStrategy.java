@@ -1,0 +1,36 @@
+package dev.concbench.kernel;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+
+/** A fixed pool of {@code workers} threads, created and shut down inside the run. */
+public final class ThreadPoolStrategy implements Strategy {
+
+    @Override
+    public String name() {
+        return "thread-pool";
+    }
+
+    @Override
+    public long run(Workload workload, int[] tasks, int workers) throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(workers);
+        try {
+            List<Future<Long>> futures = new ArrayList<>(tasks.length);
+            for (int t : tasks) {
+                futures.add(pool.submit(() -> workload.call(t)));
+            }
+            long sum = 0;
+            for (Future<Long> future : futures) {
+                sum += future.get();
+            }
+            return sum;
+        } finally {
+            pool.shutdownNow();
+            pool.awaitTermination(1, TimeUnit.MINUTES);
+        }
+    }
+}

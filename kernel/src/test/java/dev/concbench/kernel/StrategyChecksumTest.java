@@ -1,0 +1,107 @@
+package dev.concbench.kernel;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.List;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.api.Test;
+
+class StrategyChecksumTest {
+
+    static List<String> strategies() {
+        return Strategy.NAMES;
+    }
+
+    @ParameterizedTest
+    @MethodSource("strategies")
+    void cpuChecksumMatchesTheClosedForm(String name) throws Exception {
+        int[] tasks = new Shard(1, 3).taskIndices(20); // 1, 4, ..., 19: 7 tasks
+        long checksum = Strategy.named(name, ChildJvm.current()).run(new Workload(Workload.Kind.CPU, 37), tasks, 2);
+        assertThat(Long.toUnsignedString(checksum)).isEqualTo(ClosedForm.cpuChecksum(37, tasks));
+    }
+
+    @ParameterizedTest
+    @MethodSource("strategies")
+    void ioChecksumIsTheSumOfTaskIndices(String name) throws Exception {
+        int[] tasks = ClosedForm.range(3, 8);
+        long checksum = Strategy.named(name, ChildJvm.current()).run(new Workload(Workload.Kind.IO, 1), tasks, 3);
+        assertThat(Long.toUnsignedString(checksum)).isEqualTo(ClosedForm.ioChecksum(tasks));
+    }
+
+    @Test
+    void cpuCallIsTheNestedLoop() {
+        assertThat(Workload.cpuCall(1, 0)).isEqualTo(1);
+        assertThat(Workload.cpuCall(2, 5)).isEqualTo(1 + 2 + 2 + 4 + 5);
+        assertThat(Long.toUnsignedString(Workload.cpuCall(500, 9)))
+                .isEqualTo(ClosedForm.cpuChecksum(500, new int[] {9}));
+    }
+
+    @Test
+    void strategiesWithNoTasksSumToZero() throws Exception {
+        for (String name : List.of("sequential", "threads", "thread-pool")) {
+            assertThat(Strategy.named(name, ChildJvm.current()).run(new Workload(Workload.Kind.CPU, 5), new int[0], 2))
+                    .isZero();
+        }
+    }
+
+    @Test
+    void aChildThatCannotStartFailsTheProcessStrategies() {
+        ChildJvm broken = new ChildJvm(ChildJvm.current().command().get(0), "/nonexistent/classes",
+                ProcessBuilder.Redirect.DISCARD);
+        Workload workload = new Workload(Workload.Kind.IO, 0);
+        assertThatThrownBy(() -> new ProcessPerCallStrategy(broken).run(workload, new int[] {1, 2}, 1))
+                .isInstanceOf(ChildFailedException.class);
+        assertThatThrownBy(() -> new ProcessPoolStrategy(broken).run(workload, new int[] {1, 2}, 2))
+                .isInstanceOf(ChildFailedException.class);
+    }
+
+    @Test
+    void disagreeingStrategiesFailTheRun() {
+        Strategy wrong = new Strategy() {
+            @Override
+            public String name() {
+                return "wrong";
+            }
+
+            @Override
+            public long run(Workload workload, int[] tasks, int workers) {
+                return 42;
+            }
+        };
+        BenchmarkRun run = new BenchmarkRun(List.of(new SequentialStrategy(), wrong),
+                new Workload(Workload.Kind.CPU, 3), new int[] {0, 1}, 1, 1, 0);
+        assertThatThrownBy(run::run).isInstanceOf(ChecksumMismatchException.class)
+                .hasMessageContaining("wrong gave 42");
+    }
+
+    @Test
+    void benchmarkRunInterleavesAndRecordsOnlyMeasuredRepetitions() throws Exception {
+        List<String> calls = new java.util.ArrayList<>();
+        Strategy a = recording("a", calls);
+        Strategy b = recording("b", calls);
+        BenchmarkRun.Outcome outcome = new BenchmarkRun(List.of(a, b), new Workload(Workload.Kind.CPU, 2),
+                new int[] {0}, 1, 3, 2).run();
+        assertThat(calls).containsExactly("a", "b", "a", "b", "a", "b", "a", "b", "a", "b");
+        assertThat(outcome.nanos()).containsOnlyKeys("a", "b");
+        assertThat(outcome.nanos().get("a")).hasSize(3);
+        assertThat(outcome.checksum()).isEqualTo(9);
+        assertThat(outcome.end()).isAfterOrEqualTo(outcome.start());
+    }
+
+    private static Strategy recording(String name, List<String> calls) {
+        return new Strategy() {
+            @Override
+            public String name() {
+                return name;
+            }
+
+            @Override
+            public long run(Workload workload, int[] tasks, int workers) {
+                calls.add(name);
+                return 9;
+            }
+        };
+    }
+}
