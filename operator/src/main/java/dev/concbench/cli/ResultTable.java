@@ -1,0 +1,184 @@
+package dev.concbench.cli;
+
+import dev.concbench.api.v1alpha1.ConcurrencyBenchmark;
+import dev.concbench.api.v1alpha1.ConcurrencyBenchmarkSpec;
+import dev.concbench.api.v1alpha1.ConcurrencyBenchmarkStatus;
+import dev.concbench.api.v1alpha1.EnvironmentStatus;
+import dev.concbench.api.v1alpha1.Phase;
+import dev.concbench.api.v1alpha1.ResultRow;
+import dev.concbench.api.v1alpha1.WorkloadType;
+import dev.concbench.domain.Conditions;
+import dev.concbench.domain.Statistics;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.stream.Collectors;
+
+/**
+ * The human-readable rendering of a benchmark's status: a header line (what ran where),
+ * one aligned row per result row, the fastest strategy, and the failure when there is one.
+ */
+public final class ResultTable {
+
+    private ResultTable() {
+    }
+
+    public static String render(ConcurrencyBenchmark cb, ConcurrencyBenchmarkStatus status) {
+        StringBuilder sb = new StringBuilder();
+        sb.append(header(cb, status)).append('\n');
+
+        if (status.getResults() != null && !status.getResults().isEmpty()) {
+            sb.append('\n');
+            sb.append(rows(status.getResults()));
+            if (status.getResults().stream().anyMatch(r -> Boolean.TRUE.equals(r.getUnstable()))) {
+                sb.append(String.format(Locale.ROOT, "unstable: the standard deviation exceeds %.0f%% of the mean; "
+                        + "read with care (more repetitions, a quieter machine)\n", Statistics.UNSTABLE_CV * 100));
+            }
+        }
+        if (status.getFastest() != null) {
+            sb.append("fastest: ").append(status.getFastest());
+            Optional<ResultRow> row = fastestRow(status);
+            row.ifPresent(r -> {
+                List<String> details = new ArrayList<>();
+                if (!status.getFastest().contains("@")
+                        && status.getResults().stream().map(ResultRow::getPods).distinct().count() > 1) {
+                    details.add("pods=" + r.getPods());
+                }
+                if (r.getPoolSize() != null) {
+                    details.add("pool size " + r.getPoolSize());
+                }
+                if (!details.isEmpty()) {
+                    sb.append(" (").append(String.join(", ", details)).append(')');
+                }
+            });
+            if (status.getFastestSpeedup() != null) {
+                sb.append(String.format(Locale.ROOT, ", speedup %.2f", status.getFastestSpeedup()));
+                row.map(ResultRow::getSpeedupError).ifPresent(e -> sb.append(String.format(Locale.ROOT, " ±%.2f", e)));
+                sb.append(" over the single-pod sequential baseline");
+            }
+            sb.append('\n');
+        }
+        if (status.getPhase() == Phase.Failed) {
+            Conditions.find(status.getConditions(), Conditions.FAILED)
+                    .or(() -> Conditions.find(status.getConditions(), Conditions.VALID))
+                    .ifPresent(c -> sb.append("failed: ").append(c.getReason()).append(": ")
+                            .append(c.getMessage()).append('\n'));
+        }
+        return sb.toString();
+    }
+
+    /** The row the status's fastest names: the lowest median, as the aggregator picks it. */
+    private static Optional<ResultRow> fastestRow(ConcurrencyBenchmarkStatus status) {
+        if (status.getResults() == null) {
+            return Optional.empty();
+        }
+        return status.getResults().stream()
+                .filter(r -> r.getMedian() != null)
+                .min(Comparator.comparingDouble(ResultRow::getMedian));
+    }
+
+    /** e.g. {@code demo: python 3.11.7, cpu n=400 x 80 tasks, CPUs seen 2, 3 repetitions (+1 warmup): Succeeded}. */
+    static String header(ConcurrencyBenchmark cb, ConcurrencyBenchmarkStatus status) {
+        ConcurrencyBenchmarkSpec spec = cb.getSpec();
+        EnvironmentStatus env = status.getEnvironment();
+        List<String> parts = new ArrayList<>();
+        String runtime = env != null && env.getRuntime() != null ? env.getRuntime() : spec.getRuntime().value();
+        parts.add(env != null && env.getRuntimeVersion() != null ? runtime + " " + env.getRuntimeVersion() : runtime);
+        var w = spec.getWorkload();
+        parts.add(w.getType() == WorkloadType.CPU
+                ? "cpu n=" + w.getSize() + " x " + w.getTasks() + " tasks"
+                : "io " + w.getSize() + " ms x " + w.getTasks() + " tasks");
+        if (env != null && env.getCpus() != null && !env.getCpus().isEmpty()) {
+            parts.add("CPUs seen " + env.getCpus().stream().map(String::valueOf).collect(Collectors.joining(",")));
+        }
+        parts.add(spec.getRepetitions() + " repetition" + (spec.getRepetitions() == 1 ? "" : "s")
+                + (spec.getWarmup() != null && spec.getWarmup() > 0 ? " (+" + spec.getWarmup() + " warmup)" : ""));
+        return cb.getMetadata().getName() + ": " + String.join(", ", parts)
+                + (status.getPhase() == null ? "" : ": " + status.getPhase());
+    }
+
+    static String rows(List<ResultRow> results) {
+        Table t = new Table(
+                new Column("STRATEGY", false), new Column("PODS", true), new Column("WORKERS", true),
+                new Column("MEDIAN s", true), new Column("±STDDEV", false), new Column("SPEEDUP", true),
+                new Column("±ERR", false), new Column("EFFICIENCY", true), new Column("TASKS/s", true),
+                new Column("", false));
+        for (ResultRow r : results) {
+            t.add(r.getStrategy(),
+                    String.valueOf(r.getPods()),
+                    workers(r),
+                    number(r.getMedian(), 3),
+                    r.getStddev() == null ? "" : "±" + number(r.getStddev(), 3),
+                    number(r.getSpeedup(), 2),
+                    r.getSpeedupError() == null ? "" : "±" + number(r.getSpeedupError(), 2),
+                    r.getEfficiency() == null ? "-" : String.format(Locale.ROOT, "%.0f%%", r.getEfficiency() * 100),
+                    number(r.getTasksPerSecond(), 1),
+                    Boolean.TRUE.equals(r.getUnstable()) ? "unstable" : "");
+        }
+        return t.render();
+    }
+
+    /** Pool size for the pooled strategies, "(auto)" when it came from the CPUs (workers 0); "-" otherwise. */
+    private static String workers(ResultRow r) {
+        if (r.getPoolSize() == null) {
+            return "-";
+        }
+        return r.getWorkers() != null && r.getWorkers() == 0 ? r.getPoolSize() + " (auto)" : String.valueOf(r.getPoolSize());
+    }
+
+    private static String number(Double value, int decimals) {
+        return value == null ? "-" : String.format(Locale.ROOT, "%." + decimals + "f", value);
+    }
+
+    private record Column(String title, boolean right) {
+    }
+
+    /** Columns padded to their widest cell, two spaces apart, trailing blanks trimmed. */
+    private static final class Table {
+        private final Column[] columns;
+        private final List<String[]> rows = new ArrayList<>();
+
+        Table(Column... columns) {
+            this.columns = columns;
+        }
+
+        void add(String... cells) {
+            rows.add(cells);
+        }
+
+        String render() {
+            int[] width = new int[columns.length];
+            for (int c = 0; c < columns.length; c++) {
+                width[c] = columns[c].title().length();
+                for (String[] row : rows) {
+                    width[c] = Math.max(width[c], row[c].length());
+                }
+            }
+            StringBuilder sb = new StringBuilder();
+            String[] titles = new String[columns.length];
+            for (int c = 0; c < columns.length; c++) {
+                titles[c] = columns[c].title();
+            }
+            line(sb, titles, width);
+            for (String[] row : rows) {
+                line(sb, row, width);
+            }
+            return sb.toString();
+        }
+
+        private void line(StringBuilder sb, String[] cells, int[] width) {
+            StringBuilder line = new StringBuilder();
+            for (int c = 0; c < columns.length; c++) {
+                if (c > 0) {
+                    line.append("  ");
+                }
+                String pad = " ".repeat(width[c] - cells[c].length());
+                line.append(columns[c].right() ? pad + cells[c] : cells[c] + pad);
+            }
+            sb.append(line.toString().stripTrailing()).append('\n');
+        }
+    }
+}

@@ -1,0 +1,191 @@
+package dev.concbench.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.concbench.api.v1alpha1.ConcurrencyBenchmark;
+import dev.concbench.api.v1alpha1.ConcurrencyBenchmarkSpec;
+import dev.concbench.api.v1alpha1.ConcurrencyBenchmarkStatus;
+import dev.concbench.api.v1alpha1.Phase;
+import dev.concbench.api.v1alpha1.ResultRow;
+import dev.concbench.api.v1alpha1.RunState;
+import dev.concbench.api.v1alpha1.RunStatus;
+import dev.concbench.api.v1alpha1.Strategy;
+import dev.concbench.api.v1alpha1.WorkloadSpec;
+import dev.concbench.api.v1alpha1.WorkloadType;
+import dev.concbench.domain.Checksums;
+import dev.concbench.domain.Conditions;
+import io.fabric8.kubernetes.api.model.Condition;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The local runner end to end: real kernels, and a kernel that fails. */
+class LocalRunnerTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @Test
+    void runsTheIoExampleWithThePythonKernelAndPrintsTheOperatorsStatus() throws Exception {
+        CliHarness cli = CliHarness.run(() -> KernelLauncher.forHome(TestPaths.repoRoot()),
+                "run", TestPaths.example("seed-python-io.yaml").toString(), "-o", "json");
+
+        assertThat(cli.exitCode()).as(cli.err()).isZero();
+        ConcurrencyBenchmarkStatus status = JSON.readValue(cli.out(), ConcurrencyBenchmarkStatus.class);
+        assertThat(status.getPhase()).isEqualTo(Phase.Succeeded);
+        assertThat(status.getObservedGeneration()).isEqualTo(1L);
+        assertThat(Conditions.isTrue(status.getConditions(), Conditions.COMPLETE)).isTrue();
+        assertThat(Conditions.isTrue(status.getConditions(), Conditions.FAILED)).isFalse();
+
+        // Every run read, its checksum the one the contract predicts: every call ran exactly once.
+        String expected = Checksums.expected(WorkloadType.IO, 50, 80).toString();
+        assertThat(status.getRuns()).isNotEmpty().allSatisfy(run -> {
+            assertThat(run.getState()).isEqualTo(RunState.Succeeded);
+            assertThat(run.getChecksum()).isEqualTo(expected);
+            assertThat(run.getJobName()).isEqualTo("seed-python-io-g1-r" + run.getIndex());
+            assertThat(run.getNodes()).containsExactly(LocalRunner.NODE_NAME);
+        });
+
+        assertThat(status.getResults()).extracting(ResultRow::getStrategy)
+                .containsExactly("sequential", "threads", "thread-pool");
+        assertThat(status.getResults()).allSatisfy(row -> {
+            assertThat(row.getSpeedup()).isNotNull().isPositive();
+            assertThat(row.getEfficiency()).isNotNull().isPositive();
+            assertThat(row.getSamples()).hasSize(3);
+        });
+        ResultRow sequential = status.getResults().get(0);
+        ResultRow threads = status.getResults().get(1);
+        assertThat(sequential.getSpeedup()).isEqualTo(1.0);
+        assertThat(sequential.getMedian()).isGreaterThan(80 * 0.050); // 80 sleeps one after another
+        assertThat(threads.getSpeedup()).isGreaterThan(10.0);         // the sleeps overlap
+        assertThat(status.getFastest()).isIn("threads", "thread-pool");
+        assertThat(status.getEnvironment().getRuntime()).isEqualTo("python");
+        assertThat(status.getEnvironment().getRuntimeVersion()).isNotBlank();
+
+        assertThat(cli.err()).contains("run 1/1: pods=1 workers=80");
+    }
+
+    @Test
+    void runsTheShardsOfAMultiPodRunInParallelAndSumsTheirChecksums() {
+        ConcurrencyBenchmark cb = benchmark("shards", WorkloadType.CPU, 30, 12, 2,
+                List.of(Strategy.SEQUENTIAL, Strategy.THREADS));
+        List<List<String>> commands = new CopyOnWriteArrayList<>();
+        KernelLauncher real = KernelLauncher.forHome(TestPaths.repoRoot());
+        KernelLauncher recording = (runtime, args) -> {
+            commands.add(args);
+            return real.command(runtime, args);
+        };
+
+        ConcurrencyBenchmarkStatus status = new LocalRunner(recording, null).run(cb);
+
+        assertThat(status.getPhase()).as(String.valueOf(status.getConditions())).isEqualTo(Phase.Succeeded);
+        // A single-pod sequential baseline comes first, then the 2-pod run with a common start.
+        assertThat(status.getRuns()).extracting(RunStatus::getPods).containsExactly(1, 2);
+        assertThat(commands).hasSize(3);
+        assertThat(commands.get(0)).doesNotContain("--start-at");
+        assertThat(commands.get(1)).contains("--shard", "0/2", "--start-at");
+        assertThat(commands.get(2)).contains("--shard", "1/2", "--start-at");
+        String expected = Checksums.expected(WorkloadType.CPU, 30, 12).toString();
+        assertThat(status.getRuns()).allSatisfy(run -> assertThat(run.getChecksum()).isEqualTo(expected));
+        assertThat(status.getResults()).extracting(r -> r.getStrategy() + "@" + r.getPods())
+                .containsExactly("sequential@1", "sequential@2", "threads@2");
+    }
+
+    @Test
+    void aFailingKernelFailsTheBenchmarkWithItsMessage(@TempDir Path tmp) throws IOException {
+        Path script = tmp.resolve("failing-kernel.sh");
+        Files.writeString(script, "#!/bin/sh\n"
+                + "echo 'some progress' >&2\n"
+                + "echo 'concbench-kernel: checksum of threads (7) differs from sequential (8)' >&2\n"
+                + "exit 3\n");
+        Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwx------"));
+        KernelLauncher failing = (runtime, args) -> {
+            List<String> command = new ArrayList<>(List.of(script.toString()));
+            command.addAll(args);
+            return command;
+        };
+
+        ConcurrencyBenchmarkStatus status = new LocalRunner(failing, null)
+                .run(benchmark("broken", WorkloadType.IO, 1, 4, 1, List.of(Strategy.SEQUENTIAL)));
+
+        assertThat(status.getPhase()).isEqualTo(Phase.Failed);
+        assertThat(status.getCompletionTime()).isNotNull();
+        Condition failed = Conditions.find(status.getConditions(), Conditions.FAILED).orElseThrow();
+        assertThat(failed.getStatus()).isEqualTo("True");
+        assertThat(failed.getReason()).isEqualTo("PodFailed");
+        assertThat(failed.getMessage())
+                .isEqualTo("pod broken-g1-r0-0 failed: exit code 3: "
+                        + "concbench-kernel: checksum of threads (7) differs from sequential (8)");
+        assertThat(status.getRuns().get(0).getState()).isEqualTo(RunState.Failed);
+        assertThat(status.getRuns().get(0).getMessage()).isEqualTo(failed.getMessage());
+        assertThat(status.getResults()).isEmpty();
+    }
+
+    @Test
+    void aFailingKernelMakesTheCommandExitOneAndShowsTheFailure(@TempDir Path tmp) throws IOException {
+        Path script = tmp.resolve("k.sh");
+        Files.writeString(script, "#!/bin/sh\necho 'concbench-kernel: boom' >&2\nexit 3\n");
+        Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwx------"));
+        Path manifest = tmp.resolve("cb.yaml");
+        Files.writeString(manifest, """
+                apiVersion: concbench.dev/v1alpha1
+                kind: ConcurrencyBenchmark
+                metadata:
+                  name: boom
+                spec:
+                  workload: {type: io, size: 1, tasks: 2}
+                  strategies: [sequential]
+                  repetitions: 1
+                """);
+
+        CliHarness table = CliHarness.run(() -> (runtime, args) -> List.of(script.toString()),
+                "run", manifest.toString());
+        assertThat(table.exitCode()).isEqualTo(1);
+        assertThat(table.out()).contains("boom: ", ": Failed")
+                .contains("failed: PodFailed: pod boom-g1-r0-0 failed: exit code 3: concbench-kernel: boom");
+
+        CliHarness yaml = CliHarness.run(() -> (runtime, args) -> List.of(script.toString()),
+                "run", manifest.toString(), "-o", "yaml");
+        assertThat(yaml.exitCode()).isEqualTo(1);
+        ConcurrencyBenchmarkStatus status = new ObjectMapper(new YAMLFactory())
+                .readValue(yaml.out(), ConcurrencyBenchmarkStatus.class);
+        assertThat(status.getPhase()).isEqualTo(Phase.Failed);
+        assertThat(Conditions.find(status.getConditions(), Conditions.FAILED).orElseThrow().getMessage())
+                .endsWith("concbench-kernel: boom");
+    }
+
+    @Test
+    void unreadableKernelOutputFailsTheRun(@TempDir Path tmp) throws IOException {
+        Path script = tmp.resolve("k.sh");
+        Files.writeString(script, "#!/bin/sh\necho 'hello, not json'\n");
+        Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwx------"));
+
+        ConcurrencyBenchmarkStatus status = new LocalRunner((runtime, args) -> List.of(script.toString()), null)
+                .run(benchmark("garbled", WorkloadType.IO, 1, 2, 1, List.of(Strategy.SEQUENTIAL)));
+
+        assertThat(status.getPhase()).isEqualTo(Phase.Failed);
+        Condition failed = Conditions.find(status.getConditions(), Conditions.FAILED).orElseThrow();
+        assertThat(failed.getReason()).isEqualTo("ResultUnreadable");
+        assertThat(failed.getMessage()).contains("pod garbled-g1-r0-0", "not a kernel result: hello, not json");
+    }
+
+    static ConcurrencyBenchmark benchmark(String name, WorkloadType type, int size, int tasks, int pods,
+                                          List<Strategy> strategies) {
+        ConcurrencyBenchmarkSpec spec = new ConcurrencyBenchmarkSpec();
+        spec.setWorkload(new WorkloadSpec(type, size, tasks));
+        // A mutable list, as Jackson makes it: SpecValidator's contains(null) throws on List.of.
+        spec.setStrategies(new ArrayList<>(strategies));
+        spec.setPods(pods);
+        spec.setRepetitions(2);
+        spec.setWarmup(0);
+        return new ConcurrencyBenchmark("default", name, spec);
+    }
+}
