@@ -8,8 +8,10 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.stream.Stream;
 
@@ -28,6 +30,11 @@ public class AdmissionController {
 
     private final int limit;
     private final Set<ResourceID> admitted = new HashSet<>();
+    /**
+     * Released benchmarks and the generation they finished, until the cache shows it: right
+     * after the release, the cache may still say Running, which must not hold the slot.
+     */
+    private final Map<ResourceID, Long> released = new HashMap<>();
     private SimpleInboundEventSource<ConcurrencyBenchmark> wakeups;
 
     @Inject
@@ -53,6 +60,12 @@ public class AdmissionController {
     /** Admits {@code cb} if a slot is free and no older benchmark waits; returns whether it is admitted. */
     public synchronized boolean admit(ConcurrencyBenchmark cb, Stream<ConcurrencyBenchmark> all) {
         ResourceID id = ResourceID.fromResource(cb);
+        Long releasedGeneration = released.get(id);
+        boolean stale = releasedGeneration != null && releasedGeneration.equals(cb.getMetadata().getGeneration());
+        if (stale) {
+            // Finished and released: a view that still says otherwise is stale, never a new claim.
+            return false;
+        }
         if (admitted.contains(id) || isRunning(cb)) {
             admitted.add(id);
             return true;
@@ -73,8 +86,10 @@ public class AdmissionController {
     }
 
     /** Frees {@code cb}'s slot (finished, failed or deleted) and wakes the next waiting benchmarks. */
-    public synchronized void release(ResourceID id, Stream<ConcurrencyBenchmark> all) {
+    public synchronized void release(ConcurrencyBenchmark cb, Stream<ConcurrencyBenchmark> all) {
+        ResourceID id = ResourceID.fromResource(cb);
         admitted.remove(id);
+        released.put(id, cb.getMetadata().getGeneration());
         List<ConcurrencyBenchmark> snapshot = all.filter(b -> !ResourceID.fromResource(b).equals(id)).toList();
         Set<ResourceID> active = active(snapshot);
         int free = limit - active.size();
@@ -87,10 +102,22 @@ public class AdmissionController {
     /** Admitted here, or Running according to the cache (admitted before a restart). */
     private Set<ResourceID> active(List<ConcurrencyBenchmark> all) {
         Set<ResourceID> active = new HashSet<>(admitted);
-        all.stream().filter(AdmissionController::isRunning).map(ResourceID::fromResource).forEach(active::add);
+        for (ConcurrencyBenchmark b : all) {
+            ResourceID id = ResourceID.fromResource(b);
+            Long releasedGeneration = released.get(id);
+            boolean releasedThisGeneration = releasedGeneration != null
+                    && releasedGeneration.equals(b.getMetadata().getGeneration());
+            if (releasedGeneration != null && (!isRunning(b) || !releasedThisGeneration)) {
+                released.remove(id); // the cache caught up, or a new generation started
+            }
+            if (isRunning(b) && !releasedThisGeneration) {
+                active.add(id);
+            }
+        }
         Set<ResourceID> present = new HashSet<>(all.stream().map(ResourceID::fromResource).toList());
         active.retainAll(present);
         admitted.retainAll(present);
+        released.keySet().retainAll(present);
         return active;
     }
 

@@ -23,6 +23,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
+import io.fabric8.kubernetes.client.utils.Serialization;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Cleaner;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
@@ -109,10 +110,37 @@ public class BenchmarkReconciler implements Reconciler<ConcurrencyBenchmark>, Cl
         return name == null ? Set.of() : Set.of(new ResourceID(name, namespace));
     }
 
+    /**
+     * The informer cache can lag behind our own last status write; acting on a stale status
+     * could re-run a finished step. So the status is written with optimistic locking (the
+     * cached resourceVersion): a stale view fails with 409, and the reconcile runs again on
+     * the resource read fresh from the API server. Every step is idempotent (Jobs are
+     * created once, by name).
+     */
     @Override
     public UpdateControl<ConcurrencyBenchmark> reconcile(ConcurrencyBenchmark cb, Context<ConcurrencyBenchmark> ctx) {
+        ConcurrencyBenchmark current = cb;
+        for (int attempt = 1; ; attempt++) {
+            try {
+                ConcurrencyBenchmarkStatus status = reconcileStatus(current, ctx);
+                writeStatusIfChanged(ctx.getClient(), current, status);
+                return UpdateControl.noUpdate();
+            } catch (KubernetesClientException e) {
+                if (e.getCode() != 409 || attempt >= 5) {
+                    throw e;
+                }
+                current = ctx.getClient().resources(ConcurrencyBenchmark.class)
+                        .inNamespace(cb.getMetadata().getNamespace()).withName(cb.getMetadata().getName()).get();
+                if (current == null) {
+                    return UpdateControl.noUpdate();
+                }
+            }
+        }
+    }
+
+    /** observe → validate → admit → advance the runs → aggregate; returns the status to write. */
+    private ConcurrencyBenchmarkStatus reconcileStatus(ConcurrencyBenchmark cb, Context<ConcurrencyBenchmark> ctx) {
         Instant now = clock.instant();
-        ConcurrencyBenchmarkStatus before = copy(cb.getStatus());
         ConcurrencyBenchmarkStatus status = copy(cb.getStatus());
         long generation = cb.getMetadata().getGeneration();
         KubernetesClient client = ctx.getClient();
@@ -132,12 +160,12 @@ public class BenchmarkReconciler implements Reconciler<ConcurrencyBenchmark>, Cl
                 events.invalid(cb, message);
             }
             finish(cb, ctx, status, false, "InvalidSpec", message, now);
-            return patchIfChanged(cb, before, status);
+            return status;
         }
         StatusTransitions.valid(status, generation, now);
 
         if (status.getPhase() != null && status.getPhase().terminal()) {
-            return patchIfChanged(cb, before, status);
+            return status;
         }
 
         List<PlannedRun> plan = BenchmarkPlanner.plan(cb.getSpec());
@@ -149,7 +177,7 @@ public class BenchmarkReconciler implements Reconciler<ConcurrencyBenchmark>, Cl
             }
             status.setPhase(Phase.Queued);
             Conditions.set(status.getConditions(), Conditions.ADMITTED, false, "Queued", message, generation, now);
-            return patchIfChanged(cb, before, status);
+            return status;
         }
         StatusTransitions.admitted(status, generation, now);
         status.setPhase(Phase.Running);
@@ -160,7 +188,7 @@ public class BenchmarkReconciler implements Reconciler<ConcurrencyBenchmark>, Cl
 
         advanceRuns(cb, ctx, client, status, plan, now);
         StatusAggregator.aggregate(cb.getSpec(), status);
-        return patchIfChanged(cb, before, status);
+        return status;
     }
 
     /** Executes runs in order: observe the current one; when it is done, start the next. */
@@ -177,6 +205,7 @@ public class BenchmarkReconciler implements Reconciler<ConcurrencyBenchmark>, Cl
                 // Created by us but not in the informer cache yet: wait for its event.
                 job = fetchJob(client, cb, run.getJobName());
                 if (job == null) {
+                    requireFreshView(client, cb);
                     fail(cb, ctx, status, run, "JobMissing", "job " + run.getJobName()
                             + " disappeared before its results were read", now);
                     return;
@@ -186,6 +215,10 @@ public class BenchmarkReconciler implements Reconciler<ConcurrencyBenchmark>, Cl
                 createJob(cb, client, planned, run, status, now);
                 StatusTransitions.progressing(status, run, generation, now);
                 return;
+            }
+            if (run.getState() == RunState.Planned) {
+                // Created by an attempt whose status write lost a conflict: adopt it.
+                StatusTransitions.runStarted(status, run, Instant.parse(job.getMetadata().getCreationTimestamp()));
             }
             List<Pod> pods = podsOf(ctx, generation, planned.index());
             RunObservation seen = RunObserver.observe(job, pods, planned.pods());
@@ -246,6 +279,19 @@ public class BenchmarkReconciler implements Reconciler<ConcurrencyBenchmark>, Cl
                 .findFirst().orElse(null);
     }
 
+    /**
+     * Before acting on a surprising observation (a run's Job gone), make sure the status we
+     * act on is the server's: a newer resourceVersion means our view is stale, so retry.
+     */
+    private static void requireFreshView(KubernetesClient client, ConcurrencyBenchmark cb) {
+        ConcurrencyBenchmark fresh = client.resources(ConcurrencyBenchmark.class)
+                .inNamespace(cb.getMetadata().getNamespace()).withName(cb.getMetadata().getName()).get();
+        if (fresh != null && !Objects.equals(fresh.getMetadata().getResourceVersion(),
+                cb.getMetadata().getResourceVersion())) {
+            throw new KubernetesClientException("stale view of " + cb.getMetadata().getName(), 409, null);
+        }
+    }
+
     private static Job fetchJob(KubernetesClient client, ConcurrencyBenchmark cb, String name) {
         return client.batch().v1().jobs().inNamespace(cb.getMetadata().getNamespace()).withName(name).get();
     }
@@ -265,6 +311,7 @@ public class BenchmarkReconciler implements Reconciler<ConcurrencyBenchmark>, Cl
         double startAt = now.toEpochMilli() / 1000.0 + config.startDelaySeconds();
         String patch = "{\"metadata\":{\"annotations\":{\"" + Names.ANNOTATION_START_AT + "\":\""
                 + String.format(Locale.ROOT, "%.3f", startAt) + "\"}}}";
+        LOG.debugf("releasing the common start of %s pods at %s", Integer.valueOf(pods.size()), Double.valueOf(startAt));
         for (Pod pod : pods) {
             client.pods().inNamespace(pod.getMetadata().getNamespace()).withName(pod.getMetadata().getName())
                     .patch(PatchContext.of(PatchType.JSON_MERGE), patch);
@@ -297,7 +344,7 @@ public class BenchmarkReconciler implements Reconciler<ConcurrencyBenchmark>, Cl
         boolean transition = StatusTransitions.finish(status, succeeded, reason, message,
                 cb.getMetadata().getGeneration(), now);
         if (transition) {
-            admission.release(ResourceID.fromResource(cb), ctx.getPrimaryCache().list());
+            admission.release(cb, ctx.getPrimaryCache().list());
             if (!"InvalidSpec".equals(reason)) {
                 events.benchmarkFinished(cb, succeeded, message);
             }
@@ -342,22 +389,20 @@ public class BenchmarkReconciler implements Reconciler<ConcurrencyBenchmark>, Cl
     @Override
     public DeleteControl cleanup(ConcurrencyBenchmark cb, Context<ConcurrencyBenchmark> ctx) {
         // Owner references garbage-collect Jobs, pods and the ConfigMap; only the slot is ours to free.
-        admission.release(ResourceID.fromResource(cb), ctx.getPrimaryCache().list());
+        admission.release(cb, ctx.getPrimaryCache().list());
         return DeleteControl.defaultDelete();
     }
 
-    private static UpdateControl<ConcurrencyBenchmark> patchIfChanged(ConcurrencyBenchmark cb,
-                                                                      ConcurrencyBenchmarkStatus before,
-                                                                      ConcurrencyBenchmarkStatus after) {
-        if (MAPPER.valueToTree(before).equals(MAPPER.valueToTree(after))) {
-            return UpdateControl.noUpdate();
+    /** Writes the status when it changed, with optimistic locking on the resourceVersion we acted on. */
+    private static void writeStatusIfChanged(KubernetesClient client, ConcurrencyBenchmark cb,
+                                             ConcurrencyBenchmarkStatus after) {
+        if (MAPPER.valueToTree(copy(cb.getStatus())).equals(MAPPER.valueToTree(after))) {
+            return;
         }
-        // Patch a fresh object holding only identity and status: never the user's spec.
-        ConcurrencyBenchmark patch = new ConcurrencyBenchmark();
-        patch.getMetadata().setName(cb.getMetadata().getName());
-        patch.getMetadata().setNamespace(cb.getMetadata().getNamespace());
-        patch.setStatus(after);
-        return UpdateControl.patchStatus(patch);
+        ConcurrencyBenchmark updated = Serialization.clone(cb);
+        updated.setStatus(after);
+        client.resources(ConcurrencyBenchmark.class).inNamespace(cb.getMetadata().getNamespace())
+                .resource(updated).updateStatus();
     }
 
     private static ConcurrencyBenchmarkStatus copy(ConcurrencyBenchmarkStatus status) {

@@ -18,6 +18,7 @@ class AdmissionControllerUnitTest {
         cb.getMetadata().setCreationTimestamp(created);
         cb.getMetadata().setGeneration(1L);
         cb.getMetadata().setUid("uid-" + name);
+        cb.setStatus(new dev.concbench.api.v1alpha1.ConcurrencyBenchmarkStatus());
         if (phase != null) {
             cb.getStatus().setPhase(phase);
             cb.getStatus().setObservedGeneration(1L);
@@ -51,9 +52,10 @@ class AdmissionControllerUnitTest {
         assertThat(admission.admit(older, all(older, younger))).isTrue();
         assertThat(admission.admit(younger, all(older, younger))).isFalse();
 
+        older.setStatus(older.getStatus() == null ? new dev.concbench.api.v1alpha1.ConcurrencyBenchmarkStatus() : older.getStatus());
         older.getStatus().setPhase(Phase.Succeeded);
         older.getStatus().setObservedGeneration(1L);
-        admission.release(ResourceID.fromResource(older), all(older, younger));
+        admission.release(older, all(older, younger));
 
         assertThat(admission.admit(younger, all(older, younger))).isTrue();
     }
@@ -126,7 +128,7 @@ class AdmissionControllerUnitTest {
         assertThat(admission.admit(b, all(a, b, c))).isTrue();
         assertThat(admission.admit(c, all(a, b, c))).isFalse();
 
-        admission.release(ResourceID.fromResource(a), all(b, c));
+        admission.release(a, all(b, c));
         assertThat(admission.admit(c, all(b, c))).isTrue();
     }
 

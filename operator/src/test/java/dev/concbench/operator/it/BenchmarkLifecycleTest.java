@@ -230,7 +230,12 @@ class BenchmarkLifecycleTest {
     }
 
     ConcurrencyBenchmarkStatus awaitPhase(String name, Phase phase) {
-        await().atMost(TIMEOUT).pollInterval(Duration.ofMillis(100)).until(() -> status(name).getPhase() == phase);
+        try {
+            await().atMost(TIMEOUT).pollInterval(Duration.ofMillis(100)).until(() -> status(name).getPhase() == phase);
+        } catch (org.awaitility.core.ConditionTimeoutException e) {
+            throw new AssertionError(name + " did not reach " + phase + "; status: "
+                    + io.fabric8.kubernetes.client.utils.Serialization.asYaml(status(name)), e);
+        }
         return status(name);
     }
 

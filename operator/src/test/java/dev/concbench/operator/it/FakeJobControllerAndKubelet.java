@@ -78,6 +78,7 @@ public final class FakeJobControllerAndKubelet implements AutoCloseable {
             }
         } catch (RuntimeException | IOException | InterruptedException e) {
             // The next tick retries; the mock server may be shutting down.
+            System.err.println("fake kubelet: " + e);
         }
     }
 
@@ -109,6 +110,9 @@ public final class FakeJobControllerAndKubelet implements AutoCloseable {
         }
         Job fresh = client.batch().v1().jobs().inNamespace(namespace).withName(job.getMetadata().getName()).get();
         if (fresh != null) {
+            if (fresh.getStatus() == null) {
+                fresh.setStatus(new io.fabric8.kubernetes.api.model.batch.v1.JobStatus());
+            }
             fresh.getStatus().setConditions(List.of(new JobConditionBuilder()
                     .withType(failed ? "Failed" : "Complete").withStatus("True")
                     .withReason(failed ? "PodFailurePolicy" : "CompletionsReached").build()));
@@ -195,18 +199,20 @@ public final class FakeJobControllerAndKubelet implements AutoCloseable {
 
     /** The garbage collector's part: delete what an owner that no longer exists owned. */
     private void collectGarbage() {
+        // List the dependents before their owners: an owner created in between is then seen.
+        List<Pod> pods = client.pods().inNamespace(namespace).list().getItems();
+        List<Job> jobs = client.batch().v1().jobs().inNamespace(namespace).list().getItems();
         Set<String> owners = new HashSet<>();
         client.genericKubernetesResources("concbench.dev/v1alpha1", "ConcurrencyBenchmark").inNamespace(namespace)
                 .list().getItems().forEach(b -> owners.add(b.getMetadata().getUid()));
-        for (Job job : client.batch().v1().jobs().inNamespace(namespace).list().getItems()) {
-            owners.add(job.getMetadata().getUid());
-        }
-        for (Job job : client.batch().v1().jobs().inNamespace(namespace).list().getItems()) {
+        client.batch().v1().jobs().inNamespace(namespace).list().getItems()
+                .forEach(j -> owners.add(j.getMetadata().getUid()));
+        for (Job job : jobs) {
             if (orphan(job.getMetadata().getOwnerReferences(), owners)) {
                 delete(() -> client.batch().v1().jobs().inNamespace(namespace).resource(job).delete());
             }
         }
-        for (Pod pod : client.pods().inNamespace(namespace).list().getItems()) {
+        for (Pod pod : pods) {
             if (orphan(pod.getMetadata().getOwnerReferences(), owners)) {
                 delete(() -> client.pods().inNamespace(namespace).resource(pod).delete());
             }
