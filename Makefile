@@ -24,7 +24,7 @@ java-test: ## kernel, domain, local runner and operator tests, CRD drift check
 	mvn -B verify
 
 e2e: ## end to end on a local kube-apiserver + etcd + kube-controller-manager, with real kubectl and helm
-	@if [ -x e2e/run ]; then e2e/run; else echo "e2e: e2e/run not present yet"; fi
+	e2e/run
 
 crds: ## regenerate crds/ and the chart's CRD from the API types
 	$(MVN) -DskipTests -Dcrds.update -pl operator -am package
@@ -32,8 +32,9 @@ crds: ## regenerate crds/ and the chart's CRD from the API types
 bench-kernel: ## the classic table for CPython and the JVM, and the harness overhead (docs/benchmarks.md)
 	bench/kernel
 
-images: ## operator and kernel container images (needs a container engine)
-	$(MVN) -DskipTests -pl kernel,operator -am package -Dquarkus.container-image.build=true
+images: ## operator and kernel container images (needs a container engine; none runs on the dev machine)
+	$(MVN) -DskipTests -pl kernel,operator -am package
+	docker build -t concbench/concbench-operator:0.1.0 -f operator/src/main/docker/Dockerfile.jvm operator
 	docker build -t concbench/concbench-kernel:0.1.0 -f kernel/Dockerfile kernel
 
 clean:

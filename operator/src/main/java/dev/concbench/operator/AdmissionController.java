@@ -63,8 +63,10 @@ public class AdmissionController {
         Long releasedGeneration = released.get(id);
         boolean stale = releasedGeneration != null && releasedGeneration.equals(cb.getMetadata().getGeneration());
         if (stale) {
-            // Finished and released: a view that still says otherwise is stale, never a new claim.
-            return false;
+            // Finished and released: a view that still says Running is stale (or our own status write
+            // was refused with 409 and is being retried): never a new claim on a slot, but not Queued
+            // either; the reconcile ends the generation again.
+            return true;
         }
         if (admitted.contains(id) || isRunning(cb)) {
             admitted.add(id);
@@ -89,9 +91,10 @@ public class AdmissionController {
     public synchronized void release(ConcurrencyBenchmark cb, Stream<ConcurrencyBenchmark> all) {
         ResourceID id = ResourceID.fromResource(cb);
         admitted.remove(id);
-        released.put(id, cb.getMetadata().getGeneration());
         List<ConcurrencyBenchmark> snapshot = all.filter(b -> !ResourceID.fromResource(b).equals(id)).toList();
         Set<ResourceID> active = active(snapshot);
+        // After active(): it forgets the released entries of what its snapshot lacks, and this one lacks cb.
+        released.put(id, cb.getMetadata().getGeneration());
         int free = limit - active.size();
         if (free <= 0 || wakeups == null) {
             return;
@@ -121,10 +124,12 @@ public class AdmissionController {
         return active;
     }
 
-    private static List<ResourceID> waiting(List<ConcurrencyBenchmark> all, Set<ResourceID> active) {
+    private List<ResourceID> waiting(List<ConcurrencyBenchmark> all, Set<ResourceID> active) {
         return all.stream()
                 .filter(b -> b.getMetadata().getDeletionTimestamp() == null)
                 .filter(b -> !finished(b))
+                // Released but the cache still says Running: finished, not waiting ahead of the others.
+                .filter(b -> !released.containsKey(ResourceID.fromResource(b)))
                 .filter(b -> !active.contains(ResourceID.fromResource(b)))
                 .sorted(Comparator.comparing((ConcurrencyBenchmark b) -> b.getMetadata().getCreationTimestamp(),
                                 Comparator.nullsLast(Comparator.naturalOrder()))

@@ -44,6 +44,19 @@ public final class RunObserver {
                 failed++;
             }
         }
+        // At the deadline the Job controller kills the pods: the deadline is the cause, and
+        // pods that never got a node are the usual reason (say which).
+        // (The Job controller sets FailureTarget before it terminates the pods, Failed after.)
+        Optional<JobCondition> deadline = condition(job, "FailureTarget")
+                .or(() -> condition(job, "Failed"))
+                .filter(c -> "DeadlineExceeded".equals(c.getReason()));
+        if (deadline.isPresent()) {
+            List<String> unscheduled = pods.stream().filter(RunObserver::unschedulable)
+                    .map(p -> p.getMetadata().getName()).sorted().toList();
+            return RunObservation.failed(succeeded, failed, "DeadlineExceeded", "job " + job.getMetadata().getName()
+                    + " exceeded its deadline" + optional(deadline.get().getMessage())
+                    + (unscheduled.isEmpty() ? "" : "; never scheduled: " + String.join(", ", unscheduled)));
+        }
         // A pod that failed or cannot start decides the run.
         for (Pod pod : pods.stream().sorted(Comparator.comparing(p -> p.getMetadata().getName())).toList()) {
             Optional<ContainerStatus> kernel = kernelStatus(pod);
@@ -84,6 +97,12 @@ public final class RunObserver {
         boolean released = pods.stream().allMatch(p -> p.getMetadata().getAnnotations() != null
                 && p.getMetadata().getAnnotations().containsKey(Names.ANNOTATION_START_AT));
         return RunObservation.running(succeeded, failed, allRunning && !released);
+    }
+
+    private static boolean unschedulable(Pod pod) {
+        return pod.getStatus() != null && pod.getStatus().getConditions() != null
+                && pod.getStatus().getConditions().stream().anyMatch(c -> "PodScheduled".equals(c.getType())
+                && "False".equals(c.getStatus()));
     }
 
     static int completionIndex(Pod pod) {

@@ -30,7 +30,7 @@ import java.util.List;
                 + " points (size(sweep.pods) * size(sweep.workers))",
         fieldPath = ".sweep", reason = "FieldValueInvalid")
 @ValidationRule(value = "self.strategies.all(s, self.strategies.exists_one(t, t == s))",
-        message = "strategies must not repeat", fieldPath = ".strategies", reason = "FieldValueDuplicate")
+        message = "strategies must not repeat", fieldPath = ".strategies")
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class ConcurrencyBenchmarkSpec {
 

@@ -15,16 +15,14 @@ public class SweepSpec {
             + "A single-pod sequential baseline run is added when 1 is not listed.")
     @Size(min = 1, max = 8)
     @ValidationRule(value = "self.all(p, p >= 1 && p <= 100)", message = "sweep.pods entries must be between 1 and 100")
-    @ValidationRule(value = "self.all(p, self.exists_one(q, q == p))", message = "sweep.pods must not repeat",
-            reason = "FieldValueDuplicate")
+    @ValidationRule(value = "self.all(p, self.exists_one(q, q == p))", message = "sweep.pods must not repeat")
     private List<Integer> pods;
 
     @JsonPropertyDescription("Pool sizes to measure (each 0 to 256, distinct; 0 = the pod's CPUs). "
             + "Replaces spec.workers.")
     @Size(min = 1, max = 8)
     @ValidationRule(value = "self.all(w, w >= 0 && w <= 256)", message = "sweep.workers entries must be between 0 and 256")
-    @ValidationRule(value = "self.all(w, self.exists_one(v, v == w))", message = "sweep.workers must not repeat",
-            reason = "FieldValueDuplicate")
+    @ValidationRule(value = "self.all(w, self.exists_one(v, v == w))", message = "sweep.workers must not repeat")
     private List<Integer> workers;
 
     public SweepSpec() {

@@ -177,6 +177,23 @@ class RunObserverTest {
     }
 
     @Test
+    void atTheDeadlineKilledPodsDoNotHideTheCauseAndUnscheduledPodsAreNamed() {
+        Job job = job();
+        job.getStatus().setConditions(List.of(new io.fabric8.kubernetes.api.model.batch.v1.JobConditionBuilder()
+                .withType("FailureTarget").withStatus("True").withReason("DeadlineExceeded").build()));
+        Pod killed = pod("demo-g1-r0-0-aaaaa", 0, "Failed", new io.fabric8.kubernetes.api.model.ContainerStateBuilder()
+                .withNewTerminated().withExitCode(143).withReason("Error").endTerminated().build());
+        Pod pending = pod("demo-g1-r0-1-bbbbb", 1, "Pending", null);
+        pending.getStatus().setConditions(List.of(new io.fabric8.kubernetes.api.model.PodConditionBuilder()
+                .withType("PodScheduled").withStatus("False").withReason("Unschedulable").build()));
+
+        RunObservation seen = RunObserver.observe(job, List.of(killed, pending), 2);
+
+        assertThat(seen.reason()).isEqualTo("DeadlineExceeded");
+        assertThat(seen.message()).contains("never scheduled: demo-g1-r0-1-bbbbb").doesNotContain("143");
+    }
+
+    @Test
     void aFalseFailedConditionIsIgnored() {
         Job job = job();
         job.getStatus().setConditions(List.of(new io.fabric8.kubernetes.api.model.batch.v1.JobConditionBuilder()

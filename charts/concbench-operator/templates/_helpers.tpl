@@ -1,0 +1,95 @@
+{{/* Chart name, truncated to a label's 63 characters. */}}
+{{- define "concbench-operator.name" -}}
+{{- default .Chart.Name .Values.nameOverride | trunc 63 | trimSuffix "-" }}
+{{- end }}
+
+{{/* Full name of the release's objects: the release name, plus the chart name unless it already holds it. */}}
+{{- define "concbench-operator.fullname" -}}
+{{- if .Values.fullnameOverride }}
+{{- .Values.fullnameOverride | trunc 63 | trimSuffix "-" }}
+{{- else }}
+{{- $name := default .Chart.Name .Values.nameOverride }}
+{{- if contains $name .Release.Name }}
+{{- .Release.Name | trunc 63 | trimSuffix "-" }}
+{{- else }}
+{{- printf "%s-%s" .Release.Name $name | trunc 63 | trimSuffix "-" }}
+{{- end }}
+{{- end }}
+{{- end }}
+
+{{/* Name of cluster-scoped objects: unique per release namespace too. */}}
+{{- define "concbench-operator.clusterName" -}}
+{{- printf "%s-%s" (include "concbench-operator.fullname" .) .Release.Namespace | trunc 253 | trimSuffix "-" }}
+{{- end }}
+
+{{- define "concbench-operator.selectorLabels" -}}
+app.kubernetes.io/name: {{ include "concbench-operator.name" . }}
+app.kubernetes.io/instance: {{ .Release.Name }}
+{{- end }}
+
+{{- define "concbench-operator.labels" -}}
+helm.sh/chart: {{ printf "%s-%s" .Chart.Name .Chart.Version | replace "+" "_" | trunc 63 | trimSuffix "-" }}
+{{ include "concbench-operator.selectorLabels" . }}
+app.kubernetes.io/version: {{ .Chart.AppVersion | quote }}
+app.kubernetes.io/component: operator
+app.kubernetes.io/part-of: concbench
+app.kubernetes.io/managed-by: {{ .Release.Service }}
+{{- end }}
+
+{{- define "concbench-operator.serviceAccountName" -}}
+{{- if .Values.serviceAccount.create }}
+{{- default (include "concbench-operator.fullname" .) .Values.serviceAccount.name }}
+{{- else }}
+{{- default "default" .Values.serviceAccount.name }}
+{{- end }}
+{{- end }}
+
+{{- define "concbench-operator.image" -}}
+{{- printf "%s:%s" .Values.image.repository (default .Chart.AppVersion .Values.image.tag) }}
+{{- end }}
+
+{{- define "concbench-operator.javaKernelImage" -}}
+{{- default (printf "concbench/concbench-kernel:%s" .Chart.AppVersion) .Values.kernel.javaImage }}
+{{- end }}
+
+{{/* JOSDK_ALL_NAMESPACES, or the watched namespaces joined by commas. */}}
+{{- define "concbench-operator.namespaces" -}}
+{{- if .Values.watchNamespaces }}
+{{- join "," .Values.watchNamespaces }}
+{{- else }}
+{{- "JOSDK_ALL_NAMESPACES" }}
+{{- end }}
+{{- end }}
+
+{{/*
+The operator's permissions in the namespaces it watches: exactly the API calls it makes.
+- concurrencybenchmarks: read and watch; patch/update to add and remove its finalizer
+- concurrencybenchmarks/status: the results; /finalizers: owner references that block deletion
+- jobs: one per run, created and (on a spec change or failure) deleted
+- pods: read the results from the termination messages; patch the common-start annotation
+- configmaps: the Python kernel script, created and kept current
+- events: what `kubectl describe cb` shows
+*/}}
+{{- define "concbench-operator.rules" -}}
+- apiGroups: ["concbench.dev"]
+  resources: ["concurrencybenchmarks"]
+  verbs: ["get", "list", "watch", "patch", "update"]
+- apiGroups: ["concbench.dev"]
+  resources: ["concurrencybenchmarks/status"]
+  verbs: ["patch", "update"]
+- apiGroups: ["concbench.dev"]
+  resources: ["concurrencybenchmarks/finalizers"]
+  verbs: ["update"]
+- apiGroups: ["batch"]
+  resources: ["jobs"]
+  verbs: ["get", "list", "watch", "create", "delete"]
+- apiGroups: [""]
+  resources: ["pods"]
+  verbs: ["get", "list", "watch", "patch"]
+- apiGroups: [""]
+  resources: ["configmaps"]
+  verbs: ["get", "list", "watch", "create", "update"]
+- apiGroups: [""]
+  resources: ["events"]
+  verbs: ["create"]
+{{- end }}

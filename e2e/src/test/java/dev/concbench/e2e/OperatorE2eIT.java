@@ -1,0 +1,666 @@
+package dev.concbench.e2e;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.TreeMap;
+import java.util.function.Supplier;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+import static dev.concbench.e2e.Cli.REPO;
+import static dev.concbench.e2e.Cli.STATE;
+import static dev.concbench.e2e.Cli.helm;
+import static dev.concbench.e2e.Cli.items;
+import static dev.concbench.e2e.Cli.json;
+import static dev.concbench.e2e.Cli.kubectl;
+import static dev.concbench.e2e.Cli.kubectlIn;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The end-to-end suite: the chart installed with the real helm, manifests applied and read
+ * with the real kubectl, against a real kube-apiserver + kube-controller-manager, with the
+ * e2e node agent (a test fixture) scheduling and running the pods. The operator runs as a
+ * pod under the chart's ServiceAccount, so RBAC is enforced.
+ *
+ * <p>Run it with {@code e2e/run} (which starts the control plane and the node agent). The
+ * tests build on each other (install first, uninstall last), hence the fixed order.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+@ExtendWith(Timings.class)
+class OperatorE2eIT {
+
+    static final String RELEASE = "concbench-operator";
+    static final String SYSTEM_NS = "concbench-system";
+    static final String OPERATOR_SA = "system:serviceaccount:" + SYSTEM_NS + ":" + RELEASE;
+    static final String OPERATOR_PODS = "app.kubernetes.io/name=concbench-operator";
+    static final String CHART = REPO.resolve("charts/concbench-operator").toString();
+    /** The operator's HTTP port: all "pods" share this machine's network, so e2e/run picks a free one. */
+    static final String HTTP_PORT = Objects.toString(System.getenv("CONCBENCH_E2E_HTTP_PORT"), "18080");
+
+    // ------------------------------------------------------------------ install
+
+    @Test
+    @Order(1)
+    void chartLintsCleanAndRejectsBadValues() {
+        Cli.Result lint = helm("lint", "--strict", CHART);
+        assertThat(lint.ok()).as(lint.toString()).isTrue();
+        assertThat(lint.out()).contains("1 chart(s) linted, 0 chart(s) failed");
+
+        // values.schema.json: bad values fail at install time, before anything is created.
+        Map<String, String> bad = Map.of(
+                "maxConcurrentBenchmarks=0", "maxConcurrentBenchmarks",
+                "logLevel=LOUD", "logLevel",
+                "watchNamespaces={Not_A_Namespace}", "watchNamespaces",
+                "kernel.pythonImage=", "pythonImage",
+                "replicas=2", "additional properties 'replicas' not allowed");
+        bad.forEach((set, expected) -> {
+            Cli.Result r = helm("install", "bad-values", CHART, "-n", SYSTEM_NS, "--create-namespace", "--set", set);
+            assertThat(r.ok()).as("helm install --set " + set + " must fail").isFalse();
+            assertThat(r.err()).as(r.toString()).contains(expected);
+        });
+        assertThat(helm("list", "-A", "-q").out()).doesNotContain("bad-values");
+    }
+
+    @Test
+    @Order(2)
+    void helmInstallMakesTheOperatorReady() {
+        Cli.Result install = helm("install", RELEASE, CHART, "-n", SYSTEM_NS, "--create-namespace",
+                "--set", "image.repository=concbench/concbench-operator",
+                "--set", "kernel.pythonImage=python:3.11-slim",
+                "--set", "kernel.javaImage=concbench/concbench-kernel:e2e",
+                "--set", "httpPort=" + HTTP_PORT,
+                "--set", "logLevel=DEBUG",
+                "--wait", "--timeout", "3m");
+        System.out.println(install);
+        assertThat(install.ok()).as(install.toString()).isTrue();
+        assertThat(install.out()).contains("STATUS: deployed").contains("kubectl").contains("apply");
+
+        Cli.Result ready = kubectl("-n", SYSTEM_NS, "wait", "--for=condition=Ready", "pod", "-l", OPERATOR_PODS,
+                "--timeout=120s");
+        assertThat(ready.ok()).as(ready.toString()).isTrue();
+        assertThat(ready.out()).contains("condition met");
+        JsonNode pod = items("-n", SYSTEM_NS, "get", "pods", "-l", OPERATOR_PODS).get(0);
+        assertThat(pod.path("spec").path("serviceAccountName").asText()).isEqualTo(RELEASE);
+        assertThat(kubectl("get", "crd", "concurrencybenchmarks.concbench.dev").ok()).isTrue();
+    }
+
+    @Test
+    @Order(3)
+    void kubectlExplainShowsTheFieldDocs() {
+        Cli.Result explain = kubectl("explain", "cb.spec.workload");
+        assertThat(explain.ok()).as(explain.toString()).isTrue();
+        assertThat(explain.out()).contains("KIND:", "ConcurrencyBenchmark", "FIELDS:", "size", "tasks", "type")
+                .contains("nested multiply loop").contains("blocking sleep");
+        System.out.println(explain.out());
+    }
+
+    // ------------------------------------------------------------------ the first benchmark
+
+    @Test
+    @Order(10)
+    void seedExampleRunsToSucceededWithResults() throws IOException {
+        String ns = namespace("e2e-seed");
+        Path example = REPO.resolve("examples/seed-python-io.yaml");
+        assertThat(example).exists();
+        String manifest = Files.readString(example);
+        Cli.Result apply = kubectl("apply", "-n", ns, "-f", example.toString());
+        assertThat(apply.ok()).as(apply.toString()).isTrue();
+        assertThat(apply.out()).contains("concurrencybenchmark.concbench.dev/seed-python-io created");
+
+        Cli.Result wait = kubectl("-n", ns, "wait", "--for=jsonpath={.status.phase}=Succeeded", "cb/seed-python-io",
+                "--timeout=180s");
+        assertThat(wait.ok()).as(wait + "\n" + kubectl("-n", ns, "describe", "cb", "seed-python-io")).isTrue();
+
+        Cli.Result get = kubectl("-n", ns, "get", "cb");
+        System.out.println(get.out());
+        assertThat(get.out().lines().findFirst().orElse(""))
+                .contains("NAME", "PHASE", "RUNTIME", "WORKLOAD", "FASTEST", "SPEEDUP", "AGE");
+        String row = get.out().lines().filter(l -> l.startsWith("seed-python-io")).findFirst().orElse("");
+        assertThat(row).contains("Succeeded", "python", "io").containsPattern("\\s\\d+(\\.\\d+)?\\s");
+
+        // The user's spec is what the operator measured: never rewritten (generation 1, the
+        // applied strategies, repetitions and pool size).
+        JsonNode cb = json("-n", ns, "get", "cb", "seed-python-io");
+        JsonNode spec = cb.path("spec");
+        assertThat(cb.path("metadata").path("generation").asLong())
+                .as("metadata.generation: nothing but the user may change the spec").isEqualTo(1);
+        assertThat(spec.path("strategies").toString()).isEqualTo("[\"sequential\",\"threads\",\"thread-pool\"]");
+        assertThat(manifest).contains("repetitions: 3");
+        assertThat(spec.path("repetitions").asInt()).isEqualTo(3);
+        assertThat(spec.path("workers").asInt()).isEqualTo(80);
+        assertThat(spec.path("warmup").asInt()).isEqualTo(0);
+        JsonNode status = cb.path("status");
+        assertThat(status.path("observedGeneration").asLong()).isEqualTo(1);
+        assertThat(jobNames(ns, "seed-python-io")).containsExactly("seed-python-io-g1-r0");
+
+        // The physics: 80 blocking sleeps of 50 ms overlap in threads (sequential: 4 s).
+        Map<String, JsonNode> rows = new TreeMap<>();
+        status.path("results").forEach(r -> rows.put(r.path("strategy").asText(), r));
+        assertThat(rows).containsKeys("sequential", "threads", "thread-pool");
+        rows.get("sequential").path("samples").forEach(s -> assertThat(s.asDouble()).isGreaterThan(3.9));
+        assertThat(rows.get("sequential").path("samples")).hasSize(3);
+        assertThat(rows.get("threads").path("speedup").asDouble()).isGreaterThan(5.0);
+        assertThat(status.path("environment").path("nodes").toString()).contains("e2e-node-");
+
+        Cli.Result describe = kubectl("-n", ns, "describe", "cb", "seed-python-io");
+        System.out.println(describe.out());
+        assertThat(describe.out()).contains("Conditions:", "Complete", "Events:", "RunStarted", "BenchmarkSucceeded");
+    }
+
+    @Test
+    @Order(11)
+    void javaKernelRunsTwoPodsOnDistinctNodesFromACommonStart() {
+        String ns = namespace("e2e-java");
+        apply(ns, manifest("jvm-spread", """
+                spec:
+                  runtime: java
+                  workload: {type: cpu, size: 300, tasks: 8}
+                  strategies: [sequential, threads]
+                  pods: 2
+                  placement: {spreadAcrossNodes: true}
+                  repetitions: 2
+                  warmup: 0
+                """));
+        Cli.Result wait = kubectl("-n", ns, "wait", "--for=jsonpath={.status.phase}=Succeeded", "cb/jvm-spread",
+                "--timeout=180s");
+        assertThat(wait.ok()).as(wait + "\n" + kubectl("-n", ns, "describe", "cb", "jvm-spread")).isTrue();
+        JsonNode status = json("-n", ns, "get", "cb", "jvm-spread").path("status");
+        assertThat(status.path("environment").path("runtime").asText()).isEqualTo("java");
+        List<String> nodes = new ArrayList<>();
+        status.path("environment").path("nodes").forEach(n -> nodes.add(n.asText()));
+        assertThat(nodes).as("required pod anti-affinity: one pod per node").containsExactlyInAnyOrder("e2e-node-a",
+                "e2e-node-b");
+    }
+
+    @Test
+    @Order(12)
+    void runThatCannotBeScheduledFailsAtItsDeadline() {
+        String ns = namespace("e2e-unschedulable");
+        apply(ns, manifest("too-spread", """
+                spec:
+                  runtime: python
+                  workload: {type: io, size: 20, tasks: 6}
+                  strategies: [sequential]
+                  pods: 3
+                  placement: {spreadAcrossNodes: true}
+                  repetitions: 1
+                  warmup: 0
+                  timeoutSeconds: 10
+                """));
+        // Three pods, two nodes, one pod per node: the third stays Pending, as with a real scheduler.
+        awaitTrue("a pod is Unschedulable", Duration.ofSeconds(60), () -> items("-n", ns, "get", "pods").stream()
+                .anyMatch(p -> p.path("status").path("conditions").toString().contains("Unschedulable")));
+        Cli.Result wait = kubectl("-n", ns, "wait", "--for=jsonpath={.status.phase}=Failed", "cb/too-spread",
+                "--timeout=90s");
+        assertThat(wait.ok()).as(wait.toString()).isTrue();
+        JsonNode failed = condition(json("-n", ns, "get", "cb", "too-spread"), "Failed");
+        System.out.println("[e2e] Failed condition: " + failed);
+        // The cause, not a symptom: the Job controller stops the other pods at the deadline (exit 143).
+        assertThat(failed.path("message").asText())
+                .as("the Failed condition names the deadline or the unschedulable pod")
+                .containsAnyOf("deadline", "Deadline", "Unschedulable", "unschedulable");
+    }
+
+    // ------------------------------------------------------------------ validation
+
+    @Test
+    @Order(20)
+    void badManifestsAreRefusedByTheApiServerNamingTheField() {
+        String ns = namespace("e2e-invalid");
+        String valid = "spec: {runtime: python, workload: {type: io, size: 20, tasks: 4}}";
+        assertThat(kubectlIn(manifest("probe", valid), "apply", "--dry-run=server", "-n", ns, "-f", "-").ok())
+                .as("the base manifest is valid").isTrue();
+        Map<String, List<String>> cases = new java.util.LinkedHashMap<>();
+        cases.put("spec: {runtime: ruby, workload: {type: io, size: 20, tasks: 4}}",
+                List.of("spec.runtime", "Unsupported value: \"ruby\""));
+        cases.put("spec: {workload: {type: gpu, size: 20, tasks: 4}}",
+                List.of("spec.workload.type", "Unsupported value: \"gpu\""));
+        cases.put("spec: {repetitions: 0, workload: {type: io, size: 20, tasks: 4}}",
+                List.of("spec.repetitions", "greater than or equal to 1"));
+        cases.put("spec: {pods: 101, workload: {type: io, size: 20, tasks: 400}}",
+                List.of("spec.pods", "less than or equal to 100"));
+        cases.put("spec: {pods: 3, workload: {type: io, size: 20, tasks: 2}}",
+                List.of("spec.pods", "pods must not exceed workload.tasks"));
+        cases.put("spec: {strategies: [threads, threads], workload: {type: io, size: 20, tasks: 4}}",
+                List.of("spec.strategies", "strategies must not repeat"));
+        cases.put("spec: {sweep: {pods: [1, 2, 3, 4, 5], workers: [1, 2, 3, 4]}, workload: {type: io, size: 20, tasks: 40}}",
+                List.of("spec.sweep", "at most 16 points"));
+        cases.put("spec: {workload: {type: cpu, size: 200000, tasks: 4}}",
+                List.of("spec.workload.size", "100000"));
+        int i = 0;
+        for (var c : cases.entrySet()) {
+            Cli.Result r = kubectlIn(manifest("bad-" + i++, c.getKey()), "apply", "-n", ns, "-f", "-");
+            System.out.println("[e2e] refused as expected: " + r.err().strip());
+            assertThat(r.ok()).as("must be refused: " + c.getKey()).isFalse();
+            assertThat(r.err()).as(c.getKey()).contains(c.getValue());
+        }
+        String longName = "a".repeat(64);
+        Cli.Result r = kubectlIn(manifest(longName, valid), "apply", "-n", ns, "-f", "-");
+        System.out.println("[e2e] refused as expected: " + r.err().strip());
+        assertThat(r.ok()).isFalse();
+        assertThat(r.err()).contains("metadata.name must be at most 63 characters");
+        assertThat(kubectl("-n", ns, "get", "cb").all()).contains("No resources found");
+    }
+
+    // ------------------------------------------------------------------ failures and faults
+
+    @Test
+    @Order(30)
+    void unpullableImageEndsFailedWithThePullError() {
+        String ns = namespace("e2e-pull");
+        apply(ns, manifest("unpullable", """
+                spec:
+                  runtime: python
+                  image: concbench-e2e/no-such-image:0
+                  workload: {type: io, size: 20, tasks: 2}
+                  strategies: [sequential]
+                  repetitions: 1
+                  warmup: 0
+                """));
+        Cli.Result wait = kubectl("-n", ns, "wait", "--for=jsonpath={.status.phase}=Failed", "cb/unpullable",
+                "--timeout=120s");
+        assertThat(wait.ok()).as(wait.toString()).isTrue();
+        JsonNode failed = condition(json("-n", ns, "get", "cb", "unpullable"), "Failed");
+        assertThat(failed.path("status").asText()).isEqualTo("True");
+        assertThat(failed.path("message").asText()).containsAnyOf("ErrImagePull", "ImagePullBackOff")
+                .contains("concbench-e2e/no-such-image:0");
+        System.out.println("[e2e] Failed condition: " + failed);
+        // The operator stops the Job instead of letting it pull until the deadline.
+        awaitTrue("the unpullable run's pods are gone", Duration.ofSeconds(60),
+                () -> items("-n", ns, "get", "pods", "-l", "concbench.dev/benchmark=unpullable").isEmpty());
+    }
+
+    @Test
+    @Order(40)
+    void operatorRestartMidRunResumesWithoutRerunningFinishedRuns() {
+        String ns = namespace("e2e-restart");
+        apply(ns, manifest("resume", """
+                spec:
+                  runtime: python
+                  workload: {type: io, size: 50, tasks: 20}
+                  strategies: [sequential, thread-pool]
+                  sweep: {pods: [1, 2], workers: [1, 4]}
+                  repetitions: 2
+                  warmup: 0
+                """));
+        awaitTrue("run 2 of 4 is running", Duration.ofSeconds(120),
+                () -> "Running".equals(json("-n", ns, "get", "cb", "resume").path("status").path("runs").path(1)
+                        .path("state").asText()));
+        Map<String, String> before = jobUids(ns, "resume");
+        System.out.println("[e2e] Jobs before the restart: " + before.keySet());
+        assertThat(before).containsKeys("resume-g1-r0", "resume-g1-r1").doesNotContainKey("resume-g1-r2");
+
+        String oldPod = operatorPod().path("metadata").path("name").asText();
+        Instant killedAt = Instant.now();
+        Cli.Result delete = kubectl("-n", SYSTEM_NS, "delete", "pod", oldPod, "--wait=false");
+        assertThat(delete.ok()).as(delete.toString()).isTrue();
+        awaitTrue("the old operator pod is gone", Duration.ofSeconds(90),
+                () -> kubectl("-n", SYSTEM_NS, "get", "pod", oldPod).err().contains("NotFound"));
+        operatorStopSeconds = Duration.between(killedAt, Instant.now()).toMillis() / 1000.0;
+        System.out.printf("[e2e] the old operator pod stopped %.1f s after its deletion (grace period 30 s)%n",
+                operatorStopSeconds);
+        awaitTrue("a new operator pod is Ready", Duration.ofSeconds(120), () -> {
+            JsonNode p = operatorPod();
+            return p != null && !oldPod.equals(p.path("metadata").path("name").asText()) && ready(p);
+        });
+        System.out.printf("[e2e] operator replaced (%s -> %s) in %.1f s%n", oldPod,
+                operatorPod().path("metadata").path("name").asText(),
+                Duration.between(killedAt, Instant.now()).toMillis() / 1000.0);
+
+        Cli.Result wait = kubectl("-n", ns, "wait", "--for=jsonpath={.status.phase}=Succeeded", "cb/resume",
+                "--timeout=180s");
+        assertThat(wait.ok()).as(wait.toString()).isTrue();
+        Map<String, String> after = jobUids(ns, "resume");
+        assertThat(after.keySet()).containsExactlyInAnyOrder("resume-g1-r0", "resume-g1-r1", "resume-g1-r2",
+                "resume-g1-r3");
+        before.forEach((job, uid) -> assertThat(after.get(job)).as("job %s was not re-created", job).isEqualTo(uid));
+        // One RunStarted event per run: nothing was started twice.
+        List<String> started = items("-n", ns, "get", "events", "--field-selector",
+                "involvedObject.name=resume,reason=RunStarted").stream()
+                .map(e -> e.path("message").asText()).sorted().toList();
+        System.out.println("[e2e] RunStarted events: " + started);
+        assertThat(started).hasSize(4);
+        JsonNode status = json("-n", ns, "get", "cb", "resume").path("status");
+        status.path("runs").forEach(run -> assertThat(run.path("state").asText()).isEqualTo("Succeeded"));
+        assertThat(status.path("results").size()).isGreaterThanOrEqualTo(4);
+    }
+
+    /** Seconds the operator took to stop after its pod's deletion (SIGTERM), measured by the restart test. */
+    private double operatorStopSeconds = -1;
+
+    @Test
+    @Order(41)
+    void operatorStopsPromptlyOnSigterm() {
+        assertThat(operatorStopSeconds).as("measured by the restart test").isGreaterThanOrEqualTo(0);
+        // A kubelet sends SIGKILL after terminationGracePeriodSeconds (30 s): an operator that
+        // hangs in its shutdown costs every rollout, restart and uninstall that long.
+        assertThat(operatorStopSeconds)
+                .as("seconds from `kubectl delete pod` (SIGTERM) to the operator's exit; see the operator log: "
+                        + "a hang right after 'Stopped leading ... Exiting.' is System.exit() called in a shutdown hook")
+                .isLessThan(15.0);
+    }
+
+    @Test
+    @Order(50)
+    void specChangeMidRunStartsTheNewGeneration() {
+        String ns = namespace("e2e-respec");
+        apply(ns, manifest("respec", """
+                spec:
+                  runtime: python
+                  workload: {type: io, size: 50, tasks: 40}
+                  strategies: [sequential]
+                  repetitions: 3
+                  warmup: 0
+                """));
+        awaitTrue("generation 1 is running", Duration.ofSeconds(90), () -> items("-n", ns, "get", "pods", "-l",
+                "concbench.dev/benchmark=respec").stream().anyMatch(p -> "Running".equals(
+                p.path("status").path("phase").asText())));
+        Cli.Result patch = kubectl("-n", ns, "patch", "cb", "respec", "--type=merge", "-p",
+                "{\"spec\":{\"workload\":{\"tasks\":10}}}");
+        assertThat(patch.ok()).as(patch.toString()).isTrue();
+        Cli.Result wait = kubectl("-n", ns, "wait", "--for=jsonpath={.status.observedGeneration}=2", "cb/respec",
+                "--timeout=60s");
+        assertThat(wait.ok()).as(wait.toString()).isTrue();
+        wait = kubectl("-n", ns, "wait", "--for=jsonpath={.status.phase}=Succeeded", "cb/respec", "--timeout=120s");
+        assertThat(wait.ok()).as(wait.toString()).isTrue();
+        awaitTrue("only generation 2's Job is left", Duration.ofSeconds(60),
+                () -> jobNames(ns, "respec").equals(List.of("respec-g2-r0")));
+        JsonNode cb = json("-n", ns, "get", "cb", "respec");
+        assertThat(cb.path("metadata").path("generation").asLong()).isEqualTo(2);
+        assertThat(cb.path("status").path("runs").path(0).path("jobName").asText()).isEqualTo("respec-g2-r0");
+        // 10 sleeps of 50 ms, not 40.
+        cb.path("status").path("results").path(0).path("samples")
+                .forEach(s -> assertThat(s.asDouble()).isBetween(0.45, 1.9));
+    }
+
+    @Test
+    @Order(60)
+    void deleteMidRunLeavesNothingBehind() {
+        String ns = namespace("e2e-delete");
+        apply(ns, manifest("doomed", """
+                spec:
+                  runtime: python
+                  workload: {type: io, size: 50, tasks: 100}
+                  strategies: [sequential]
+                  repetitions: 5
+                  warmup: 0
+                """));
+        awaitTrue("its kernel pod is running", Duration.ofSeconds(90), () -> items("-n", ns, "get", "pods", "-l",
+                "concbench.dev/benchmark=doomed").stream().anyMatch(p -> "Running".equals(
+                p.path("status").path("phase").asText())));
+        assertThat(kubectl("-n", ns, "get", "configmap", "doomed-kernel").ok()).isTrue();
+        Cli.Result delete = kubectl("-n", ns, "delete", "cb", "doomed", "--timeout=60s");
+        assertThat(delete.ok()).as(delete.toString()).isTrue();
+        // The garbage collector of the real kube-controller-manager follows the owner references.
+        awaitTrue("Jobs, pods and the kernel ConfigMap are garbage-collected", Duration.ofSeconds(90), () ->
+                items("-n", ns, "get", "jobs,pods,configmaps", "-l", "concbench.dev/benchmark=doomed").isEmpty());
+        assertThat(kubectl("-n", ns, "get", "cb", "doomed").err()).contains("NotFound");
+    }
+
+    @Test
+    @Order(70)
+    void secondBenchmarkQueuesWhileTheFirstRuns() {
+        String ns = namespace("e2e-queue");
+        String spec = """
+                spec:
+                  runtime: python
+                  workload: {type: io, size: 50, tasks: 40}
+                  strategies: [sequential]
+                  repetitions: 2
+                  warmup: 0
+                """;
+        apply(ns, manifest("first", spec));
+        apply(ns, manifest("second", spec));
+        awaitTrue("first Running while second Queued", Duration.ofSeconds(90),
+                () -> "Running".equals(phase(ns, "first")) && "Queued".equals(phase(ns, "second")));
+        for (String name : List.of("first", "second")) {
+            Cli.Result wait = kubectl("-n", ns, "wait", "--for=jsonpath={.status.phase}=Succeeded", "cb/" + name,
+                    "--timeout=180s");
+            assertThat(wait.ok()).as(wait.toString()).isTrue();
+        }
+        Instant firstDone = Instant.parse(json("-n", ns, "get", "cb", "first").path("status").path("completionTime").asText());
+        JsonNode secondJob = json("-n", ns, "get", "job", "second-g1-r0");
+        Instant secondStarted = Instant.parse(secondJob.path("metadata").path("creationTimestamp").asText());
+        assertThat(secondStarted).as("the second benchmark's first Job starts after the first benchmark ends")
+                .isAfterOrEqualTo(firstDone.minusSeconds(1));
+        assertThat(kubectl("-n", ns, "describe", "cb", "second").out()).contains("Queued");
+    }
+
+    // ------------------------------------------------------------------ RBAC
+
+    @Test
+    @Order(80)
+    void operatorWorksWithLeastPrivilegeAndWasNeverForbidden() throws IOException {
+        for (String allowed : List.of("create jobs", "delete jobs", "patch pods", "create configmaps", "create events",
+                "patch concurrencybenchmarks.concbench.dev --subresource=status")) {
+            assertThat(canI(allowed, "e2e-seed")).as(allowed).isEqualTo("yes");
+        }
+        for (String denied : List.of("delete pods", "create pods", "get secrets", "delete configmaps",
+                "create deployments", "delete concurrencybenchmarks.concbench.dev", "update nodes")) {
+            assertThat(canI(denied, "e2e-seed")).as(denied).isEqualTo("no");
+        }
+        assertThat(canI("update leases", SYSTEM_NS)).isEqualTo("no"); // only its own Lease, by name
+        assertThat(canI("update leases/concbench-operator-lease", SYSTEM_NS)).isEqualTo("yes");
+
+        // The audit log of the API server: every request the operator made, as its ServiceAccount.
+        List<JsonNode> requests = auditEventsOf(OPERATOR_SA);
+        Map<String, Long> used = requests.stream().collect(Collectors.groupingBy(OperatorE2eIT::describe,
+                TreeMap::new, Collectors.counting()));
+        System.out.println("[e2e] API calls of the operator (verb resource[/subresource] -> HTTP code: count):");
+        used.forEach((k, v) -> System.out.printf("[e2e]   %-60s %d%n", k, v));
+        assertThat(requests).as("the operator authenticated as its ServiceAccount").isNotEmpty();
+        List<String> forbidden = requests.stream().filter(e -> e.path("responseStatus").path("code").asInt() == 403)
+                .map(e -> describe(e) + " " + e.path("objectRef").path("namespace").asText() + " "
+                        + e.path("responseStatus").path("message").asText())
+                .distinct().toList();
+        assertThat(forbidden).as("requests of the operator refused by RBAC: add exactly these verbs to the chart")
+                .isEmpty();
+    }
+
+    // ------------------------------------------------------------------ namespaced mode, uninstall
+
+    @Test
+    @Order(90)
+    void watchingOneNamespaceNeedsOnlyRolesThere() {
+        String watched = namespace("e2e-watched");
+        String other = namespace("e2e-unwatched");
+        Cli.Result upgrade = helm("upgrade", RELEASE, CHART, "-n", SYSTEM_NS, "--reuse-values",
+                "--set", "watchNamespaces={" + watched + "}", "--wait", "--timeout", "3m");
+        assertThat(upgrade.ok()).as(upgrade.toString()).isTrue();
+        assertThat(kubectl("get", "clusterrolebinding", "-l", "app.kubernetes.io/instance=" + RELEASE, "-o", "name")
+                .out()).as("nothing cluster-wide is bound to the operator").isBlank();
+        assertThat(kubectl("-n", watched, "get", "rolebinding", RELEASE).ok()).isTrue();
+        awaitTrue("the operator restarted with the new namespace list", Duration.ofSeconds(120), () -> {
+            JsonNode p = operatorPod();
+            return p != null && ready(p) && p.path("spec").path("containers").path(0).path("env").toString()
+                    .contains(watched);
+        });
+        String spec = """
+                spec:
+                  runtime: python
+                  workload: {type: io, size: 20, tasks: 4}
+                  strategies: [sequential, threads]
+                  repetitions: 2
+                  warmup: 0
+                """;
+        apply(watched, manifest("here", spec));
+        apply(other, manifest("elsewhere", spec));
+        Cli.Result wait = kubectl("-n", watched, "wait", "--for=jsonpath={.status.phase}=Succeeded", "cb/here",
+                "--timeout=180s");
+        assertThat(wait.ok()).as(wait.toString()).isTrue();
+        assertThat(json("-n", other, "get", "cb", "elsewhere").path("status").isMissingNode())
+                .as("a namespace that is not watched is left alone").isTrue();
+        long forbidden = auditEventsOf(OPERATOR_SA).stream()
+                .filter(e -> e.path("responseStatus").path("code").asInt() == 403).count();
+        assertThat(forbidden).as("RBAC refusals in namespaced mode").isZero();
+    }
+
+    @Test
+    @Order(100)
+    void helmUninstallLeavesOnlyTheCrdAndTheUsersResources() {
+        Cli.Result uninstall = helm("uninstall", RELEASE, "-n", SYSTEM_NS, "--wait", "--timeout", "2m");
+        assertThat(uninstall.ok()).as(uninstall.toString()).isTrue();
+        awaitTrue("the operator pod is gone", Duration.ofSeconds(90),
+                () -> items("-n", SYSTEM_NS, "get", "pods").isEmpty());
+        List<String> left = kubectl("-n", SYSTEM_NS, "get",
+                "deployments,replicasets,pods,services,serviceaccounts,configmaps,secrets,roles,rolebindings,leases",
+                "-o", "name").out().lines().sorted().toList();
+        System.out.println("[e2e] left in " + SYSTEM_NS + ": " + left);
+        // The namespace's own defaults, and the leader-election Lease (runtime state the operator
+        // created, like Events; it goes with the namespace).
+        assertThat(left).containsExactlyInAnyOrder("configmap/kube-root-ca.crt", "serviceaccount/default",
+                "lease.coordination.k8s.io/concbench-operator-lease");
+        assertThat(kubectl("get", "clusterroles,clusterrolebindings", "-l", "app.kubernetes.io/instance=" + RELEASE,
+                "-o", "name").out()).isBlank();
+        assertThat(kubectl("get", "rolebindings,roles", "-A", "-l", "app.kubernetes.io/instance=" + RELEASE,
+                "-o", "name").out()).isBlank();
+        assertThat(kubectl("get", "crd", "concurrencybenchmarks.concbench.dev").ok()).as("Helm keeps CRDs").isTrue();
+        assertThat(kubectl("get", "cb", "-A").out()).contains("seed-python-io");
+    }
+
+    // ------------------------------------------------------------------ helpers
+
+    private static String manifest(String name, String spec) {
+        return "apiVersion: concbench.dev/v1alpha1\nkind: ConcurrencyBenchmark\nmetadata:\n  name: " + name + "\n"
+                + spec;
+    }
+
+    private static void apply(String ns, String manifest) {
+        Cli.Result r = kubectlIn(manifest, "apply", "-n", ns, "-f", "-");
+        assertThat(r.ok()).as(r.toString()).isTrue();
+    }
+
+    /** Namespaces the current test uses (see {@link #releaseSlots}). */
+    private static final List<String> TOUCHED = new ArrayList<>();
+
+    /**
+     * After every test no benchmark may hold one of the operator's slots: a test that failed
+     * half-way would otherwise make the next ones wait in Queued. Finished benchmarks stay.
+     */
+    @AfterEach
+    void releaseSlots() {
+        for (String ns : TOUCHED) {
+            for (JsonNode cb : items("-n", ns, "get", "cb")) {
+                String phase = cb.path("status").path("phase").asText();
+                if (!"Succeeded".equals(phase) && !"Failed".equals(phase)) {
+                    String name = cb.path("metadata").path("name").asText();
+                    System.out.printf("[e2e] deleting %s/%s (phase %s) so that it does not hold a slot%n", ns, name,
+                            phase);
+                    kubectl("-n", ns, "delete", "cb", name, "--wait=false");
+                }
+            }
+        }
+        TOUCHED.clear();
+    }
+
+    private static String namespace(String name) {
+        TOUCHED.add(name);
+        Cli.Result r = kubectl("create", "namespace", name);
+        assertThat(r.ok() || r.err().contains("AlreadyExists")).as(r.toString()).isTrue();
+        return name;
+    }
+
+    private static String phase(String ns, String name) {
+        return json("-n", ns, "get", "cb", name).path("status").path("phase").asText();
+    }
+
+    private static JsonNode condition(JsonNode cb, String type) {
+        for (JsonNode c : cb.path("status").path("conditions")) {
+            if (type.equals(c.path("type").asText())) {
+                return c;
+            }
+        }
+        throw new AssertionError("no condition " + type + " in " + cb.path("status"));
+    }
+
+    private static List<String> jobNames(String ns, String benchmark) {
+        return items("-n", ns, "get", "jobs", "-l", "concbench.dev/benchmark=" + benchmark).stream()
+                .map(j -> j.path("metadata").path("name").asText()).sorted().toList();
+    }
+
+    private static Map<String, String> jobUids(String ns, String benchmark) {
+        Map<String, String> uids = new TreeMap<>();
+        items("-n", ns, "get", "jobs", "-l", "concbench.dev/benchmark=" + benchmark)
+                .forEach(j -> uids.put(j.path("metadata").path("name").asText(), j.path("metadata").path("uid").asText()));
+        return uids;
+    }
+
+    /** The operator's pod that is not being deleted, or null. */
+    private static JsonNode operatorPod() {
+        return items("-n", SYSTEM_NS, "get", "pods", "-l", OPERATOR_PODS).stream()
+                .filter(p -> p.path("metadata").path("deletionTimestamp").isMissingNode())
+                .findFirst().orElse(null);
+    }
+
+    private static boolean ready(JsonNode pod) {
+        for (JsonNode c : pod.path("status").path("conditions")) {
+            if ("Ready".equals(c.path("type").asText())) {
+                return "True".equals(c.path("status").asText());
+            }
+        }
+        return false;
+    }
+
+    private static String canI(String verbResource, String ns) {
+        List<String> args = new ArrayList<>(List.of("auth", "can-i"));
+        args.addAll(List.of(verbResource.split(" ")));
+        args.addAll(List.of("-n", ns, "--as=" + OPERATOR_SA));
+        return kubectl(args.toArray(String[]::new)).out().strip();
+    }
+
+    private static List<JsonNode> auditEventsOf(String user) {
+        Path audit = STATE.resolve("audit.log");
+        List<JsonNode> events = new ArrayList<>();
+        try (Stream<String> lines = Files.lines(audit)) {
+            lines.filter(l -> l.contains(user)).forEach(l -> {
+                try {
+                    JsonNode e = Cli.JSON.readTree(l);
+                    if (user.equals(e.path("user").path("username").asText())
+                            && "ResponseComplete".equals(e.path("stage").asText())) {
+                        events.add(e);
+                    }
+                } catch (IOException ex) {
+                    // a line being written: skip
+                }
+            });
+        } catch (IOException e) {
+            throw new AssertionError("cannot read the API server's audit log " + audit, e);
+        }
+        return events;
+    }
+
+    private static String describe(JsonNode e) {
+        JsonNode ref = e.path("objectRef");
+        String resource = ref.path("resource").asText(e.path("requestURI").asText());
+        if (!ref.path("apiGroup").asText().isEmpty()) {
+            resource += "." + ref.path("apiGroup").asText();
+        }
+        if (!ref.path("subresource").asText().isEmpty()) {
+            resource += "/" + ref.path("subresource").asText();
+        }
+        return e.path("verb").asText() + " " + resource + " -> " + e.path("responseStatus").path("code").asInt();
+    }
+
+    private static void awaitTrue(String what, Duration timeout, Supplier<Boolean> condition) {
+        await(what).atMost(timeout).pollInterval(Duration.ofMillis(500)).pollDelay(Duration.ZERO)
+                .ignoreExceptions().until(condition::get);
+    }
+}
