@@ -125,9 +125,7 @@ class OperatorE2eIT {
         assertThat(apply.ok()).as(apply.toString()).isTrue();
         assertThat(apply.out()).contains("concurrencybenchmark.concbench.dev/seed-python-io created");
 
-        Cli.Result wait = kubectl("-n", ns, "wait", "--for=jsonpath={.status.phase}=Succeeded", "cb/seed-python-io",
-                "--timeout=180s");
-        assertThat(wait.ok()).as(wait + "\n" + kubectl("-n", ns, "describe", "cb", "seed-python-io")).isTrue();
+        awaitStatus(ns, "cb/seed-python-io", "phase", "Succeeded", 180);
 
         Cli.Result get = kubectl("-n", ns, "get", "cb");
         System.out.println(get.out());
@@ -179,9 +177,7 @@ class OperatorE2eIT {
                   repetitions: 2
                   warmup: 0
                 """));
-        Cli.Result wait = kubectl("-n", ns, "wait", "--for=jsonpath={.status.phase}=Succeeded", "cb/jvm-spread",
-                "--timeout=180s");
-        assertThat(wait.ok()).as(wait + "\n" + kubectl("-n", ns, "describe", "cb", "jvm-spread")).isTrue();
+        awaitStatus(ns, "cb/jvm-spread", "phase", "Succeeded", 180);
         JsonNode status = json("-n", ns, "get", "cb", "jvm-spread").path("status");
         assertThat(status.path("environment").path("runtime").asText()).isEqualTo("java");
         List<String> nodes = new ArrayList<>();
@@ -208,9 +204,7 @@ class OperatorE2eIT {
         // Three pods, two nodes, one pod per node: the third stays Pending, as with a real scheduler.
         awaitTrue("a pod is Unschedulable", Duration.ofSeconds(60), () -> items("-n", ns, "get", "pods").stream()
                 .anyMatch(p -> p.path("status").path("conditions").toString().contains("Unschedulable")));
-        Cli.Result wait = kubectl("-n", ns, "wait", "--for=jsonpath={.status.phase}=Failed", "cb/too-spread",
-                "--timeout=90s");
-        assertThat(wait.ok()).as(wait.toString()).isTrue();
+        awaitStatus(ns, "cb/too-spread", "phase", "Failed", 90);
         JsonNode failed = condition(json("-n", ns, "get", "cb", "too-spread"), "Failed");
         System.out.println("[e2e] Failed condition: " + failed);
         // The cause, not a symptom: the Job controller stops the other pods at the deadline (exit 143).
@@ -275,9 +269,7 @@ class OperatorE2eIT {
                   repetitions: 1
                   warmup: 0
                 """));
-        Cli.Result wait = kubectl("-n", ns, "wait", "--for=jsonpath={.status.phase}=Failed", "cb/unpullable",
-                "--timeout=120s");
-        assertThat(wait.ok()).as(wait.toString()).isTrue();
+        awaitStatus(ns, "cb/unpullable", "phase", "Failed", 120);
         JsonNode failed = condition(json("-n", ns, "get", "cb", "unpullable"), "Failed");
         assertThat(failed.path("status").asText()).isEqualTo("True");
         assertThat(failed.path("message").asText()).containsAnyOf("ErrImagePull", "ImagePullBackOff")
@@ -325,9 +317,7 @@ class OperatorE2eIT {
                 operatorPod().path("metadata").path("name").asText(),
                 Duration.between(killedAt, Instant.now()).toMillis() / 1000.0);
 
-        Cli.Result wait = kubectl("-n", ns, "wait", "--for=jsonpath={.status.phase}=Succeeded", "cb/resume",
-                "--timeout=180s");
-        assertThat(wait.ok()).as(wait.toString()).isTrue();
+        awaitStatus(ns, "cb/resume", "phase", "Succeeded", 180);
         Map<String, String> after = jobUids(ns, "resume");
         assertThat(after.keySet()).containsExactlyInAnyOrder("resume-g1-r0", "resume-g1-r1", "resume-g1-r2",
                 "resume-g1-r3");
@@ -370,17 +360,12 @@ class OperatorE2eIT {
                   repetitions: 3
                   warmup: 0
                 """));
-        awaitTrue("generation 1 is running", Duration.ofSeconds(90), () -> items("-n", ns, "get", "pods", "-l",
-                "concbench.dev/benchmark=respec").stream().anyMatch(p -> "Running".equals(
-                p.path("status").path("phase").asText())));
+        awaitKernelPodRunning(ns, "respec", "generation 1 is running", 90);
         Cli.Result patch = kubectl("-n", ns, "patch", "cb", "respec", "--type=merge", "-p",
                 "{\"spec\":{\"workload\":{\"tasks\":10}}}");
         assertThat(patch.ok()).as(patch.toString()).isTrue();
-        Cli.Result wait = kubectl("-n", ns, "wait", "--for=jsonpath={.status.observedGeneration}=2", "cb/respec",
-                "--timeout=60s");
-        assertThat(wait.ok()).as(wait.toString()).isTrue();
-        wait = kubectl("-n", ns, "wait", "--for=jsonpath={.status.phase}=Succeeded", "cb/respec", "--timeout=120s");
-        assertThat(wait.ok()).as(wait.toString()).isTrue();
+        awaitStatus(ns, "cb/respec", "observedGeneration", "2", 60);
+        awaitStatus(ns, "cb/respec", "phase", "Succeeded", 120);
         awaitTrue("only generation 2's Job is left", Duration.ofSeconds(60),
                 () -> jobNames(ns, "respec").equals(List.of("respec-g2-r0")));
         JsonNode cb = json("-n", ns, "get", "cb", "respec");
@@ -403,9 +388,7 @@ class OperatorE2eIT {
                   repetitions: 5
                   warmup: 0
                 """));
-        awaitTrue("its kernel pod is running", Duration.ofSeconds(90), () -> items("-n", ns, "get", "pods", "-l",
-                "concbench.dev/benchmark=doomed").stream().anyMatch(p -> "Running".equals(
-                p.path("status").path("phase").asText())));
+        awaitKernelPodRunning(ns, "doomed", "its kernel pod is running", 90);
         assertThat(kubectl("-n", ns, "get", "configmap", "doomed-kernel").ok()).isTrue();
         Cli.Result delete = kubectl("-n", ns, "delete", "cb", "doomed", "--timeout=60s");
         assertThat(delete.ok()).as(delete.toString()).isTrue();
@@ -432,9 +415,7 @@ class OperatorE2eIT {
         awaitTrue("first Running while second Queued", Duration.ofSeconds(90),
                 () -> "Running".equals(phase(ns, "first")) && "Queued".equals(phase(ns, "second")));
         for (String name : List.of("first", "second")) {
-            Cli.Result wait = kubectl("-n", ns, "wait", "--for=jsonpath={.status.phase}=Succeeded", "cb/" + name,
-                    "--timeout=180s");
-            assertThat(wait.ok()).as(wait.toString()).isTrue();
+            awaitStatus(ns, "cb/" + name, "phase", "Succeeded", 180);
         }
         Instant firstDone = Instant.parse(json("-n", ns, "get", "cb", "first").path("status").path("completionTime").asText());
         JsonNode secondJob = json("-n", ns, "get", "job", "second-g1-r0");
@@ -503,9 +484,7 @@ class OperatorE2eIT {
                 """;
         apply(watched, manifest("here", spec));
         apply(other, manifest("elsewhere", spec));
-        Cli.Result wait = kubectl("-n", watched, "wait", "--for=jsonpath={.status.phase}=Succeeded", "cb/here",
-                "--timeout=180s");
-        assertThat(wait.ok()).as(wait.toString()).isTrue();
+        awaitStatus(watched, "cb/here", "phase", "Succeeded", 180);
         assertThat(json("-n", other, "get", "cb", "elsewhere").path("status").isMissingNode())
                 .as("a namespace that is not watched is left alone").isTrue();
         long forbidden = auditEventsOf(OPERATOR_SA).stream()
@@ -662,5 +641,19 @@ class OperatorE2eIT {
     private static void awaitTrue(String what, Duration timeout, Supplier<Boolean> condition) {
         await(what).atMost(timeout).pollInterval(Duration.ofMillis(500)).pollDelay(Duration.ZERO)
                 .ignoreExceptions().until(condition::get);
+    }
+
+    /** {@code kubectl wait} until {@code .status.<field>} of {@code cb/<name>} equals {@code value}; describe it if not. */
+    private static void awaitStatus(String ns, String cb, String field, String value, int timeoutSeconds) {
+        Cli.Result wait = kubectl("-n", ns, "wait", "--for=jsonpath={.status." + field + "}=" + value,
+                cb, "--timeout=" + timeoutSeconds + "s");
+        assertThat(wait.ok()).as(wait + "\n" + kubectl("-n", ns, "describe", cb)).isTrue();
+    }
+
+    /** Until one of the benchmark's kernel pods is Running (the run is mid-flight). */
+    private static void awaitKernelPodRunning(String ns, String benchmark, String what, int timeoutSeconds) {
+        awaitTrue(what, Duration.ofSeconds(timeoutSeconds), () -> items("-n", ns, "get", "pods", "-l",
+                "concbench.dev/benchmark=" + benchmark).stream().anyMatch(p -> "Running".equals(
+                p.path("status").path("phase").asText())));
     }
 }
