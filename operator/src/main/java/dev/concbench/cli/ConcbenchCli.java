@@ -37,7 +37,7 @@ import java.util.function.Supplier;
  */
 @Command(name = "concbench", mixinStandardHelpOptions = true, versionProvider = ConcbenchCli.Version.class,
         description = "Benchmarks concurrency strategies: the ConcurrencyBenchmark operator's command line.",
-        subcommands = {ConcbenchCli.Run.class, CommandLine.HelpCommand.class})
+        subcommands = {ConcbenchCli.Run.class, ReportCommand.class, CommandLine.HelpCommand.class})
 public final class ConcbenchCli implements Callable<Integer> {
 
     public static final int EXIT_OK = 0;

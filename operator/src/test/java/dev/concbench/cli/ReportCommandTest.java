@@ -1,0 +1,236 @@
+package dev.concbench.cli;
+
+import dev.concbench.api.v1alpha1.ConcurrencyBenchmarkStatus;
+import dev.concbench.api.v1alpha1.Phase;
+import dev.concbench.api.v1alpha1.ResultRow;
+import org.apache.commons.math3.stat.inference.TTest;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import javax.imageio.ImageIO;
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.function.Supplier;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class ReportCommandTest {
+
+    private static final Supplier<KernelLauncher> NO_LAUNCHER = () -> {
+        throw new AssertionError("report must not launch kernels");
+    };
+
+    @TempDir
+    Path dir;
+
+    private static ResultRow row(String strategy, int pods, int workers, double parallelism, List<Double> samples,
+                                 double speedup, double error) {
+        ResultRow r = new ResultRow();
+        r.setStrategy(strategy);
+        r.setPods(pods);
+        r.setWorkers(workers);
+        r.setParallelism(parallelism);
+        r.setSamples(samples);
+        double mean = samples.stream().mapToDouble(Double::doubleValue).average().orElse(0);
+        r.setMean(mean);
+        r.setMedian(samples.stream().sorted().toList().get(samples.size() / 2));
+        r.setCiLow(mean - 0.05);
+        r.setCiHigh(mean + 0.05);
+        r.setSpeedup(speedup);
+        r.setSpeedupError(error);
+        r.setEfficiency(speedup / parallelism);
+        r.setUnstable(false);
+        return r;
+    }
+
+    private static ConcurrencyBenchmarkStatus status(ResultRow... rows) {
+        ConcurrencyBenchmarkStatus s = new ConcurrencyBenchmarkStatus();
+        s.setPhase(Phase.Succeeded);
+        s.setResults(List.of(rows));
+        s.setFastest(rows[rows.length - 1].getStrategy());
+        return s;
+    }
+
+    private static ConcurrencyBenchmarkStatus demo() {
+        ResultRow unstable = row("thread-pool", 1, 2, 2.0, List.of(2.5, 2.6, 3.4), 0.96, 0.12);
+        unstable.setUnstable(true);
+        return status(
+                row("sequential", 1, 1, 1.0, List.of(2.40, 2.41, 2.39), 1.0, 0.01),
+                unstable,
+                row("process-pool", 1, 2, 2.0, List.of(1.25, 1.26, 1.24), 1.92, 0.03));
+    }
+
+    private Path save(String name, ConcurrencyBenchmarkStatus status) throws IOException {
+        Path file = dir.resolve(name);
+        Files.writeString(file, name.endsWith(".json") ? ConcbenchCli.json(status) : ConcbenchCli.yaml(status));
+        return file;
+    }
+
+    private static void assertPng(Path png) throws IOException {
+        assertThat(png).exists();
+        assertThat(Files.size(png)).isGreaterThan(5_000);
+        BufferedImage image = ImageIO.read(png.toFile());
+        assertThat(image).isNotNull();
+        assertThat(image.getWidth()).isEqualTo(SpeedupCharts.WIDTH);
+        assertThat(image.getHeight()).isEqualTo(SpeedupCharts.HEIGHT);
+    }
+
+    @Test
+    void writesMarkdownAndSpeedupChart() throws IOException {
+        Path file = save("status.json", demo());
+        Path out = dir.resolve("out");
+
+        CliHarness result = CliHarness.run(NO_LAUNCHER, "report", file.toString(), "--out", out.toString());
+
+        assertThat(result.exitCode()).as(result.err()).isZero();
+        String md = Files.readString(out.resolve("report.md"));
+        assertThat(md)
+                .contains("| strategy | pods | workers | median s | 95% CI s | speedup | efficiency | unstable |")
+                .contains("| sequential | 1 | 1 | 2.400 | [2.350, 2.450] | 1.00 ± 0.01 | 100% |  |")
+                .contains("| thread-pool | 1 | 2 | 2.600 |")
+                .contains("| 0.96 ± 0.12 | 48% | yes |")
+                .contains("| process-pool | 1 | 2 | 1.250 | [1.200, 1.300] | 1.92 ± 0.03 | 96% |  |")
+                .contains("fastest **process-pool**")
+                .contains("![speedup.png](speedup.png)");
+        assertThat(result.out()).contains(md);
+        assertPng(out.resolve("speedup.png"));
+        assertThat(out.resolve("speedup-vs-pods.png")).doesNotExist();
+    }
+
+    @Test
+    void sweepOverPodsAlsoDrawsSpeedupAgainstPods() throws IOException {
+        ConcurrencyBenchmarkStatus sweep = status(
+                row("sequential", 1, 1, 1.0, List.of(4.0, 4.1, 3.9), 1.0, 0.02),
+                row("process-pool", 1, 0, 2.0, List.of(2.1, 2.0, 2.2), 1.9, 0.05),
+                row("process-pool", 2, 0, 4.0, List.of(1.1, 1.0, 1.2), 3.7, 0.1),
+                row("thread-pool", 1, 0, 2.0, List.of(4.0, 4.1, 3.9), 1.0, 0.03),
+                row("thread-pool", 2, 0, 4.0, List.of(2.1, 2.0, 2.2), 1.9, 0.06));
+
+        CliHarness result = CliHarness.run(NO_LAUNCHER, "report", save("sweep.yaml", sweep).toString(),
+                "--out", dir.toString());
+
+        assertThat(result.exitCode()).as(result.err()).isZero();
+        assertPng(dir.resolve("speedup.png"));
+        assertPng(dir.resolve("speedup-vs-pods.png"));
+        assertThat(Files.readString(dir.resolve("report.md"))).contains("| process-pool | 2 | 0 |");
+    }
+
+    @Test
+    void compareCallsAClearDifferenceSignificant() throws Exception {
+        List<Double> fast = List.of(1.0, 1.01, 0.99, 1.0);
+        List<Double> slow = List.of(2.0, 2.02, 1.98, 2.0);
+        Path a = save("a.json", status(row("sequential", 1, 1, 1.0, fast, 1.0, 0.01)));
+        Path b = save("b.yaml", status(row("sequential", 1, 1, 1.0, slow, 1.0, 0.01),
+                row("thread-pool", 1, 2, 2.0, slow, 1.0, 0.01)));
+
+        CliHarness result = CliHarness.run(NO_LAUNCHER, "report", a.toString(), "--compare", b.toString(),
+                "--out", dir.toString());
+
+        assertThat(result.exitCode()).as(result.err()).isZero();
+        double expected = new TTest().tTest(new double[] {1.0, 1.01, 0.99, 1.0}, new double[] {2.0, 2.02, 1.98, 2.0});
+        assertThat(expected).isLessThan(0.05);
+        List<MarkdownReport.Comparison> rows = MarkdownReport.compare(
+                StatusFile.read(a).status(), StatusFile.read(b).status());
+        assertThat(rows).hasSize(1); // thread-pool is only in B
+        assertThat(rows.get(0).pValue()).isEqualTo(expected);
+
+        String md = Files.readString(dir.resolve("compare.md"));
+        assertThat(md)
+                .contains("| row | median A s | median B s | ratio B/A | p-value | verdict |")
+                .contains("| sequential pods=1 workers=1 | 1.000 | 2.000 | 2.000 | " + MarkdownReport.pValue(expected)
+                        + " | significant (p<0.05) |")
+                .doesNotContain("thread-pool");
+        assertThat(result.out()).contains(md);
+    }
+
+    @Test
+    void compareCallsOverlappingSamplesNoise() throws IOException {
+        List<Double> x = List.of(1.0, 1.02, 0.98, 1.01);
+        List<Double> y = List.of(1.01, 0.99, 1.0, 1.02);
+        Path a = save("a.yaml", status(row("async", 1, 4, 4.0, x, 3.0, 0.1)));
+        Path b = save("b.yaml", status(row("async", 1, 4, 4.0, y, 3.0, 0.1)));
+
+        CliHarness result = CliHarness.run(NO_LAUNCHER, "report", a.toString(), "--compare", b.toString(),
+                "--out", dir.toString());
+
+        assertThat(result.exitCode()).as(result.err()).isZero();
+        double expected = new TTest().tTest(x.stream().mapToDouble(Double::doubleValue).toArray(),
+                y.stream().mapToDouble(Double::doubleValue).toArray());
+        assertThat(expected).isGreaterThan(0.05);
+        assertThat(result.out()).contains("| " + MarkdownReport.pValue(expected) + " | noise |");
+    }
+
+    @Test
+    void compareNeedsTwoSamplesEach() {
+        assertThat(MarkdownReport.welchP(List.of(1.0), List.of(1.0, 2.0))).isNaN();
+        ConcurrencyBenchmarkStatus a = status(row("sequential", 1, 1, 1.0, List.of(1.0), 1.0, 0.0));
+        String md = MarkdownReport.comparison("a", "b", MarkdownReport.compare(a, a));
+        assertThat(md).contains("| - | n/a (needs ≥2 samples each) |");
+    }
+
+    @Test
+    void acceptsAWholeResourceAsWellAsABareStatus() throws Exception {
+        String statusYaml = ConcbenchCli.yaml(demo()).indent(2);
+        Path resource = dir.resolve("cb.yaml");
+        Files.writeString(resource, """
+                apiVersion: concbench.dev/v1alpha1
+                kind: ConcurrencyBenchmark
+                metadata:
+                  name: demo
+                  namespace: default
+                spec:
+                  runtime: python
+                  workload:
+                    type: cpu
+                    size: 400
+                    tasks: 80
+                status:
+                """ + statusYaml);
+
+        CliHarness result = CliHarness.run(NO_LAUNCHER, "report", resource.toString(), "--out", dir.toString());
+
+        assertThat(result.exitCode()).as(result.err()).isZero();
+        assertThat(result.out()).startsWith("# concbench report: demo")
+                .contains("| process-pool | 1 | 2 | 1.250 |");
+        assertPng(dir.resolve("speedup.png"));
+
+        Path bare = save("bare.yaml", demo());
+        StatusFile.Loaded loaded = StatusFile.read(bare);
+        assertThat(loaded.name()).isNull();
+        assertThat(loaded.status().getResults()).hasSize(3);
+    }
+
+    @Test
+    void badFilesExitTwoWithOneLine() throws IOException {
+        Path garbage = dir.resolve("garbage.yaml");
+        Files.writeString(garbage, "phase: [unclosed\n");
+        Path other = dir.resolve("other.yaml");
+        Files.writeString(other, "apiVersion: v1\nkind: Pod\nmetadata:\n  name: x\n");
+        Path pending = dir.resolve("pending.yaml");
+        Files.writeString(pending, "apiVersion: concbench.dev/v1alpha1\nkind: ConcurrencyBenchmark\n"
+                + "metadata:\n  name: x\nspec: {}\n");
+
+        for (Path bad : List.of(garbage, other, pending, dir.resolve("missing.json"))) {
+            CliHarness result = CliHarness.run(NO_LAUNCHER, "report", bad.toString(), "--out", dir.toString());
+            assertThat(result.exitCode()).as(bad.toString()).isEqualTo(ConcbenchCli.EXIT_INVALID);
+            assertThat(result.err().strip().lines()).as(result.err()).hasSize(1);
+            assertThat(result.err()).startsWith("concbench: " + bad);
+        }
+        assertThat(dir.resolve("report.md")).doesNotExist();
+    }
+
+    @Test
+    void needsExactlyOneOfFileAndLive() throws IOException {
+        Path file = save("status.json", demo());
+        for (String[] args : List.of(new String[] {"report"},
+                new String[] {"report", file.toString(), "--live", "ns/name"})) {
+            CliHarness result = CliHarness.run(NO_LAUNCHER, args);
+            assertThat(result.exitCode()).isEqualTo(ConcbenchCli.EXIT_INVALID);
+            assertThat(result.err()).isEqualTo("concbench: report needs either STATUS_FILE or --live NAMESPACE/NAME"
+                    + System.lineSeparator());
+        }
+    }
+}
