@@ -9,9 +9,9 @@ import dev.concbench.api.v1alpha1.ResultRow;
 import dev.concbench.api.v1alpha1.WorkloadType;
 import dev.concbench.domain.Conditions;
 import dev.concbench.domain.Statistics;
+import dev.concbench.domain.StatusAggregator;
 
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -40,7 +40,7 @@ public final class ResultTable {
         }
         if (status.getFastest() != null) {
             sb.append("fastest: ").append(status.getFastest());
-            Optional<ResultRow> row = fastestRow(status);
+            Optional<ResultRow> row = StatusAggregator.fastest(status.getResults());
             row.ifPresent(r -> {
                 List<String> details = new ArrayList<>();
                 if (!status.getFastest().contains("@")
@@ -68,16 +68,6 @@ public final class ResultTable {
                             .append(c.getMessage()).append('\n'));
         }
         return sb.toString();
-    }
-
-    /** The row the status's fastest names: the lowest median, as the aggregator picks it. */
-    private static Optional<ResultRow> fastestRow(ConcurrencyBenchmarkStatus status) {
-        if (status.getResults() == null) {
-            return Optional.empty();
-        }
-        return status.getResults().stream()
-                .filter(r -> r.getMedian() != null)
-                .min(Comparator.comparingDouble(ResultRow::getMedian));
     }
 
     /** e.g. {@code demo: python 3.11.7, cpu n=400 x 80 tasks, CPUs seen 2, 3 repetitions (+1 warmup): Succeeded}. */

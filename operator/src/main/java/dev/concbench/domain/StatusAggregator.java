@@ -41,13 +41,20 @@ public final class StatusAggregator {
         }
         status.setResults(rows);
 
-        Optional<ResultRow> fastest = rows.stream().min(Comparator.comparingDouble(ResultRow::getMedian));
+        Optional<ResultRow> fastest = fastest(rows);
         boolean sweep = status.getRuns().stream().filter(r -> !isBaselineOnly(r)).count() > 1;
         status.setFastest(fastest.map(r -> sweep
                 ? r.getStrategy() + "@pods=" + r.getPods() + ",workers=" + r.getWorkers()
                 : r.getStrategy()).orElse(null));
         status.setFastestSpeedup(fastest.map(ResultRow::getSpeedup).orElse(null));
         status.setEnvironment(measured.isEmpty() ? null : environment(spec, measured));
+    }
+
+    /** The fastest row: the lowest median. The one rule for {@code status.fastest} and whatever shows it. */
+    public static Optional<ResultRow> fastest(List<ResultRow> rows) {
+        return rows == null ? Optional.empty() : rows.stream()
+                .filter(r -> r.getMedian() != null)
+                .min(Comparator.comparingDouble(ResultRow::getMedian));
     }
 
     /** The single-pod sequential samples of the first run that has them. */

@@ -318,15 +318,19 @@ public class BenchmarkReconciler implements Reconciler<ConcurrencyBenchmark>, Cl
         }
     }
 
+    /** Deletes a Job and, in the background, its pods. */
+    private static void deleteJob(KubernetesClient client, Job job) {
+        client.batch().v1().jobs().inNamespace(job.getMetadata().getNamespace())
+                .withName(job.getMetadata().getName()).withPropagationPolicy(DeletionPropagation.BACKGROUND).delete();
+    }
+
     private static void deleteIfActive(KubernetesClient client, Job job) {
         boolean finished = job.getStatus() != null && job.getStatus().getConditions() != null
                 && job.getStatus().getConditions().stream().anyMatch(c -> "True".equals(c.getStatus())
                 && ("Failed".equals(c.getType()) || "Complete".equals(c.getType())));
         if (!finished) {
             // Stop pods that would otherwise keep pulling or running until the deadline.
-            client.batch().v1().jobs().inNamespace(job.getMetadata().getNamespace())
-                    .withName(job.getMetadata().getName()).withPropagationPolicy(
-                            DeletionPropagation.BACKGROUND).delete();
+            deleteJob(client, job);
         }
     }
 
@@ -358,10 +362,7 @@ public class BenchmarkReconciler implements Reconciler<ConcurrencyBenchmark>, Cl
         String gen = Long.toString(generation);
         for (Job job : ctx.getSecondaryResources(Job.class)) {
             if (!gen.equals(job.getMetadata().getLabels().get(Names.LABEL_GENERATION))) {
-                ctx.getClient().batch().v1().jobs().inNamespace(job.getMetadata().getNamespace())
-                        .withName(job.getMetadata().getName())
-                        .withPropagationPolicy(DeletionPropagation.BACKGROUND)
-                        .delete();
+                deleteJob(ctx.getClient(), job);
             }
         }
     }
