@@ -2,7 +2,7 @@
 SHELL := /bin/bash
 MVN := mvn -B -q
 
-.PHONY: help build demo test unit python-test java-test e2e crds bench-kernel images clean
+.PHONY: help build demo test unit python-test java-test e2e crds bench-kernel bench-operator images clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -31,6 +31,9 @@ crds: ## regenerate crds/ and the chart's CRD from the API types
 
 bench-kernel: ## the classic table for CPython and the JVM, and the harness overhead (docs/benchmarks.md)
 	bench/kernel
+
+bench-operator: ## the operator's latency and load on the local control plane (docs/benchmarks.md)
+	bench/operator
 
 images: ## operator and kernel container images (needs a container engine; none runs on the dev machine)
 	$(MVN) -DskipTests -pl kernel,operator -am package

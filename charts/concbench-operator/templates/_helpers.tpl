@@ -63,7 +63,7 @@ app.kubernetes.io/managed-by: {{ .Release.Service }}
 
 {{/*
 The operator's permissions in the namespaces it watches: exactly the API calls it makes.
-- concurrencybenchmarks: read and watch; patch/update to add and remove its finalizer
+- concurrencybenchmarks: read and watch only (no finalizer: the spec and metadata are the user's)
 - concurrencybenchmarks/status: the results; /finalizers: owner references that block deletion
 - jobs: one per run, created and (on a spec change or failure) deleted
 - pods: read the results from the termination messages; patch the common-start annotation
@@ -73,10 +73,10 @@ The operator's permissions in the namespaces it watches: exactly the API calls i
 {{- define "concbench-operator.rules" -}}
 - apiGroups: ["concbench.dev"]
   resources: ["concurrencybenchmarks"]
-  verbs: ["get", "list", "watch", "patch", "update"]
+  verbs: ["get", "list", "watch"]
 - apiGroups: ["concbench.dev"]
   resources: ["concurrencybenchmarks/status"]
-  verbs: ["patch", "update"]
+  verbs: ["update"]
 - apiGroups: ["concbench.dev"]
   resources: ["concurrencybenchmarks/finalizers"]
   verbs: ["update"]

@@ -431,11 +431,13 @@ class OperatorE2eIT {
     @Order(80)
     void operatorWorksWithLeastPrivilegeAndWasNeverForbidden() throws IOException {
         for (String allowed : List.of("create jobs", "delete jobs", "patch pods", "create configmaps", "create events",
-                "patch concurrencybenchmarks.concbench.dev --subresource=status")) {
+                "update concurrencybenchmarks.concbench.dev --subresource=status")) {
             assertThat(canI(allowed, "e2e-seed")).as(allowed).isEqualTo("yes");
         }
         for (String denied : List.of("delete pods", "create pods", "get secrets", "delete configmaps",
-                "create deployments", "delete concurrencybenchmarks.concbench.dev", "update nodes")) {
+                "create deployments", "delete concurrencybenchmarks.concbench.dev", "update nodes",
+                // no finalizer: the benchmark itself (spec, metadata) is the user's alone
+                "patch concurrencybenchmarks.concbench.dev", "update concurrencybenchmarks.concbench.dev")) {
             assertThat(canI(denied, "e2e-seed")).as(denied).isEqualTo("no");
         }
         assertThat(canI("update leases", SYSTEM_NS)).isEqualTo("no"); // only its own Lease, by name

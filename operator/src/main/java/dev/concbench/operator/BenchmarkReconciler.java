@@ -25,10 +25,8 @@ import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
-import io.javaoperatorsdk.operator.api.reconciler.Cleaner;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
-import io.javaoperatorsdk.operator.api.reconciler.DeleteControl;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
@@ -60,7 +58,7 @@ import java.util.Set;
  * admission wake-ups are event sources; Job deadlines come from activeDeadlineSeconds.
  */
 @ControllerConfiguration(name = BenchmarkReconciler.NAME)
-public class BenchmarkReconciler implements Reconciler<ConcurrencyBenchmark>, Cleaner<ConcurrencyBenchmark> {
+public class BenchmarkReconciler implements Reconciler<ConcurrencyBenchmark> {
 
     public static final String NAME = "concurrencybenchmark";
     private static final Logger LOG = Logger.getLogger(BenchmarkReconciler.class);
@@ -102,7 +100,7 @@ public class BenchmarkReconciler implements Reconciler<ConcurrencyBenchmark>, Cl
                 .withLabelSelector(MANAGED)
                 .withSecondaryToPrimaryMapper(Mappers.fromOwnerReferences(ConcurrencyBenchmark.class))
                 .build(), ctx);
-        return List.of(jobs, pods, configMaps, admission.eventSource());
+        return List.of(jobs, pods, configMaps, admission.eventSource(ctx.getPrimaryCache()));
     }
 
     private static Set<ResourceID> benchmarkOf(Map<String, String> labels, String namespace) {
@@ -123,7 +121,12 @@ public class BenchmarkReconciler implements Reconciler<ConcurrencyBenchmark>, Cl
         for (int attempt = 1; ; attempt++) {
             try {
                 ConcurrencyBenchmarkStatus status = reconcileStatus(current, ctx);
-                writeStatusIfChanged(ctx.getClient(), current, status);
+                writeStatusIfChanged(ctx, current, status);
+                if (endedNow(current, status)) {
+                    // Only once the terminal phase is written: the next benchmark's first Job must
+                    // come after this one's end, also as seen by the API server.
+                    admission.release(current, ctx.getPrimaryCache().list());
+                }
                 return UpdateControl.noUpdate();
             } catch (KubernetesClientException e) {
                 if (e.getCode() != 409 || attempt >= 5) {
@@ -136,6 +139,16 @@ public class BenchmarkReconciler implements Reconciler<ConcurrencyBenchmark>, Cl
                 }
             }
         }
+    }
+
+    /** This pass ended the generation: the status it wrote is terminal, the one it started from was not. */
+    private static boolean endedNow(ConcurrencyBenchmark before, ConcurrencyBenchmarkStatus after) {
+        if (after.getPhase() == null || !after.getPhase().terminal()) {
+            return false;
+        }
+        ConcurrencyBenchmarkStatus was = before.getStatus();
+        boolean sameGeneration = was != null && Objects.equals(was.getObservedGeneration(), after.getObservedGeneration());
+        return !sameGeneration || was.getPhase() != after.getPhase();
     }
 
     /** observe → validate → admit → advance the runs → aggregate; returns the status to write. */
@@ -159,7 +172,7 @@ public class BenchmarkReconciler implements Reconciler<ConcurrencyBenchmark>, Cl
             if (status.getPhase() != Phase.Failed) {
                 events.invalid(cb, message);
             }
-            finish(cb, ctx, status, false, "InvalidSpec", message, now);
+            finish(cb, status, false, "InvalidSpec", message, now);
             return status;
         }
         StatusTransitions.valid(status, generation, now);
@@ -206,7 +219,7 @@ public class BenchmarkReconciler implements Reconciler<ConcurrencyBenchmark>, Cl
                 job = fetchJob(client, cb, run.getJobName());
                 if (job == null) {
                     requireFreshView(client, cb);
-                    fail(cb, ctx, status, run, "JobMissing", "job " + run.getJobName()
+                    fail(cb, status, run, "JobMissing", "job " + run.getJobName()
                             + " disappeared before its results were read", now);
                     return;
                 }
@@ -226,7 +239,7 @@ public class BenchmarkReconciler implements Reconciler<ConcurrencyBenchmark>, Cl
             run.setPodsFailed(seen.podsFailed());
             switch (seen.state()) {
                 case FAILED -> {
-                    fail(cb, ctx, status, run, seen.reason(), seen.message(), now);
+                    fail(cb, status, run, seen.reason(), seen.message(), now);
                     deleteIfActive(client, job);
                     return;
                 }
@@ -241,7 +254,7 @@ public class BenchmarkReconciler implements Reconciler<ConcurrencyBenchmark>, Cl
                     try {
                         RunMeasurement.record(cb.getSpec(), planned, seen.results(), run);
                     } catch (ResultFormatException e) {
-                        fail(cb, ctx, status, run, "ResultUnreadable", "job " + run.getJobName() + ": "
+                        fail(cb, status, run, "ResultUnreadable", "job " + run.getJobName() + ": "
                                 + e.getMessage(), now);
                         return;
                     }
@@ -250,7 +263,7 @@ public class BenchmarkReconciler implements Reconciler<ConcurrencyBenchmark>, Cl
                 }
             }
         }
-        finish(cb, ctx, status, true, "AllRunsSucceeded",
+        finish(cb, status, true, "AllRunsSucceeded",
                 "all " + plan.size() + " run(s) succeeded", now);
     }
 
@@ -334,21 +347,20 @@ public class BenchmarkReconciler implements Reconciler<ConcurrencyBenchmark>, Cl
         }
     }
 
-    private void fail(ConcurrencyBenchmark cb, Context<ConcurrencyBenchmark> ctx, ConcurrencyBenchmarkStatus status,
+    private void fail(ConcurrencyBenchmark cb, ConcurrencyBenchmarkStatus status,
                       RunStatus run, String reason, String message, Instant now) {
         StatusTransitions.runFailed(run, message, now);
         events.runFinished(cb, run.getJobName(), run.getIndex(), status.getRuns().size(), false);
-        finish(cb, ctx, status, false, reason, message, now);
+        finish(cb, status, false, reason, message, now);
     }
 
-    /** Ends the generation: phase, conditions, completion time, the admission slot, the event. */
-    private void finish(ConcurrencyBenchmark cb, Context<ConcurrencyBenchmark> ctx, ConcurrencyBenchmarkStatus status,
+    /** Ends the generation: phase, conditions, completion time, the event (the slot is freed after the write). */
+    private void finish(ConcurrencyBenchmark cb, ConcurrencyBenchmarkStatus status,
                         boolean succeeded, String reason, String message, Instant now) {
         Phase phase = succeeded ? Phase.Succeeded : Phase.Failed;
         boolean transition = StatusTransitions.finish(status, succeeded, reason, message,
                 cb.getMetadata().getGeneration(), now);
         if (transition) {
-            admission.release(cb, ctx.getPrimaryCache().list());
             if (!"InvalidSpec".equals(reason)) {
                 events.benchmarkFinished(cb, succeeded, message);
             }
@@ -387,23 +399,23 @@ public class BenchmarkReconciler implements Reconciler<ConcurrencyBenchmark>, Cl
         }
     }
 
-    @Override
-    public DeleteControl cleanup(ConcurrencyBenchmark cb, Context<ConcurrencyBenchmark> ctx) {
-        // Owner references garbage-collect Jobs, pods and the ConfigMap; only the slot is ours to free.
-        admission.release(cb, ctx.getPrimaryCache().list());
-        return DeleteControl.defaultDelete();
-    }
-
-    /** Writes the status when it changed, with optimistic locking on the resourceVersion we acted on. */
-    private static void writeStatusIfChanged(KubernetesClient client, ConcurrencyBenchmark cb,
+    /**
+     * Writes the status when it changed, with optimistic locking on the resourceVersion we acted on,
+     * and hands the written resource to JOSDK's cache of recent updates: the next reconcile (often
+     * triggered by our own Job or pod changes before the watch brings this write back) starts from
+     * it instead of failing with 409 on a stale copy.
+     */
+    private static void writeStatusIfChanged(Context<ConcurrencyBenchmark> ctx, ConcurrencyBenchmark cb,
                                              ConcurrencyBenchmarkStatus after) {
         if (MAPPER.valueToTree(copy(cb.getStatus())).equals(MAPPER.valueToTree(after))) {
             return;
         }
         ConcurrencyBenchmark updated = Serialization.clone(cb);
         updated.setStatus(after);
-        client.resources(ConcurrencyBenchmark.class).inNamespace(cb.getMetadata().getNamespace())
-                .resource(updated).updateStatus();
+        ConcurrencyBenchmark written = ctx.getClient().resources(ConcurrencyBenchmark.class)
+                .inNamespace(cb.getMetadata().getNamespace()).resource(updated).updateStatus();
+        ctx.eventSourceRetriever().getControllerEventSource()
+                .handleRecentResourceUpdate(ResourceID.fromResource(cb), written, cb);
     }
 
     private static ConcurrencyBenchmarkStatus copy(ConcurrencyBenchmarkStatus status) {

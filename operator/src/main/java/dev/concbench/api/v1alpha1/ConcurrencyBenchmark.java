@@ -41,9 +41,10 @@ public class ConcurrencyBenchmark
         setSpec(spec);
     }
 
-    // No initSpec() either: JOSDK adds its finalizer with a server-side apply of a NEW instance
-    // (name + finalizer only); a default spec in it would be applied too, overwriting the
-    // user's spec with the Java defaults (found by the e2e suite: generation 2, strategies reset).
+    // No initSpec() either: the spec is the user's alone. Any instance the operator builds and
+    // writes (JOSDK's server-side apply of a finalizer did, when the operator still had one)
+    // would carry the Java defaults over the user's spec (found by the e2e suite: generation 2,
+    // strategies reset).
 
     // No initStatus(): a status object the server does not have would turn the operator's
     // first status patch (a JSON patch computed against the cached resource) into an
