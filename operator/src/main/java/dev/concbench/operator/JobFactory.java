@@ -1,5 +1,9 @@
 package dev.concbench.operator;
 
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
 import dev.concbench.api.v1alpha1.ConcurrencyBenchmark;
 import dev.concbench.api.v1alpha1.ConcurrencyBenchmarkSpec;
 import dev.concbench.api.v1alpha1.PlacementSpec;
@@ -138,6 +142,15 @@ public final class JobFactory {
     }
 
     /** The Python kernel script, owned by the benchmark, mounted read-only into its pods. */
+    static String sha256(String text) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
+                    .digest(text.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     public static ConfigMap kernelConfigMap(ConcurrencyBenchmark cb, String script) {
         return new ConfigMapBuilder()
                 .withNewMetadata()
@@ -145,6 +158,7 @@ public final class JobFactory {
                     .withNamespace(cb.getMetadata().getNamespace())
                     .withLabels(Map.of(Names.LABEL_MANAGED_BY, Names.MANAGED_BY,
                             Names.LABEL_BENCHMARK, cb.getMetadata().getName()))
+                    .withAnnotations(Map.of(Names.ANNOTATION_KERNEL_SHA256, sha256(script)))
                     .withOwnerReferences(ownerReference(cb))
                 .endMetadata()
                 .withData(Map.of(KERNEL_SCRIPT, script))

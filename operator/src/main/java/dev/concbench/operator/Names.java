@@ -25,6 +25,8 @@ public final class Names {
     public static final String LABEL_RUN = "concbench.dev/run";
     /** Annotation on a run's pods that releases the common start (projected by the downward API). */
     public static final String ANNOTATION_START_AT = "concbench.dev/start-at";
+    /** On the kernel ConfigMap: SHA-256 of the script it holds (the operator's cache keeps no data). */
+    public static final String ANNOTATION_KERNEL_SHA256 = "concbench.dev/kernel-sha256";
 
     private Names() {
     }

@@ -212,6 +212,20 @@ class JobFactoryTest {
     }
 
     @Test
+    void theKernelConfigMapNamesTheScriptsHashSoThatACacheWithoutDataCanCompare() {
+        ConfigMap one = JobFactory.kernelConfigMap(benchmark(Runtime.PYTHON), "print(1)\n");
+        ConfigMap same = JobFactory.kernelConfigMap(benchmark(Runtime.PYTHON), "print(1)\n");
+        ConfigMap other = JobFactory.kernelConfigMap(benchmark(Runtime.PYTHON), "print(2)\n");
+
+        String hash = one.getMetadata().getAnnotations().get(Names.ANNOTATION_KERNEL_SHA256);
+        // `printf 'print(1)\n' | sha256sum`
+        assertThat(hash).isEqualTo("cc42155088fca5730758db72b2a5bca33112a941dfaa2d43098ec422ce4ea213")
+                .isEqualTo(same.getMetadata().getAnnotations().get(Names.ANNOTATION_KERNEL_SHA256));
+        assertThat(other.getMetadata().getAnnotations().get(Names.ANNOTATION_KERNEL_SHA256)).isNotEqualTo(hash);
+        assertThat(one.getData()).containsEntry(JobFactory.KERNEL_SCRIPT, "print(1)\n");
+    }
+
+    @Test
     void javaUsesTheImagesEntrypoint() {
         Job job = JobFactory.job(benchmark(Runtime.JAVA), FOUR_PODS, "concbench-kernel:dev");
         Container c = kernel(job);
