@@ -20,8 +20,9 @@ import java.util.concurrent.Callable;
 
 /**
  * {@code concbench report STATUS_FILE [--compare OTHER] [--out DIR]}: a Markdown report
- * (report.md) and charts (speedup.png, speedup-vs-pods.png for a sweep over pods) of a
- * saved status; with --compare also compare.md, Welch's t-test per common row.
+ * (report.md) and charts (speedup.png, speedup-vs-pods.png for a sweep over pods,
+ * speedup-vs-workers.png for a sweep over workers; report.md links each) of a saved status;
+ * with --compare also compare.md, Welch's t-test per common row.
  */
 @Command(name = "report", mixinStandardHelpOptions = true,
         description = {"Writes a Markdown report and speedup charts of a saved status: what `concbench run -o json|yaml` "

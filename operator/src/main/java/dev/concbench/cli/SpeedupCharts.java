@@ -15,25 +15,34 @@ import org.jfree.chart.plot.ValueMarker;
 import org.jfree.chart.plot.XYPlot;
 import org.jfree.chart.renderer.category.LevelRenderer;
 import org.jfree.chart.renderer.category.StatisticalBarRenderer;
+import org.jfree.chart.renderer.xy.XYErrorRenderer;
 import org.jfree.chart.renderer.xy.XYLineAndShapeRenderer;
 import org.jfree.data.category.DefaultCategoryDataset;
 import org.jfree.data.statistics.DefaultStatisticalCategoryDataset;
 import org.jfree.data.xy.XYSeries;
 import org.jfree.data.xy.XYSeriesCollection;
+import org.jfree.data.xy.YIntervalSeries;
+import org.jfree.data.xy.YIntervalSeriesCollection;
 
 import java.awt.BasicStroke;
 import java.awt.Color;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
 
 /**
  * The charts of {@code concbench report}, drawn headless with JFreeChart: speedup per
- * strategy with error bars and the ideal, and for a sweep over pods speedup against pods.
+ * strategy with error bars and the ideal; for a sweep over pods speedup against pods, for a
+ * sweep over workers speedup against workers (both with error bars and the ideal y = x).
  */
 public final class SpeedupCharts {
 
@@ -111,51 +120,159 @@ public final class SpeedupCharts {
         return chart;
     }
 
-    /** True when the rows cover more than one pod count: then speedup-vs-pods is worth drawing. */
-    public static boolean isPodSweep(ConcurrencyBenchmarkStatus status) {
-        return withSpeedup(status).stream().map(ResultRow::getPods).filter(Objects::nonNull).distinct().count() > 1;
+    /** The axis a sweep runs over: what the x axis of a "speedup against" chart counts. */
+    public enum Axis {
+        PODS("pods", "speedup-vs-pods.png"),
+        WORKERS("workers", "speedup-vs-workers.png");
+
+        private final String label;
+        private final String fileName;
+
+        Axis(String label, String fileName) {
+            this.label = label;
+            this.fileName = fileName;
+        }
+
+        public String label() {
+            return label;
+        }
+
+        /** The chart's file name; stable, the Markdown report links it. */
+        public String fileName() {
+            return fileName;
+        }
+
+        Axis other() {
+            return this == PODS ? WORKERS : PODS;
+        }
+
+        /** The raw value of this axis in a row (workers as requested: 0 = the pod's CPUs). */
+        Integer raw(ResultRow r) {
+            return this == PODS ? r.getPods() : r.getWorkers();
+        }
     }
 
-    /** One line per strategy (per strategy and workers when workers vary) of speedup against pods, and y = x. */
-    public static JFreeChart speedupVsPods(ConcurrencyBenchmarkStatus status) {
-        List<ResultRow> rows = withSpeedup(status).stream().filter(r -> r.getPods() != null).toList();
-        Map<String, Long> workersPerStrategy = new LinkedHashMap<>();
-        rows.stream().map(ResultRow::getStrategy).distinct().forEach(s -> workersPerStrategy.put(s,
-                rows.stream().filter(r -> s.equals(r.getStrategy())).map(ResultRow::getWorkers).distinct().count()));
-        Map<String, XYSeries> series = new LinkedHashMap<>();
-        int maxPods = 1;
-        for (ResultRow r : rows) {
-            String key = workersPerStrategy.get(r.getStrategy()) > 1
-                    ? r.getStrategy() + " workers=" + r.getWorkers() : r.getStrategy();
-            series.computeIfAbsent(key, k -> new XYSeries(k, true, false)).addOrUpdate(r.getPods(), r.getSpeedup());
-            maxPods = Math.max(maxPods, r.getPods());
-        }
-        XYSeriesCollection data = new XYSeriesCollection();
-        series.values().forEach(data::addSeries);
-        XYSeries ideal = new XYSeries("ideal (y = x)");
-        ideal.add(1, 1);
-        ideal.add(maxPods, maxPods);
-        data.addSeries(ideal);
+    /** True when the rows cover more than one pod count for some strategy: then speedup-vs-pods is worth drawing. */
+    public static boolean isPodSweep(ConcurrencyBenchmarkStatus status) {
+        return isSweep(status, Axis.PODS);
+    }
 
-        JFreeChart chart = ChartFactory.createXYLineChart("Speedup against pods", "pods", "speedup", data,
-                PlotOrientation.VERTICAL, true, false, false);
+    /** True when the rows cover more than one workers value for some strategy (a sweep.workers). */
+    public static boolean isWorkerSweep(ConcurrencyBenchmarkStatus status) {
+        return isSweep(status, Axis.WORKERS);
+    }
+
+    /** True when some strategy has rows at more than one point of the axis. */
+    public static boolean isSweep(ConcurrencyBenchmarkStatus status, Axis axis) {
+        List<ResultRow> rows = withSpeedup(status);
+        Map<String, Set<Integer>> points = new LinkedHashMap<>();
+        for (ResultRow r : rows) {
+            Integer x = x(axis, r, rows);
+            if (x != null) {
+                points.computeIfAbsent(r.getStrategy(), k -> new TreeSet<>()).add(x);
+            }
+        }
+        return points.values().stream().anyMatch(p -> p.size() > 1);
+    }
+
+    /** Speedup against pods: see {@link #speedupAgainst}. */
+    public static JFreeChart speedupVsPods(ConcurrencyBenchmarkStatus status) {
+        return speedupAgainst(status, Axis.PODS);
+    }
+
+    /** Speedup against workers: see {@link #speedupAgainst}. */
+    public static JFreeChart speedupVsWorkers(ConcurrencyBenchmarkStatus status) {
+        return speedupAgainst(status, Axis.WORKERS);
+    }
+
+    /**
+     * Speedup against pods or workers: one line per strategy (per strategy and value of the
+     * other axis when that varies for the strategy), each point with a vertical error bar of
+     * ± speedupError, and the dashed ideal y = x. Dataset 0 is the lines with their error
+     * intervals ({@link YIntervalSeriesCollection}), dataset 1 the ideal.
+     *
+     * <p>On the workers axis a row with workers 0 (the pod's CPUs) is placed at the pool size
+     * really used (its own, or that of a pooled row of the same run); without one it is left
+     * out. When two rows of one line fall on the same x, the first is drawn.
+     */
+    public static JFreeChart speedupAgainst(ConcurrencyBenchmarkStatus status, Axis axis) {
+        List<ResultRow> all = withSpeedup(status);
+        Axis other = axis.other();
+        Map<String, Set<Integer>> otherValues = new HashMap<>();
+        for (ResultRow r : all) {
+            if (x(axis, r, all) != null) {
+                otherValues.computeIfAbsent(r.getStrategy(), k -> new HashSet<>()).add(other.raw(r));
+            }
+        }
+
+        Map<String, Map<Integer, ResultRow>> lines = new LinkedHashMap<>();
+        int maxX = 1;
+        for (ResultRow r : all) {
+            Integer x = x(axis, r, all);
+            if (x == null) {
+                continue;
+            }
+            String key = otherValues.get(r.getStrategy()).size() > 1
+                    ? r.getStrategy() + " " + other.label() + "=" + other.raw(r) : r.getStrategy();
+            lines.computeIfAbsent(key, k -> new TreeMap<>()).putIfAbsent(x, r);
+            maxX = Math.max(maxX, x);
+        }
+        YIntervalSeriesCollection data = new YIntervalSeriesCollection();
+        for (Map.Entry<String, Map<Integer, ResultRow>> line : lines.entrySet()) {
+            YIntervalSeries series = new YIntervalSeries(line.getKey(), true, false);
+            line.getValue().forEach((x, r) -> {
+                double speedup = r.getSpeedup();
+                double error = r.getSpeedupError() == null ? 0.0 : Math.abs(r.getSpeedupError());
+                series.add(x, speedup, speedup - error, speedup + error);
+            });
+            data.addSeries(series);
+        }
+        XYSeries idealLine = new XYSeries("ideal (y = x)");
+        idealLine.add(1, 1);
+        idealLine.add(maxX, maxX);
+        XYSeriesCollection ideal = new XYSeriesCollection(idealLine);
+
+        JFreeChart chart = ChartFactory.createXYLineChart("Speedup against " + axis.label(), axis.label(),
+                "speedup", data, PlotOrientation.VERTICAL, true, false, false);
         XYPlot plot = chart.getXYPlot();
-        XYLineAndShapeRenderer renderer = new XYLineAndShapeRenderer(true, true);
-        int idealIndex = data.getSeriesCount() - 1;
-        renderer.setSeriesPaint(idealIndex, Color.DARK_GRAY);
-        renderer.setSeriesShapesVisible(idealIndex, false);
-        renderer.setSeriesStroke(idealIndex, new BasicStroke(1.5f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER,
+        XYErrorRenderer renderer = new XYErrorRenderer();
+        renderer.setDefaultLinesVisible(true);
+        renderer.setDefaultShapesVisible(true);
+        renderer.setDrawXError(false);
+        renderer.setDrawYError(true);
+        renderer.setCapLength(10.0);
+        renderer.setErrorStroke(new BasicStroke(1.5f));
+        for (int i = 0; i < data.getSeriesCount(); i++) {
+            renderer.setSeriesStroke(i, new BasicStroke(2f));
+        }
+        plot.setRenderer(0, renderer);
+
+        XYLineAndShapeRenderer idealRenderer = new XYLineAndShapeRenderer(true, false);
+        idealRenderer.setSeriesPaint(0, Color.DARK_GRAY);
+        idealRenderer.setSeriesStroke(0, new BasicStroke(1.5f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER,
                 10f, new float[] {6f, 4f}, 0f));
-        plot.setRenderer(renderer);
+        plot.setDataset(1, ideal);
+        plot.setRenderer(1, idealRenderer);
+        plot.setDatasetRenderingOrder(DatasetRenderingOrder.FORWARD);
+        chart.addSubtitle(new org.jfree.chart.title.TextTitle("error bars: ± speedupError; dashed: ideal y = x"));
+
         NumberAxis x = (NumberAxis) plot.getDomainAxis();
         x.setStandardTickUnits(NumberAxis.createIntegerTickUnits());
+        x.setAutoRangeIncludesZero(false);
+        x.setLowerMargin(0.05);
+        x.setUpperMargin(0.05);
+        NumberAxis y = (NumberAxis) plot.getRangeAxis();
+        y.setAutoRangeIncludesZero(true);
         plot.setBackgroundPaint(Color.WHITE);
         plot.setRangeGridlinePaint(Color.LIGHT_GRAY);
         plot.setDomainGridlinePaint(Color.LIGHT_GRAY);
         return chart;
     }
 
-    /** Writes speedup.png, and speedup-vs-pods.png for a sweep over pods; returns the files written. */
+    /**
+     * Writes speedup.png, speedup-vs-pods.png for a sweep over pods and speedup-vs-workers.png
+     * for a sweep over workers; returns the files written, in that order.
+     */
     public static List<Path> write(ConcurrencyBenchmarkStatus status, Path dir) throws IOException {
         List<Path> written = new ArrayList<>();
         if (withSpeedup(status).isEmpty()) {
@@ -164,12 +281,32 @@ public final class SpeedupCharts {
         Path bars = dir.resolve("speedup.png");
         ChartUtils.saveChartAsPNG(bars.toFile(), speedupBars(status), WIDTH, HEIGHT);
         written.add(bars);
-        if (isPodSweep(status)) {
-            Path lines = dir.resolve("speedup-vs-pods.png");
-            ChartUtils.saveChartAsPNG(lines.toFile(), speedupVsPods(status), WIDTH, HEIGHT);
-            written.add(lines);
+        for (Axis axis : Axis.values()) {
+            if (isSweep(status, axis)) {
+                Path lines = dir.resolve(axis.fileName());
+                ChartUtils.saveChartAsPNG(lines.toFile(), speedupAgainst(status, axis), WIDTH, HEIGHT);
+                written.add(lines);
+            }
         }
         return written;
+    }
+
+    /**
+     * Where a row sits on the axis, or null when it does not: pods as they are; workers as
+     * requested, except 0 (the pod's CPUs), which is placed at the pool size really used.
+     */
+    private static Integer x(Axis axis, ResultRow r, List<ResultRow> rows) {
+        Integer raw = axis.raw(r);
+        if (axis == Axis.PODS || raw == null || raw > 0) {
+            return raw;
+        }
+        if (r.getPoolSize() != null) {
+            return r.getPoolSize();
+        }
+        return rows.stream()
+                .filter(o -> Objects.equals(o.getPods(), r.getPods()) && Objects.equals(o.getWorkers(), raw)
+                        && o.getPoolSize() != null)
+                .map(ResultRow::getPoolSize).max(Integer::compare).orElse(null);
     }
 
     private static List<ResultRow> withSpeedup(ConcurrencyBenchmarkStatus status) {

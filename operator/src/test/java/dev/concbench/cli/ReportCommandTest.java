@@ -4,6 +4,13 @@ import dev.concbench.api.v1alpha1.ConcurrencyBenchmarkStatus;
 import dev.concbench.api.v1alpha1.Phase;
 import dev.concbench.api.v1alpha1.ResultRow;
 import org.apache.commons.math3.stat.inference.TTest;
+import org.jfree.chart.JFreeChart;
+import org.jfree.chart.axis.NumberAxis;
+import org.jfree.chart.plot.XYPlot;
+import org.jfree.chart.renderer.xy.XYErrorRenderer;
+import org.jfree.data.xy.XYDataset;
+import org.jfree.data.xy.YIntervalSeries;
+import org.jfree.data.xy.YIntervalSeriesCollection;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -12,6 +19,7 @@ import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Supplier;
 
@@ -98,24 +106,158 @@ class ReportCommandTest {
         assertThat(result.out()).contains(md);
         assertPng(out.resolve("speedup.png"));
         assertThat(out.resolve("speedup-vs-pods.png")).doesNotExist();
+        assertThat(out.resolve("speedup-vs-workers.png")).doesNotExist();
     }
 
-    @Test
-    void sweepOverPodsAlsoDrawsSpeedupAgainstPods() throws IOException {
-        ConcurrencyBenchmarkStatus sweep = status(
+    private static ConcurrencyBenchmarkStatus podSweep() {
+        return status(
                 row("sequential", 1, 1, 1.0, List.of(4.0, 4.1, 3.9), 1.0, 0.02),
                 row("process-pool", 1, 0, 2.0, List.of(2.1, 2.0, 2.2), 1.9, 0.05),
                 row("process-pool", 2, 0, 4.0, List.of(1.1, 1.0, 1.2), 3.7, 0.1),
                 row("thread-pool", 1, 0, 2.0, List.of(4.0, 4.1, 3.9), 1.0, 0.03),
                 row("thread-pool", 2, 0, 4.0, List.of(2.1, 2.0, 2.2), 1.9, 0.06));
+    }
 
-        CliHarness result = CliHarness.run(NO_LAUNCHER, "report", save("sweep.yaml", sweep).toString(),
+    /** sweep.workers [1, 2, 4] on one pod: every strategy measured at each workers value. */
+    private static ConcurrencyBenchmarkStatus workerSweep() {
+        return status(
+                row("sequential", 1, 1, 1.0, List.of(4.0, 4.1, 3.9), 1.0, 0.02),
+                row("process-pool", 1, 1, 1.0, List.of(4.1, 4.0, 4.2), 0.98, 0.03),
+                row("sequential", 1, 2, 1.0, List.of(4.0, 4.0, 4.1), 1.0, 0.02),
+                row("process-pool", 1, 2, 2.0, List.of(2.1, 2.0, 2.2), 1.95, 0.07),
+                row("sequential", 1, 4, 1.0, List.of(4.1, 4.0, 3.9), 1.0, 0.02),
+                row("process-pool", 1, 4, 4.0, List.of(1.1, 1.0, 1.3), 3.6, 0.25));
+    }
+
+    private static YIntervalSeries series(YIntervalSeriesCollection data, String key) {
+        int index = data.indexOf(key);
+        assertThat(index).as("series %s in %s", key, keys(data)).isNotNegative();
+        return data.getSeries(index);
+    }
+
+    private static List<String> keys(YIntervalSeriesCollection data) {
+        List<String> keys = new ArrayList<>();
+        for (int i = 0; i < data.getSeriesCount(); i++) {
+            keys.add(String.valueOf(data.getSeriesKey(i)));
+        }
+        return keys;
+    }
+
+    /** The (x, y, low, high) of every item of a series, for one assertion per line. */
+    private static List<List<Double>> points(YIntervalSeries series) {
+        List<List<Double>> points = new ArrayList<>();
+        for (int i = 0; i < series.getItemCount(); i++) {
+            points.add(List.of(series.getX(i).doubleValue(), series.getYValue(i), series.getYLowValue(i),
+                    series.getYHighValue(i)));
+        }
+        return points;
+    }
+
+    @Test
+    void sweepOverPodsAlsoDrawsSpeedupAgainstPods() throws IOException {
+        CliHarness result = CliHarness.run(NO_LAUNCHER, "report", save("sweep.yaml", podSweep()).toString(),
                 "--out", dir.toString());
 
         assertThat(result.exitCode()).as(result.err()).isZero();
         assertPng(dir.resolve("speedup.png"));
         assertPng(dir.resolve("speedup-vs-pods.png"));
-        assertThat(Files.readString(dir.resolve("report.md"))).contains("| process-pool | 2 | 0 |");
+        assertThat(dir.resolve("speedup-vs-workers.png")).doesNotExist();
+        assertThat(Files.readString(dir.resolve("report.md"))).contains("| process-pool | 2 | 0 |")
+                .contains("![speedup-vs-pods.png](speedup-vs-pods.png)")
+                .doesNotContain("speedup-vs-workers.png");
+    }
+
+    @Test
+    void sweepOverWorkersAlsoDrawsSpeedupAgainstWorkers() throws IOException {
+        CliHarness result = CliHarness.run(NO_LAUNCHER, "report", save("workers.yaml", workerSweep()).toString(),
+                "--out", dir.toString());
+
+        assertThat(result.exitCode()).as(result.err()).isZero();
+        assertPng(dir.resolve("speedup.png"));
+        assertPng(dir.resolve("speedup-vs-workers.png"));
+        assertThat(dir.resolve("speedup-vs-pods.png")).doesNotExist();
+        assertThat(Files.readString(dir.resolve("report.md")))
+                .contains("![speedup.png](speedup.png)\n![speedup-vs-workers.png](speedup-vs-workers.png)\n")
+                .doesNotContain("speedup-vs-pods.png");
+    }
+
+    @Test
+    void writeReturnsTheChartsOfEachSweep() throws IOException {
+        ConcurrencyBenchmarkStatus both = status(
+                row("sequential", 1, 1, 1.0, List.of(4.0, 4.1, 3.9), 1.0, 0.02),
+                row("process-pool", 1, 1, 1.0, List.of(4.1, 4.0, 4.2), 0.98, 0.03),
+                row("process-pool", 1, 2, 2.0, List.of(2.1, 2.0, 2.2), 1.95, 0.07),
+                row("process-pool", 2, 1, 2.0, List.of(2.1, 2.0, 2.2), 1.9, 0.05),
+                row("process-pool", 2, 2, 4.0, List.of(1.1, 1.0, 1.2), 3.7, 0.1));
+
+        assertThat(SpeedupCharts.write(both, dir)).containsExactly(dir.resolve("speedup.png"),
+                dir.resolve("speedup-vs-pods.png"), dir.resolve("speedup-vs-workers.png"));
+        assertPng(dir.resolve("speedup-vs-pods.png"));
+        assertPng(dir.resolve("speedup-vs-workers.png"));
+
+        Path single = Files.createDirectory(dir.resolve("single"));
+        assertThat(SpeedupCharts.write(demo(), single)).containsExactly(single.resolve("speedup.png"));
+        try (var files = Files.list(single)) {
+            assertThat(files.map(f -> f.getFileName().toString()).toList()).containsExactly("speedup.png");
+        }
+    }
+
+    @Test
+    void podsChartHasErrorBarsOfSpeedupError() {
+        JFreeChart chart = SpeedupCharts.speedupVsPods(podSweep());
+        XYPlot plot = chart.getXYPlot();
+
+        assertThat(plot.getRenderer(0)).isInstanceOf(XYErrorRenderer.class);
+        assertThat(((XYErrorRenderer) plot.getRenderer(0)).getDrawYError()).isTrue();
+        assertThat(plot.getDataset(0)).isInstanceOf(YIntervalSeriesCollection.class);
+        YIntervalSeriesCollection data = (YIntervalSeriesCollection) plot.getDataset(0);
+        // workers do not vary per strategy: one line per strategy, x = pods, y = speedup ± speedupError
+        assertThat(data.getSeriesCount()).isEqualTo(3);
+        assertThat(points(series(data, "process-pool"))).containsExactly(
+                List.of(1.0, 1.9, 1.9 - 0.05, 1.9 + 0.05),
+                List.of(2.0, 3.7, 3.7 - 0.1, 3.7 + 0.1));
+        int pp = data.indexOf("process-pool");
+        assertThat(data.getStartYValue(pp, 1)).isEqualTo(3.7 - 0.1);
+        assertThat(data.getEndYValue(pp, 1)).isEqualTo(3.7 + 0.1);
+        assertThat(points(series(data, "sequential"))).containsExactly(List.of(1.0, 1.0, 0.98, 1.02));
+
+        XYDataset ideal = plot.getDataset(1);
+        assertThat(ideal.getSeriesKey(0)).isEqualTo("ideal (y = x)");
+        assertThat(ideal.getItemCount(0)).isEqualTo(2);
+        for (int i = 0; i < 2; i++) {
+            assertThat(ideal.getYValue(0, i)).isEqualTo(ideal.getXValue(0, i));
+        }
+        assertThat(ideal.getXValue(0, 1)).isEqualTo(2.0);
+        assertThat(plot.getDomainAxis().getStandardTickUnits())
+                .isEqualTo(NumberAxis.createIntegerTickUnits());
+    }
+
+    @Test
+    void workersChartSplitsByPodsAndPlacesWorkersZeroAtThePoolSize() {
+        ResultRow cpus = row("thread-pool", 1, 0, 4.0, List.of(1.2, 1.1, 1.3), 3.1, 0.2);
+        cpus.setPoolSize(4);
+        ConcurrencyBenchmarkStatus sweep = status(
+                row("sequential", 1, 1, 1.0, List.of(4.0, 4.1, 3.9), 1.0, 0.02),
+                row("thread-pool", 1, 1, 1.0, List.of(4.0, 4.1, 3.9), 0.97, 0.04),
+                row("thread-pool", 1, 2, 2.0, List.of(2.1, 2.0, 2.2), 1.8, 0.1),
+                cpus,
+                row("thread-pool", 2, 1, 2.0, List.of(2.1, 2.0, 2.2), 1.9, 0.05),
+                row("thread-pool", 2, 2, 4.0, List.of(1.1, 1.0, 1.2), 3.5, 0.15));
+        assertThat(SpeedupCharts.isWorkerSweep(sweep)).isTrue();
+        assertThat(SpeedupCharts.isWorkerSweep(demo())).isFalse();
+
+        YIntervalSeriesCollection data =
+                (YIntervalSeriesCollection) SpeedupCharts.speedupVsWorkers(sweep).getXYPlot().getDataset(0);
+
+        assertThat(keys(data)).containsExactlyInAnyOrder("sequential", "thread-pool pods=1",
+                "thread-pool pods=2");
+        assertThat(points(series(data, "thread-pool pods=1"))).containsExactly(
+                List.of(1.0, 0.97, 0.97 - 0.04, 0.97 + 0.04),
+                List.of(2.0, 1.8, 1.8 - 0.1, 1.8 + 0.1),
+                List.of(4.0, 3.1, 3.1 - 0.2, 3.1 + 0.2));
+        assertThat(points(series(data, "thread-pool pods=2"))).containsExactly(
+                List.of(1.0, 1.9, 1.9 - 0.05, 1.9 + 0.05),
+                List.of(2.0, 3.5, 3.5 - 0.15, 3.5 + 0.15));
     }
 
     @Test
