@@ -29,7 +29,7 @@ e2e: ## end to end on a local kube-apiserver + etcd + kube-controller-manager, w
 crds: ## regenerate crds/ and the chart's CRD from the API types
 	$(MVN) -DskipTests -Dcrds.update -pl operator -am package
 
-bench-kernel: ## the classic table for CPython and the JVM, and the harness overhead (docs/benchmarks.md)
+bench-kernel: ## the classic tables for CPython and the JVM, checked against the kernel targets (docs/benchmarks.md)
 	bench/kernel
 
 bench-operator: ## the operator's latency and load on the local control plane (docs/benchmarks.md)
