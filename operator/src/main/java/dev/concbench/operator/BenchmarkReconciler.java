@@ -71,6 +71,8 @@ public class BenchmarkReconciler implements Reconciler<ConcurrencyBenchmark> {
     private final BenchmarkEvents events;
     private final Clock clock;
     private final String kernelScript;
+    /** The script's hash, computed once: every reconcile of a Python benchmark compares it. */
+    private final String kernelSha256;
 
     @Inject
     public BenchmarkReconciler(OperatorConfig config, AdmissionController admission, BenchmarkEvents events) {
@@ -79,6 +81,7 @@ public class BenchmarkReconciler implements Reconciler<ConcurrencyBenchmark> {
         this.events = events;
         this.clock = Clock.systemUTC();
         this.kernelScript = loadKernelScript();
+        this.kernelSha256 = JobFactory.sha256(kernelScript);
     }
 
     @Override
@@ -397,12 +400,11 @@ public class BenchmarkReconciler implements Reconciler<ConcurrencyBenchmark> {
     private void ensureKernelConfigMap(ConcurrencyBenchmark cb, Context<ConcurrencyBenchmark> ctx) {
         String name = Names.kernelConfigMapName(cb.getMetadata().getName());
         ConfigMap existing = secondary(ctx, ConfigMap.class, name);
-        ConfigMap desired = JobFactory.kernelConfigMap(cb, kernelScript);
         if (existing != null && existing.getMetadata().getAnnotations() != null
-                && Objects.equals(existing.getMetadata().getAnnotations().get(Names.ANNOTATION_KERNEL_SHA256),
-                desired.getMetadata().getAnnotations().get(Names.ANNOTATION_KERNEL_SHA256))) {
+                && kernelSha256.equals(existing.getMetadata().getAnnotations().get(Names.ANNOTATION_KERNEL_SHA256))) {
             return;
         }
+        ConfigMap desired = JobFactory.kernelConfigMap(cb, kernelScript);
         try {
             if (existing == null) {
                 ctx.getClient().configMaps().inNamespace(cb.getMetadata().getNamespace()).resource(desired).create();
