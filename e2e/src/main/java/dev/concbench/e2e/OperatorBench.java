@@ -276,50 +276,27 @@ public final class OperatorBench {
             return ms;
         }
 
-        /** The most benchmarks active at one etcd revision. */
+        /** The most benchmarks active at one etcd revision: first Job created .. terminal status write. */
         int maxActiveByRevision() {
-            TreeMap<Long, Integer> delta = new TreeMap<>();
-            for (Track t : tracks()) {
-                if (t.firstJobRv > 0 && t.terminalRv > 0) {
-                    delta.merge(t.firstJobRv, 1, Integer::sum);
-                    delta.merge(t.terminalRv, -1, Integer::sum); // the terminal write ends it
-                }
-            }
-            int active = 0;
-            int max = 0;
-            for (int d : delta.values()) {
-                active += d;
-                max = Math.max(max, active);
-            }
-            return max;
+            return maxOverlap(tracks().stream().filter(t -> t.firstJobRv > 0 && t.terminalRv > 0)
+                    .map(t -> new long[] {t.firstJobRv, t.terminalRv}).toList());
         }
 
         /** The most runs executing at once: first Job seen .. last pod seen done, by arrival time. */
         int maxRunningByWatch() {
-            TreeMap<Long, Integer> delta = new TreeMap<>();
-            for (Track t : tracks()) {
-                if (t.firstJob > 0 && t.lastPodDone() > 0) {
-                    delta.merge(t.firstJob, 1, Integer::sum);
-                    delta.merge(t.lastPodDone(), -1, Integer::sum);
-                }
-            }
-            int active = 0;
-            int max = 0;
-            for (int d : delta.values()) {
-                active += d;
-                max = Math.max(max, active);
-            }
-            return max;
+            return maxOverlap(tracks().stream().filter(t -> t.firstJob > 0 && t.lastPodDone() > 0)
+                    .map(t -> new long[] {t.firstJob, t.lastPodDone()}).toList());
         }
 
         void finished() {
             endedAt = java.time.Instant.now().toString();
             peakRssMb = rss.peakMb();
-            countRequests(this);
-            OperatorLog log = operatorLog();
+            JsonNode pod = operatorPod();
+            countRequests(this, pod);
+            OperatorLog log = operatorLog(pod);
             errors = log.errors;
             errorLines = log.firstErrors;
-            restarts = operatorRestarts();
+            restarts = pod.path("status").path("containerStatuses").get(0).path("restartCount").asInt();
         }
 
         double requestsPerBenchmark() {
@@ -446,7 +423,7 @@ public final class OperatorBench {
         if (!ready.ok()) {
             throw new IllegalStateException("the operator did not get Ready:\n" + ready);
         }
-        JsonNode pod = Cli.items("-n", SYSTEM_NS, "get", "pods", "-l", OPERATOR_PODS).get(0);
+        JsonNode pod = operatorPod();
         String podName = pod.path("metadata").path("name").asText();
         // A new pod waits for the Lease of the one it replaces: measure only once it leads.
         while (!podName.equals(kubectl("-n", SYSTEM_NS, "get", "lease", LEASE, "-o",
@@ -477,16 +454,12 @@ public final class OperatorBench {
         return Cli.items("-n", SYSTEM_NS, "get", "pods", "-l", OPERATOR_PODS).get(0);
     }
 
-    private int operatorRestarts() {
-        return operatorPod().path("status").path("containerStatuses").get(0).path("restartCount").asInt();
-    }
-
     record OperatorLog(long errors, List<String> firstErrors) {
     }
 
     /** ERROR lines of the current operator pod's log (the node agent writes it under its work dir). */
-    private OperatorLog operatorLog() {
-        String podName = operatorPod().path("metadata").path("name").asText();
+    private OperatorLog operatorLog(JsonNode operatorPod) {
+        String podName = operatorPod.path("metadata").path("name").asText();
         Path pods = Cli.STATE.resolve("agent/pods").resolve(SYSTEM_NS);
         try (var dirs = Files.list(pods)) {
             // The agent's pod directories are <pod name>-<uid prefix>.
@@ -509,9 +482,9 @@ public final class OperatorBench {
     }
 
     /** Counts the operator's requests in the phase's namespace (and elsewhere in its window) from the audit log. */
-    private void countRequests(Phase phase) {
+    private void countRequests(Phase phase, JsonNode operatorPod) {
         String user = "system:serviceaccount:" + SYSTEM_NS + ":"
-                + operatorPod().path("spec").path("serviceAccountName").asText();
+                + operatorPod.path("spec").path("serviceAccountName").asText();
         Path audit = Cli.STATE.resolve("audit.log");
         Map<String, Long> byKind = new TreeMap<>();
         long inNamespace = 0;
@@ -603,6 +576,22 @@ public final class OperatorBench {
         rss.stop();
         informers.forEach(SharedIndexInformer::close);
         client.close();
+    }
+
+    /** The most intervals {start, end} open at one point; an interval ends where the next may start. */
+    static int maxOverlap(List<long[]> intervals) {
+        TreeMap<Long, Integer> delta = new TreeMap<>();
+        for (long[] i : intervals) {
+            delta.merge(i[0], 1, Integer::sum);
+            delta.merge(i[1], -1, Integer::sum);
+        }
+        int open = 0;
+        int max = 0;
+        for (int d : delta.values()) {
+            open += d;
+            max = Math.max(max, open);
+        }
+        return max;
     }
 
     /** p50, p95 and max (nearest rank) of a list of milliseconds. */
