@@ -127,12 +127,20 @@ class OperatorE2eIT {
 
         awaitStatus(ns, "cb/seed-python-io", "phase", "Succeeded", 180);
 
-        Cli.Result get = kubectl("-n", ns, "get", "cb");
-        System.out.println(get.out());
-        assertThat(get.out().lines().findFirst().orElse(""))
-                .contains("NAME", "PHASE", "RUNTIME", "WORKLOAD", "FASTEST", "SPEEDUP", "AGE");
-        String row = get.out().lines().filter(l -> l.startsWith("seed-python-io")).findFirst().orElse("");
-        assertThat(row).contains("Succeeded", "python", "io").containsPattern("\\s\\d+(\\.\\d+)?\\s");
+        Map<String, String> row = getRow(ns, "seed-python-io", false);
+        assertThat(row.keySet()).containsExactly("NAME", "PHASE", "PROGRESS", "FASTEST", "SPEEDUP", "AGE");
+        assertThat(row.get("PHASE")).isEqualTo("Succeeded");
+        assertThat(row.get("PROGRESS")).isEqualTo("1/1");
+        assertThat(row.get("FASTEST")).isIn("threads", "thread-pool@workers=80");
+        assertThat(row.get("SPEEDUP")).matches("\\d+(\\.\\d+)?");
+        assertThat(row.get("AGE")).matches("\\d+[sm]");
+        Map<String, String> wide = getRow(ns, "seed-python-io", true);
+        assertThat(wide.keySet()).containsExactly("NAME", "PHASE", "PROGRESS", "FASTEST", "SPEEDUP", "AGE",
+                "RUNTIME", "WORKLOAD", "REASON", "BASELINE");
+        assertThat(wide.get("RUNTIME")).isEqualTo("python");
+        assertThat(wide.get("WORKLOAD")).isEqualTo("io");
+        assertThat(wide.get("REASON")).isEqualTo("Completed");
+        assertThat(wide.get("BASELINE")).matches("sequential@pods=1 \\d+\\.\\d{3}s");
 
         // The user's spec is what the operator measured: never rewritten (generation 1, the
         // applied strategies, repetitions and pool size).
@@ -252,6 +260,126 @@ class OperatorE2eIT {
         assertThat(r.ok()).isFalse();
         assertThat(r.err()).contains("metadata.name must be at most 63 characters");
         assertThat(kubectl("-n", ns, "get", "cb").all()).contains("No resources found");
+    }
+
+    @Test
+    @Order(21)
+    void badResourcesAndTolerationsAreRefusedAtApplyNamingTheField() {
+        String ns = namespace("e2e-invalid");
+        Map<String, List<String>> cases = new java.util.LinkedHashMap<>();
+        cases.put("resources: {requests: {cpu: \"abc\"}}",
+                List.of("spec.resources.requests", "value of cpu must be a quantity"));
+        cases.put("resources: {requests: {cpu: \"2\"}, limits: {cpu: \"1\"}}",
+                List.of("spec.resources.requests", "must be less than or equal to the same limit"));
+        cases.put("resources: {requests: {memory: 2Gi}, limits: {memory: 1024Mi}}",
+                List.of("spec.resources.requests", "must be less than or equal to the same limit"));
+        cases.put("placement: {tolerations: [{key: dedicated, operator: Sometimes}]}",
+                List.of("spec.placement.tolerations[0].operator", "Unsupported value: \"Sometimes\""));
+        cases.put("placement: {tolerations: [{key: dedicated, effect: Never}]}",
+                List.of("spec.placement.tolerations[0].effect", "Unsupported value: \"Never\""));
+        cases.put("resources: {claims: [{name: gpu}]}", List.of("unknown field \"spec.resources.claims\""));
+        int i = 0;
+        for (var c : cases.entrySet()) {
+            String spec = "spec: {workload: {type: io, size: 20, tasks: 4}, " + c.getKey() + "}";
+            Cli.Result r = kubectlIn(manifest("bad-res-" + i++, spec), "apply", "-n", ns, "-f", "-");
+            System.out.println("[e2e] refused as expected: " + r.err().strip());
+            assertThat(r.ok()).as("must be refused: " + c.getKey()).isFalse();
+            assertThat(r.err()).as(c.getKey()).contains(c.getValue());
+        }
+        // The same quantities written the other way round are accepted: they are compared as quantities.
+        Cli.Result ok = kubectlIn(manifest("good-res", "spec: {workload: {type: io, size: 20, tasks: 4}, "
+                + "resources: {requests: {cpu: 1000m, memory: 1Gi}, limits: {cpu: 1, memory: 1024Mi}}}"),
+                "apply", "--dry-run=server", "-n", ns, "-f", "-");
+        assertThat(ok.ok()).as(ok.toString()).isTrue();
+    }
+
+    /**
+     * Specs the schema lets through but the API server refuses when the operator creates their Job:
+     * each ends Failed at once with the server's reason, never holds the queue, logs no ERROR.
+     */
+    @Test
+    @Order(22)
+    void aJobTheApiServerRefusesFailsTheBenchmarkAndFreesItsSlot() {
+        String ns = namespace("e2e-refused");
+        Map<String, List<String>> cases = new java.util.LinkedHashMap<>();
+        cases.put("resources: {requests: {foo: 1}}",
+                List.of("must be a standard resource type or fully qualified", "spec.resources.requests[foo]"));
+        cases.put("placement: {tolerations: [{key: dedicated, operator: Exists, value: bench}]}",
+                List.of("value must be empty when `operator` is 'Exists'", "spec.placement.tolerations[0]"));
+        cases.put("placement: {nodeSelector: {\"not a label!\": x}}",
+                List.of("spec.template.spec.nodeSelector", "spec.placement.nodeSelector"));
+        List<String> names = new ArrayList<>();
+        int i = 0;
+        for (String spec : cases.keySet()) {
+            String name = "refused-" + i++;
+            names.add(name);
+            apply(ns, manifest(name, "spec: {workload: {type: io, size: 20, tasks: 2}, repetitions: 1, warmup: 0, "
+                    + spec + "}"));
+        }
+        // Right behind them, with the operator's limit of one benchmark at once: it runs only if every
+        // refused benchmark gave its slot back.
+        apply(ns, manifest("after-refused", "spec: {workload: {type: io, size: 20, tasks: 2}, repetitions: 1, warmup: 0}"));
+
+        i = 0;
+        for (var c : cases.entrySet()) {
+            String name = names.get(i++);
+            awaitStatus(ns, "cb/" + name, "phase", "Failed", 60);
+            JsonNode cb = json("-n", ns, "get", "cb", name);
+            JsonNode failed = condition(cb, "Failed");
+            System.out.println("[e2e] " + name + ": " + failed.path("reason").asText() + ": "
+                    + failed.path("message").asText());
+            assertThat(failed.path("status").asText()).isEqualTo("True");
+            assertThat(failed.path("reason").asText()).isEqualTo("InvalidSpec");
+            assertThat(failed.path("message").asText()).contains("the API server refused").contains(c.getValue());
+            assertThat(jobNames(ns, name)).as("no Job was made").isEmpty();
+            Map<String, String> wide = getRow(ns, name, true);
+            assertThat(wide.get("PHASE")).isEqualTo("Failed");
+            assertThat(wide.get("PROGRESS")).isEqualTo("0/1");
+            assertThat(wide.get("FASTEST")).isEqualTo("<none>");
+            assertThat(wide.get("REASON")).isEqualTo("InvalidSpec");
+            String events = kubectl("-n", ns, "get", "events", "--field-selector",
+                    "involvedObject.kind=ConcurrencyBenchmark,involvedObject.name=" + name + ",type=Warning",
+                    "-o", "jsonpath={.items[*].reason}").out();
+            assertThat(events).contains("BenchmarkFailed");
+        }
+        awaitStatus(ns, "cb/after-refused", "phase", "Succeeded", 120);
+        String log = operatorLog();
+        assertThat(log.lines().filter(l -> l.contains(" ERROR ")).toList())
+                .as("the operator logs no ERROR for a refused Job").isEmpty();
+        assertThat(log).contains("refused-0", "the API server refused");
+    }
+
+    /** kubectl get while a benchmark runs: its phase and progress; the result columns still empty. */
+    @Test
+    @Order(23)
+    void kubectlGetShowsARunningBenchmarksProgress() {
+        String ns = namespace("e2e-get");
+        apply(ns, manifest("slow", """
+                spec:
+                  workload: {type: io, size: 4000, tasks: 2}
+                  strategies: [sequential]
+                  pods: 2
+                  repetitions: 2
+                  warmup: 0
+                """));
+        awaitKernelPodRunning(ns, "slow", "the first run's pod is running", 90);
+        Map<String, String> wide = getRow(ns, "slow", true);
+        System.out.println("[e2e] while running: " + wide);
+        assertThat(wide.get("PHASE")).isEqualTo("Running");
+        assertThat(wide.get("PROGRESS")).isEqualTo("0/2");   // the added single-pod baseline run, then pods: 2
+        assertThat(wide.get("FASTEST")).isEqualTo("<none>");
+        assertThat(wide.get("SPEEDUP")).isEqualTo("<none>");
+        assertThat(wide.get("RUNTIME")).isEqualTo("python");
+        assertThat(wide.get("WORKLOAD")).isEqualTo("io");
+        assertThat(wide.get("REASON")).isEqualTo("RunInProgress");
+        assertThat(wide.get("BASELINE")).isEqualTo("<none>");
+        awaitStatus(ns, "cb/slow", "phase", "Succeeded", 180);
+        wide = getRow(ns, "slow", true);
+        System.out.println("[e2e] after: " + wide);
+        assertThat(wide.get("PROGRESS")).isEqualTo("2/2");
+        // The fastest row of a pods: 2 benchmark names its pods: it is not the single-pod baseline.
+        assertThat(wide.get("FASTEST")).isEqualTo("sequential@pods=2");
+        assertThat(wide.get("BASELINE")).matches("sequential@pods=1 \\d+\\.\\d{3}s");
     }
 
     // ------------------------------------------------------------------ failures and faults
@@ -374,6 +502,11 @@ class OperatorE2eIT {
         // 10 sleeps of 50 ms, not 40.
         cb.path("status").path("results").path(0).path("samples")
                 .forEach(s -> assertThat(s.asDouble()).isBetween(0.45, 1.9));
+        // The user is told that the running generation was stopped.
+        String events = kubectl("-n", ns, "get", "events", "--field-selector",
+                "involvedObject.kind=ConcurrencyBenchmark,involvedObject.name=respec,reason=SpecChanged",
+                "-o", "jsonpath={.items[*].message}").out();
+        assertThat(events).contains("generation 1 stopped", "respec-g1-r0", "generation 2 starts");
     }
 
     @Test
@@ -522,6 +655,55 @@ class OperatorE2eIT {
     private static String manifest(String name, String spec) {
         return "apiVersion: concbench.dev/v1alpha1\nkind: ConcurrencyBenchmark\nmetadata:\n  name: " + name + "\n"
                 + spec;
+    }
+
+    /**
+     * One row of {@code kubectl get cb} (or {@code -o wide}), column by column: each value is the text
+     * under its header (kubectl aligns every column to its header's first character).
+     */
+    private static Map<String, String> getRow(String ns, String name, boolean wide) {
+        List<String> args = new ArrayList<>(List.of("-n", ns, "get", "cb", name));
+        if (wide) {
+            args.addAll(List.of("-o", "wide"));
+        }
+        Cli.Result get = kubectl(args.toArray(String[]::new));
+        assertThat(get.ok()).as(get.toString()).isTrue();
+        System.out.println(get.out());
+        List<String> lines = get.out().lines().toList();
+        String header = lines.get(0);
+        String line = lines.get(1);
+        List<Integer> starts = new ArrayList<>();
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("\\S+").matcher(header);
+        while (m.find()) {
+            starts.add(m.start());
+        }
+        Map<String, String> row = new java.util.LinkedHashMap<>();
+        for (int c = 0; c < starts.size(); c++) {
+            int from = starts.get(c);
+            int to = c + 1 < starts.size() ? starts.get(c + 1) : Math.max(line.length(), from);
+            row.put(header.substring(from, Math.min(header.length(), to)).strip(),
+                    from >= line.length() ? "" : line.substring(from, Math.min(line.length(), to)).strip());
+        }
+        return row;
+    }
+
+    /** The operator's log: kubectl logs where the node runs it, else the node agent's file. */
+    private static String operatorLog() {
+        JsonNode pod = operatorPod();
+        assertThat(pod).as("the operator pod").isNotNull();
+        String name = pod.path("metadata").path("name").asText();
+        Cli.Result logs = kubectl("-n", SYSTEM_NS, "logs", name);
+        if (logs.ok() && !logs.out().isBlank()) {
+            return logs.out();
+        }
+        try (Stream<Path> files = Files.walk(STATE.resolve("agent/pods/" + SYSTEM_NS))) {
+            Path log = files.filter(f -> f.getFileName().toString().equals("operator.log")
+                    && f.toString().contains(name)).findFirst()
+                    .orElseThrow(() -> new AssertionError("no log of " + name + ": " + logs));
+            return Files.readString(log);
+        } catch (IOException e) {
+            throw new AssertionError("cannot read the operator's log", e);
+        }
     }
 
     private static void apply(String ns, String manifest) {

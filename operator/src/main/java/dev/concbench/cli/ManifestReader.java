@@ -17,7 +17,6 @@ import dev.concbench.api.v1alpha1.ConcurrencyBenchmark;
 import dev.concbench.api.v1alpha1.ConcurrencyBenchmarkSpec;
 import dev.concbench.domain.SpecValidator;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
-import io.fabric8.kubernetes.api.model.Toleration;
 
 import java.io.IOException;
 import java.io.Reader;
@@ -162,34 +161,11 @@ public final class ManifestReader {
                 problems.add("spec is required");
                 return cb;
             }
-            unknownNested(parsed, problems);
             cb.setSpec(parsed);
         } catch (JsonProcessingException e) {
             problems.add(describe("spec", e));
         }
         return cb;
-    }
-
-    /** Kubernetes model types keep unknown keys instead of failing; report them as the schema would. */
-    private static void unknownNested(ConcurrencyBenchmarkSpec spec, List<String> problems) {
-        if (spec.getResources() != null) {
-            unknownKeys("spec.resources", spec.getResources().getAdditionalProperties(), problems);
-        }
-        if (spec.getPlacement() != null && spec.getPlacement().getTolerations() != null) {
-            List<Toleration> tolerations = spec.getPlacement().getTolerations();
-            for (int i = 0; i < tolerations.size(); i++) {
-                if (tolerations.get(i) != null) {
-                    unknownKeys("spec.placement.tolerations[" + i + "]", tolerations.get(i).getAdditionalProperties(),
-                            problems);
-                }
-            }
-        }
-    }
-
-    private static void unknownKeys(String path, Map<String, Object> extra, List<String> problems) {
-        if (extra != null) {
-            extra.keySet().forEach(k -> problems.add(path + "." + k + ": unknown field"));
-        }
     }
 
     /** A mapping error as "field.path: what is wrong". */

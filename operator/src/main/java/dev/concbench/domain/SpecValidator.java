@@ -1,14 +1,20 @@
 package dev.concbench.domain;
 
 import dev.concbench.api.v1alpha1.ConcurrencyBenchmarkSpec;
+import dev.concbench.api.v1alpha1.KernelResources;
 import dev.concbench.api.v1alpha1.SweepSpec;
 import dev.concbench.api.v1alpha1.WorkloadSpec;
 import dev.concbench.api.v1alpha1.WorkloadType;
 
+import io.fabric8.kubernetes.api.model.Quantity;
+
+import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.TreeMap;
 
 /**
  * The operator's second line of validation, after the CRD schema and its CEL rules: the
@@ -58,6 +64,9 @@ public final class SpecValidator {
             errors.add("spec.pods (" + spec.getPods() + ") must not exceed spec.workload.tasks (" + w.getTasks()
                     + "): every pod needs at least one call");
         }
+        if (spec.getResources() != null) {
+            resources(errors, spec.getResources());
+        }
         SweepSpec sweep = spec.getSweep();
         if (sweep != null) {
             list(errors, "spec.sweep.pods", sweep.getPods(), 1, Math.min(ConcurrencyBenchmarkSpec.MAX_PODS,
@@ -70,6 +79,37 @@ public final class SpecValidator {
             }
         }
         return errors;
+    }
+
+    /** As the schema's CEL rules: every value a quantity, no request above its limit. */
+    private static void resources(List<String> errors, KernelResources resources) {
+        Map<String, BigDecimal> requests = quantities(errors, "spec.resources.requests", resources.getRequests());
+        Map<String, BigDecimal> limits = quantities(errors, "spec.resources.limits", resources.getLimits());
+        requests.forEach((name, request) -> {
+            BigDecimal limit = limits.get(name);
+            if (limit != null && request.compareTo(limit) > 0) {
+                errors.add("spec.resources.requests." + name + " must be less than or equal to limits." + name);
+            }
+        });
+    }
+
+    private static Map<String, BigDecimal> quantities(List<String> errors, String field, Map<String, Quantity> values) {
+        Map<String, BigDecimal> parsed = new TreeMap<>();
+        if (values == null) {
+            return parsed;
+        }
+        if (values.size() > KernelResources.MAX_ENTRIES) {
+            errors.add(field + " may have at most " + KernelResources.MAX_ENTRIES + " entries");
+        }
+        values.forEach((name, q) -> {
+            try {
+                parsed.put(name, Quantity.getAmountInBytes(q));
+            } catch (RuntimeException e) {
+                errors.add(field + ": value of " + name + " must be a quantity such as 500m, 2 or 1Gi, got \""
+                        + (q == null ? null : q.toString()) + "\"");
+            }
+        });
+        return parsed;
     }
 
     private static void range(List<String> errors, String field, Integer value, int min, int max, String context) {

@@ -12,6 +12,7 @@ import dev.concbench.api.v1alpha1.WorkloadType;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeSet;
@@ -43,11 +44,33 @@ public final class StatusAggregator {
 
         Optional<ResultRow> fastest = fastest(rows);
         boolean sweep = status.getRuns().stream().filter(r -> !isBaselineOnly(r)).count() > 1;
-        status.setFastest(fastest.map(r -> sweep
-                ? r.getStrategy() + "@pods=" + r.getPods() + ",workers=" + r.getWorkers()
-                : r.getStrategy()).orElse(null));
+        status.setFastest(fastest.map(r -> label(r, sweep)).orElse(null));
         status.setFastestSpeedup(fastest.map(ResultRow::getSpeedup).orElse(null));
+        status.setBaseline(baseline.map(b -> Strategy.SEQUENTIAL.value() + "@pods=1 "
+                + String.format(Locale.ROOT, "%.3fs", b.median())).orElse(null));
         status.setEnvironment(measured.isEmpty() ? null : environment(spec, measured));
+        long finished = status.getRuns().stream().filter(r -> r.getState() == RunState.Succeeded).count();
+        status.setProgress(status.getRuns().isEmpty() ? null : finished + "/" + status.getRuns().size());
+    }
+
+    /**
+     * A row's name as {@code status.fastest} shows it. In a sweep: the strategy with its pods and
+     * workers. Otherwise the strategy, with the pods when they are not 1 (a pods: 2 benchmark's
+     * fastest must not read like the single-pod baseline it is compared with) and the pool size when
+     * a pool strategy has one other than auto: e.g. process-pool@pods=2,workers=4, threads@pods=3.
+     */
+    public static String label(ResultRow row, boolean sweep) {
+        if (sweep) {
+            return row.getStrategy() + "@pods=" + row.getPods() + ",workers=" + row.getWorkers();
+        }
+        List<String> parts = new ArrayList<>();
+        if (row.getPods() != 1) {
+            parts.add("pods=" + row.getPods());
+        }
+        if (row.getWorkers() != 0 && Strategy.fromValue(row.getStrategy()).pooled()) {
+            parts.add("workers=" + row.getWorkers());
+        }
+        return parts.isEmpty() ? row.getStrategy() : row.getStrategy() + "@" + String.join(",", parts);
     }
 
     /** The fastest row: the lowest median. The one rule for {@code status.fastest} and whatever shows it. */

@@ -108,4 +108,18 @@ public final class StatusTransitions {
         Conditions.set(status.getConditions(), Conditions.ADMITTED, true, "SlotAvailable", "admitted: runs may start",
                 generation, now);
     }
+
+    /**
+     * What still says why the benchmark ended when the full status is refused (too large, say): phase,
+     * generation, conditions and times, without the runs and results.
+     */
+    public static ConcurrencyBenchmarkStatus withoutMeasurements(ConcurrencyBenchmarkStatus status) {
+        ConcurrencyBenchmarkStatus slim = new ConcurrencyBenchmarkStatus();
+        slim.setPhase(status.getPhase());
+        slim.setObservedGeneration(status.getObservedGeneration());
+        slim.setConditions(new ArrayList<>(status.getConditions()));
+        slim.setStartTime(status.getStartTime());
+        slim.setCompletionTime(status.getCompletionTime());
+        return slim;
+    }
 }

@@ -52,6 +52,12 @@ public class BenchmarkEvents {
         emit(cb, "Warning", "InvalidSpec", message);
     }
 
+    /** A spec change stopped the previous generation's running Jobs. */
+    public void generationStopped(ConcurrencyBenchmark cb, Long previous, long generation, java.util.List<String> jobs) {
+        emit(cb, "Normal", "SpecChanged", "spec changed: generation " + (previous == null ? "?" : previous)
+                + " stopped (job " + String.join(", ", jobs) + " deleted); generation " + generation + " starts");
+    }
+
     public void queued(ConcurrencyBenchmark cb, String message) {
         emit(cb, "Normal", "Queued", message);
     }

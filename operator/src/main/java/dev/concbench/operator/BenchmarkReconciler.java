@@ -28,8 +28,10 @@ import io.fabric8.kubernetes.client.utils.Serialization;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.ErrorStatusUpdateControl;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
+import io.javaoperatorsdk.operator.api.reconciler.RetryInfo;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
@@ -48,6 +50,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -157,6 +160,82 @@ public class BenchmarkReconciler implements Reconciler<ConcurrencyBenchmark> {
         }
     }
 
+    /**
+     * The safety net for whatever {@link #reconcile} could not handle. A request the API server refused
+     * for good ({@link ApiRefusal}: the spec makes a Job it will never accept, a quota, RBAC) ends the
+     * benchmark Failed at once, with the server's message, and frees its slot: retrying would only hold
+     * the queue. A bug of the operator does the same once JOSDK's retries are used up. Everything else
+     * (conflicts, timeouts, server errors) is retried.
+     */
+    @Override
+    public ErrorStatusUpdateControl<ConcurrencyBenchmark> updateErrorStatus(ConcurrencyBenchmark cb,
+                                                                           Context<ConcurrencyBenchmark> ctx,
+                                                                           Exception e) {
+        Optional<ApiRefusal> refusal = ApiRefusal.of(e);
+        boolean lastAttempt = ctx.getRetryInfo().map(RetryInfo::isLastAttempt).orElse(true);
+        boolean bug = !(e instanceof KubernetesClientException || e.getCause() instanceof KubernetesClientException);
+        if (refusal.isEmpty() && !(bug && lastAttempt)) {
+            return ErrorStatusUpdateControl.defaultErrorProcessing();
+        }
+        String reason = refusal.map(ApiRefusal::reason).orElse("OperatorError");
+        String message = refusal.map(ApiRefusal::message).orElse("the operator could not reconcile the benchmark: " + e);
+        LOG.warnf("benchmark %s/%s: %s", cb.getMetadata().getNamespace(), cb.getMetadata().getName(), message);
+        endWithError(cb, ctx, reason, message);
+        return ErrorStatusUpdateControl.<ConcurrencyBenchmark>noStatusUpdate().withNoRetry();
+    }
+
+    /** Fails the current generation with {@code reason}: stops its Jobs, writes the status, frees the slot. */
+    private void endWithError(ConcurrencyBenchmark cb, Context<ConcurrencyBenchmark> ctx, String reason, String message) {
+        ConcurrencyBenchmark current = cb;
+        for (int attempt = 1; attempt <= 3 && current != null; attempt++) {
+            Instant now = clock.instant();
+            long generation = current.getMetadata().getGeneration();
+            ConcurrencyBenchmarkStatus status = copy(current.getStatus());
+            if (!Objects.equals(status.getObservedGeneration(), generation)) {
+                String name = current.getMetadata().getName();
+                status = StatusTransitions.newGeneration(current.getSpec(), status, generation,
+                        run -> Names.jobName(name, generation, run));
+            } else if (status.getPhase() != null && status.getPhase().terminal()) {
+                return; // already ended, e.g. by a concurrent pass
+            }
+            String gen = Long.toString(generation);
+            for (Job job : ctx.getSecondaryResources(Job.class)) {
+                if (gen.equals(job.getMetadata().getLabels().get(Names.LABEL_GENERATION))) {
+                    deleteIfActive(ctx.getClient(), job); // nothing of the failed generation keeps running
+                }
+            }
+            RunStatus run = status.getRuns().stream().filter(r -> r.getState() != RunState.Succeeded)
+                    .findFirst().orElse(null);
+            if (run != null) {
+                fail(current, status, run, reason, message, now);
+            } else {
+                finish(current, status, false, reason, message, now);
+            }
+            StatusAggregator.aggregate(current.getSpec(), status);
+            try {
+                try {
+                    writeStatusIfChanged(ctx, current, status);
+                } catch (KubernetesClientException e) {
+                    if (ApiRefusal.of(e).isEmpty()) {
+                        throw e;
+                    }
+                    // The status itself was refused: keep what says why, drop the measurements.
+                    writeStatusIfChanged(ctx, current, StatusTransitions.withoutMeasurements(status));
+                }
+                admission.release(current, ctx.getPrimaryCache().list());
+                return;
+            } catch (KubernetesClientException e) {
+                if (e.getCode() != 409) {
+                    LOG.debugf("could not write the failed status of %s: %s", current.getMetadata().getName(),
+                            e.getMessage());
+                    return;
+                }
+                current = ctx.getClient().resources(ConcurrencyBenchmark.class)
+                        .inNamespace(cb.getMetadata().getNamespace()).withName(cb.getMetadata().getName()).get();
+            }
+        }
+    }
+
     /** This pass ended the generation: the status it wrote is terminal, the one it started from was not. */
     private static boolean endedNow(ConcurrencyBenchmark before, ConcurrencyBenchmarkStatus after) {
         if (after.getPhase() == null || !after.getPhase().terminal()) {
@@ -175,7 +254,10 @@ public class BenchmarkReconciler implements Reconciler<ConcurrencyBenchmark> {
         KubernetesClient client = ctx.getClient();
 
         if (!Objects.equals(status.getObservedGeneration(), generation)) {
-            deleteOtherGenerations(ctx, generation);
+            List<String> stopped = deleteOtherGenerations(ctx, generation);
+            if (!stopped.isEmpty()) {
+                events.generationStopped(cb, status.getObservedGeneration(), generation, stopped);
+            }
             String name = cb.getMetadata().getName();
             status = StatusTransitions.newGeneration(cb.getSpec(), status, generation,
                     run -> Names.jobName(name, generation, run));
@@ -355,11 +437,15 @@ public class BenchmarkReconciler implements Reconciler<ConcurrencyBenchmark> {
                 .withName(job.getMetadata().getName()).withPropagationPolicy(DeletionPropagation.BACKGROUND).delete();
     }
 
-    private static void deleteIfActive(KubernetesClient client, Job job) {
-        boolean finished = job.getStatus() != null && job.getStatus().getConditions() != null
+    /** The Job controller has marked the Job Complete or Failed. */
+    private static boolean finished(Job job) {
+        return job.getStatus() != null && job.getStatus().getConditions() != null
                 && job.getStatus().getConditions().stream().anyMatch(c -> "True".equals(c.getStatus())
                 && ("Failed".equals(c.getType()) || "Complete".equals(c.getType())));
-        if (!finished) {
+    }
+
+    private static void deleteIfActive(KubernetesClient client, Job job) {
+        if (!finished(job)) {
             // Stop pods that would otherwise keep pulling or running until the deadline.
             deleteJob(client, job);
         }
@@ -387,14 +473,22 @@ public class BenchmarkReconciler implements Reconciler<ConcurrencyBenchmark> {
         }
     }
 
-    /** A new generation (first reconcile or a spec change): delete the previous generation's Jobs. */
-    private static void deleteOtherGenerations(Context<ConcurrencyBenchmark> ctx, long generation) {
+    /**
+     * A new generation (first reconcile or a spec change): delete the previous generations' Jobs.
+     * Returns the names of those that were still running (stopped mid-run by the spec change).
+     */
+    private static List<String> deleteOtherGenerations(Context<ConcurrencyBenchmark> ctx, long generation) {
         String gen = Long.toString(generation);
+        List<String> stopped = new java.util.ArrayList<>();
         for (Job job : ctx.getSecondaryResources(Job.class)) {
             if (!gen.equals(job.getMetadata().getLabels().get(Names.LABEL_GENERATION))) {
+                if (!finished(job)) {
+                    stopped.add(job.getMetadata().getName());
+                }
                 deleteJob(ctx.getClient(), job);
             }
         }
+        return stopped;
     }
 
     private void ensureKernelConfigMap(ConcurrencyBenchmark cb, Context<ConcurrencyBenchmark> ctx) {

@@ -6,6 +6,7 @@ import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import dev.concbench.api.v1alpha1.ConcurrencyBenchmark;
 import dev.concbench.api.v1alpha1.ConcurrencyBenchmarkSpec;
+import dev.concbench.api.v1alpha1.KernelToleration;
 import dev.concbench.api.v1alpha1.PlacementSpec;
 import dev.concbench.api.v1alpha1.Runtime;
 import dev.concbench.domain.KernelCommand;
@@ -108,7 +109,8 @@ public final class JobFactory {
                             .withAutomountServiceAccountToken(false)
                             .withEnableServiceLinks(false)
                             .withNodeSelector(placement.getNodeSelector())
-                            .withTolerations(placement.getTolerations())
+                            .withTolerations(placement.getTolerations() == null ? null
+                                    : placement.getTolerations().stream().map(KernelToleration::toToleration).toList())
                             .withAffinity(Boolean.TRUE.equals(placement.getSpreadAcrossNodes())
                                     ? spreadAffinity(labels) : null)
                             .withNewSecurityContext()
@@ -123,7 +125,7 @@ public final class JobFactory {
                                 .withCommand(command)
                                 .withArgs(args)
                                 .withEnv(env())
-                                .withResources(spec.getResources())
+                                .withResources(spec.getResources() == null ? null : spec.getResources().toResourceRequirements())
                                 .withTerminationMessagePath(TERMINATION_LOG)
                                 .withTerminationMessagePolicy("FallbackToLogsOnError")
                                 .withVolumeMounts(mounts)

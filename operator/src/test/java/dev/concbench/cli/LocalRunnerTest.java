@@ -66,7 +66,7 @@ class LocalRunnerTest {
         assertThat(sequential.getSpeedup()).isEqualTo(1.0);
         assertThat(sequential.getMedian()).isGreaterThan(80 * 0.050); // 80 sleeps one after another
         assertThat(threads.getSpeedup()).isGreaterThan(10.0);         // the sleeps overlap
-        assertThat(status.getFastest()).isIn("threads", "thread-pool");
+        assertThat(status.getFastest()).isIn("threads", "thread-pool@workers=80");
         assertThat(status.getEnvironment().getRuntime()).isEqualTo("python");
         assertThat(status.getEnvironment().getRuntimeVersion()).isNotBlank();
 

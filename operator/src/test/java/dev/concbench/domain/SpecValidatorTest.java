@@ -1,15 +1,18 @@
 package dev.concbench.domain;
 
 import dev.concbench.api.v1alpha1.ConcurrencyBenchmarkSpec;
+import dev.concbench.api.v1alpha1.KernelResources;
 import dev.concbench.api.v1alpha1.Strategy;
 import dev.concbench.api.v1alpha1.SweepSpec;
 import dev.concbench.api.v1alpha1.WorkloadSpec;
 import dev.concbench.api.v1alpha1.WorkloadType;
+import io.fabric8.kubernetes.api.model.Quantity;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -207,5 +210,25 @@ class SpecValidatorTest {
         spec.setWarmup(-1);
         spec.setStrategies(List.of(Strategy.THREADS, Strategy.THREADS));
         assertThat(errors(spec)).hasSize(3);
+    }
+
+    @Test
+    void resourcesMustBeQuantitiesWithRequestsNotAboveLimits() {
+        ConcurrencyBenchmarkSpec spec = valid();
+        spec.setResources(new KernelResources(Map.of("cpu", new Quantity("500m"), "memory", new Quantity("1Gi")),
+                Map.of("cpu", new Quantity("1"), "memory", new Quantity("1Gi"))));
+        assertThat(errors(spec)).isEmpty();
+
+        spec.setResources(new KernelResources(Map.of("cpu", new Quantity("abc")), null));
+        assertThat(errors(spec)).singleElement().asString()
+                .contains("spec.resources.requests").contains("cpu").contains("quantity").contains("abc");
+
+        spec.setResources(new KernelResources(Map.of("cpu", new Quantity("2")), Map.of("cpu", new Quantity("1"))));
+        assertThat(errors(spec)).singleElement().asString()
+                .isEqualTo("spec.resources.requests.cpu must be less than or equal to limits.cpu");
+
+        // 1000m is 1: equal is fine, compared as quantities, not as text.
+        spec.setResources(new KernelResources(Map.of("cpu", new Quantity("1000m")), Map.of("cpu", new Quantity("1"))));
+        assertThat(errors(spec)).isEmpty();
     }
 }

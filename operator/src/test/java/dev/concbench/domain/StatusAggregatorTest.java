@@ -167,10 +167,20 @@ class StatusAggregatorTest {
 
         assertThat(status.getFastest()).isEqualTo("process-pool");
         assertThat(status.getFastestSpeedup()).isEqualTo(3.636);   // 4.0 / 1.1
+        assertThat(status.getBaseline()).isEqualTo("sequential@pods=1 4.000s");
+        assertThat(status.getProgress()).isEqualTo("1/1");
+
+        // A pool's size other than auto is named too; a pool size means nothing to threads.
+        only.setWorkers(4);
+        StatusAggregator.aggregate(spec(WorkloadType.CPU, 8), status);
+        assertThat(status.getFastest()).isEqualTo("process-pool@workers=4");
+        only.getSamples().put("threads", List.of(1.0, 1.0));
+        StatusAggregator.aggregate(spec(WorkloadType.CPU, 8), status);
+        assertThat(status.getFastest()).isEqualTo("threads");
     }
 
     @Test
-    void baselineOnlyRunPlusOnePointIsNotASweep() {
+    void aMultiPodPointNamesItsPodsNextToTheAddedBaseline() {
         RunStatus baseline = run(0, 1, 0, List.of(2), List.of("node-a"), samples(
                 "sequential", List.of(6.0, 6.0)));
         RunStatus point = run(1, 3, 0, List.of(2, 2, 2), List.of("node-a", "node-b", "node-c"), samples(
@@ -179,9 +189,12 @@ class StatusAggregatorTest {
         ConcurrencyBenchmarkStatus status = status(baseline, point);
         StatusAggregator.aggregate(spec(WorkloadType.CPU, 12), status);
 
-        assertThat(status.getFastest()).isEqualTo("process-pool");
+        // Not a sweep, but "sequential 2.4" next to a single-pod baseline would read as a contradiction.
+        assertThat(status.getFastest()).isEqualTo("process-pool@pods=3");
         assertThat(status.getFastestSpeedup()).isEqualTo(5.0);
         assertThat(row(status, "sequential", 3, 0).getSpeedup()).isEqualTo(2.4);
+        assertThat(status.getBaseline()).isEqualTo("sequential@pods=1 6.000s");
+        assertThat(status.getProgress()).isEqualTo("2/2");
     }
 
     @Test
@@ -296,6 +309,8 @@ class StatusAggregatorTest {
         });
         assertThat(status.getFastest()).isEqualTo("threads@pods=2,workers=0");
         assertThat(status.getFastestSpeedup()).isNull();
+        assertThat(status.getBaseline()).isNull();
+        assertThat(status.getProgress()).isEqualTo("1/3");
     }
 
     @Test

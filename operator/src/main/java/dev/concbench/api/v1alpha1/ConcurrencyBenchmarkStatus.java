@@ -1,5 +1,6 @@
 package dev.concbench.api.v1alpha1;
 
+import com.fasterxml.jackson.annotation.JsonClassDescription;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.kubernetes.api.model.Condition;
@@ -9,9 +10,14 @@ import java.util.List;
 
 /** What the operator observed and measured. Written only by the operator. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
+@JsonClassDescription("What the operator observed and measured: the phase and conditions, one entry per run, "
+        + "one result row per (strategy, pods, workers), the fastest row and the environment. Written by the "
+        + "operator only.")
 public class ConcurrencyBenchmarkStatus {
 
-    @JsonPropertyDescription("Pending, Queued, Running, Succeeded or Failed.")
+    @JsonPropertyDescription("Pending (accepted, not started), Queued (waiting for a slot: the operator "
+            + "measures a limited number of benchmarks at once), Running, Succeeded or Failed (the Failed "
+            + "condition says why).")
     private Phase phase;
 
     @JsonPropertyDescription("The metadata.generation this status describes.")
@@ -33,8 +39,9 @@ public class ConcurrencyBenchmarkStatus {
     @JsonPropertyDescription("One row per (strategy, pods, workers): statistics over the repetitions.")
     private List<ResultRow> results = new ArrayList<>();
 
-    @JsonPropertyDescription("The strategy with the lowest median wall time; for a sweep with its pods and "
-            + "workers, e.g. process-pool@pods=2,workers=0.")
+    @JsonPropertyDescription("The strategy with the lowest median wall time. In a sweep with its pods and "
+            + "workers (process-pool@pods=2,workers=0); otherwise with its pods when not 1 and a pool's size when "
+            + "not auto (threads@pods=2, process-pool@workers=4).")
     private String fastest;
 
     @JsonPropertyDescription("Speedup of the fastest row over the single-pod sequential baseline.")
@@ -42,6 +49,13 @@ public class ConcurrencyBenchmarkStatus {
 
     @JsonPropertyDescription("What was measured on: runtime version, CPUs seen, nodes used.")
     private EnvironmentStatus environment;
+
+    @JsonPropertyDescription("Runs finished of runs planned, e.g. 2/3.")
+    private String progress;
+
+    @JsonPropertyDescription("What every speedup is measured against: the single-pod sequential row and its "
+            + "median wall time, e.g. sequential@pods=1 0.710s.")
+    private String baseline;
 
     public Phase getPhase() {
         return phase;
@@ -121,5 +135,21 @@ public class ConcurrencyBenchmarkStatus {
 
     public void setEnvironment(EnvironmentStatus environment) {
         this.environment = environment;
+    }
+
+    public String getProgress() {
+        return progress;
+    }
+
+    public void setProgress(String progress) {
+        this.progress = progress;
+    }
+
+    public String getBaseline() {
+        return baseline;
+    }
+
+    public void setBaseline(String baseline) {
+        this.baseline = baseline;
     }
 }

@@ -9,7 +9,10 @@ import java.util.List;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class ResultRow {
 
+    @JsonPropertyDescription("The strategy measured in this row.")
     private String strategy;
+
+    @JsonPropertyDescription("Pods of the run this row comes from.")
     private Integer pods;
 
     @JsonPropertyDescription("Workers requested for the run (0 = the pods' CPUs).")
@@ -26,13 +29,19 @@ public class ResultRow {
     @JsonPropertyDescription("The raw makespans of every repetition, in order.")
     private List<Double> samples;
 
+    @JsonPropertyDescription("Fastest repetition, seconds.")
     private Double min;
+
+    @JsonPropertyDescription("Median over the repetitions, seconds: what speedup and fastest compare.")
     private Double median;
+
+    @JsonPropertyDescription("Mean over the repetitions, seconds.")
     private Double mean;
 
     @JsonPropertyDescription("Sample standard deviation (n-1).")
     private Double stddev;
 
+    @JsonPropertyDescription("Slowest repetition, seconds.")
     private Double max;
 
     @JsonPropertyDescription("95% confidence interval of the mean (Student's t), lower bound.")

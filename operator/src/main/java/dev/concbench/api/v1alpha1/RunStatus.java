@@ -39,7 +39,10 @@ public class RunStatus {
     @JsonPropertyDescription("Pods that failed.")
     private Integer podsFailed;
 
+    @JsonPropertyDescription("When the run's Job was created (RFC 3339, UTC).")
     private String startTime;
+
+    @JsonPropertyDescription("When the run succeeded or failed (RFC 3339, UTC).")
     private String completionTime;
 
     @JsonPropertyDescription("Why the run failed, naming the pod.")

@@ -31,7 +31,7 @@ public class WorkloadSpec {
     @Max(MAX_IO_MILLIS)
     private Integer size;
 
-    @JsonPropertyDescription("Calls of the function in one run, split across the run's pods.")
+    @JsonPropertyDescription("Calls of the function in one run, 1 to 100000, split across the run's pods.")
     @Required
     @Min(1)
     @Max(MAX_TASKS)

@@ -13,9 +13,12 @@ import dev.concbench.api.v1alpha1.WorkloadType;
 import dev.concbench.domain.Conditions;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.StatusBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.kubernetes.client.KubernetesServer;
+import io.quarkus.test.kubernetes.client.KubernetesTestServer;
 import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
 import jakarta.inject.Inject;
 import org.junit.jupiter.api.AfterEach;
@@ -44,6 +47,9 @@ class BenchmarkLifecycleTest {
 
     @Inject
     KubernetesClient client;
+
+    @KubernetesTestServer
+    KubernetesServer server;
 
     FakeJobControllerAndKubelet cluster;
 
@@ -206,6 +212,37 @@ class BenchmarkLifecycleTest {
                 .withName("doomed").get() == null);
         await().atMost(TIMEOUT).until(() -> jobsOf("doomed").isEmpty());
         awaitPhase("next", Phase.Succeeded);
+    }
+
+    /**
+     * A Job the API server refuses for good (the schema let the spec through): the benchmark ends
+     * Failed with the server's message at the first refusal, no Job is left, and the next benchmark
+     * gets the slot. The real server's refusals are in the e2e suite.
+     */
+    @Test
+    void aRefusedJobFailsTheBenchmarkAtOnceAndFreesTheSlot() {
+        server.expect().post().withPath("/apis/batch/v1/namespaces/" + NS + "/jobs")
+                .andReturn(422, new StatusBuilder().withStatus("Failure").withCode(422).withReason("Invalid")
+                        .withMessage("Job.batch \"refused-g1-r0\" is invalid: spec.template.spec.containers[0]"
+                                + ".resources.requests[foo]: Invalid value: \"foo\": must be a standard resource type")
+                        .withNewDetails().withName("refused-g1-r0").withKind("Job")
+                            .addNewCause().withField("spec.template.spec.containers[0].resources.requests[foo]")
+                            .withReason("FieldValueInvalid").endCause()
+                        .endDetails().build())
+                .once();
+        create("refused", spec(WorkloadType.IO, 10, 2, List.of(Strategy.THREADS)));
+        create("after", spec(WorkloadType.IO, 10, 2, List.of(Strategy.THREADS)));
+
+        ConcurrencyBenchmarkStatus failed = awaitPhase("refused", Phase.Failed);
+        Condition condition = condition(failed, Conditions.FAILED).orElseThrow();
+        assertThat(condition.getStatus()).isEqualTo("True");
+        assertThat(condition.getReason()).isEqualTo("InvalidSpec");
+        assertThat(condition.getMessage()).contains("HTTP 422", "must be a standard resource type",
+                "spec.resources.requests[foo]");
+        assertThat(failed.getRuns()).singleElement().satisfies(r -> assertThat(r.getState()).isEqualTo(RunState.Failed));
+        assertThat(failed.getProgress()).isEqualTo("0/1");
+        assertThat(jobsOf("refused")).isEmpty();
+        awaitPhase("after", Phase.Succeeded);
     }
 
     // --- helpers ---

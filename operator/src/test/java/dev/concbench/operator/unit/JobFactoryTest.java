@@ -2,6 +2,8 @@ package dev.concbench.operator.unit;
 
 import dev.concbench.api.v1alpha1.ConcurrencyBenchmark;
 import dev.concbench.api.v1alpha1.ConcurrencyBenchmarkSpec;
+import dev.concbench.api.v1alpha1.KernelResources;
+import dev.concbench.api.v1alpha1.KernelToleration;
 import dev.concbench.api.v1alpha1.PlacementSpec;
 import dev.concbench.api.v1alpha1.Runtime;
 import dev.concbench.api.v1alpha1.Strategy;
@@ -18,8 +20,6 @@ import io.fabric8.kubernetes.api.model.PodAffinityTerm;
 import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.ResourceRequirements;
-import io.fabric8.kubernetes.api.model.ResourceRequirementsBuilder;
-import io.fabric8.kubernetes.api.model.Toleration;
 import io.fabric8.kubernetes.api.model.TolerationBuilder;
 import io.fabric8.kubernetes.api.model.Volume;
 import io.fabric8.kubernetes.api.model.VolumeMount;
@@ -303,18 +303,13 @@ class JobFactoryTest {
     @Test
     void resourcesAndPlacementAreCopied() {
         ConcurrencyBenchmark cb = benchmark(Runtime.PYTHON);
-        ResourceRequirements resources = new ResourceRequirementsBuilder()
-                .addToRequests("cpu", new Quantity("2"))
-                .addToRequests("memory", new Quantity("256Mi"))
-                .addToLimits("cpu", new Quantity("2"))
-                .addToLimits("memory", new Quantity("512Mi"))
-                .build();
-        cb.getSpec().setResources(resources);
+        cb.getSpec().setResources(new KernelResources(
+                Map.of("cpu", new Quantity("2"), "memory", new Quantity("256Mi")),
+                Map.of("cpu", new Quantity("2"), "memory", new Quantity("512Mi"))));
         PlacementSpec placement = new PlacementSpec();
         placement.setNodeSelector(Map.of("pool", "bench"));
-        Toleration toleration = new TolerationBuilder().withKey("dedicated").withOperator("Equal")
-                .withValue("bench").withEffect("NoSchedule").build();
-        placement.setTolerations(List.of(toleration));
+        placement.setTolerations(List.of(new KernelToleration("dedicated", KernelToleration.Operator.Equal,
+                "bench", KernelToleration.Effect.NoSchedule)));
         cb.getSpec().setPlacement(placement);
 
         Job job = JobFactory.job(cb, FOUR_PODS, IMAGE);
@@ -325,7 +320,8 @@ class JobFactoryTest {
         assertThat(actual.getLimits()).containsEntry("cpu", new Quantity("2")).containsEntry("memory",
                 new Quantity("512Mi"));
         assertThat(podSpec(job).getNodeSelector()).containsExactlyEntriesOf(Map.of("pool", "bench"));
-        assertThat(podSpec(job).getTolerations()).containsExactly(toleration);
+        assertThat(podSpec(job).getTolerations()).containsExactly(new TolerationBuilder().withKey("dedicated")
+                .withOperator("Equal").withValue("bench").withEffect("NoSchedule").build());
     }
 
     @Test

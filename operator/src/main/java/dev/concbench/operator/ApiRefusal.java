@@ -1,0 +1,80 @@
+package dev.concbench.operator;
+
+import io.fabric8.kubernetes.api.model.Status;
+import io.fabric8.kubernetes.api.model.StatusCause;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * A request the API server refused for good: the benchmark, as written, makes a Job (or another
+ * object) that the server will never accept, so retrying cannot help and the benchmark must end
+ * {@code Failed} instead of holding its slot. Conflicts, throttling, timeouts, objects that are
+ * gone and server errors are not refusals: those are retried.
+ *
+ * @param reason  the Failed condition's reason: InvalidSpec (400, 422), Forbidden (403; RBAC, a
+ *                quota, a terminating namespace) or RequestRefused (any other 4xx)
+ * @param message the server's own message, and the spec fields it concerns
+ */
+public record ApiRefusal(String reason, String message) {
+
+    private static final Set<Integer> RETRIED = Set.of(401, 404, 408, 409, 410, 429);
+
+    /** Where a field of the kernel Job comes from in the benchmark's spec (longest prefix first). */
+    private static final List<Map.Entry<String, String>> SPEC_FIELDS = List.of(
+            Map.entry("spec.template.spec.containers[0].resources", "spec.resources"),
+            Map.entry("spec.template.spec.containers[0].image", "spec.image"),
+            Map.entry("spec.template.spec.tolerations", "spec.placement.tolerations"),
+            Map.entry("spec.template.spec.nodeSelector", "spec.placement.nodeSelector"),
+            Map.entry("spec.template.spec.affinity", "spec.placement.spreadAcrossNodes"),
+            Map.entry("spec.activeDeadlineSeconds", "spec.timeoutSeconds"),
+            Map.entry("spec.ttlSecondsAfterFinished", "spec.ttlSecondsAfterFinished"),
+            Map.entry("metadata.name", "metadata.name"),
+            Map.entry("metadata.labels", "metadata.name"));
+
+    /** The refusal behind {@code error} (or one of its causes), if it is one. */
+    public static Optional<ApiRefusal> of(Throwable error) {
+        for (Throwable t = error; t != null; t = t.getCause()) {
+            if (t instanceof KubernetesClientException e) {
+                return of(e);
+            }
+        }
+        return Optional.empty();
+    }
+
+    static Optional<ApiRefusal> of(KubernetesClientException e) {
+        int code = e.getCode();
+        if (code < 400 || code >= 500 || RETRIED.contains(code)) {
+            return Optional.empty();
+        }
+        String reason = code == 400 || code == 422 ? "InvalidSpec" : code == 403 ? "Forbidden" : "RequestRefused";
+        Status status = e.getStatus();
+        String said = status != null && status.getMessage() != null ? status.getMessage() : e.getMessage();
+        Set<String> fields = new LinkedHashSet<>();
+        if (status != null && status.getDetails() != null && status.getDetails().getCauses() != null) {
+            for (StatusCause cause : status.getDetails().getCauses()) {
+                specField(cause.getField()).ifPresent(fields::add);
+            }
+        }
+        String message = "the API server refused the operator's request (HTTP " + code + "): " + said
+                + (fields.isEmpty() ? "" : " [in the benchmark: " + String.join(", ", fields) + "]");
+        return Optional.of(new ApiRefusal(reason, message));
+    }
+
+    /** The benchmark's field that a refused field of the kernel Job comes from. */
+    static Optional<String> specField(String jobField) {
+        if (jobField == null) {
+            return Optional.empty();
+        }
+        return SPEC_FIELDS.stream()
+                .filter(e -> jobField.equals(e.getKey()) || jobField.startsWith(e.getKey() + ".")
+                        || jobField.startsWith(e.getKey() + "["))
+                .findFirst()
+                .map(e -> e.getValue().startsWith("metadata") || e.getValue().equals("spec.placement.spreadAcrossNodes")
+                        ? e.getValue() : e.getValue() + jobField.substring(e.getKey().length()));
+    }
+}
