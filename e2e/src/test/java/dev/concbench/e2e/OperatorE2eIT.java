@@ -247,13 +247,7 @@ class OperatorE2eIT {
                 List.of("spec.sweep", "at most 16 points"));
         cases.put("spec: {workload: {type: cpu, size: 200000, tasks: 4}}",
                 List.of("spec.workload.size", "100000"));
-        int i = 0;
-        for (var c : cases.entrySet()) {
-            Cli.Result r = kubectlIn(manifest("bad-" + i++, c.getKey()), "apply", "-n", ns, "-f", "-");
-            System.out.println("[e2e] refused as expected: " + r.err().strip());
-            assertThat(r.ok()).as("must be refused: " + c.getKey()).isFalse();
-            assertThat(r.err()).as(c.getKey()).contains(c.getValue());
-        }
+        assertEachRefusedAtApply(ns, "bad-", cases);
         String longName = "a".repeat(64);
         Cli.Result r = kubectlIn(manifest(longName, valid), "apply", "-n", ns, "-f", "-");
         System.out.println("[e2e] refused as expected: " + r.err().strip());
@@ -278,14 +272,10 @@ class OperatorE2eIT {
         cases.put("placement: {tolerations: [{key: dedicated, effect: Never}]}",
                 List.of("spec.placement.tolerations[0].effect", "Unsupported value: \"Never\""));
         cases.put("resources: {claims: [{name: gpu}]}", List.of("unknown field \"spec.resources.claims\""));
-        int i = 0;
-        for (var c : cases.entrySet()) {
-            String spec = "spec: {workload: {type: io, size: 20, tasks: 4}, " + c.getKey() + "}";
-            Cli.Result r = kubectlIn(manifest("bad-res-" + i++, spec), "apply", "-n", ns, "-f", "-");
-            System.out.println("[e2e] refused as expected: " + r.err().strip());
-            assertThat(r.ok()).as("must be refused: " + c.getKey()).isFalse();
-            assertThat(r.err()).as(c.getKey()).contains(c.getValue());
-        }
+        Map<String, List<String>> manifests = new java.util.LinkedHashMap<>();
+        cases.forEach((fields, expected) ->
+                manifests.put("spec: {workload: {type: io, size: 20, tasks: 4}, " + fields + "}", expected));
+        assertEachRefusedAtApply(ns, "bad-res-", manifests);
         // The same quantities written the other way round are accepted: they are compared as quantities.
         Cli.Result ok = kubectlIn(manifest("good-res", "spec: {workload: {type: io, size: 20, tasks: 4}, "
                 + "resources: {requests: {cpu: 1000m, memory: 1Gi}, limits: {cpu: 1, memory: 1024Mi}}}"),
@@ -335,7 +325,7 @@ class OperatorE2eIT {
             Map<String, String> wide = getRow(ns, name, true);
             assertThat(wide.get("PHASE")).isEqualTo("Failed");
             assertThat(wide.get("PROGRESS")).isEqualTo("0/1");
-            assertThat(wide.get("FASTEST")).isEqualTo("<none>");
+            assertThat(wide.get("FASTEST")).isEmpty();
             assertThat(wide.get("REASON")).isEqualTo("InvalidSpec");
             String events = kubectl("-n", ns, "get", "events", "--field-selector",
                     "involvedObject.kind=ConcurrencyBenchmark,involvedObject.name=" + name + ",type=Warning",
@@ -367,12 +357,12 @@ class OperatorE2eIT {
         System.out.println("[e2e] while running: " + wide);
         assertThat(wide.get("PHASE")).isEqualTo("Running");
         assertThat(wide.get("PROGRESS")).isEqualTo("0/2");   // the added single-pod baseline run, then pods: 2
-        assertThat(wide.get("FASTEST")).isEqualTo("<none>");
-        assertThat(wide.get("SPEEDUP")).isEqualTo("<none>");
+        assertThat(wide.get("FASTEST")).isEmpty();
+        assertThat(wide.get("SPEEDUP")).isEmpty();
         assertThat(wide.get("RUNTIME")).isEqualTo("python");
         assertThat(wide.get("WORKLOAD")).isEqualTo("io");
         assertThat(wide.get("REASON")).isEqualTo("RunInProgress");
-        assertThat(wide.get("BASELINE")).isEqualTo("<none>");
+        assertThat(wide.get("BASELINE")).isEmpty();
         awaitStatus(ns, "cb/slow", "phase", "Succeeded", 180);
         wide = getRow(ns, "slow", true);
         System.out.println("[e2e] after: " + wide);
@@ -657,9 +647,21 @@ class OperatorE2eIT {
                 + spec;
     }
 
+    /** Each spec is refused by kubectl apply, the error containing every expected fragment. */
+    private static void assertEachRefusedAtApply(String ns, String namePrefix, Map<String, List<String>> specs) {
+        int i = 0;
+        for (var c : specs.entrySet()) {
+            Cli.Result r = kubectlIn(manifest(namePrefix + i++, c.getKey()), "apply", "-n", ns, "-f", "-");
+            System.out.println("[e2e] refused as expected: " + r.err().strip());
+            assertThat(r.ok()).as("must be refused: " + c.getKey()).isFalse();
+            assertThat(r.err()).as(c.getKey()).contains(c.getValue());
+        }
+    }
+
     /**
      * One row of {@code kubectl get cb} (or {@code -o wide}), column by column: each value is the text
-     * under its header (kubectl aligns every column to its header's first character).
+     * under its header (kubectl aligns every column to its header's first character; a missing value
+     * is left empty).
      */
     private static Map<String, String> getRow(String ns, String name, boolean wide) {
         List<String> args = new ArrayList<>(List.of("-n", ns, "get", "cb", name));
@@ -680,9 +682,10 @@ class OperatorE2eIT {
         Map<String, String> row = new java.util.LinkedHashMap<>();
         for (int c = 0; c < starts.size(); c++) {
             int from = starts.get(c);
-            int to = c + 1 < starts.size() ? starts.get(c + 1) : Math.max(line.length(), from);
-            row.put(header.substring(from, Math.min(header.length(), to)).strip(),
-                    from >= line.length() ? "" : line.substring(from, Math.min(line.length(), to)).strip());
+            int headerEnd = c + 1 < starts.size() ? starts.get(c + 1) : header.length();
+            int valueEnd = c + 1 < starts.size() ? Math.min(starts.get(c + 1), line.length()) : line.length();
+            // kubectl leaves a missing value empty
+            row.put(header.substring(from, headerEnd).strip(), from >= line.length() ? "" : line.substring(from, valueEnd).strip());
         }
         return row;
     }

@@ -465,7 +465,10 @@ public class BenchmarkReconciler implements Reconciler<ConcurrencyBenchmark> {
         boolean transition = StatusTransitions.finish(status, succeeded, reason, message,
                 cb.getMetadata().getGeneration(), now);
         if (transition) {
-            if (!"InvalidSpec".equals(reason)) {
+            // A spec the validator refused has had its InvalidSpec event; one the API server refused has not.
+            boolean validatorRefused = Conditions.find(status.getConditions(), Conditions.VALID)
+                    .map(c -> "False".equals(c.getStatus())).orElse(false);
+            if (!validatorRefused) {
                 events.benchmarkFinished(cb, succeeded, message);
             }
             LOG.infof("benchmark %s/%s %s: %s", cb.getMetadata().getNamespace(), cb.getMetadata().getName(), phase,
