@@ -45,6 +45,32 @@ public final class ResultJson {
         string(json, Long.toUnsignedString(r.checksum())).append(',');
         field(json, "start").append(epochSeconds(r.start())).append(',');
         field(json, "end").append(epochSeconds(r.end())).append(',');
+        JvmInfo jvm = r.jvm();
+        field(json, "implementation");
+        string(json, jvm.implementation()).append(',');
+        field(json, "implementationVersion");
+        string(json, jvm.implementationVersion()).append(',');
+        field(json, "vendor");
+        string(json, jvm.vendor()).append(',');
+        field(json, "freeThreaded").append("null,");  // Python only
+        field(json, "gil").append("null,");
+        field(json, "jit").append(jvm.jit()).append(',');
+        field(json, "jitCompiler");
+        string(json, jvm.jitCompiler()).append(',');
+        field(json, "gc");
+        strings(json, jvm.gc()).append(',');
+        field(json, "jvmFlags");
+        strings(json, jvm.jvmFlags()).append(',');
+        field(json, "startMethod").append("null,");  // child JVMs are always new processes
+        field(json, "skipped").append('{');
+        boolean firstSkipped = true;
+        for (Map.Entry<String, String> entry : r.skipped().entrySet()) {
+            json.append(firstSkipped ? "" : ",");
+            firstSkipped = false;
+            field(json, entry.getKey());
+            string(json, entry.getValue());
+        }
+        json.append("},");
         field(json, "times").append('{');
         boolean firstStrategy = true;
         for (Map.Entry<String, List<Long>> entry : r.nanos().entrySet()) {
@@ -76,6 +102,14 @@ public final class ResultJson {
     static String shortDecimal(double value) {
         String text = String.format(Locale.ROOT, "%.6f", value).replaceAll("0+$", "");
         return text.endsWith(".") ? text + "0" : text;
+    }
+
+    private static StringBuilder strings(StringBuilder json, List<String> values) {
+        json.append('[');
+        for (int i = 0; i < values.size(); i++) {
+            string(json.append(i == 0 ? "" : ","), values.get(i));
+        }
+        return json.append(']');
     }
 
     private static StringBuilder field(StringBuilder json, String name) {
