@@ -188,7 +188,7 @@ def count_cpus(cgroup_root, proc_status=None):
 
 
 # --------------------------------------------------------------------------
-# The five strategies. Each runs the shard's tasks once and returns the checksum.
+# The strategies. Each runs the shard's tasks once and returns the checksum.
 # Set-up and tear-down (threads, pools, processes) are part of the timed call.
 # --------------------------------------------------------------------------
 
