@@ -72,6 +72,12 @@ class ChecksumTest(unittest.TestCase):
                     self.assertEqual(str(total), case["checksum"])
                     self.assertGreaterEqual(seconds, 0.0)
 
+    def test_the_kernel_does_not_import_asyncio_unless_asked(self):
+        # children of the process strategies re-import the kernel under spawn and forkserver
+        probe = "import sys; sys.path.insert(0, %r); import concbench_kernel; print('asyncio' in sys.modules)" % KERNEL_DIR
+        self.assertEqual(subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
+                                        check=True).stdout.strip(), "False")
+
     def test_process_strategies_work_with_every_start_method(self):
         # Python 3.14 makes forkserver the default on Linux: nothing may rely on fork.
         tasks = [0, 5, 9]
@@ -85,7 +91,8 @@ class ChecksumTest(unittest.TestCase):
     def test_asyncio_awaits_every_io_call_on_one_loop_at_once(self):
         # The io call must await asyncio.sleep (not block in time.sleep): then all tasks
         # are inside their sleep at the same time. Counted, not timed.
-        real_sleep, inside, most = kernel.asyncio.sleep, [0], [0]
+        import asyncio
+        real_sleep, inside, most = asyncio.sleep, [0], [0]
 
         async def counting_sleep(seconds):
             self.assertEqual(seconds, 0.005)
@@ -96,7 +103,7 @@ class ChecksumTest(unittest.TestCase):
             inside[0] -= 1
 
         jobs = [("io", 5, t) for t in range(20)]
-        with mock.patch.object(kernel.asyncio, "sleep", counting_sleep):
+        with mock.patch.object(asyncio, "sleep", counting_sleep):
             total, _ = kernel.run_strategy("asyncio", jobs, 1)
         self.assertEqual(total, sum(range(20)))
         self.assertEqual(most[0], 20)
