@@ -8,19 +8,27 @@ read-only root filesystem. Nothing is written except stdout, stderr and --output
 """
 
 import argparse
+import concurrent.futures
 import json
 import multiprocessing
 import os
 import platform
 import re
 import sys
+import sysconfig
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 
 FORMAT_VERSION = 1
 PROGRAM = "concbench-kernel"
-STRATEGIES = ("sequential", "threads", "thread-pool", "processes", "process-pool")
+# Every strategy name of the contract, in its order (kernel/contract/strategies.json);
+# without --strategies the kernel runs the classic five.
+STRATEGIES = ("sequential", "threads", "thread-pool", "processes", "process-pool",
+              "asyncio", "interpreter-pool", "virtual-threads")
+DEFAULT_STRATEGIES = STRATEGIES[:5]
+PROCESS_STRATEGIES = ("processes", "process-pool")
+START_METHODS = ("fork", "forkserver", "spawn")
 WORKLOADS = ("cpu", "io")
 MASK64 = (1 << 64) - 1
 DEFAULT_CGROUP_ROOT = "/sys/fs/cgroup"
@@ -28,8 +36,9 @@ DEFAULT_PROC_STATUS = "/proc/self/status"
 
 EXIT_OK, EXIT_FAILURE, EXIT_USAGE, EXIT_MISMATCH = 0, 1, 2, 3
 
-# Allowed ranges, inclusive (CONTRACT.md). --workers has no bound in the contract;
-# 1024 keeps a typo from forking thousands of processes.
+# Allowed ranges, inclusive (CONTRACT.md). This file is mounted alone from a ConfigMap,
+# so it cannot read kernel/contract/limits.json: the tests hold these to that file.
+# --workers is capped at 1024 so that a typo cannot fork thousands of processes.
 SIZE_RANGE = {"cpu": (1, 100_000), "io": (0, 600_000)}
 TASKS_RANGE = (1, 100_000)
 WORKERS_RANGE = (0, 1024)
@@ -107,19 +116,19 @@ def parse_cpu_list(text):
 
 
 def affinity_cpus(proc_status=None):
-    """CPUs in the affinity mask: from a /proc/<pid>/status file when given, else
-    from sched_getaffinity (falling back to the host count off Linux)."""
+    """(CPUs, source): the affinity mask from a /proc/<pid>/status file when given,
+    else from sched_getaffinity ('affinity'); off Linux the host's count ('host')."""
     if proc_status is not None:
         try:
             with open(proc_status) as f:
                 for line in f:
                     if line.startswith("Cpus_allowed_list:"):
-                        return max(1, parse_cpu_list(line.split(":", 1)[1]))
+                        return max(1, parse_cpu_list(line.split(":", 1)[1])), "affinity"
         except (OSError, ValueError):
             pass
     if hasattr(os, "sched_getaffinity"):
-        return max(1, len(os.sched_getaffinity(0)))
-    return os.cpu_count() or 1
+        return max(1, len(os.sched_getaffinity(0))), "affinity"
+    return os.cpu_count() or 1, "host"
 
 
 def _read_first_line(path):
@@ -163,9 +172,10 @@ def cgroup_quota(cgroup_root):
 
 
 def count_cpus(cgroup_root, proc_status=None):
-    """Returns (cpus, source, quota): the CPUs seen, which bound won ('affinity' or
-    'cgroup-quota'), and the quota in CPUs as a float (None without a quota)."""
-    cpus, source = affinity_cpus(proc_status), "affinity"
+    """Returns (cpus, source, quota): the CPUs seen, which bound won ('affinity',
+    'cgroup-quota', or 'host' where no affinity mask can be read), and the quota in
+    CPUs as a float (None without a quota)."""
+    cpus, source = affinity_cpus(proc_status)
     quota = cgroup_quota(cgroup_root)
     if quota is None:
         return cpus, source, None
@@ -177,7 +187,7 @@ def count_cpus(cgroup_root, proc_status=None):
 
 
 # --------------------------------------------------------------------------
-# The five strategies. Each runs the shard's tasks once and returns the checksum.
+# The strategies. Each runs the shard's tasks once and returns the checksum.
 # Set-up and tear-down (threads, pools, processes) are part of the timed call.
 # --------------------------------------------------------------------------
 
@@ -260,13 +270,79 @@ def run_process_pool(jobs, workers, mp_context):
         raise
 
 
+# asyncio is imported only where it is used (main imports it before the timed region):
+# it takes tens of milliseconds, which every child of the process strategies would
+# pay again under the spawn and forkserver start methods.
+
+async def _async_call(job):
+    """One call as a coroutine: io awaits asyncio.sleep; cpu runs the loop right here,
+    in the event loop, so it blocks every other task while it runs."""
+    import asyncio
+    workload, size, t = job
+    if workload == "cpu":
+        return cpu_call(size, t)
+    await asyncio.sleep(size / 1000.0)
+    return t
+
+
+def run_asyncio(jobs, workers, mp_context):
+    import asyncio
+
+    async def all_calls():
+        tasks = [asyncio.ensure_future(_async_call(job)) for job in jobs]  # one task per call
+        return await asyncio.gather(*tasks)
+
+    return checksum(asyncio.run(all_calls()))  # a new event loop per repetition
+
+
+def run_interpreter_pool(jobs, workers, mp_context):
+    # One subinterpreter (each with its own GIL) per worker; the function and its
+    # arguments are pickled into them, as for a process pool.
+    with concurrent.futures.InterpreterPoolExecutor(max_workers=workers) as executor:
+        return checksum(executor.map(call_task, jobs))
+
+
 STRATEGY_FUNCTIONS = {
     "sequential": run_sequential,
     "threads": run_threads,
     "thread-pool": run_thread_pool,
     "processes": run_processes,
     "process-pool": run_process_pool,
+    "asyncio": run_asyncio,
+    "interpreter-pool": run_interpreter_pool,
 }
+
+
+# --------------------------------------------------------------------------
+# Which strategies this interpreter can run (kernel/contract/strategies.json)
+# --------------------------------------------------------------------------
+
+IMPLEMENTATION_NAMES = {"cpython": "CPython", "pypy": "PyPy"}
+
+
+def unsupported_reason(name, implementation=None, version=None, has_interpreter_pool=None):
+    """None when the interpreter can run the strategy, else why not, one line without
+    the strategy's name. The defaults describe this interpreter; tests pass others."""
+    implementation = implementation or sys.implementation.name
+    version = version or platform.python_version()
+    this = "this is %s %s" % (IMPLEMENTATION_NAMES.get(implementation, implementation), version)
+    if name == "virtual-threads":
+        return "needs Java 21 or newer; " + this
+    if name == "interpreter-pool":
+        if implementation != "cpython":
+            return "needs CPython 3.14 or newer; " + this
+        if _version_tuple(version) < (3, 14):
+            return "needs CPython 3.14 or newer; this is " + version
+        if has_interpreter_pool is None:
+            has_interpreter_pool = hasattr(concurrent.futures, "InterpreterPoolExecutor")
+        if not has_interpreter_pool:
+            return "needs concurrent.futures.InterpreterPoolExecutor, which this %s %s lacks" % (
+                IMPLEMENTATION_NAMES.get(implementation, implementation), version)
+    return None
+
+
+def _version_tuple(version):
+    return tuple(int(part) for part in re.findall(r"[0-9]+", version)[:2])
 
 
 def run_strategy(name, jobs, workers, mp_context=None):
@@ -278,7 +354,7 @@ def run_strategy(name, jobs, workers, mp_context=None):
     try:
         total = function(jobs, workers, mp_context)
     except (multiprocessing.ProcessError, OSError) as error:
-        if name in ("processes", "process-pool"):
+        if name in PROCESS_STRATEGIES:
             raise ChildFailed("%s: %s" % (name, error)) from error
         raise
     return total, time.perf_counter() - started
@@ -369,9 +445,39 @@ def _json_value(value):
     raise TypeError("cannot write %r as JSON" % (value,))
 
 
+def runtime_info():
+    """What the interpreter is, for the result: the fields from "implementation" to
+    "jvmFlags" (the JVM-only ones are None here)."""
+    implementation = sys.implementation.name
+    version = sys.implementation.version
+    if implementation == "pypy":
+        try:
+            import pypyjit  # noqa: F401  (only a PyPy built with its JIT has it)
+            jit = True
+        except ImportError:
+            jit = False
+    else:  # CPython 3.13+ may be built with an experimental JIT; 3.14 says if it is on
+        jit_module = getattr(sys, "_jit", None)
+        jit = bool(jit_module.is_enabled()) if jit_module is not None else False
+    is_gil_enabled = getattr(sys, "_is_gil_enabled", None)
+    return {
+        "implementation": implementation,
+        "implementationVersion": "%d.%d.%d" % tuple(version[:3]),
+        "vendor": None,
+        "freeThreaded": bool(sysconfig.get_config_var("Py_GIL_DISABLED")),
+        "gil": bool(is_gil_enabled()) if is_gil_enabled is not None else True,
+        "jit": jit,
+        "jitCompiler": None,
+        "gc": None,
+        "jvmFlags": None,
+    }
+
+
 def result_document(*, cpus, cpu_source, cpu_quota, node, pod, shard, tasks, workload,
-                    size, workers, repetitions, warmup, checksum_value, start, end, times):
-    """The result as a compact JSON string, keys in the order of CONTRACT.md."""
+                    size, workers, repetitions, warmup, checksum_value, start, end, times,
+                    start_method=None, skipped=None, runtime=None):
+    """The result as a compact JSON string, keys in the order of CONTRACT.md.
+    runtime: the runtime_info() fields (this interpreter's when None)."""
     return _json_value({
         "format": FORMAT_VERSION,
         "runtime": "python",
@@ -391,6 +497,9 @@ def result_document(*, cpus, cpu_source, cpu_quota, node, pod, shard, tasks, wor
         "checksum": str(checksum_value),
         "start": Fixed6(start),
         "end": Fixed6(end),
+        **(runtime_info() if runtime is None else runtime),
+        "startMethod": start_method,
+        "skipped": dict(skipped or {}),
         "times": {name: [Fixed6(t) for t in values] for name, values in times.items()},
     })
 
@@ -454,15 +563,26 @@ def _epoch(text):
     return value
 
 
+REQUIRED = ("--workload", "--size", "--tasks")
+
+
 def build_parser():
     parser = KernelArgumentParser(
         prog=PROGRAM, allow_abbrev=False,
         description="Run a workload under concurrency strategies; print a JSON result.")
-    parser.add_argument("--workload", required=True, choices=WORKLOADS)
-    parser.add_argument("--size", required=True, type=_int_in(0, 999_999_999),  # range: per workload
-                        help="cpu: n of the n*n loop (1..100000); io: milliseconds (0..600000)")
-    parser.add_argument("--tasks", required=True, type=_int_in(*TASKS_RANGE))
-    parser.add_argument("--strategies", type=_strategy_list, default=list(STRATEGIES))
+    # --workload, --size and --tasks are required, but checked after parsing (in
+    # parse_options), so that an unknown option is reported first, as the JVM kernel does.
+    parser.add_argument("--workload", choices=WORKLOADS, help="required")
+    parser.add_argument("--size", type=_int_in(0, 999_999_999),  # range: per workload
+                        help="required; cpu: n of the n*n loop (1..100000); io: milliseconds (0..600000)")
+    parser.add_argument("--tasks", type=_int_in(*TASKS_RANGE), help="required")
+    parser.add_argument("--strategies", type=_strategy_list, default=list(DEFAULT_STRATEGIES),
+                        help="any of %s (default: the first five)" % ",".join(STRATEGIES))
+    parser.add_argument("--skip-unsupported", action="store_true",
+                        help="skip (and record) strategies this interpreter cannot run, "
+                             "instead of exiting 2")
+    parser.add_argument("--start-method", choices=START_METHODS,
+                        help="multiprocessing start method (default: the interpreter's own)")
     parser.add_argument("--workers", type=_int_in(*WORKERS_RANGE), default=0,
                         help="pool size; 0 = the CPUs this process may use")
     parser.add_argument("--repetitions", type=_int_in(*REPETITIONS_RANGE), default=5)
@@ -477,13 +597,32 @@ def build_parser():
 def parse_options(argv):
     """Parsed and validated options; raises UsageError."""
     options = build_parser().parse_args(argv)
+    missing = [name for name in REQUIRED if getattr(options, name[2:]) is None]
+    if missing:
+        raise UsageError("the following arguments are required: " + ", ".join(missing))
     low, high = SIZE_RANGE[options.workload]
     if not low <= options.size <= high:
         raise UsageError("argument --size: %d is out of range %d..%d for workload %s"
                          % (options.size, low, high, options.workload))
     if options.start_at is not None and options.start_gate is not None:
         raise UsageError("--start-at and --start-gate exclude each other")
+    if options.start_method and options.start_method not in multiprocessing.get_all_start_methods():
+        raise UsageError("argument --start-method: %s is not available here (available: %s)"
+                         % (options.start_method, ",".join(multiprocessing.get_all_start_methods())))
+    options.strategies, options.skipped = runnable_strategies(options.strategies,
+                                                              options.skip_unsupported)
     return options
+
+
+def runnable_strategies(names, skip_unsupported, reason=unsupported_reason):
+    """(the strategies to run, {skipped strategy: reason}). A strategy this interpreter
+    cannot run is a usage error unless skip_unsupported; so is skipping every one."""
+    skipped = {name: reason(name) for name in names if reason(name) is not None}
+    runnable = [name for name in names if name not in skipped]
+    if skipped and (not skip_unsupported or not runnable):
+        name = next(iter(skipped))
+        raise UsageError("%s %s" % (name, skipped[name]))
+    return runnable, skipped
 
 
 def main(argv=None):
@@ -500,16 +639,22 @@ def main(argv=None):
         shard_index, shard_count = options.shard
         jobs = [(options.workload, options.size, t)
                 for t in shard_tasks(options.tasks, shard_index, shard_count)]
+        if "asyncio" in options.strategies:
+            import asyncio  # noqa: F401  (not inside the first timed repetition)
+        mp_context = multiprocessing.get_context(options.start_method)
+        uses_processes = any(name in PROCESS_STRATEGIES for name in options.strategies)
         wait_for_start(options.start_at, options.start_gate)
         total, start, end, times = run_benchmark(
-            options.strategies, jobs, workers, options.repetitions, options.warmup)
+            options.strategies, jobs, workers, options.repetitions, options.warmup, mp_context)
         document = result_document(
             cpus=cpus, cpu_source=cpu_source, cpu_quota=cpu_quota,
             node=os.environ.get("NODE_NAME"), pod=os.environ.get("POD_NAME"),
             shard="%d/%d" % (shard_index, shard_count), tasks=len(jobs),
             workload=options.workload, size=options.size, workers=workers,
             repetitions=options.repetitions, warmup=options.warmup,
-            checksum_value=total, start=start, end=end, times=times)
+            checksum_value=total, start=start, end=end, times=times,
+            start_method=mp_context.get_start_method() if uses_processes else None,
+            skipped=options.skipped)
         if options.output:
             with open(options.output, "w") as f:
                 f.write(document)

@@ -8,6 +8,7 @@ import multiprocessing
 import os
 import subprocess
 import sys
+import sysconfig
 import tempfile
 import threading
 import time
@@ -16,13 +17,25 @@ from unittest import mock
 
 KERNEL_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 KERNEL_SCRIPT = os.path.join(KERNEL_DIR, "concbench_kernel.py")
+CONTRACT_DIR = os.path.join(os.path.dirname(KERNEL_DIR), "contract")
 sys.path.insert(0, KERNEL_DIR)
 
 import concbench_kernel as kernel  # noqa: E402
 
 KEYS = ["format", "runtime", "runtimeVersion", "cpus", "cpuSource", "cpuQuota", "node", "pod",
         "shard", "tasks", "workload", "size", "workers", "repetitions", "warmup", "checksum",
-        "start", "end", "times"]
+        "start", "end", "implementation", "implementationVersion", "vendor", "freeThreaded", "gil",
+        "jit", "jitCompiler", "gc", "jvmFlags", "startMethod", "skipped", "times"]
+
+
+def contract(name):
+    """A file of kernel/contract/, the fixtures both kernels' tests read."""
+    with open(os.path.join(CONTRACT_DIR, name)) as f:
+        return json.load(f)
+
+
+# The strategies this interpreter can run (all but interpreter-pool and virtual-threads on 3.11).
+SUPPORTED = [name for name in kernel.STRATEGIES if kernel.unsupported_reason(name) is None]
 
 
 def closed_form_cpu(n, tasks):
@@ -39,30 +52,72 @@ def run_script(*args, env=None):
 
 class ChecksumTest(unittest.TestCase):
 
-    def test_every_strategy_matches_the_closed_form_for_cpu(self):
-        tasks = kernel.shard_tasks(20, 1, 3)
-        jobs = [("cpu", 17, t) for t in tasks]
-        for name in kernel.STRATEGIES:
-            with self.subTest(strategy=name):
-                total, seconds = kernel.run_strategy(name, jobs, 2)
-                self.assertEqual(total, closed_form_cpu(17, tasks))
-                self.assertGreaterEqual(seconds, 0.0)
+    def test_the_supported_strategies_on_this_interpreter(self):
+        self.assertIn("asyncio", SUPPORTED)
+        self.assertNotIn("virtual-threads", SUPPORTED)
+        self.assertEqual("interpreter-pool" in SUPPORTED, sys.version_info >= (3, 14))
 
-    def test_every_strategy_sums_the_task_indices_for_io(self):
-        tasks = list(range(3, 8))
-        jobs = [("io", 1, t) for t in tasks]
-        for name in kernel.STRATEGIES:
-            with self.subTest(strategy=name):
-                self.assertEqual(kernel.run_strategy(name, jobs, 3)[0], sum(tasks))
+    def test_every_strategy_returns_the_contract_checksums(self):
+        for case in contract("checksums.json")["cases"]:
+            index, count = map(int, case["shard"].split("/"))
+            tasks = kernel.shard_tasks(case["tasks"], index, count)
+            self.assertEqual(tasks, case["indices"], case)
+            closed_form = (closed_form_cpu(case["size"], tasks) if case["workload"] == "cpu"
+                           else sum(tasks) % 2 ** 64)
+            self.assertEqual(str(closed_form), case["checksum"], case)
+            jobs = [(case["workload"], case["size"], t) for t in tasks]
+            for name in SUPPORTED:
+                with self.subTest(case=case, strategy=name):
+                    total, seconds = kernel.run_strategy(name, jobs, 2)
+                    self.assertEqual(str(total), case["checksum"])
+                    self.assertGreaterEqual(seconds, 0.0)
 
-    def test_process_strategies_work_with_the_spawn_start_method(self):
+    def test_the_kernel_does_not_import_asyncio_unless_asked(self):
+        # children of the process strategies re-import the kernel under spawn and forkserver
+        probe = "import sys; sys.path.insert(0, %r); import concbench_kernel; print('asyncio' in sys.modules)" % KERNEL_DIR
+        self.assertEqual(subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
+                                        check=True).stdout.strip(), "False")
+
+    def test_process_strategies_work_with_every_start_method(self):
         # Python 3.14 makes forkserver the default on Linux: nothing may rely on fork.
-        context = multiprocessing.get_context("spawn")
         tasks = [0, 5, 9]
         jobs = [("cpu", 11, t) for t in tasks]
-        for name in ("processes", "process-pool"):
-            with self.subTest(strategy=name):
-                self.assertEqual(kernel.run_strategy(name, jobs, 2, context)[0], closed_form_cpu(11, tasks))
+        for method in multiprocessing.get_all_start_methods():
+            context = multiprocessing.get_context(method)
+            for name in kernel.PROCESS_STRATEGIES:
+                with self.subTest(start_method=method, strategy=name):
+                    self.assertEqual(kernel.run_strategy(name, jobs, 2, context)[0], closed_form_cpu(11, tasks))
+
+    def test_asyncio_awaits_every_io_call_on_one_loop_at_once(self):
+        # The io call must await asyncio.sleep (not block in time.sleep): then all tasks
+        # are inside their sleep at the same time. Counted, not timed.
+        import asyncio
+        real_sleep, inside, most = asyncio.sleep, [0], [0]
+
+        async def counting_sleep(seconds):
+            self.assertEqual(seconds, 0.005)
+            inside[0] += 1
+            most[0] = max(most[0], inside[0])
+            for _ in range(100):  # let the other tasks enter
+                await real_sleep(0)
+            inside[0] -= 1
+
+        jobs = [("io", 5, t) for t in range(20)]
+        with mock.patch.object(asyncio, "sleep", counting_sleep):
+            total, _ = kernel.run_strategy("asyncio", jobs, 1)
+        self.assertEqual(total, sum(range(20)))
+        self.assertEqual(most[0], 20)
+
+    def test_asyncio_runs_cpu_calls_in_the_event_loop_thread(self):
+        threads = set()
+
+        def recording_cpu_call(n, t):
+            threads.add(threading.get_ident())
+            return t
+
+        with mock.patch.object(kernel, "cpu_call", recording_cpu_call):
+            self.assertEqual(kernel.run_strategy("asyncio", [("cpu", 3, t) for t in range(5)], 4)[0], 10)
+        self.assertEqual(threads, {threading.get_ident()})
 
     def test_cpu_call_is_the_nested_loop_mod_2_64(self):
         self.assertEqual(kernel.cpu_call(1, 0), 1)
@@ -180,47 +235,25 @@ class CpuCountTest(unittest.TestCase):
 
 class UsageTest(unittest.TestCase):
 
-    BAD = [
-        "--workload cpu --size 5 --tasks 3 --strategies threads,bogus",
-        "--workload cpu --size 5 --tasks 3 --strategies threads,threads",
-        "--workload cpu --size 5 --tasks 3 --strategies threads,",
-        "--workload cpu --size 0 --tasks 3",
-        "--workload cpu --size 100001 --tasks 3",
-        "--workload io --size 600001 --tasks 3",
-        "--workload cpu --size 5 --tasks 0",
-        "--workload cpu --size 5 --tasks 100001",
-        "--workload cpu --size 5 --tasks 3 --repetitions 0",
-        "--workload cpu --size 5 --tasks 3 --repetitions 21",
-        "--workload cpu --size 5 --tasks 3 --warmup 11",
-        "--workload cpu --size 5 --tasks 3 --workers -1",
-        "--workload cpu --size 5 --tasks 3 --shard 4/4",
-        "--workload cpu --size 5 --tasks 3 --shard 1",
-        "--workload cpu --size 5 --tasks 3 --start-at tomorrow",
-        "--workload cpu --size 5 --tasks 3 --start-at 1 --start-gate /tmp/gate",
-        "--workload gpu --size 5 --tasks 3",
-        "--workload cpu --size 5",
-        "--workload cpu --size five --tasks 3",
-        "--workload cpu --size 5_0 --tasks 3",
-        "--workload cpu --size 5 --tasks 3 --bogus 1",
-        "--workload cpu --size 5 --tasks",
-        "--workload cpu --size 5 --output --tasks 3",
-        "--work cpu --size 5 --tasks 3",
-        "",
-    ]
-
-    def test_usage_errors_exit_with_two_and_one_line(self):
-        for line in self.BAD:
-            with self.subTest(args=line):
-                result = run_script(*line.split())
+    def test_the_contract_usage_errors_exit_with_two_and_one_line(self):
+        cases = [case for case in contract("usage-errors.json")["cases"]
+                 if case.get("runtime", "python") == "python"]
+        self.assertGreaterEqual(len(cases), 30)
+        for case in cases:
+            with self.subTest(args=" ".join(case["args"])):
+                result = run_script(*case["args"])
                 self.assertEqual(result.returncode, 2, result.stderr)
                 self.assertEqual(result.stdout, "")
                 self.assertTrue(result.stderr.startswith("concbench-kernel: "), result.stderr)
                 self.assertEqual(len(result.stderr.strip().splitlines()), 1, result.stderr)
+                for fragment in case["stderr"]:
+                    self.assertIn(fragment, result.stderr)
 
     def test_defaults_and_both_option_forms(self):
         options = kernel.parse_options(["--workload=io", "--size", "0", "--tasks=7"])
         self.assertEqual((options.workload, options.size, options.tasks), ("io", 0, 7))
-        self.assertEqual(options.strategies, list(kernel.STRATEGIES))
+        self.assertEqual(options.strategies, list(kernel.DEFAULT_STRATEGIES))
+        self.assertEqual((options.skip_unsupported, options.skipped, options.start_method), (False, {}, None))
         self.assertEqual((options.workers, options.repetitions, options.warmup), (0, 5, 1))
         self.assertEqual(options.shard, (0, 1))
         self.assertIsNone(options.start_at)
@@ -233,6 +266,128 @@ class UsageTest(unittest.TestCase):
         self.assertIn("--start-gate", result.stdout)
 
 
+class ContractTest(unittest.TestCase):
+    """The kernel's constants against kernel/contract/, which the JVM kernel's tests read too."""
+
+    def test_limits(self):
+        limits = contract("limits.json")
+        pair = lambda entry: (entry["min"], entry["max"])  # noqa: E731
+        self.assertEqual({w: pair(limits["size"][w]) for w in limits["workloads"]}, kernel.SIZE_RANGE)
+        self.assertEqual(tuple(limits["workloads"]), kernel.WORKLOADS)
+        self.assertEqual(pair(limits["tasks"]), kernel.TASKS_RANGE)
+        self.assertEqual(pair(limits["workers"]), kernel.WORKERS_RANGE)
+        self.assertEqual(pair(limits["repetitions"]), kernel.REPETITIONS_RANGE)
+        self.assertEqual(pair(limits["warmup"]), kernel.WARMUP_RANGE)
+        self.assertEqual(pair(limits["shardCount"]), kernel.SHARD_COUNT_RANGE)
+        self.assertEqual(tuple(limits["startMethods"]), kernel.START_METHODS)
+        options = kernel.parse_options(["--workload", "cpu", "--size", "1", "--tasks", "1"])
+        self.assertEqual((options.workers, options.repetitions, options.warmup),
+                         tuple(limits[name]["default"] for name in ("workers", "repetitions", "warmup")))
+
+    def test_strategy_names_and_defaults(self):
+        strategies = contract("strategies.json")["strategies"]
+        self.assertEqual(tuple(s["name"] for s in strategies), kernel.STRATEGIES)
+        self.assertEqual(tuple(s["name"] for s in strategies if s["default"]), kernel.DEFAULT_STRATEGIES)
+
+    def test_which_python_runs_which_strategy_from_which_version(self):
+        # unsupported_reason against the matrix, for versions this machine does not have.
+        for strategy in contract("strategies.json")["strategies"]:
+            for implementation in ("cpython", "pypy"):
+                for version in ("3.8.0", "3.11.7", "3.13.5", "3.14.0", "3.15.0a1"):
+                    with self.subTest(strategy=strategy["name"], implementation=implementation, version=version):
+                        oldest = strategy["runtimes"].get(implementation)
+                        expected = oldest is not None and (
+                            kernel._version_tuple(version) >= kernel._version_tuple(oldest))
+                        reason = kernel.unsupported_reason(strategy["name"], implementation, version, True)
+                        self.assertEqual(reason is None, expected, reason)
+                        if reason is not None:
+                            label = version if strategy["name"] == "interpreter-pool" and implementation == "cpython" \
+                                else kernel.IMPLEMENTATION_NAMES[implementation] + " " + version
+                            self.assertEqual(reason, strategy["reason"].replace("<this>", label))
+
+    def test_a_cpython_3_14_without_the_executor_is_refused(self):
+        self.assertIn("lacks", kernel.unsupported_reason("interpreter-pool", "cpython", "3.14.0", False))
+
+
+class UnsupportedStrategyTest(unittest.TestCase):
+
+    @unittest.skipIf(sys.version_info >= (3, 14), "interpreter-pool runs on 3.14+")
+    def test_interpreter_pool_before_3_14_exits_two_naming_the_version_it_needs(self):
+        result = run_script("--workload", "cpu", "--size", "5", "--tasks", "3",
+                            "--strategies", "sequential,interpreter-pool")
+        self.assertEqual((result.returncode, result.stdout), (2, ""))
+        self.assertEqual(result.stderr, "concbench-kernel: interpreter-pool needs CPython 3.14 or newer; "
+                                        "this is %s\n" % kernel.platform.python_version())
+
+    def test_skip_unsupported_measures_the_others_and_records_the_skipped(self):
+        result = run_script("--workload", "io", "--size", "1", "--tasks", "4", "--repetitions", "2",
+                            "--warmup", "0", "--skip-unsupported",
+                            "--strategies", "virtual-threads,sequential,interpreter-pool,asyncio,threads")
+        self.assertEqual(result.returncode, 0, result.stderr)
+        self.assertEqual(result.stderr, "")
+        doc = json.loads(result.stdout)
+        expected_skipped = {"virtual-threads": "needs Java 21 or newer; this is CPython %s"
+                            % kernel.platform.python_version()}
+        if sys.version_info < (3, 14):
+            expected_skipped["interpreter-pool"] = ("needs CPython 3.14 or newer; this is %s"
+                                                    % kernel.platform.python_version())
+        self.assertEqual(doc["skipped"], expected_skipped)
+        self.assertEqual(list(doc["times"]), [name for name in ["sequential", "interpreter-pool", "asyncio", "threads"]
+                                              if name not in expected_skipped])
+        self.assertTrue(all(len(times) == 2 for times in doc["times"].values()))
+        self.assertEqual(doc["checksum"], "6")
+
+    def test_runnable_strategies(self):
+        reason = {"b": "needs B"}.get
+        self.assertEqual(kernel.runnable_strategies(["a", "c"], False, reason), (["a", "c"], {}))
+        self.assertEqual(kernel.runnable_strategies(["b", "a"], True, reason), (["a"], {"b": "needs B"}))
+        with self.assertRaisesRegex(kernel.UsageError, "^b needs B$"):
+            kernel.runnable_strategies(["a", "b"], False, reason)
+        with self.assertRaisesRegex(kernel.UsageError, "^b needs B$"):
+            kernel.runnable_strategies(["b"], True, reason)
+
+
+class RuntimeInfoTest(unittest.TestCase):
+
+    def test_this_interpreter(self):
+        info = kernel.runtime_info()
+        self.assertEqual(info["implementation"], sys.implementation.name)
+        self.assertEqual(info["freeThreaded"], bool(sysconfig.get_config_var("Py_GIL_DISABLED")))
+        if sys.implementation.name == "cpython" and sys.version_info < (3, 13):
+            # no free-threaded build before 3.13; the GIL is always on
+            self.assertEqual((info["freeThreaded"], info["gil"], info["jit"]), (False, True, False))
+            self.assertEqual(info["implementationVersion"], kernel.platform.python_version())
+        if not info["freeThreaded"]:
+            self.assertTrue(info["gil"])
+        self.assertEqual((info["vendor"], info["jitCompiler"], info["gc"], info["jvmFlags"]), (None,) * 4)
+
+    def test_gil_detection_follows_sys_is_gil_enabled(self):
+        for enabled in (True, False):
+            with mock.patch.object(kernel.sys, "_is_gil_enabled", lambda: enabled, create=True):
+                self.assertEqual(kernel.runtime_info()["gil"], enabled)
+        with mock.patch.object(kernel.sysconfig, "get_config_var", lambda name: 1):
+            self.assertTrue(kernel.runtime_info()["freeThreaded"])
+
+    def test_other_interpreters(self):
+        """Every interpreter in CONCBENCH_TEST_PYTHONS (colon-separated) reports what it
+        says of itself; unset, only this one is checked (see test_this_interpreter)."""
+        probe = ("import sys, sysconfig, json; f = getattr(sys, '_is_gil_enabled', None); "
+                 "print(json.dumps([sys.implementation.name, bool(sysconfig.get_config_var('Py_GIL_DISABLED')), "
+                 "f() if f else True]))")
+        for python in filter(None, os.environ.get("CONCBENCH_TEST_PYTHONS", "").split(":")):
+            with self.subTest(python=python):
+                expected = json.loads(subprocess.run([python, "-c", probe], capture_output=True, text=True,
+                                                     check=True).stdout)
+                result = subprocess.run([python, KERNEL_SCRIPT, "--workload", "io", "--size", "0", "--tasks", "2",
+                                         "--strategies", "sequential,asyncio,interpreter-pool", "--skip-unsupported",
+                                         "--repetitions", "1", "--warmup", "0"],
+                                        capture_output=True, text=True, timeout=120)
+                self.assertEqual(result.returncode, 0, result.stderr)
+                doc = json.loads(result.stdout)
+                self.assertEqual([doc["implementation"], doc["freeThreaded"], doc["gil"]], expected)
+                self.assertEqual(doc["checksum"], "1")
+
+
 class ResultDocumentTest(unittest.TestCase):
 
     def test_the_largest_allowed_document_fits_the_termination_message(self):
@@ -241,8 +396,13 @@ class ResultDocumentTest(unittest.TestCase):
             node="n" * 253, pod="p" * 63, shard="99999/100000", tasks=100_000, workload="cpu",
             size=100_000, workers=1024, repetitions=20, warmup=10,
             checksum_value=2 ** 64 - 1, start=9_999_999_999.999999, end=9_999_999_999.999999,
-            times={name: [99_999.999999] * 20 for name in kernel.STRATEGIES})
-        self.assertLessEqual(len(document.encode("utf-8")), 4096)
+            times={name: [99_999.999999] * 20 for name in kernel.STRATEGIES},
+            start_method="forkserver",
+            # an upper bound: no run both measures and skips a strategy
+            skipped={name: kernel.unsupported_reason(name, "pypy", "3.99.99rc99") or "x" * 60
+                     for name in kernel.STRATEGIES[5:]},
+            runtime=dict(kernel.runtime_info(), implementationVersion="99.99.99"))
+        self.assertLessEqual(len(document.encode("utf-8")), contract("limits.json")["resultMaxBytes"])
         parsed = json.loads(document)
         self.assertEqual(list(parsed), KEYS)
         self.assertEqual(parsed["checksum"], "18446744073709551615")
@@ -319,7 +479,9 @@ class EndToEndTest(unittest.TestCase):
         self.assertEqual(written, result.stdout.strip())
         doc = json.loads(result.stdout)
         self.assertEqual(list(doc), KEYS)
-        self.assertEqual(list(doc["times"]), list(kernel.STRATEGIES))
+        self.assertEqual(list(doc["times"]), list(kernel.DEFAULT_STRATEGIES))
+        self.assertEqual(doc["startMethod"], multiprocessing.get_start_method())
+        self.assertEqual(doc["skipped"], {})
         self.assertTrue(all(len(times) == 2 for times in doc["times"].values()))
         self.assertEqual(doc["checksum"], str(closed_form_cpu(13, [1, 3, 5, 7, 9])))
         self.assertEqual((doc["runtime"], doc["node"], doc["pod"]), ("python", "node-a", "bench-0"))
@@ -327,6 +489,23 @@ class EndToEndTest(unittest.TestCase):
                          (1, "cgroup-quota", 1.0, 1))
         self.assertEqual((doc["shard"], doc["tasks"], doc["workload"], doc["size"]), ("1/2", 5, "cpu", 13))
         self.assertLessEqual(doc["start"], doc["end"])
+
+    def test_the_start_method_given_is_used_and_recorded(self):
+        for method in kernel.START_METHODS:
+            with self.subTest(start_method=method):
+                result = run_script("--workload", "cpu", "--size", "7", "--tasks", "3", "--workers", "2",
+                                    "--strategies", "processes,process-pool,asyncio", "--start-method", method,
+                                    "--repetitions", "1", "--warmup", "0")
+                self.assertEqual(result.returncode, 0, result.stderr)
+                doc = json.loads(result.stdout)
+                self.assertEqual(doc["startMethod"], method)
+                self.assertEqual(doc["checksum"], str(closed_form_cpu(7, [0, 1, 2])))
+
+    def test_without_a_process_strategy_no_start_method_is_recorded(self):
+        result = run_script("--workload", "io", "--size", "0", "--tasks", "2", "--strategies", "threads",
+                            "--start-method", "spawn", "--repetitions", "1", "--warmup", "0")
+        self.assertEqual(result.returncode, 0, result.stderr)
+        self.assertIsNone(json.loads(result.stdout)["startMethod"])
 
 
 if __name__ == "__main__":

@@ -10,7 +10,8 @@ import java.util.Map;
  * Counts the CPUs this process may really use: the affinity mask from
  * {@code Cpus_allowed_list} in {@code /proc/self/status}, capped by the cgroup CPU
  * quota rounded up (v2 {@code cpu.max}, v1 {@code cpu.cfs_quota_us}/{@code cpu.cfs_period_us}).
- * Never the host's count. Both paths are parameters so tests can use fixture files.
+ * The host's count (as the JVM sees it) only where no affinity mask can be read.
+ * Both paths are parameters so tests can use fixture files.
  */
 public final class CpuCounter {
 
@@ -32,10 +33,12 @@ public final class CpuCounter {
     }
 
     public CpuCount count() {
-        int cpus = affinityCpus();
+        Integer affinity = affinityCpus();
+        int cpus = affinity != null ? affinity : Runtime.getRuntime().availableProcessors();
+        String source = affinity != null ? "affinity" : "host";
         long[] quota = quota();
         if (quota == null) {
-            return new CpuCount(cpus, "affinity", null);
+            return new CpuCount(cpus, source, null);
         }
         long quotaUs = quota[0];
         long periodUs = quota[1];
@@ -44,11 +47,11 @@ public final class CpuCounter {
         if (rounded < cpus) {
             return new CpuCount((int) rounded, "cgroup-quota", quotaCpus);
         }
-        return new CpuCount(cpus, "affinity", quotaCpus);
+        return new CpuCount(cpus, source, quotaCpus);
     }
 
-    /** CPUs in the affinity mask; the JVM's own count when the status file is unreadable. */
-    int affinityCpus() {
+    /** CPUs in the affinity mask; null when the status file is unreadable (then the JVM's own count is used). */
+    Integer affinityCpus() {
         try {
             for (String line : Files.readAllLines(procStatus)) {
                 if (line.startsWith("Cpus_allowed_list:")) {
@@ -58,7 +61,7 @@ public final class CpuCounter {
         } catch (IOException | RuntimeException e) {
             // not Linux, or no such field: fall through
         }
-        return Runtime.getRuntime().availableProcessors();
+        return null;
     }
 
     /** Counts the CPUs in a list such as {@code 0-1,4}. */

@@ -3,15 +3,20 @@ package dev.concbench.kernel;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.regex.Pattern;
 
 /**
  * The validated command line (see kernel/CONTRACT.md). Accepts {@code --name value}
  * and {@code --name=value}; a repeated option takes its last value.
  *
- * @param startAt   epoch seconds to wait for, or null
- * @param startGate a file holding that epoch, or null
- * @param output    a file to write the result to as well, or null
+ * @param strategies  the strategies to run, in order (the skipped ones removed)
+ * @param startAt     epoch seconds to wait for, or null
+ * @param startGate   a file holding that epoch, or null
+ * @param output      a file to write the result to as well, or null
+ * @param startMethod the {@code --start-method} given (validated, else ignored: child
+ *                    JVMs are always new processes), or null
+ * @param skipped     with {@code --skip-unsupported}: each strategy this JVM cannot run, with why
  */
 public record KernelOptions(
         Workload workload,
@@ -23,24 +28,33 @@ public record KernelOptions(
         Shard shard,
         Double startAt,
         Path startGate,
-        Path output) {
+        Path output,
+        String startMethod,
+        Map<String, String> skipped) {
 
     public static final int MAX_TASKS = 100_000;
     /** Not bounded by the contract; 1024 keeps a typo from starting thousands of JVMs. */
     public static final int MAX_WORKERS = 1024;
     public static final int MAX_REPETITIONS = 20;
     public static final int MAX_WARMUP = 10;
+    public static final int DEFAULT_REPETITIONS = 5;
+    public static final int DEFAULT_WARMUP = 1;
+    public static final List<String> START_METHODS = List.of("fork", "forkserver", "spawn");
 
     public static final String USAGE = String.join("\n",
             "usage: concbench-kernel --workload cpu|io --size N --tasks N [--strategies LIST]",
             "                        [--workers N] [--repetitions N] [--warmup N] [--shard I/N]",
             "                        [--start-at EPOCH | --start-gate FILE] [--output FILE]",
+            "                        [--skip-unsupported] [--start-method fork|forkserver|spawn]",
             "",
             "Runs a workload under concurrency strategies and prints one JSON result.",
             "  --workload cpu|io     cpu: the n*n multiply loop; io: a blocking sleep",
             "  --size N              cpu: n (1..100000); io: milliseconds (0..600000)",
             "  --tasks N             calls over all shards (1..100000)",
-            "  --strategies LIST     any of " + String.join(",", Strategy.NAMES) + " (default: all)",
+            "  --strategies LIST     any of " + String.join(",", Strategy.NAMES),
+            "                        (default: " + String.join(",", Strategy.DEFAULTS) + ")",
+            "  --skip-unsupported    skip (and record) strategies this JVM cannot run, instead of exiting 2",
+            "  --start-method M      Python's multiprocessing start method: checked, then ignored here",
             "  --workers N           pool size; 0 = the CPUs this process may use (default 0)",
             "  --repetitions N       measured repetitions, 1..20 (default 5)",
             "  --warmup N            unmeasured repetitions first, 0..10 (default 1)",
@@ -52,7 +66,9 @@ public record KernelOptions(
     private static final Pattern NON_NEGATIVE_INT = Pattern.compile("[0-9]{1,9}");
     private static final Pattern EPOCH = Pattern.compile("[0-9]{1,15}(\\.[0-9]{1,15})?");
     private static final List<String> NAMES = List.of("--workload", "--size", "--tasks", "--strategies",
-            "--workers", "--repetitions", "--warmup", "--shard", "--start-at", "--start-gate", "--output");
+            "--workers", "--repetitions", "--warmup", "--shard", "--start-at", "--start-gate", "--output",
+            "--start-method");
+    private static final String SKIP_UNSUPPORTED = "--skip-unsupported";
 
     /** True when the arguments ask for help ({@code -h}, {@code --help}). */
     public static boolean wantsHelp(String[] args) {
@@ -61,6 +77,7 @@ public record KernelOptions(
 
     public static KernelOptions parse(String[] args) throws UsageException {
         String[] values = new String[NAMES.size()];
+        boolean skipUnsupported = false;
         for (int i = 0; i < args.length; i++) {
             String arg = args[i];
             String name = arg;
@@ -69,6 +86,13 @@ public record KernelOptions(
             if (arg.startsWith("--") && eq > 0) {
                 name = arg.substring(0, eq);
                 value = arg.substring(eq + 1);
+            }
+            if (name.equals(SKIP_UNSUPPORTED)) {
+                if (value != null) {
+                    throw new UsageException("argument " + name + ": ignored explicit argument '" + value + "'");
+                }
+                skipUnsupported = true;
+                continue;
             }
             int slot = NAMES.indexOf(name);
             if (slot < 0) {
@@ -88,14 +112,15 @@ public record KernelOptions(
         try {
             kind = Workload.Kind.fromCliName(workloadText);
         } catch (UsageException e) {
-            throw new UsageException("argument --workload: " + e.getMessage());
+            throw new UsageException("argument --workload: invalid choice: '" + workloadText
+                    + "' (choose from 'cpu', 'io')");
         }
         int size = intIn(values, "--size", null, kind.minSize(), kind.maxSize());
         int tasks = intIn(values, "--tasks", null, 1, MAX_TASKS);
         List<String> strategies = strategies(value(values, "--strategies"));
         int workers = intIn(values, "--workers", 0, 0, MAX_WORKERS);
-        int repetitions = intIn(values, "--repetitions", 5, 1, MAX_REPETITIONS);
-        int warmup = intIn(values, "--warmup", 1, 0, MAX_WARMUP);
+        int repetitions = intIn(values, "--repetitions", DEFAULT_REPETITIONS, 1, MAX_REPETITIONS);
+        int warmup = intIn(values, "--warmup", DEFAULT_WARMUP, 0, MAX_WARMUP);
         String shardText = value(values, "--shard");
         Shard shard = shardText == null ? new Shard(0, 1) : Shard.parse(shardText);
         Double startAt = null;
@@ -110,8 +135,16 @@ public record KernelOptions(
         if (startAt != null && startGate != null) {
             throw new UsageException("--start-at and --start-gate exclude each other");
         }
-        return new KernelOptions(new Workload(kind, size), tasks, strategies, workers, repetitions, warmup,
-                shard, startAt, startGate, path(values, "--output"));
+        String startMethod = value(values, "--start-method");
+        if (startMethod != null && !START_METHODS.contains(startMethod)) {
+            throw new UsageException("argument --start-method: invalid choice: '" + startMethod
+                    + "' (choose from 'fork', 'forkserver', 'spawn')");
+        }
+        Map<String, String> skipped = Strategy.skipped(strategies, skipUnsupported);
+        List<String> runnable = new ArrayList<>(strategies);
+        runnable.removeAll(skipped.keySet());
+        return new KernelOptions(new Workload(kind, size), tasks, List.copyOf(runnable), workers, repetitions,
+                warmup, shard, startAt, startGate, path(values, "--output"), startMethod, skipped);
     }
 
     /** Epoch seconds from text such as {@code 1764070000.25}, or null when malformed. */
@@ -156,7 +189,7 @@ public record KernelOptions(
 
     private static List<String> strategies(String text) throws UsageException {
         if (text == null) {
-            return Strategy.NAMES;
+            return Strategy.DEFAULTS;
         }
         List<String> names = new ArrayList<>();
         for (String part : text.split(",", -1)) {

@@ -56,7 +56,7 @@ public final class Main {
                     Runtime.version().toString(), cpus, env.get("NODE_NAME"), env.get("POD_NAME"),
                     options.shard(), tasks.length, options.workload(), workers,
                     options.repetitions(), options.warmup(), outcome.checksum(),
-                    outcome.start(), outcome.end(), outcome.nanos()));
+                    outcome.start(), outcome.end(), outcome.nanos(), JvmInfo.current(), options.skipped()));
             if (options.output() != null) {
                 Files.writeString(options.output(), document, StandardCharsets.US_ASCII);
             }

@@ -19,32 +19,43 @@ public final class ResultJson {
     public static String write(KernelResult r) {
         StringBuilder json = new StringBuilder(1024).append('{');
         field(json, "format").append(FORMAT_VERSION).append(',');
-        field(json, "runtime");
-        string(json, "java").append(',');
-        field(json, "runtimeVersion");
-        string(json, r.runtimeVersion()).append(',');
+        text(json, "runtime", "java");
+        text(json, "runtimeVersion", r.runtimeVersion());
         field(json, "cpus").append(r.cpus().cpus()).append(',');
-        field(json, "cpuSource");
-        string(json, r.cpus().source()).append(',');
+        text(json, "cpuSource", r.cpus().source());
         field(json, "cpuQuota").append(r.cpus().quotaCpus() == null ? "null" : shortDecimal(r.cpus().quotaCpus()))
                 .append(',');
-        field(json, "node");
-        string(json, r.node()).append(',');
-        field(json, "pod");
-        string(json, r.pod()).append(',');
-        field(json, "shard");
-        string(json, r.shard().toString()).append(',');
+        text(json, "node", r.node());
+        text(json, "pod", r.pod());
+        text(json, "shard", r.shard().toString());
         field(json, "tasks").append(r.tasks()).append(',');
-        field(json, "workload");
-        string(json, r.workload().kind().cliName()).append(',');
+        text(json, "workload", r.workload().kind().cliName());
         field(json, "size").append(r.workload().size()).append(',');
         field(json, "workers").append(r.workers()).append(',');
         field(json, "repetitions").append(r.repetitions()).append(',');
         field(json, "warmup").append(r.warmup()).append(',');
-        field(json, "checksum");
-        string(json, Long.toUnsignedString(r.checksum())).append(',');
+        text(json, "checksum", Long.toUnsignedString(r.checksum()));
         field(json, "start").append(epochSeconds(r.start())).append(',');
         field(json, "end").append(epochSeconds(r.end())).append(',');
+        JvmInfo jvm = r.jvm();
+        text(json, "implementation", jvm.implementation());
+        text(json, "implementationVersion", jvm.implementationVersion());
+        text(json, "vendor", jvm.vendor());
+        field(json, "freeThreaded").append("null,");  // Python only
+        field(json, "gil").append("null,");
+        field(json, "jit").append(jvm.jit()).append(',');
+        text(json, "jitCompiler", jvm.jitCompiler());
+        strings(field(json, "gc"), jvm.gc()).append(',');
+        strings(field(json, "jvmFlags"), jvm.jvmFlags()).append(',');
+        field(json, "startMethod").append("null,");  // child JVMs are always new processes
+        field(json, "skipped").append('{');
+        boolean firstSkipped = true;
+        for (Map.Entry<String, String> entry : r.skipped().entrySet()) {
+            json.append(firstSkipped ? "" : ",");
+            firstSkipped = false;
+            string(field(json, entry.getKey()), entry.getValue());
+        }
+        json.append("},");
         field(json, "times").append('{');
         boolean firstStrategy = true;
         for (Map.Entry<String, List<Long>> entry : r.nanos().entrySet()) {
@@ -76,6 +87,19 @@ public final class ResultJson {
     static String shortDecimal(double value) {
         String text = String.format(Locale.ROOT, "%.6f", value).replaceAll("0+$", "");
         return text.endsWith(".") ? text + "0" : text;
+    }
+
+    /** A field whose value is a string or null, and the comma after it. */
+    private static void text(StringBuilder json, String name, String value) {
+        string(field(json, name), value).append(',');
+    }
+
+    private static StringBuilder strings(StringBuilder json, List<String> values) {
+        json.append('[');
+        for (int i = 0; i < values.size(); i++) {
+            string(json.append(i == 0 ? "" : ","), values.get(i));
+        }
+        return json.append(']');
     }
 
     private static StringBuilder field(StringBuilder json, String name) {

@@ -1,6 +1,8 @@
 package dev.concbench.kernel;
 
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * One way to run a shard's tasks. {@link #run} runs every task once and returns the
@@ -9,8 +11,12 @@ import java.util.List;
  */
 public interface Strategy {
 
-    /** The strategy names, in the contract's order. */
-    List<String> NAMES = List.of("sequential", "threads", "thread-pool", "processes", "process-pool");
+    /** Every strategy name of the contract, in its order (kernel/contract/strategies.json). */
+    List<String> NAMES = List.of("sequential", "threads", "thread-pool", "processes", "process-pool",
+            "asyncio", "interpreter-pool", "virtual-threads");
+
+    /** Run when {@code --strategies} is absent: the classic five. */
+    List<String> DEFAULTS = NAMES.subList(0, 5);
 
     String name();
 
@@ -19,11 +25,48 @@ public interface Strategy {
     static Strategy named(String name, ChildJvm childJvm) {
         return switch (name) {
             case "sequential" -> new SequentialStrategy();
-            case "threads" -> new ThreadPerCallStrategy();
+            case "threads" -> ThreadPerCallStrategy.platform();
             case "thread-pool" -> new ThreadPoolStrategy();
             case "processes" -> new ProcessPerCallStrategy(childJvm);
             case "process-pool" -> new ProcessPoolStrategy(childJvm);
-            default -> throw new IllegalArgumentException("unknown strategy " + name);
+            case "virtual-threads" -> ThreadPerCallStrategy.virtual();
+            default -> throw new IllegalArgumentException("strategy " + name + " does not run on the JVM");
         };
+    }
+
+    /**
+     * Null when this JVM can run the strategy, else why not: one line, without the
+     * strategy's name. {@code feature} and {@code version} describe the JVM (tests pass others).
+     */
+    static String unsupportedReason(String name, int feature, String version) {
+        return switch (name) {
+            case "asyncio" -> "needs CPython or PyPy; this is Java " + version;
+            case "interpreter-pool" -> "needs CPython 3.14 or newer; this is Java " + version;
+            case "virtual-threads" -> feature >= 21 ? null : "needs Java 21 or newer; this is " + version;
+            default -> null;
+        };
+    }
+
+    static String unsupportedReason(String name) {
+        return unsupportedReason(name, Runtime.version().feature(), System.getProperty("java.version"));
+    }
+
+    /**
+     * The strategies this JVM can't run, each with its reason, in the given order.
+     * One of them is a usage error unless {@code skipUnsupported}; so is skipping them all.
+     */
+    static Map<String, String> skipped(List<String> names, boolean skipUnsupported) throws UsageException {
+        Map<String, String> skipped = new LinkedHashMap<>();
+        for (String name : names) {
+            String reason = unsupportedReason(name);
+            if (reason != null) {
+                skipped.put(name, reason);
+            }
+        }
+        if (!skipped.isEmpty() && (!skipUnsupported || skipped.size() == names.size())) {
+            Map.Entry<String, String> first = skipped.entrySet().iterator().next();
+            throw new UsageException(first.getKey() + " " + first.getValue());
+        }
+        return skipped;
     }
 }

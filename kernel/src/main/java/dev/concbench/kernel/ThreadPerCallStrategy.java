@@ -1,13 +1,55 @@
 package dev.concbench.kernel;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicReference;
 
-/** One new platform thread per call: all started, then all joined. */
+/**
+ * One new thread per call: all started, then all joined. {@code threads} uses platform
+ * threads; {@code virtual-threads} virtual ones (Java 21+), reached through method
+ * handles because the kernel is compiled for Java 17.
+ */
 public final class ThreadPerCallStrategy implements Strategy {
+
+    /** {@code Thread.ofVirtual().factory()} on Java 21+, else null. */
+    static final ThreadFactory VIRTUAL_THREADS = virtualThreadFactory();
+
+    private final String name;
+    private final ThreadFactory factory;
+
+    private ThreadPerCallStrategy(String name, ThreadFactory factory) {
+        this.name = name;
+        this.factory = factory;
+    }
+
+    public static ThreadPerCallStrategy platform() {
+        return new ThreadPerCallStrategy("threads", runnable -> new Thread(runnable, "concbench-call"));
+    }
+
+    public static ThreadPerCallStrategy virtual() {
+        if (VIRTUAL_THREADS == null) {
+            throw new IllegalStateException("virtual threads need Java 21 or newer");
+        }
+        return new ThreadPerCallStrategy("virtual-threads", VIRTUAL_THREADS);
+    }
+
+    private static ThreadFactory virtualThreadFactory() {
+        try {
+            MethodHandles.Lookup lookup = MethodHandles.publicLookup();
+            Class<?> builder = Class.forName("java.lang.Thread$Builder");
+            Object ofVirtual = lookup.findStatic(Thread.class, "ofVirtual",
+                    MethodType.methodType(Class.forName("java.lang.Thread$Builder$OfVirtual"))).invoke();
+            return (ThreadFactory) lookup.findVirtual(builder, "factory", MethodType.methodType(ThreadFactory.class))
+                    .invoke(ofVirtual);
+        } catch (Throwable e) { // Java 17-20: no such class or method
+            return null;
+        }
+    }
 
     @Override
     public String name() {
-        return "threads";
+        return name;
     }
 
     @Override
@@ -17,13 +59,13 @@ public final class ThreadPerCallStrategy implements Strategy {
         Thread[] threads = new Thread[tasks.length];
         for (int i = 0; i < tasks.length; i++) {
             int slot = i;
-            threads[i] = new Thread(() -> {
+            threads[i] = factory.newThread(() -> {
                 try {
                     results[slot] = workload.call(tasks[slot]);
                 } catch (Throwable e) {
                     failure.compareAndSet(null, e);
                 }
-            }, "concbench-call-" + tasks[i]);
+            });
         }
         for (Thread thread : threads) {
             thread.start();

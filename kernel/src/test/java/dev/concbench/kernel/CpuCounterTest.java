@@ -77,7 +77,7 @@ class CpuCounterTest {
     @Test
     void noCgroupFilesAndNoStatusFallBackToTheJvm() {
         assertThat(count(dir.resolve("missing")))
-                .isEqualTo(new CpuCount(Runtime.getRuntime().availableProcessors(), "affinity", null));
+                .isEqualTo(new CpuCount(Runtime.getRuntime().availableProcessors(), "host", null));
     }
 
     @Test

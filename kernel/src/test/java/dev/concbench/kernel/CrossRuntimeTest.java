@@ -39,8 +39,15 @@ class CrossRuntimeTest {
         String expected = ClosedForm.cpuChecksum(23, new Shard(1, 3).taskIndices(11));
         assertThat(py.get("checksum").asText()).isEqualTo(expected);
         assertThat(jv.get("checksum").asText()).isEqualTo(expected);
+        // what each runtime says of itself: the other runtime's fields are null
+        assertThat(py.get("freeThreaded").isBoolean()).isTrue();
+        assertThat(py.get("startMethod").isTextual()).isTrue(); // process-pool ran
+        assertThat(py.get("gc").isNull()).isTrue();
+        assertThat(jv.get("freeThreaded").isNull()).isTrue();
+        assertThat(jv.get("startMethod").isNull()).isTrue();
+        assertThat(jv.get("gc").isArray()).isTrue();
         for (String key : List.of("cpus", "cpuSource", "cpuQuota", "node", "pod", "shard", "tasks",
-                "workload", "size", "workers", "repetitions", "warmup")) {
+                "workload", "size", "workers", "repetitions", "warmup", "skipped")) {
             assertThat(jv.get(key)).as(key).isEqualTo(py.get(key));
         }
     }

@@ -2,46 +2,38 @@ package dev.concbench.kernel;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 class MainUsageTest {
 
-    @ParameterizedTest
-    @ValueSource(strings = {
-        "--workload cpu --size 5 --tasks 3 --strategies threads,bogus",
-        "--workload cpu --size 5 --tasks 3 --strategies threads,threads",
-        "--workload cpu --size 5 --tasks 3 --strategies threads,",
-        "--workload cpu --size 0 --tasks 3",
-        "--workload cpu --size 100001 --tasks 3",
-        "--workload io --size 600001 --tasks 3",
-        "--workload cpu --size 5 --tasks 0",
-        "--workload cpu --size 5 --tasks 100001",
-        "--workload cpu --size 5 --tasks 3 --repetitions 0",
-        "--workload cpu --size 5 --tasks 3 --repetitions 21",
-        "--workload cpu --size 5 --tasks 3 --warmup 11",
-        "--workload cpu --size 5 --tasks 3 --workers -1",
-        "--workload cpu --size 5 --tasks 3 --shard 4/4",
-        "--workload cpu --size 5 --tasks 3 --shard 1",
-        "--workload cpu --size 5 --tasks 3 --start-at tomorrow",
-        "--workload cpu --size 5 --tasks 3 --start-at 1 --start-gate /tmp/gate",
-        "--workload gpu --size 5 --tasks 3",
-        "--workload cpu --size 5",
-        "--workload cpu --size five --tasks 3",
-        "--workload cpu --size 5 --tasks 3 --bogus 1",
-        "--workload cpu --size 5 --tasks",
-        "--workload cpu --size 5 --output --tasks 3",
-        "",
-    })
-    void usageErrorsExitWithTwoAndOneLine(String commandLine) {
-        String[] args = commandLine.isEmpty() ? new String[0] : commandLine.split(" ");
-        KernelProcess result = KernelProcess.inThisJvm(args);
+    static Stream<Arguments> usageErrors() {
+        List<Arguments> cases = new ArrayList<>();
+        for (JsonNode c : Contract.read("usage-errors.json").get("cases")) {
+            if (!c.has("runtime") || c.get("runtime").asText().equals("java")) {
+                cases.add(Arguments.of(String.join(" ", Contract.strings(c.get("args"))),
+                        Contract.strings(c.get("args")), Contract.strings(c.get("stderr"))));
+            }
+        }
+        assertThat(cases).hasSizeGreaterThanOrEqualTo(30);
+        return cases.stream();
+    }
+
+    @ParameterizedTest(name = "[{index}] {0}")
+    @MethodSource("usageErrors")
+    void theContractUsageErrorsExitWithTwoAndOneLine(String commandLine, List<String> args, List<String> fragments) {
+        KernelProcess result = KernelProcess.inThisJvm(args.toArray(new String[0]));
         assertThat(result.exitCode()).isEqualTo(Main.EXIT_USAGE);
         assertThat(result.stdout()).isEmpty();
         assertThat(result.stderr()).startsWith("concbench-kernel: ").endsWith("\n");
         assertThat(result.stderr().strip().lines()).hasSize(1);
+        assertThat(result.stderr()).contains(fragments);
     }
 
     @Test
@@ -49,7 +41,9 @@ class MainUsageTest {
         KernelOptions options = KernelOptions.parse(new String[] {"--workload=io", "--size", "0", "--tasks=7"});
         assertThat(options.workload()).isEqualTo(new Workload(Workload.Kind.IO, 0));
         assertThat(options.tasks()).isEqualTo(7);
-        assertThat(options.strategies()).isEqualTo(Strategy.NAMES);
+        assertThat(options.strategies()).isEqualTo(Strategy.DEFAULTS);
+        assertThat(options.startMethod()).isNull();
+        assertThat(options.skipped()).isEmpty();
         assertThat(options.workers()).isZero();
         assertThat(options.repetitions()).isEqualTo(5);
         assertThat(options.warmup()).isEqualTo(1);
@@ -67,6 +61,48 @@ class MainUsageTest {
             "--shard", "99999/100000", "--start-at", "1764070000.25"});
         assertThat(options.strategies()).containsExactly("process-pool", "sequential");
         assertThat(options.startAt()).isEqualTo(1764070000.25);
+    }
+
+    @Test
+    void theStartMethodIsCheckedThenIgnored() throws UsageException {
+        for (String method : KernelOptions.START_METHODS) {
+            assertThat(KernelOptions.parse(new String[] {"--workload", "io", "--size", "0", "--tasks", "1",
+                "--start-method", method}).startMethod()).isEqualTo(method);
+        }
+        KernelProcess result = KernelProcess.inThisJvm("--workload", "io", "--size", "0", "--tasks", "2",
+                "--strategies", "sequential,process-pool", "--start-method", "spawn", "--repetitions", "1",
+                "--warmup", "0");
+        assertThat(result.exitCode()).as(result.stderr()).isZero();
+        assertThat(result.stdout()).contains("\"startMethod\":null,");
+    }
+
+    @Test
+    void skipUnsupportedMeasuresTheOthersAndRecordsTheSkipped() {
+        KernelProcess result = KernelProcess.inThisJvm("--workload", "io", "--size", "1", "--tasks", "4",
+                "--strategies", "asyncio,sequential,interpreter-pool,threads", "--skip-unsupported",
+                "--repetitions", "2", "--warmup", "0");
+        assertThat(result.exitCode()).as(result.stderr()).isZero();
+        assertThat(result.stderr()).isEmpty();
+        String version = System.getProperty("java.version");
+        assertThat(result.stdout())
+                .contains("\"skipped\":{\"asyncio\":\"needs CPython or PyPy; this is Java " + version
+                        + "\",\"interpreter-pool\":\"needs CPython 3.14 or newer; this is Java " + version + "\"},")
+                .containsPattern("\"times\":\\{\"sequential\":\\[[0-9.,]+],\"threads\":\\[[0-9.]+,[0-9.]+]}}")
+                .contains("\"checksum\":\"6\"");
+    }
+
+    @Test
+    void virtualThreadsBeforeJava21ExitTwoNamingTheVersionTheyNeed() {
+        KernelProcess result = KernelProcess.inThisJvm("--workload", "io", "--size", "0", "--tasks", "2",
+                "--strategies", "sequential,virtual-threads");
+        if (Runtime.version().feature() >= 21) {
+            assertThat(result.exitCode()).as(result.stderr()).isZero();
+        } else {
+            assertThat(result.exitCode()).isEqualTo(Main.EXIT_USAGE);
+            assertThat(result.stdout()).isEmpty();
+            assertThat(result.stderr()).isEqualTo("concbench-kernel: virtual-threads needs Java 21 or newer; this is "
+                    + System.getProperty("java.version") + "\n");
+        }
     }
 
     @Test

@@ -17,31 +17,46 @@ class ResultJsonTest {
 
     static final List<String> KEYS = List.of("format", "runtime", "runtimeVersion", "cpus", "cpuSource",
             "cpuQuota", "node", "pod", "shard", "tasks", "workload", "size", "workers", "repetitions",
-            "warmup", "checksum", "start", "end", "times");
+            "warmup", "checksum", "start", "end", "implementation", "implementationVersion", "vendor",
+            "freeThreaded", "gil", "jit", "jitCompiler", "gc", "jvmFlags", "startMethod", "skipped", "times");
+
+    /** A JVM description as long as JvmInfo lets one be. */
+    static final JvmInfo LONGEST_JVM = new JvmInfo("i".repeat(99), "v".repeat(99), "w".repeat(99), true,
+            "c".repeat(99), Collections.nCopies(9, "g".repeat(99)), Collections.nCopies(20, "-XX:" + "f".repeat(99)));
 
     @Test
     void theLargestAllowedDocumentFitsTheTerminationMessage() throws Exception {
+        // Every strategy a JVM can run measured, the others skipped (a strategy is one or the other).
         Map<String, List<Long>> nanos = new LinkedHashMap<>();
+        Map<String, String> skipped = new LinkedHashMap<>();
         for (String name : Strategy.NAMES) {
-            nanos.put(name, Collections.nCopies(KernelOptions.MAX_REPETITIONS, 99_999_999_999_000L));
+            String reason = Strategy.unsupportedReason(name, 99, "99.99.99-ea+99-LTS");
+            if (reason == null) {
+                nanos.put(name, Collections.nCopies(KernelOptions.MAX_REPETITIONS, 99_999_999_999_000L));
+            } else {
+                skipped.put(name, reason);
+            }
         }
+        assertThat(skipped).containsOnlyKeys("asyncio", "interpreter-pool");
         Instant late = Instant.ofEpochSecond(9_999_999_999L, 999_999_000);
         KernelResult result = new KernelResult(
                 Runtime.version().toString(),
                 new CpuCount(KernelOptions.MAX_WORKERS, "cgroup-quota", 1023.999999),
                 "n".repeat(253), "p".repeat(63), new Shard(99_999, 100_000), 100_000,
                 new Workload(Workload.Kind.IO, 600_000), KernelOptions.MAX_WORKERS,
-                KernelOptions.MAX_REPETITIONS, KernelOptions.MAX_WARMUP, -1L, late, late, nanos);
+                KernelOptions.MAX_REPETITIONS, KernelOptions.MAX_WARMUP, -1L, late, late, nanos, LONGEST_JVM, skipped);
 
         String json = ResultJson.write(result);
 
-        assertThat(json.getBytes(StandardCharsets.UTF_8).length).isLessThanOrEqualTo(4096);
+        assertThat(json.getBytes(StandardCharsets.UTF_8).length)
+                .isLessThanOrEqualTo(Contract.read("limits.json").get("resultMaxBytes").asInt());
         JsonNode doc = new ObjectMapper().readTree(json);
         List<String> keys = new ArrayList<>();
         doc.fieldNames().forEachRemaining(keys::add);
         assertThat(keys).isEqualTo(KEYS);
         assertThat(doc.get("checksum").asText()).isEqualTo("18446744073709551615");
-        assertThat(doc.get("times").get("process-pool")).hasSize(20);
+        assertThat(doc.get("times").get("virtual-threads")).hasSize(20);
+        assertThat(doc.get("skipped").get("asyncio").asText()).isEqualTo("needs CPython or PyPy; this is Java 99.99.99-ea+99-LTS");
         assertThat(json).contains("99999.999999,").contains("\"start\":9999999999.999999,");
     }
 
@@ -52,7 +67,9 @@ class ResultJsonTest {
                 Instant.ofEpochSecond(1_764_070_000L, 123_456_789), Instant.ofEpochSecond(1_764_070_001L, 5_000),
                 Map.of("sequential", List.of(1_500_000L)));
         String json = ResultJson.write(result);
-        assertThat(json).doesNotContain(" ")
+        // compact: no whitespace outside strings (the JVM's name and its GCs' names hold spaces)
+        assertThat(json.replaceAll("\"(\\\\.|[^\"\\\\])*\"", "\"\"")).doesNotContainPattern("\\s");
+        assertThat(json)
                 .contains("\"format\":1,\"runtime\":\"java\",\"runtimeVersion\":\"17.0.1\",\"cpus\":2,")
                 .contains("\"cpuQuota\":null,\"node\":null,\"pod\":\"pod-\\\"x\\\"\"")
                 .contains("\"checksum\":\"7\",\"start\":1764070000.123456,\"end\":1764070001.000005,")
@@ -61,6 +78,34 @@ class ResultJsonTest {
         assertThat(doc.get("pod").asText()).isEqualTo("pod-\"x\"");
         assertThat(doc.get("cpus").isInt()).isTrue();
         assertThat(doc.get("start").isDouble()).isTrue();
+    }
+
+    @Test
+    void theJvmFields() throws Exception {
+        JvmInfo jvm = new JvmInfo("OpenJDK 64-Bit Server VM", "25.0.1+8", "Eclipse Adoptium", true,
+                "HotSpot 64-Bit Tiered Compilers", List.of("G1 Young Generation", "G1 Old Generation"),
+                List.of("-XX:+UseG1GC", "-Xmx1g"));
+        KernelResult result = new KernelResult("25.0.1", new CpuCount(1, "host", null), null, null, new Shard(0, 1), 1,
+                new Workload(Workload.Kind.IO, 0), 1, 1, 0, 0, Instant.EPOCH, Instant.EPOCH, Map.of(), jvm,
+                Map.of("asyncio", "needs CPython or PyPy; this is Java 25.0.1"));
+        assertThat(ResultJson.write(result)).contains("\"cpuSource\":\"host\",").contains(
+                "\"implementation\":\"OpenJDK 64-Bit Server VM\",\"implementationVersion\":\"25.0.1+8\","
+                + "\"vendor\":\"Eclipse Adoptium\",\"freeThreaded\":null,\"gil\":null,\"jit\":true,"
+                + "\"jitCompiler\":\"HotSpot 64-Bit Tiered Compilers\",\"gc\":[\"G1 Young Generation\",\"G1 Old Generation\"],"
+                + "\"jvmFlags\":[\"-XX:+UseG1GC\",\"-Xmx1g\"],\"startMethod\":null,"
+                + "\"skipped\":{\"asyncio\":\"needs CPython or PyPy; this is Java 25.0.1\"},\"times\":{}}");
+    }
+
+    @Test
+    void jvmInfoIsBounded() {
+        assertThat(LONGEST_JVM.implementation()).hasSize(JvmInfo.MAX_TEXT).endsWith("...");
+        assertThat(LONGEST_JVM.gc()).hasSize(JvmInfo.MAX_GCS);
+        assertThat(LONGEST_JVM.jvmFlags()).hasSize(5).endsWith("...");
+        assertThat(String.join("", LONGEST_JVM.jvmFlags())).hasSizeLessThanOrEqualTo(JvmInfo.MAX_FLAG_CHARS + 3);
+        JvmInfo here = JvmInfo.current();
+        assertThat(here.implementationVersion()).isEqualTo(System.getProperty("java.vm.version"));
+        assertThat(here.gc()).isNotEmpty();
+        assertThat(here.jitCompiler() != null).isEqualTo(here.jit());
     }
 
     @Test

@@ -3,31 +3,40 @@ package dev.concbench.kernel;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.util.List;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.api.Test;
 
 class StrategyChecksumTest {
 
-    static List<String> strategies() {
-        return Strategy.NAMES;
+    @Test
+    void theStrategiesThisJvmRuns() {
+        List<String> expected = new java.util.ArrayList<>(Strategy.DEFAULTS);
+        if (Runtime.version().feature() >= 21) {
+            expected.add("virtual-threads");
+        }
+        assertThat(Contract.supportedStrategies()).isEqualTo(expected);
     }
 
-    @ParameterizedTest
-    @MethodSource("strategies")
-    void cpuChecksumMatchesTheClosedForm(String name) throws Exception {
-        int[] tasks = new Shard(1, 3).taskIndices(20); // 1, 4, ..., 19: 7 tasks
-        long checksum = Strategy.named(name, ChildJvm.current()).run(new Workload(Workload.Kind.CPU, 37), tasks, 2);
-        assertThat(Long.toUnsignedString(checksum)).isEqualTo(ClosedForm.cpuChecksum(37, tasks));
-    }
-
-    @ParameterizedTest
-    @MethodSource("strategies")
-    void ioChecksumIsTheSumOfTaskIndices(String name) throws Exception {
-        int[] tasks = ClosedForm.range(3, 8);
-        long checksum = Strategy.named(name, ChildJvm.current()).run(new Workload(Workload.Kind.IO, 1), tasks, 3);
-        assertThat(Long.toUnsignedString(checksum)).isEqualTo(ClosedForm.ioChecksum(tasks));
+    @Test
+    void everyStrategyReturnsTheContractChecksums() throws Exception {
+        for (JsonNode c : Contract.read("checksums.json").get("cases")) {
+            Shard shard = Shard.parse(c.get("shard").asText());
+            int[] tasks = shard.taskIndices(c.get("tasks").asInt());
+            int[] indices = new int[c.get("indices").size()];
+            for (int i = 0; i < indices.length; i++) {
+                indices[i] = c.get("indices").get(i).asInt();
+            }
+            assertThat(tasks).as(c.toString()).isEqualTo(indices);
+            Workload workload = new Workload(Workload.Kind.fromCliName(c.get("workload").asText()), c.get("size").asInt());
+            String closedForm = workload.kind() == Workload.Kind.CPU
+                    ? ClosedForm.cpuChecksum(workload.size(), tasks) : ClosedForm.ioChecksum(tasks);
+            assertThat(closedForm).as(c.toString()).isEqualTo(c.get("checksum").asText());
+            for (String name : Contract.supportedStrategies()) {
+                long checksum = Strategy.named(name, ChildJvm.current()).run(workload, tasks, 2);
+                assertThat(Long.toUnsignedString(checksum)).as(name + " on " + c).isEqualTo(c.get("checksum").asText());
+            }
+        }
     }
 
     @Test

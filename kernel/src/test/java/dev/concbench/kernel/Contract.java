@@ -1,0 +1,37 @@
+package dev.concbench.kernel;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/** The files of kernel/contract/, which the Python kernel's tests read as well. */
+final class Contract {
+
+    private Contract() {
+    }
+
+    static JsonNode read(String name) {
+        Path file = Path.of(System.getProperty("basedir", "")).toAbsolutePath().resolve("contract").resolve(name);
+        try {
+            return new ObjectMapper().readTree(file.toFile());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The elements of a JSON array of strings. */
+    static List<String> strings(JsonNode array) {
+        List<String> values = new ArrayList<>();
+        array.forEach(value -> values.add(value.asText()));
+        return values;
+    }
+
+    /** The strategies this JVM runs, in the contract's order. */
+    static List<String> supportedStrategies() {
+        return Strategy.NAMES.stream().filter(name -> Strategy.unsupportedReason(name) == null).toList();
+    }
+}
