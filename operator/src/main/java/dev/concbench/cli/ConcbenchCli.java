@@ -37,7 +37,7 @@ import java.util.function.Supplier;
  */
 @Command(name = "concbench", mixinStandardHelpOptions = true, versionProvider = ConcbenchCli.Version.class,
         description = "Benchmarks concurrency strategies: the ConcurrencyBenchmark operator's command line.",
-        subcommands = {ConcbenchCli.Run.class, ReportCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {ConcbenchCli.Run.class, ReportCommand.class, CompareCommand.class, CommandLine.HelpCommand.class})
 public final class ConcbenchCli implements Callable<Integer> {
 
     public static final int EXIT_OK = 0;
@@ -193,8 +193,12 @@ public final class ConcbenchCli implements Callable<Integer> {
     static final class Version implements CommandLine.IVersionProvider {
         @Override
         public String[] getVersion() {
+            return new String[] {"concbench " + number()};
+        }
+
+        static String number() {
             String v = ConcbenchCli.class.getPackage().getImplementationVersion();
-            return new String[] {"concbench " + (v == null ? "0.1.0-SNAPSHOT" : v)};
+            return v == null ? "0.1.0-SNAPSHOT" : v;
         }
     }
 }

@@ -45,6 +45,11 @@ final class ReportCommand implements Callable<Integer> {
             description = "Compare against this status (B) row by row: Welch's t-test on the raw samples.")
     Path compare;
 
+    @Option(names = "--format", paramLabel = "FORMAT",
+            description = "Instead of the report: print the result on stdout as pyperf (pyperf's JSON: pyperf stats, "
+                    + "pyperf compare_to), hyperfine (hyperfine's JSON), csv or markdown, with the environment.")
+    String format;
+
     @Option(names = "--out", paramLabel = "DIR", defaultValue = ".",
             description = "Where report.md, the charts and compare.md go (default: ${DEFAULT-VALUE}).")
     Path out;
@@ -68,6 +73,18 @@ final class ReportCommand implements Callable<Integer> {
         } catch (BadStatusFileException e) {
             err.println("concbench: " + e.getMessage());
             return ConcbenchCli.EXIT_INVALID;
+        }
+        if (format != null) {
+            Exports.Format f;
+            try {
+                f = Exports.Format.valueOf(format.toUpperCase(java.util.Locale.ROOT));
+            } catch (IllegalArgumentException e) {
+                err.println("concbench: --format " + format + ": expected pyperf, hyperfine, csv or markdown");
+                return ConcbenchCli.EXIT_INVALID;
+            }
+            stdout.print(Exports.write(f, a.name(), a.status(), Exports.Environment.of(a.status(), kubernetesVersion)));
+            stdout.flush();
+            return ConcbenchCli.EXIT_OK;
         }
 
         Files.createDirectories(out);
@@ -94,9 +111,14 @@ final class ReportCommand implements Callable<Integer> {
         return ConcbenchCli.EXIT_OK;
     }
 
-    private static Loaded readLive(String ref) throws BadStatusFileException {
+    /** The cluster's version, when the result was read from one (for the exports' environment). */
+    private String kubernetesVersion;
+
+    private Loaded readLive(String ref) throws BadStatusFileException {
         try (KubernetesClient client = new KubernetesClientBuilder().build()) {
-            return LiveStatus.read(client, ref);
+            Loaded loaded = LiveStatus.read(client, ref);
+            kubernetesVersion = client.getKubernetesVersion().getGitVersion();
+            return loaded;
         } catch (KubernetesClientException e) {
             throw new BadStatusFileException("--live " + ref + ": "
                     + String.valueOf(e.getMessage()).lines().findFirst().orElse("cannot read from the cluster"));

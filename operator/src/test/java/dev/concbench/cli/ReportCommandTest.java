@@ -1,5 +1,6 @@
 package dev.concbench.cli;
 
+import dev.concbench.domain.RowComparison;
 import dev.concbench.api.v1alpha1.ConcurrencyBenchmarkStatus;
 import dev.concbench.api.v1alpha1.Phase;
 import dev.concbench.api.v1alpha1.ResultRow;
@@ -23,6 +24,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Supplier;
 
+import static dev.concbench.cli.TestResults.row;
+import static dev.concbench.cli.TestResults.status;
 import static org.assertj.core.api.Assertions.assertThat;
 
 class ReportCommandTest {
@@ -34,33 +37,7 @@ class ReportCommandTest {
     @TempDir
     Path dir;
 
-    private static ResultRow row(String strategy, int pods, int workers, double parallelism, List<Double> samples,
-                                 double speedup, double error) {
-        ResultRow r = new ResultRow();
-        r.setStrategy(strategy);
-        r.setPods(pods);
-        r.setWorkers(workers);
-        r.setParallelism(parallelism);
-        r.setSamples(samples);
-        double mean = samples.stream().mapToDouble(Double::doubleValue).average().orElse(0);
-        r.setMean(mean);
-        r.setMedian(samples.stream().sorted().toList().get(samples.size() / 2));
-        r.setCiLow(mean - 0.05);
-        r.setCiHigh(mean + 0.05);
-        r.setSpeedup(speedup);
-        r.setSpeedupError(error);
-        r.setEfficiency(speedup / parallelism);
-        r.setUnstable(false);
-        return r;
-    }
 
-    private static ConcurrencyBenchmarkStatus status(ResultRow... rows) {
-        ConcurrencyBenchmarkStatus s = new ConcurrencyBenchmarkStatus();
-        s.setPhase(Phase.Succeeded);
-        s.setResults(List.of(rows));
-        s.setFastest(rows[rows.length - 1].getStrategy());
-        return s;
-    }
 
     private static ConcurrencyBenchmarkStatus demo() {
         ResultRow unstable = row("thread-pool", 1, 2, 2.0, List.of(2.5, 2.6, 3.4), 0.96, 0.12);
@@ -274,7 +251,7 @@ class ReportCommandTest {
         assertThat(result.exitCode()).as(result.err()).isZero();
         double expected = new TTest().tTest(new double[] {1.0, 1.01, 0.99, 1.0}, new double[] {2.0, 2.02, 1.98, 2.0});
         assertThat(expected).isLessThan(0.05);
-        List<MarkdownReport.Comparison> rows = MarkdownReport.compare(
+        List<RowComparison> rows = MarkdownReport.compare(
                 StatusFile.read(a).status(), StatusFile.read(b).status());
         assertThat(rows).hasSize(1); // thread-pool is only in B
         assertThat(rows.get(0).pValue()).isEqualTo(expected);
@@ -283,7 +260,7 @@ class ReportCommandTest {
         assertThat(md)
                 .contains("| row | median A s | median B s | ratio B/A | p-value | verdict |")
                 .contains("| sequential pods=1 workers=1 | 1.000 | 2.000 | 2.000 | " + MarkdownReport.pValue(expected)
-                        + " | significant (p<0.05) |")
+                        + " | B slower (p<0.05) |")
                 .doesNotContain("thread-pool");
         assertThat(result.out()).contains(md);
     }
@@ -302,12 +279,12 @@ class ReportCommandTest {
         double expected = new TTest().tTest(x.stream().mapToDouble(Double::doubleValue).toArray(),
                 y.stream().mapToDouble(Double::doubleValue).toArray());
         assertThat(expected).isGreaterThan(0.05);
-        assertThat(result.out()).contains("| " + MarkdownReport.pValue(expected) + " | noise |");
+        assertThat(result.out()).contains("| " + MarkdownReport.pValue(expected) + " | not significant |");
     }
 
     @Test
     void compareNeedsTwoSamplesEach() {
-        assertThat(MarkdownReport.welchP(List.of(1.0), List.of(1.0, 2.0))).isNaN();
+        assertThat(RowComparison.welchP(List.of(1.0), List.of(1.0, 2.0))).isNaN();
         ConcurrencyBenchmarkStatus a = status(row("sequential", 1, 1, 1.0, List.of(1.0), 1.0, 0.0));
         String md = MarkdownReport.comparison("a", "b", MarkdownReport.compare(a, a));
         assertThat(md).contains("| - | n/a (needs ≥2 samples each) |");

@@ -1,0 +1,42 @@
+package dev.concbench.cli;
+
+import dev.concbench.api.v1alpha1.ConcurrencyBenchmarkStatus;
+import dev.concbench.api.v1alpha1.Phase;
+import dev.concbench.api.v1alpha1.ResultRow;
+
+import java.util.List;
+
+/** Result rows and statuses made up for the report, compare and export tests. */
+final class TestResults {
+
+    private TestResults() {
+    }
+
+    static ResultRow row(String strategy, int pods, int workers, double parallelism, List<Double> samples,
+                                 double speedup, double error) {
+        ResultRow r = new ResultRow();
+        r.setStrategy(strategy);
+        r.setPods(pods);
+        r.setWorkers(workers);
+        r.setParallelism(parallelism);
+        r.setSamples(samples);
+        double mean = samples.stream().mapToDouble(Double::doubleValue).average().orElse(0);
+        r.setMean(mean);
+        r.setMedian(samples.stream().sorted().toList().get(samples.size() / 2));
+        r.setCiLow(mean - 0.05);
+        r.setCiHigh(mean + 0.05);
+        r.setSpeedup(speedup);
+        r.setSpeedupError(error);
+        r.setEfficiency(speedup / parallelism);
+        r.setUnstable(false);
+        return r;
+    }
+
+    static ConcurrencyBenchmarkStatus status(ResultRow... rows) {
+        ConcurrencyBenchmarkStatus s = new ConcurrencyBenchmarkStatus();
+        s.setPhase(Phase.Succeeded);
+        s.setResults(List.of(rows));
+        s.setFastest(rows[rows.length - 1].getStrategy());
+        return s;
+    }
+}
