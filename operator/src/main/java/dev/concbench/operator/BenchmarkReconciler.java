@@ -72,13 +72,16 @@ public class BenchmarkReconciler implements Reconciler<ConcurrencyBenchmark> {
     private final OperatorConfig config;
     private final AdmissionController admission;
     private final BenchmarkEvents events;
+    private final ResultMetrics resultMetrics;
     private final Clock clock;
     private final String kernelScript;
     /** The script's hash, computed once: every reconcile of a Python benchmark compares it. */
     private final String kernelSha256;
 
     @Inject
-    public BenchmarkReconciler(OperatorConfig config, AdmissionController admission, BenchmarkEvents events) {
+    public BenchmarkReconciler(OperatorConfig config, AdmissionController admission, BenchmarkEvents events,
+                               ResultMetrics resultMetrics) {
+        this.resultMetrics = resultMetrics;
         this.config = config;
         this.admission = admission;
         this.events = events;
@@ -119,7 +122,8 @@ public class BenchmarkReconciler implements Reconciler<ConcurrencyBenchmark> {
                 .withItemStore(new ReducedStateItemStore<>(ReducedStateItemStore.NAME_KEY_STATE, ConfigMap.class,
                         serialization, "metadata.labels", "metadata.annotations", "metadata.ownerReferences"))
                 .build(), ctx);
-        return List.of(jobs, pods, configMaps, admission.eventSource(ctx.getPrimaryCache()));
+        return List.of(jobs, pods, configMaps, admission.eventSource(ctx.getPrimaryCache(),
+                deleted -> resultMetrics.remove(ResourceID.fromResource(deleted))));
     }
 
     private static Set<ResourceID> benchmarkOf(Map<String, String> labels, String namespace) {
@@ -145,6 +149,11 @@ public class BenchmarkReconciler implements Reconciler<ConcurrencyBenchmark> {
                     // Only once the terminal phase is written: the next benchmark's first Job must
                     // come after this one's end, also as seen by the API server.
                     admission.release(current, ctx.getPrimaryCache().list());
+                    if (status.getPhase() == Phase.Succeeded) {
+                        ConcurrencyBenchmark done = Serialization.clone(current);
+                        done.setStatus(status);
+                        resultMetrics.publish(done);
+                    }
                 }
                 return UpdateControl.noUpdate();
             } catch (KubernetesClientException e) {
