@@ -35,10 +35,10 @@ bench-kernel: ## the classic tables for CPython and the JVM, checked against the
 bench-operator: ## the operator's latency and load on the local control plane (docs/benchmarks.md)
 	bench/operator
 
-images: ## operator and kernel container images (needs a container engine; none runs on the dev machine)
+images: ## the operator, Java kernel and Python kernel images from their Dockerfiles (podman or docker; e2e/images)
 	$(MVN) -DskipTests -pl kernel,operator -am package
-	docker build -t concbench/concbench-operator:0.1.0 -f operator/src/main/docker/Dockerfile.jvm operator
-	docker build -t concbench/concbench-kernel:0.1.0 -f kernel/Dockerfile kernel
+	e2e/images build
+	@if [[ -n "$(REGISTRY)" ]]; then e2e/images push "$(REGISTRY)"; else echo "images: push them with: make images REGISTRY=host:port (the e2e nodes' registry: $$(e2e/nodes env | sed -n 's/^REGISTRY=//p'))"; fi
 
 clean:
 	$(MVN) clean
