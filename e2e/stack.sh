@@ -66,8 +66,9 @@ KERNEL_JAR=kernel/target/concbench-kernel.jar
 OPERATOR_JAR=operator/target/quarkus-app/quarkus-run.jar
 if stale "$KERNEL_JAR" kernel/src kernel/python kernel/pom.xml pom.xml ||
   stale "$OPERATOR_JAR" operator/src operator/pom.xml kernel/python/concbench_kernel.py pom.xml; then
-  say "building kernel and operator (mvn -DskipTests install)"
-  mvn -B -q -DskipTests install -pl kernel,operator
+  # package in place, not install: a suite in another worktree shares ~/.m2
+  say "building kernel and operator (mvn -DskipTests package -pl kernel,operator -am)"
+  mvn -B -q -DskipTests package -pl kernel,operator -am
   step "built"
 else
   step "kernel and operator are up to date"
@@ -139,7 +140,7 @@ cleanup() {
     say "stop them with: kill \$(cat $AGENT_PID); CONCBENCH_E2E_DIR=$STATE e2e/nodes down; CONCBENCH_E2E_DIR=$STATE e2e/cluster down"
   else
     stop_agent
-    [[ $STACK_NODES == real ]] && { "$E2E_DIR/nodes" down || say "e2e/nodes down failed"; }
+    if [[ $STACK_NODES == real ]]; then "$E2E_DIR/nodes" down || say "e2e/nodes down failed"; fi
     "$E2E_DIR/cluster" down >/dev/null || true
   fi
   say "$([[ $rc == 0 ]] && echo "${STACK_OK:-PASSED}" || echo "FAILED (exit $rc)") in $((SECONDS - T0)) s; logs in $STATE"
@@ -155,7 +156,7 @@ trap 'exit 130' INT TERM
 # A fresh cluster every time: stop what an earlier run left, wipe the etcd data (keep the
 # certificates, which take a few seconds to make).
 stop_agent
-[[ $STACK_NODES == real && -d $STATE/nodes ]] && "$E2E_DIR/nodes" down >/dev/null
+if [[ $STACK_NODES == real && -d $STATE/nodes ]]; then "$E2E_DIR/nodes" down >/dev/null; fi
 "$E2E_DIR/cluster" down >/dev/null
 rm -rf "$STATE/etcd" "$AGENT_DIR"
 "$E2E_DIR/cluster" up
