@@ -228,25 +228,17 @@ class OperatorE2eIT {
     void aOneCpuLimitOnATwoCpuNodeIsOneCpuSeenAndAPoolOfOne() {
         assertThat(json("get", "node", "e2e-node-a").path("status").path("capacity").path("cpu").asText())
                 .as("the node has 2 CPUs: the limit, not the node, must make it 1").isEqualTo("2");
-        String ns = namespace("e2e-cpu-limit");
-        for (String runtime : List.of("python", "java")) {
-            apply(ns, manifest("one-cpu-" + runtime, """
-                    spec:
-                      runtime: %s
-                      workload: {type: cpu, size: 100, tasks: 4}
-                      strategies: [sequential, process-pool]
-                      workers: 0
-                      resources: {requests: {cpu: "1"}, limits: {cpu: "1", memory: 512Mi}}
-                      repetitions: 1
-                      warmup: 0
-                    """.formatted(runtime)));
-        }
-        for (String runtime : List.of("python", "java")) {
-            String name = "one-cpu-" + runtime;
-            awaitStatus(ns, "cb/" + name, "phase", "Succeeded", 240);
-            JsonNode status = json("-n", ns, "get", "cb", name).path("status");
-            System.out.println("[e2e] " + name + ": cpus " + status.path("environment").path("cpus") + ", rows "
-                    + status.path("results"));
+        Map<String, JsonNode> statuses = succeededInBothRuntimes(namespace("e2e-cpu-limit"), "one-cpu", """
+                workload: {type: cpu, size: 100, tasks: 4}
+                strategies: [sequential, process-pool]
+                workers: 0
+                resources: {requests: {cpu: "1"}, limits: {cpu: "1", memory: 512Mi}}
+                """);
+        for (var e : statuses.entrySet()) {
+            String runtime = e.getKey();
+            JsonNode status = e.getValue();
+            System.out.println("[e2e] one-cpu-" + runtime + ": cpus " + status.path("environment").path("cpus")
+                    + ", rows " + status.path("results"));
             assertThat(status.path("environment").path("cpus").toString()).as(runtime + ": CPUs seen").isEqualTo("[1]");
             assertThat(status.path("runs").path(0).path("cpus").toString()).isEqualTo("[1]");
             JsonNode pool = null;
@@ -264,21 +256,15 @@ class OperatorE2eIT {
     @Order(14)
     void processesAndPoolsWorkUnderTheRestrictedPodSecurityInBothRuntimes() {
         String ns = namespace("e2e-restricted");
-        for (String runtime : List.of("python", "java")) {
-            apply(ns, manifest("procs-" + runtime, """
-                    spec:
-                      runtime: %s
-                      workload: {type: cpu, size: 50, tasks: 4}
-                      strategies: [sequential, processes, process-pool]
-                      workers: 2
-                      repetitions: 1
-                      warmup: 0
-                    """.formatted(runtime)));
-        }
-        for (String runtime : List.of("python", "java")) {
+        Map<String, JsonNode> statuses = succeededInBothRuntimes(ns, "procs", """
+                workload: {type: cpu, size: 50, tasks: 4}
+                strategies: [sequential, processes, process-pool]
+                workers: 2
+                """);
+        for (var e : statuses.entrySet()) {
+            String runtime = e.getKey();
             String name = "procs-" + runtime;
-            awaitStatus(ns, "cb/" + name, "phase", "Succeeded", 240);
-            JsonNode status = json("-n", ns, "get", "cb", name).path("status");
+            JsonNode status = e.getValue();
             List<String> strategies = new ArrayList<>();
             status.path("results").forEach(r -> {
                 strategies.add(r.path("strategy").asText());
@@ -613,7 +599,7 @@ class OperatorE2eIT {
                 .isEmpty();
     }
 
-    // ------------------------------------------------------------------ namespaced mode, uninstall
+    // ------------------------------------------------------------------ a node lost
 
     @Test
     @Order(85)
@@ -669,6 +655,8 @@ class OperatorE2eIT {
         awaitTrue("the lost run's pod is gone once its kubelet is back", Duration.ofSeconds(120),
                 () -> items("-n", ns, "get", "pods", "-l", "concbench.dev/benchmark=stranded").isEmpty());
     }
+
+    // ------------------------------------------------------------------ namespaced mode, uninstall
 
     @Test
     @Order(90)
@@ -728,6 +716,24 @@ class OperatorE2eIT {
     }
 
     // ------------------------------------------------------------------ helpers
+
+    /**
+     * Applies {@code <prefix>-python} and {@code <prefix>-java} with the given spec lines (one
+     * repetition, no warmup), waits until both have Succeeded and returns their status by runtime.
+     */
+    private static Map<String, JsonNode> succeededInBothRuntimes(String ns, String prefix, String specLines) {
+        List<String> runtimes = List.of("python", "java");
+        for (String runtime : runtimes) {
+            apply(ns, manifest(prefix + "-" + runtime, "spec:\n  runtime: " + runtime + "\n"
+                    + specLines.indent(2) + "  repetitions: 1\n  warmup: 0\n"));
+        }
+        Map<String, JsonNode> statuses = new java.util.LinkedHashMap<>();
+        for (String runtime : runtimes) {
+            awaitStatus(ns, "cb/" + prefix + "-" + runtime, "phase", "Succeeded", 240);
+            statuses.put(runtime, json("-n", ns, "get", "cb", prefix + "-" + runtime).path("status"));
+        }
+        return statuses;
+    }
 
     /** e2e/nodes COMMAND ARGS (e.g. kubelet-stop a), on the suite's nodes. */
     private static Cli.Result nodes(String... args) {
