@@ -388,6 +388,13 @@ class OperatorE2eIT {
         assertThat(failed.path("message").asText()).containsAnyOf("ErrImagePull", "ImagePullBackOff")
                 .contains("concbench-e2e/no-such-image:0");
         System.out.println("[e2e] Failed condition: " + failed);
+        // containerd asked the local registry (every registry name resolves to it), which said
+        // "not found": no pull left the machine (that would fail resolving or connecting instead).
+        List<String> pullErrors = items("-n", ns, "get", "events", "--field-selector", "reason=Failed").stream()
+                .map(e -> e.path("message").asText()).filter(m -> m.contains("no-such-image")).toList();
+        System.out.println("[e2e] pull errors: " + pullErrors);
+        assertThat(pullErrors).isNotEmpty().anyMatch(m -> m.contains("docker.io/concbench-e2e/no-such-image:0")
+                && m.contains("not found"));
         // The operator stops the Job instead of letting it pull until the deadline.
         awaitTrue("the unpullable run's pods are gone", Duration.ofSeconds(60),
                 () -> items("-n", ns, "get", "pods", "-l", "concbench.dev/benchmark=unpullable").isEmpty());
