@@ -13,7 +13,7 @@ build: ## build the kernel jar and the operator (no tests)
 demo: ## run the classic experiment on this machine, no cluster (examples/seed-python-cpu.yaml)
 	bin/concbench run examples/seed-python-cpu.yaml
 
-test: unit e2e ## every test: kernel (Python + Java), domain, operator (mock server), end to end (real control plane)
+test: unit e2e ## every test: kernel (Python + Java), domain, operator (mock server), end to end (real control plane and nodes)
 
 unit: python-test java-test ## the tests that need no cluster
 
@@ -23,7 +23,7 @@ python-test: ## the Python kernel's tests
 java-test: ## kernel, domain, local runner and operator tests, CRD drift check
 	mvn -B verify
 
-e2e: ## end to end on a local kube-apiserver + etcd + kube-controller-manager, with real kubectl and helm
+e2e: ## end to end on a local control plane and two real nodes (kubelet, containerd, runc; root), with real kubectl and helm
 	e2e/run
 
 crds: ## regenerate crds/ and the chart's CRD from the API types
