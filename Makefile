@@ -5,7 +5,7 @@ MVN := mvn -B -q
 .PHONY: help build demo test unit python-test java-test e2e crds bench-kernel bench-operator images clean
 
 help: ## list the targets
-	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
+	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
 
 build: ## build the kernel jar and the operator (no tests)
 	$(MVN) -DskipTests install
