@@ -5,7 +5,7 @@ MVN := mvn -B -q
 .PHONY: help build demo test unit python-test java-test e2e crds bench-kernel bench-operator images clean
 
 help: ## list the targets
-	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
+	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
 
 build: ## build the kernel jar and the operator (no tests)
 	$(MVN) -DskipTests install
@@ -13,7 +13,7 @@ build: ## build the kernel jar and the operator (no tests)
 demo: ## run the classic experiment on this machine, no cluster (examples/seed-python-cpu.yaml)
 	bin/concbench run examples/seed-python-cpu.yaml
 
-test: unit e2e ## every test: kernel (Python + Java), domain, operator (mock server), end to end (real control plane)
+test: unit e2e ## every test: kernel (Python + Java), domain, operator (mock server), end to end (real control plane and nodes)
 
 unit: python-test java-test ## the tests that need no cluster
 
@@ -23,7 +23,7 @@ python-test: ## the Python kernel's tests
 java-test: ## kernel, domain, local runner and operator tests, CRD drift check
 	mvn -B verify
 
-e2e: ## end to end on a local kube-apiserver + etcd + kube-controller-manager, with real kubectl and helm
+e2e: ## end to end on a local control plane and two real nodes (kubelet, containerd, runc; root), with real kubectl and helm
 	e2e/run
 
 crds: ## regenerate crds/ and the chart's CRD from the API types
@@ -35,10 +35,10 @@ bench-kernel: ## the classic tables for CPython and the JVM, checked against the
 bench-operator: ## the operator's latency and load on the local control plane (docs/benchmarks.md)
 	bench/operator
 
-images: ## operator and kernel container images (needs a container engine; none runs on the dev machine)
+images: ## the operator, Java kernel and Python kernel images from their Dockerfiles (podman or docker; e2e/images)
 	$(MVN) -DskipTests -pl kernel,operator -am package
-	docker build -t concbench/concbench-operator:0.1.0 -f operator/src/main/docker/Dockerfile.jvm operator
-	docker build -t concbench/concbench-kernel:0.1.0 -f kernel/Dockerfile kernel
+	e2e/images build
+	@if [[ -n "$(REGISTRY)" ]]; then e2e/images push "$(REGISTRY)"; else echo "images: push them with: make images REGISTRY=host:port (the e2e nodes' registry: $$(e2e/nodes env | sed -n 's/^REGISTRY=//p'))"; fi
 
 clean:
 	$(MVN) clean

@@ -35,12 +35,14 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * The end-to-end suite: the chart installed with the real helm, manifests applied and read
- * with the real kubectl, against a real kube-apiserver + kube-controller-manager, with the
- * e2e node agent (a test fixture) scheduling and running the pods. The operator runs as a
- * pod under the chart's ServiceAccount, so RBAC is enforced.
+ * with the real kubectl, against a real kube-apiserver + kube-controller-manager +
+ * kube-scheduler and two real nodes (kubelet, containerd, runc, kube-proxy; e2e/nodes). The
+ * operator runs as a pod from the image {@code make images} built, under the chart's
+ * ServiceAccount, so RBAC is enforced; kernel pods run on the kernel images built the same way.
  *
- * <p>Run it with {@code e2e/run} (which starts the control plane and the node agent). The
- * tests build on each other (install first, uninstall last), hence the fixed order.
+ * <p>Run it with {@code e2e/run} (which starts the control plane, the nodes and the registry,
+ * and pushes the images). The tests build on each other (install first, uninstall last), hence
+ * the fixed order.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -52,8 +54,14 @@ class OperatorE2eIT {
     static final String OPERATOR_SA = "system:serviceaccount:" + SYSTEM_NS + ":" + RELEASE;
     static final String OPERATOR_PODS = "app.kubernetes.io/name=concbench-operator";
     static final String CHART = REPO.resolve("charts/concbench-operator").toString();
-    /** The operator's HTTP port: all "pods" share this machine's network, so e2e/run picks a free one. */
+    /** The operator's HTTP port (pods have network namespaces of their own: any port will do). */
     static final String HTTP_PORT = Objects.toString(System.getenv("CONCBENCH_E2E_HTTP_PORT"), "18080");
+    /** The e2e nodes' registry (e2e/nodes) that e2e/run pushed the images of {@code make images} to. */
+    static final String REGISTRY = Objects.requireNonNull(System.getenv("CONCBENCH_E2E_REGISTRY"),
+            "CONCBENCH_E2E_REGISTRY: run the suite with e2e/run");
+    static final String IMAGE_TAG = Objects.toString(System.getenv("CONCBENCH_E2E_IMAGE_TAG"), "0.1.0");
+    static final String PYTHON_IMAGE = REGISTRY + "/concbench/concbench-python:" + IMAGE_TAG;
+    static final String JAVA_IMAGE = REGISTRY + "/concbench/concbench-kernel:" + IMAGE_TAG;
 
     // ------------------------------------------------------------------ install
 
@@ -83,9 +91,10 @@ class OperatorE2eIT {
     @Order(2)
     void helmInstallMakesTheOperatorReady() {
         Cli.Result install = helm("install", RELEASE, CHART, "-n", SYSTEM_NS, "--create-namespace",
-                "--set", "image.repository=concbench/concbench-operator",
-                "--set", "kernel.pythonImage=python:3.11-slim",
-                "--set", "kernel.javaImage=concbench/concbench-kernel:e2e",
+                "--set", "image.repository=" + REGISTRY + "/concbench/concbench-operator",
+                "--set", "image.tag=" + IMAGE_TAG,
+                "--set", "kernel.pythonImage=" + PYTHON_IMAGE,
+                "--set", "kernel.javaImage=" + JAVA_IMAGE,
                 "--set", "httpPort=" + HTTP_PORT,
                 "--set", "logLevel=DEBUG",
                 "--wait", "--timeout", "3m");
@@ -100,6 +109,20 @@ class OperatorE2eIT {
         JsonNode pod = items("-n", SYSTEM_NS, "get", "pods", "-l", OPERATOR_PODS).get(0);
         assertThat(pod.path("spec").path("serviceAccountName").asText()).isEqualTo(RELEASE);
         assertThat(kubectl("get", "crd", "concurrencybenchmarks.concbench.dev").ok()).isTrue();
+
+        // A real kubelet runs it: the image of `make images`, pulled from the registry, on a node.
+        JsonNode container = pod.path("status").path("containerStatuses").path(0);
+        assertThat(container.path("image").asText()).isEqualTo(REGISTRY + "/concbench/concbench-operator:" + IMAGE_TAG);
+        assertThat(container.path("imageID").asText()).contains("@sha256:");
+        assertThat(container.path("containerID").asText()).startsWith("containerd://");
+        assertThat(pod.path("spec").path("nodeName").asText()).startsWith("e2e-node-");
+        System.out.println(kubectl("get", "pods", "-A", "-o", "wide").out());
+        // Non-root, no capabilities, read-only root filesystem: as the kubelet and runc applied them.
+        Cli.Result probe = kubectl("-n", SYSTEM_NS, "exec", pod.path("metadata").path("name").asText(), "--",
+                "sh", "-c", "id -u; grep CapEff /proc/self/status; touch /probe || echo read-only");
+        System.out.println("[e2e] in the operator container: " + probe.all().strip().replace('\n', ' '));
+        assertThat(probe.out()).startsWith("185\n").contains("CapEff:\t0000000000000000").contains("read-only");
+        assertThat(probe.err()).contains("Read-only file system");
     }
 
     @Test
@@ -192,6 +215,96 @@ class OperatorE2eIT {
         status.path("environment").path("nodes").forEach(n -> nodes.add(n.asText()));
         assertThat(nodes).as("required pod anti-affinity: one pod per node").containsExactlyInAnyOrder("e2e-node-a",
                 "e2e-node-b");
+        // Placed by the real scheduler, one pod per node (the two-pod run; run 0 is the baseline).
+        List<JsonNode> pods = items("-n", ns, "get", "pods", "-l", "batch.kubernetes.io/job-name=jvm-spread-g1-r1");
+        assertThat(pods.stream().map(p -> p.path("spec").path("nodeName").asText()).sorted().toList())
+                .containsExactly("e2e-node-a", "e2e-node-b");
+        for (JsonNode pod : pods) {
+            String name = pod.path("metadata").path("name").asText();
+            List<String> scheduled = items("-n", ns, "get", "events", "--field-selector",
+                    "reason=Scheduled,involvedObject.name=" + name).stream()
+                    .map(e -> e.path("reportingComponent").asText() + "/" + e.path("source").path("component").asText()
+                            + ": " + e.path("message").asText()).toList();
+            System.out.println("[e2e] " + scheduled);
+            assertThat(scheduled).hasSize(1).allMatch(e -> e.contains("default-scheduler"))
+                    .allMatch(e -> e.contains(pod.path("spec").path("nodeName").asText()));
+        }
+    }
+
+    @Test
+    @Order(13)
+    void aOneCpuLimitOnATwoCpuNodeIsOneCpuSeenAndAPoolOfOne() {
+        assertThat(json("get", "node", "e2e-node-a").path("status").path("capacity").path("cpu").asText())
+                .as("the node has 2 CPUs: the limit, not the node, must make it 1").isEqualTo("2");
+        Map<String, JsonNode> statuses = succeededInBothRuntimes(namespace("e2e-cpu-limit"), "one-cpu", """
+                workload: {type: cpu, size: 100, tasks: 4}
+                strategies: [sequential, process-pool]
+                workers: 0
+                resources: {requests: {cpu: "1"}, limits: {cpu: "1", memory: 512Mi}}
+                """);
+        for (var e : statuses.entrySet()) {
+            String runtime = e.getKey();
+            JsonNode status = e.getValue();
+            System.out.println("[e2e] one-cpu-" + runtime + ": cpus " + status.path("environment").path("cpus")
+                    + ", rows " + status.path("results"));
+            assertThat(status.path("environment").path("cpus").toString()).as(runtime + ": CPUs seen").isEqualTo("[1]");
+            assertThat(status.path("runs").path(0).path("cpus").toString()).isEqualTo("[1]");
+            JsonNode pool = null;
+            for (JsonNode row : status.path("results")) {
+                if ("process-pool".equals(row.path("strategy").asText())) {
+                    pool = row;
+                }
+            }
+            assertThat(pool).as(runtime + ": a process-pool row").isNotNull();
+            assertThat(pool.path("poolSize").asInt()).as(runtime + ": workers 0 = the CPUs the pod has").isEqualTo(1);
+        }
+    }
+
+    @Test
+    @Order(14)
+    void processesAndPoolsWorkUnderTheRestrictedPodSecurityInBothRuntimes() {
+        String ns = namespace("e2e-restricted");
+        Map<String, JsonNode> statuses = succeededInBothRuntimes(ns, "procs", """
+                workload: {type: cpu, size: 50, tasks: 4}
+                strategies: [sequential, processes, process-pool]
+                workers: 2
+                """);
+        for (var e : statuses.entrySet()) {
+            String runtime = e.getKey();
+            String name = "procs-" + runtime;
+            JsonNode status = e.getValue();
+            List<String> strategies = new ArrayList<>();
+            status.path("results").forEach(r -> {
+                strategies.add(r.path("strategy").asText());
+                assertThat(r.path("samples").size()).as(runtime + " " + r.path("strategy").asText()).isEqualTo(1);
+            });
+            assertThat(strategies).as(runtime).containsExactlyInAnyOrder("sequential", "processes", "process-pool");
+            // What the kubelet ran them with.
+            JsonNode pod = items("-n", ns, "get", "pods", "-l", "concbench.dev/benchmark=" + name).get(0);
+            JsonNode sc = pod.path("spec").path("containers").path(0).path("securityContext");
+            assertThat(sc.path("readOnlyRootFilesystem").asBoolean()).isTrue();
+            assertThat(sc.path("capabilities").path("drop").toString()).isEqualTo("[\"ALL\"]");
+            assertThat(pod.path("spec").path("securityContext").path("runAsUser").asLong()).isEqualTo(65532);
+            assertThat(pod.path("spec").path("containers").path(0).path("image").asText())
+                    .isEqualTo("python".equals(runtime) ? PYTHON_IMAGE : JAVA_IMAGE);
+        }
+    }
+
+    @Test
+    @Order(15)
+    void kubectlLogsOfAKernelPodShowTheKernelsOutput() throws IOException {
+        String ns = "e2e-restricted";
+        JsonNode pod = items("-n", ns, "get", "pods", "-l", "concbench.dev/benchmark=procs-python").get(0);
+        String name = pod.path("metadata").path("name").asText();
+        Cli.Result logs = kubectl("-n", ns, "logs", name);
+        System.out.println("[e2e] kubectl logs " + name + ": " + logs.all().strip());
+        assertThat(logs.ok()).as(logs.toString()).isTrue();
+        // The kernel prints its result document: the same one the termination message carries.
+        JsonNode printed = Cli.JSON.readTree(logs.out().strip().lines().reduce((a, b) -> b).orElse(""));
+        JsonNode message = Cli.JSON.readTree(pod.path("status").path("containerStatuses").path(0).path("state")
+                .path("terminated").path("message").asText());
+        assertThat(printed).isEqualTo(message);
+        assertThat(printed.toString()).contains(name).contains("e2e-node-");
     }
 
     @Test
@@ -393,9 +506,44 @@ class OperatorE2eIT {
         assertThat(failed.path("message").asText()).containsAnyOf("ErrImagePull", "ImagePullBackOff")
                 .contains("concbench-e2e/no-such-image:0");
         System.out.println("[e2e] Failed condition: " + failed);
+        // containerd asked the local registry (every registry name resolves to it), which said
+        // "not found": no pull left the machine (that would fail resolving or connecting instead).
+        List<String> pullErrors = items("-n", ns, "get", "events", "--field-selector", "reason=Failed").stream()
+                .map(e -> e.path("message").asText()).filter(m -> m.contains("no-such-image")).toList();
+        System.out.println("[e2e] pull errors: " + pullErrors);
+        assertThat(pullErrors).isNotEmpty().anyMatch(m -> m.contains("docker.io/concbench-e2e/no-such-image:0")
+                && m.contains("not found"));
         // The operator stops the Job instead of letting it pull until the deadline.
         awaitTrue("the unpullable run's pods are gone", Duration.ofSeconds(60),
                 () -> items("-n", ns, "get", "pods", "-l", "concbench.dev/benchmark=unpullable").isEmpty());
+    }
+
+    @Test
+    @Order(31)
+    void aMemoryLimitTooSmallForTheJvmEndsFailedAsOomKilledNamingThePod() {
+        String ns = namespace("e2e-oom");
+        apply(ns, manifest("starved", """
+                spec:
+                  runtime: java
+                  workload: {type: cpu, size: 100, tasks: 4}
+                  strategies: [sequential, processes]
+                  resources: {limits: {memory: 24Mi}}
+                  repetitions: 1
+                  warmup: 0
+                """));
+        awaitStatus(ns, "cb/starved", "phase", "Failed", 180);
+        JsonNode failed = condition(json("-n", ns, "get", "cb", "starved"), "Failed");
+        System.out.println("[e2e] Failed condition: " + failed);
+        assertThat(failed.path("reason").asText()).isEqualTo("OOMKilled");
+        // The message names the pod (the operator has stopped the Job; the pod may be gone by now).
+        assertThat(failed.path("message").asText()).matches("pod starved-g1-r0-0-[a-z0-9]{5} failed: exit code 137 "
+                + "\\(OOMKilled\\).*");
+        List<JsonNode> pods = items("-n", ns, "get", "pods", "-l", "concbench.dev/benchmark=starved");
+        for (JsonNode pod : pods) {
+            assertThat(failed.path("message").asText()).contains(pod.path("metadata").path("name").asText());
+            assertThat(pod.path("status").path("containerStatuses").path(0).path("state").path("terminated")
+                    .path("reason").asText()).as("what the kubelet reported").isEqualTo("OOMKilled");
+        }
     }
 
     @Test
@@ -581,6 +729,63 @@ class OperatorE2eIT {
                 .isEmpty();
     }
 
+    // ------------------------------------------------------------------ a node lost
+
+    @Test
+    @Order(85)
+    void aNodeLostMidRunEndsTheRunInAClearConditionAndTheNextBenchmarkRuns() {
+        String ns = namespace("e2e-node-lost");
+        apply(ns, manifest("stranded", """
+                spec:
+                  runtime: python
+                  workload: {type: io, size: 100, tasks: 1000}
+                  strategies: [sequential]
+                  repetitions: 1
+                  warmup: 0
+                  timeoutSeconds: 30
+                """));
+        awaitKernelPodRunning(ns, "stranded", "its kernel pod is running", 120);
+        JsonNode pod = items("-n", ns, "get", "pods", "-l", "concbench.dev/benchmark=stranded").get(0);
+        String node = pod.path("spec").path("nodeName").asText();
+        String other = node.equals("e2e-node-a") ? "e2e-node-b" : "e2e-node-a";
+        String letter = node.substring(node.length() - 1);
+        Cli.Result stop = nodes("kubelet-stop", letter);
+        assertThat(stop.ok()).as(stop.toString()).isTrue();
+        try {
+            // The kernel goes on in its container, but nobody reports it: the deadline ends the run.
+            awaitTrue("the benchmark leaves Running", Duration.ofSeconds(150),
+                    () -> "Failed".equals(phase(ns, "stranded")));
+            JsonNode cb = json("-n", ns, "get", "cb", "stranded");
+            JsonNode failed = condition(cb, "Failed");
+            System.out.println("[e2e] Failed condition with " + node + " lost: " + failed);
+            assertThat(failed.path("status").asText()).isEqualTo("True");
+            assertThat(failed.path("reason").asText()).isEqualTo("DeadlineExceeded");
+            assertThat(failed.path("message").asText()).contains("stranded-g1-r0").contains("deadline");
+            assertThat(cb.path("status").path("runs").path(0).path("state").asText()).isEqualTo("Failed");
+
+            // The slot is free and the cluster still works: the next benchmark runs, on the other node.
+            apply(ns, manifest("survivor", """
+                    spec:
+                      runtime: python
+                      workload: {type: io, size: 20, tasks: 4}
+                      strategies: [sequential, threads]
+                      placement: {nodeSelector: {kubernetes.io/hostname: %s}}
+                      repetitions: 1
+                      warmup: 0
+                    """.formatted(other)));
+            awaitStatus(ns, "cb/survivor", "phase", "Succeeded", 180);
+            assertThat(json("-n", ns, "get", "cb", "survivor").path("status").path("environment").path("nodes")
+                    .toString()).isEqualTo("[\"" + other + "\"]");
+        } finally {
+            Cli.Result start = nodes("kubelet-start", letter);
+            assertThat(start.ok()).as(start.toString()).isTrue();
+        }
+        Cli.Result ready = kubectl("wait", "--for=condition=Ready", "node/" + node, "--timeout=120s");
+        assertThat(ready.ok()).as(ready.toString()).isTrue();
+        awaitTrue("the lost run's pod is gone once its kubelet is back", Duration.ofSeconds(120),
+                () -> items("-n", ns, "get", "pods", "-l", "concbench.dev/benchmark=stranded").isEmpty());
+    }
+
     // ------------------------------------------------------------------ namespaced mode, uninstall
 
     @Test
@@ -641,6 +846,31 @@ class OperatorE2eIT {
     }
 
     // ------------------------------------------------------------------ helpers
+
+    /**
+     * Applies {@code <prefix>-python} and {@code <prefix>-java} with the given spec lines (one
+     * repetition, no warmup), waits until both have Succeeded and returns their status by runtime.
+     */
+    private static Map<String, JsonNode> succeededInBothRuntimes(String ns, String prefix, String specLines) {
+        List<String> runtimes = List.of("python", "java");
+        for (String runtime : runtimes) {
+            apply(ns, manifest(prefix + "-" + runtime, "spec:\n  runtime: " + runtime + "\n"
+                    + specLines.indent(2) + "  repetitions: 1\n  warmup: 0\n"));
+        }
+        Map<String, JsonNode> statuses = new java.util.LinkedHashMap<>();
+        for (String runtime : runtimes) {
+            awaitStatus(ns, "cb/" + prefix + "-" + runtime, "phase", "Succeeded", 240);
+            statuses.put(runtime, json("-n", ns, "get", "cb", prefix + "-" + runtime).path("status"));
+        }
+        return statuses;
+    }
+
+    /** e2e/nodes COMMAND ARGS (e.g. kubelet-stop a), on the suite's nodes. */
+    private static Cli.Result nodes(String... args) {
+        List<String> command = new ArrayList<>(List.of(REPO.resolve("e2e/nodes").toString()));
+        command.addAll(List.of(args));
+        return Cli.run(null, command);
+    }
 
     private static String manifest(String name, String spec) {
         return "apiVersion: concbench.dev/v1alpha1\nkind: ConcurrencyBenchmark\nmetadata:\n  name: " + name + "\n"

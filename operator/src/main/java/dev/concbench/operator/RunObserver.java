@@ -67,8 +67,11 @@ public final class RunObserver {
                                 + optional(waiting.get().getMessage()));
             }
             if (pod.getStatus() != null && "Failed".equals(pod.getStatus().getPhase())) {
-                return RunObservation.failed(succeeded, failed, "PodFailed", "pod " + pod.getMetadata().getName()
-                        + " failed: " + failureDetail(pod, kernel));
+                // The memory limit killed the kernel: say so in the reason, not only in the message.
+                boolean oomKilled = kernel.map(ContainerStatus::getState).map(s -> s.getTerminated())
+                        .map(t -> "OOMKilled".equals(t.getReason())).orElse(false);
+                return RunObservation.failed(succeeded, failed, oomKilled ? "OOMKilled" : "PodFailed",
+                        "pod " + pod.getMetadata().getName() + " failed: " + failureDetail(pod, kernel));
             }
         }
         Optional<JobCondition> jobFailed = condition(job, "Failed");

@@ -149,6 +149,17 @@ class RunObserverTest {
     }
 
     @Test
+    void aKernelKilledByItsMemoryLimitFailsTheRunAsOomKilled() {
+        List<Pod> pods = List.of(pod("demo-g1-r0-0-aaaaa", 0, "Failed", terminated(137, "OOMKilled", "")));
+
+        RunObservation seen = RunObserver.observe(job(), pods, 1);
+
+        assertThat(seen.state()).isEqualTo(State.FAILED);
+        assertThat(seen.reason()).isEqualTo("OOMKilled");
+        assertThat(seen.message()).contains("demo-g1-r0-0-aaaaa").contains("exit code 137").contains("OOMKilled");
+    }
+
+    @Test
     void aFailedPodWithoutContainerStatusStillNamesThePod() {
         Pod evicted = pod("demo-g1-r0-0-aaaaa", 0, "Failed", null);
         evicted.getStatus().setReason("Evicted");
