@@ -97,6 +97,7 @@ class OperatorE2eIT {
                 "--set", "kernel.javaImage=" + JAVA_IMAGE,
                 "--set", "httpPort=" + HTTP_PORT,
                 "--set", "logLevel=DEBUG",
+                "--set", "metrics.service.enabled=true",
                 "--wait", "--timeout", "3m");
         System.out.println(install);
         assertThat(install.ok()).as(install.toString()).isTrue();
@@ -192,6 +193,74 @@ class OperatorE2eIT {
         Cli.Result describe = kubectl("-n", ns, "describe", "cb", "seed-python-io");
         System.out.println(describe.out());
         assertThat(describe.out()).contains("Conditions:", "Complete", "Events:", "RunStarted", "BenchmarkSucceeded");
+    }
+
+    /**
+     * A real Prometheus (Debian's) scrapes the operator through its metrics Service (by the API
+     * server's service proxy, from this machine's loopback) and a PromQL query returns the speedup
+     * that the finished seed benchmark has in its status.
+     */
+    @Test
+    @Order(13)
+    void prometheusScrapesAFinishedBenchmarksSpeedup() throws Exception {
+        JsonNode cb = json("-n", "e2e-seed", "get", "cb", "seed-python-io");
+        double expected = 0;
+        for (JsonNode r : cb.path("status").path("results")) {
+            if ("threads".equals(r.path("strategy").asText())) {
+                expected = r.path("speedup").asDouble();
+            }
+        }
+        assertThat(expected).as("the seed benchmark's threads speedup").isPositive();
+
+        Path dir = STATE.resolve("prometheus");
+        Files.createDirectories(dir);
+        int port;
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            port = s.getLocalPort();
+        }
+        String apiserver = "127.0.0.1:" + Objects.requireNonNull(System.getenv("CONCBENCH_APISERVER_PORT"));
+        Path pki = STATE.resolve("pki");
+        Files.writeString(dir.resolve("prometheus.yml"), """
+                global: {scrape_interval: 2s, scrape_timeout: 2s}
+                scrape_configs:
+                  - job_name: concbench-operator
+                    scheme: https
+                    metrics_path: /api/v1/namespaces/%s/services/http:%s-metrics:http/proxy/q/metrics
+                    tls_config: {ca_file: %s, cert_file: %s, key_file: %s}
+                    static_configs: [{targets: ['%s']}]
+                """.formatted(SYSTEM_NS, RELEASE, pki.resolve("ca.crt"), pki.resolve("admin.crt"),
+                pki.resolve("admin.key"), apiserver));
+        Process prometheus = new ProcessBuilder("prometheus", "--config.file=" + dir.resolve("prometheus.yml"),
+                "--storage.tsdb.path=" + dir.resolve("data"), "--web.listen-address=127.0.0.1:" + port)
+                .redirectErrorStream(true).redirectOutput(dir.resolve("prometheus.log").toFile()).start();
+        try {
+            String query = "concbench_result_speedup{namespace=\"e2e-seed\",benchmark=\"seed-python-io\","
+                    + "strategy=\"threads\",runtime=\"python\",pods=\"1\"}";
+            java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+            java.net.URI uri = java.net.URI.create("http://127.0.0.1:" + port + "/api/v1/query?query="
+                    + java.net.URLEncoder.encode(query, java.nio.charset.StandardCharsets.UTF_8));
+            double[] seen = {Double.NaN};
+            awaitTrue("Prometheus has scraped the operator's result metrics", Duration.ofSeconds(90), () -> {
+                try {
+                    JsonNode answer = Cli.JSON.readTree(http.send(java.net.http.HttpRequest.newBuilder(uri).build(),
+                            java.net.http.HttpResponse.BodyHandlers.ofString()).body());
+                    JsonNode result = answer.path("data").path("result");
+                    if (result.size() != 1) {
+                        return false;
+                    }
+                    seen[0] = Double.parseDouble(result.get(0).path("value").path(1).asText());
+                    return true;
+                } catch (IOException | InterruptedException e) {
+                    return false;
+                }
+            });
+            System.out.println("[e2e] PromQL " + query + " = " + seen[0] + " (status: " + expected + ")");
+            assertThat(seen[0]).isEqualTo(expected);
+        } finally {
+            prometheus.destroy();
+            prometheus.waitFor(20, java.util.concurrent.TimeUnit.SECONDS);
+            prometheus.destroyForcibly();
+        }
     }
 
     @Test

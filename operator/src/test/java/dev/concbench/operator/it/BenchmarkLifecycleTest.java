@@ -160,7 +160,8 @@ class BenchmarkLifecycleTest {
         spec.setImage("registry.test/hold:1");
         create("changing", spec);
         await().atMost(TIMEOUT).until(() -> jobsOf("changing").size() == 1);
-        assertThat(status("changing").getPhase()).isEqualTo(Phase.Running);
+        // The Job is created before the status that records it is written.
+        awaitPhase("changing", Phase.Running);
 
         ConcurrencyBenchmark cb = client.resources(ConcurrencyBenchmark.class).inNamespace(NS).withName("changing").get();
         cb.getSpec().setImage(null);
