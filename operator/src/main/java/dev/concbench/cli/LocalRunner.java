@@ -3,19 +3,16 @@ package dev.concbench.cli;
 import dev.concbench.api.v1alpha1.ConcurrencyBenchmark;
 import dev.concbench.api.v1alpha1.ConcurrencyBenchmarkSpec;
 import dev.concbench.api.v1alpha1.ConcurrencyBenchmarkStatus;
-import dev.concbench.api.v1alpha1.Phase;
-import dev.concbench.api.v1alpha1.RunStatus;
-import dev.concbench.domain.BenchmarkPlanner;
-import dev.concbench.domain.Conditions;
+import dev.concbench.domain.Action;
+import dev.concbench.domain.Decision;
 import dev.concbench.domain.KernelCommand;
 import dev.concbench.domain.KernelResult;
+import dev.concbench.domain.Lifecycle;
+import dev.concbench.domain.Observation;
 import dev.concbench.domain.PlannedRun;
 import dev.concbench.domain.ResultFormatException;
-import dev.concbench.domain.RunMeasurement;
-import dev.concbench.domain.SpecValidator;
-import dev.concbench.domain.StatusAggregator;
-import dev.concbench.domain.StatusTransitions;
-import dev.concbench.operator.Names;
+import dev.concbench.domain.RunObservation;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -25,7 +22,9 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -34,8 +33,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * Runs a benchmark on this machine, no cluster: every planned run's pods become local
  * kernel processes (the shards of a run in parallel, from a common start; runs one after
- * another), and the status is built with the same domain calls the operator's reconciler
- * makes, so {@code bin/concbench run -o json} prints what the operator would write.
+ * another), and the status is built by the operator's own lifecycle ({@link Lifecycle}), so
+ * {@code bin/concbench run -o json} prints what the operator would write.
  */
 public final class LocalRunner {
 
@@ -69,63 +68,43 @@ public final class LocalRunner {
      * Runs every planned run of {@code cb} and returns its final status: Succeeded with the
      * results, or Failed with the first failure in the Failed condition (later runs are not
      * started). An invalid spec gives Failed with an InvalidSpec condition and runs nothing.
+     *
+     * <p>The steps are the operator's ({@link Lifecycle#decide}); this runner executes their
+     * actions on this machine: a Job becomes its pods' kernel processes, run to the end.
      */
     public ConcurrencyBenchmarkStatus run(ConcurrencyBenchmark cb) {
-        ConcurrencyBenchmarkSpec spec = cb.getSpec();
-        String name = cb.getMetadata().getName();
-        ConcurrencyBenchmarkStatus status = StatusTransitions.newGeneration(spec, new ConcurrencyBenchmarkStatus(),
-                GENERATION, run -> Names.jobName(name, GENERATION, run));
-
-        List<String> errors = SpecValidator.validate(spec);
-        if (!errors.isEmpty()) {
-            String message = String.join("; ", errors);
-            StatusTransitions.invalid(status, message, GENERATION, now());
-            StatusTransitions.finish(status, false, "InvalidSpec", message, GENERATION, now());
-            return status;
-        }
-        StatusTransitions.valid(status, GENERATION, now());
-        // No other benchmark competes for this machine: admitted at once.
-        StatusTransitions.admitted(status, GENERATION, now());
-        status.setPhase(Phase.Running);
-
-        List<PlannedRun> plan = BenchmarkPlanner.plan(spec);
-        for (PlannedRun planned : plan) {
-            RunStatus run = status.getRuns().get(planned.index());
-            StatusTransitions.runStarted(status, run, now());
-            StatusTransitions.progressing(status, run, GENERATION, now());
-            progress(String.format(Locale.ROOT, "%s: run %d/%d: pods=%d workers=%d strategies=%s (job %s)",
-                    name, planned.index() + 1, plan.size(), planned.pods(), planned.workers(),
-                    String.join(",", planned.strategyNames()), run.getJobName()));
-            long started = System.nanoTime();
-
-            Outcome outcome = execute(spec, planned, run.getJobName());
-            run.setPodsSucceeded(outcome.podsSucceeded());
-            run.setPodsFailed(outcome.podsFailed());
-            if (outcome.failureReason() == null) {
-                try {
-                    RunMeasurement.record(spec, planned, outcome.results(), run);
-                } catch (ResultFormatException e) {
-                    outcome = Outcome.failed(outcome.podsSucceeded(), outcome.podsFailed(), "ResultUnreadable",
-                            "job " + run.getJobName() + ": " + e.getMessage());
+        ConcurrencyBenchmark current = local(cb);
+        List<Observation.JobSeen> jobs = new ArrayList<>();
+        Map<String, RunObservation> runs = new HashMap<>();
+        while (true) {
+            // No other benchmark competes for this machine: admitted at once.
+            Decision decision = Lifecycle.decide(current, new Observation(true, 1, jobs, runs), now());
+            current.setStatus(decision.status());
+            boolean started = false;
+            for (Action action : decision.actions()) {
+                if (action instanceof Action.CreateJob create) {
+                    runs.put(create.jobName(), execute(current, create.run(), create.jobName(),
+                            decision.status().getRuns().size()));
+                    jobs.add(new Observation.JobSeen(create.jobName(), GENERATION, true, now()));
+                    started = true;
                 }
             }
-            if (outcome.failureReason() != null) {
-                progress(String.format(Locale.ROOT, "%s: run %d/%d failed: %s", name, planned.index() + 1,
-                        plan.size(), outcome.failureMessage()));
-                StatusTransitions.runFailed(run, outcome.failureMessage(), now());
-                StatusTransitions.finish(status, false, outcome.failureReason(), outcome.failureMessage(),
-                        GENERATION, now());
-                StatusAggregator.aggregate(spec, status);
-                return status;
+            if (decision.status().getPhase().terminal()) {
+                return decision.status();
             }
-            run.setCompletionTime(Conditions.timestamp(now()));
-            progress(String.format(Locale.ROOT, "%s: run %d/%d done in %.1f s", name, planned.index() + 1,
-                    plan.size(), (System.nanoTime() - started) / 1e9));
+            if (!started) {
+                throw new IllegalStateException("the lifecycle neither ended nor started a run: " + decision.actions());
+            }
         }
-        StatusTransitions.finish(status, true, "AllRunsSucceeded", "all " + plan.size() + " run(s) succeeded",
-                GENERATION, now());
-        StatusAggregator.aggregate(spec, status);
-        return status;
+    }
+
+    /** A copy of {@code cb} as a freshly created resource: generation 1, no status. */
+    private static ConcurrencyBenchmark local(ConcurrencyBenchmark cb) {
+        ConcurrencyBenchmark copy = new ConcurrencyBenchmark();
+        copy.setMetadata(new ObjectMetaBuilder(cb.getMetadata()).withGeneration(GENERATION).build());
+        copy.setSpec(cb.getSpec());
+        copy.setStatus(null);
+        return copy;
     }
 
     /** Kills the kernel processes still running (the CLI calls this on Ctrl-C). */
@@ -136,7 +115,24 @@ public final class LocalRunner {
     }
 
     /** One run: its pods as processes, all started, then all awaited; the first failure stops the rest. */
-    private Outcome execute(ConcurrencyBenchmarkSpec spec, PlannedRun planned, String jobName) {
+    private RunObservation execute(ConcurrencyBenchmark cb, PlannedRun planned, String jobName, int runs) {
+        String name = cb.getMetadata().getName();
+        progress(String.format(Locale.ROOT, "%s: run %d/%d: pods=%d workers=%d strategies=%s (job %s)",
+                name, planned.index() + 1, runs, planned.pods(), planned.workers(),
+                String.join(",", planned.strategyNames()), jobName));
+        long started = System.nanoTime();
+        RunObservation outcome = executePods(cb.getSpec(), planned, jobName);
+        if (outcome.state() == RunObservation.State.FAILED) {
+            progress(String.format(Locale.ROOT, "%s: run %d/%d failed: %s", name, planned.index() + 1, runs,
+                    outcome.message()));
+        } else {
+            progress(String.format(Locale.ROOT, "%s: run %d/%d done in %.1f s", name, planned.index() + 1, runs,
+                    (System.nanoTime() - started) / 1e9));
+        }
+        return outcome;
+    }
+
+    private RunObservation executePods(ConcurrencyBenchmarkSpec spec, PlannedRun planned, String jobName) {
         Double startAt = planned.pods() > 1
                 ? clock.millis() / 1000.0 + START_DELAY_SECONDS : null;
         List<Pod> pods = new ArrayList<>();
@@ -149,7 +145,7 @@ public final class LocalRunner {
                 try {
                     pods.add(Pod.start(podName, command, live));
                 } catch (IOException e) {
-                    return Outcome.failed(0, 1, "PodFailed", "pod " + podName + " could not start: "
+                    return RunObservation.failed(0, 1, "PodFailed", "pod " + podName + " could not start: "
                             + e.getMessage());
                 }
             }
@@ -166,7 +162,7 @@ public final class LocalRunner {
                 }
                 if (finished == null) {
                     if (System.nanoTime() > deadline) {
-                        return Outcome.failed(succeeded, 0, "DeadlineExceeded", "job " + jobName
+                        return RunObservation.failed(succeeded, 0, "DeadlineExceeded", "job " + jobName
                                 + " was active longer than the specified deadline (" + spec.getTimeoutSeconds()
                                 + " s)");
                     }
@@ -179,7 +175,7 @@ public final class LocalRunner {
                     // Stop the siblings (and the failed kernel's children) before reading what it said.
                     pods.forEach(p -> destroy(p.process()));
                     String detail = finished.stderrLastLine();
-                    return Outcome.failed(succeeded, 1, "PodFailed", "pod " + finished.name() + " failed: exit code "
+                    return RunObservation.failed(succeeded, 1, "PodFailed", "pod " + finished.name() + " failed: exit code "
                             + exit + (detail.isEmpty() ? "" : ": " + detail));
                 }
                 succeeded++;
@@ -189,14 +185,14 @@ public final class LocalRunner {
                 try {
                     results.add(KernelResult.parse(pod.stdout()));
                 } catch (ResultFormatException e) {
-                    return Outcome.failed(succeeded, 0, "ResultUnreadable", "pod " + pod.name() + ": "
+                    return RunObservation.failed(succeeded, 0, "ResultUnreadable", "pod " + pod.name() + ": "
                             + e.getMessage());
                 }
             }
-            return Outcome.succeeded(succeeded, results);
+            return RunObservation.succeeded(succeeded, results);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return Outcome.failed(0, 0, "Interrupted", "job " + jobName + " was interrupted");
+            return RunObservation.failed(0, 0, "Interrupted", "job " + jobName + " was interrupted");
         } finally {
             // A failed pod spoils the run's common start: stop its siblings (the operator deletes the Job).
             pods.forEach(p -> destroy(p.process()));
@@ -220,19 +216,6 @@ public final class LocalRunner {
         if (progress != null) {
             progress.println(line);
             progress.flush();
-        }
-    }
-
-    /** What a run's processes produced: results when all succeeded, else the first failure. */
-    private record Outcome(int podsSucceeded, int podsFailed, String failureReason, String failureMessage,
-                           List<KernelResult> results) {
-
-        static Outcome failed(int succeeded, int failed, String reason, String message) {
-            return new Outcome(succeeded, failed, reason, message, List.of());
-        }
-
-        static Outcome succeeded(int succeeded, List<KernelResult> results) {
-            return new Outcome(succeeded, 0, null, null, List.copyOf(results));
         }
     }
 

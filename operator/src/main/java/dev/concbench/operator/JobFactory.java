@@ -1,5 +1,7 @@
 package dev.concbench.operator;
 
+import dev.concbench.domain.Names;
+import dev.concbench.domain.RunObservation;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;

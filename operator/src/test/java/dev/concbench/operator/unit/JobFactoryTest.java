@@ -11,7 +11,7 @@ import dev.concbench.api.v1alpha1.WorkloadSpec;
 import dev.concbench.api.v1alpha1.WorkloadType;
 import dev.concbench.domain.PlannedRun;
 import dev.concbench.operator.JobFactory;
-import dev.concbench.operator.Names;
+import dev.concbench.domain.Names;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.EnvVar;

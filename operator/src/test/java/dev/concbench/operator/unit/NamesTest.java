@@ -2,7 +2,7 @@ package dev.concbench.operator.unit;
 
 import dev.concbench.api.v1alpha1.ConcurrencyBenchmark;
 import dev.concbench.api.v1alpha1.ConcurrencyBenchmarkSpec;
-import dev.concbench.operator.Names;
+import dev.concbench.domain.Names;
 import org.junit.jupiter.api.Test;
 
 import java.util.HashSet;

@@ -1,9 +1,9 @@
 package dev.concbench.operator.unit;
 
 import dev.concbench.operator.JobFactory;
-import dev.concbench.operator.Names;
-import dev.concbench.operator.RunObservation;
-import dev.concbench.operator.RunObservation.State;
+import dev.concbench.domain.Names;
+import dev.concbench.domain.RunObservation;
+import dev.concbench.domain.RunObservation.State;
 import dev.concbench.operator.RunObserver;
 import io.fabric8.kubernetes.api.model.ContainerState;
 import io.fabric8.kubernetes.api.model.ContainerStateBuilder;

@@ -1,6 +1,4 @@
-package dev.concbench.operator;
-
-import dev.concbench.domain.KernelResult;
+package dev.concbench.domain;
 
 import java.util.List;
 
@@ -15,15 +13,15 @@ public record RunObservation(State state, int podsSucceeded, int podsFailed, Str
 
     public enum State { RUNNING, SUCCEEDED, FAILED }
 
-    static RunObservation running(int succeeded, int failed, boolean startReady) {
+    public static RunObservation running(int succeeded, int failed, boolean startReady) {
         return new RunObservation(State.RUNNING, succeeded, failed, null, null, List.of(), startReady);
     }
 
-    static RunObservation failed(int succeeded, int failed, String reason, String message) {
+    public static RunObservation failed(int succeeded, int failed, String reason, String message) {
         return new RunObservation(State.FAILED, succeeded, failed, reason, message, List.of(), false);
     }
 
-    static RunObservation succeeded(int succeeded, List<KernelResult> results) {
+    public static RunObservation succeeded(int succeeded, List<KernelResult> results) {
         return new RunObservation(State.SUCCEEDED, succeeded, 0, null, null, List.copyOf(results), false);
     }
 }

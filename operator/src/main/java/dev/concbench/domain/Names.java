@@ -1,4 +1,4 @@
-package dev.concbench.operator;
+package dev.concbench.domain;
 
 import dev.concbench.api.v1alpha1.ConcurrencyBenchmark;
 
@@ -16,7 +16,7 @@ public final class Names {
 
     public static final int MAX = 63;
     /** Pod names of an Indexed Job append "-<index>-<5 random>"; leave room for them. */
-    static final int MAX_JOB_NAME = 52;
+    public static final int MAX_JOB_NAME = 52;
 
     public static final String LABEL_MANAGED_BY = "app.kubernetes.io/managed-by";
     public static final String MANAGED_BY = "concbench-operator";
@@ -51,7 +51,7 @@ public final class Names {
     }
 
     /** {@code base + suffix}, or a prefix of base plus a hash of it when that is too long. */
-    static String fit(String base, String suffix, int max) {
+    public static String fit(String base, String suffix, int max) {
         if (base.length() + suffix.length() <= max) {
             return base + suffix;
         }
