@@ -78,7 +78,7 @@ public final class LocalRunner {
         Map<String, RunObservation> runs = new HashMap<>();
         while (true) {
             // No other benchmark competes for this machine: admitted at once.
-            Decision decision = Lifecycle.decide(current, new Observation(true, 1, jobs, runs), now());
+            Decision decision = Lifecycle.decide(current, new Observation(Observation.Admission.of(true, 1), jobs, runs), now());
             current.setStatus(decision.status());
             boolean started = false;
             for (Action action : decision.actions()) {

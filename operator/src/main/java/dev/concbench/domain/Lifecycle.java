@@ -30,10 +30,11 @@ import java.util.Objects;
  * what was observed of its Jobs and pods) → (the next status, the actions to take). The operator's
  * reconciler and the local runner are its two executors.
  *
- * <p>Order of a step: a new generation stops the old one's Jobs and gets a fresh plan → the spec
- * is validated → a benchmark without a slot waits (Queued) → the runs advance one at a time: the
- * first unfinished run's Job is created, watched, released at a common start, read when done →
- * the results are aggregated.
+ * <p>Order of a step: the spec is validated → a new generation stops the old one's Jobs and stores
+ * its plan in {@code status.runs} (the plan is read from there afterwards) → an invalid spec fails
+ * → a benchmark without a slot waits (Queued) → the runs advance one at a time: the first
+ * unfinished run's Job is created, watched, released at a common start, read when done → the
+ * results are aggregated. The phase is derived from the conditions at the end of every step.
  */
 public final class Lifecycle {
 
@@ -42,48 +43,35 @@ public final class Lifecycle {
     private Lifecycle() {
     }
 
-    /**
-     * Whether this step needs an admission slot: the generation is valid and has not ended. The
-     * executor asks its admission control only then, so a finished benchmark never claims a slot.
-     */
-    public static boolean wantsSlot(ConcurrencyBenchmark cb) {
-        ConcurrencyBenchmarkStatus status = cb.getStatus();
-        boolean ended = status != null && sameGeneration(cb, status) && status.getPhase() != null
-                && status.getPhase().terminal();
-        return !ended && SpecValidator.validate(cb.getSpec()).isEmpty();
-    }
-
     public static Decision decide(ConcurrencyBenchmark cb, Observation seen, Instant now) {
         Step step = new Step(cb, now);
-        step.startGenerationIfNew(seen);
-        ConcurrencyBenchmarkStatus status = step.status;
         List<String> errors = SpecValidator.validate(cb.getSpec());
+        step.startGenerationIfNew(seen, errors.isEmpty() ? BenchmarkPlanner.plan(cb.getSpec()) : List.of());
+        ConcurrencyBenchmarkStatus status = step.status;
         if (!errors.isEmpty()) {
             String message = String.join("; ", errors);
             StatusTransitions.invalid(status, message, step.generation, now);
-            if (status.getPhase() != Phase.Failed) {
+            if (!step.was(Phase.Failed)) {
                 step.actions.add(new SpecInvalid(message));
             }
             step.finish(false, "InvalidSpec", message);
             return step.decision();
         }
         StatusTransitions.valid(status, step.generation, now);
-        if (status.getPhase() != null && status.getPhase().terminal()) {
+        if (StatusTransitions.phase(status.getConditions()).terminal()) {
             return step.decision();
         }
-        if (!seen.admitted()) {
-            String message = "waiting for a slot: at most " + seen.slots()
+        if (!seen.admission().admit()) {
+            String message = "waiting for a slot: at most " + seen.admission().limit()
                     + " benchmark(s) run at once, in creation order";
-            if (status.getPhase() != Phase.Queued) {
+            if (!step.was(Phase.Queued)) { // told once per generation
                 step.actions.add(new Queued(message));
             }
-            status.setPhase(Phase.Queued);
             Conditions.set(status.getConditions(), Conditions.ADMITTED, false, "Queued", message, step.generation,
                     now);
             return step.decision();
         }
         StatusTransitions.admitted(status, step.generation, now);
-        status.setPhase(Phase.Running);
         step.advanceRuns(seen);
         if (cb.getSpec().getRuntime() == Runtime.PYTHON) {
             // After the first Job, not before: its pods need the script only when their volumes
@@ -102,8 +90,10 @@ public final class Lifecycle {
                                 Instant now) {
         Step step = new Step(cb, now);
         if (!sameGeneration(cb, step.status)) {
-            step.status = newGeneration(cb, step.status);
-        } else if (step.status.getPhase() != null && step.status.getPhase().terminal()) {
+            List<PlannedRun> plan = SpecValidator.validate(cb.getSpec()).isEmpty()
+                    ? BenchmarkPlanner.plan(cb.getSpec()) : List.of();
+            step.status = newGeneration(cb, step.status, plan);
+        } else if (StatusTransitions.phase(step.status.getConditions()).terminal()) {
             return step.decision(); // already ended, e.g. by a concurrent pass
         }
         for (JobSeen job : seen.jobs()) {
@@ -132,11 +122,11 @@ public final class Lifecycle {
         return Objects.equals(status.getObservedGeneration(), cb.getMetadata().getGeneration());
     }
 
-    private static ConcurrencyBenchmarkStatus newGeneration(ConcurrencyBenchmark cb, ConcurrencyBenchmarkStatus old) {
+    private static ConcurrencyBenchmarkStatus newGeneration(ConcurrencyBenchmark cb, ConcurrencyBenchmarkStatus old,
+                                                            List<PlannedRun> plan) {
         String name = cb.getMetadata().getName();
         long generation = cb.getMetadata().getGeneration();
-        return StatusTransitions.newGeneration(cb.getSpec(), old, generation,
-                run -> Names.jobName(name, generation, run));
+        return StatusTransitions.newGeneration(old, generation, plan, run -> Names.jobName(name, generation, run));
     }
 
     /** One step's working state: the status being built and the actions so far. */
@@ -159,7 +149,7 @@ public final class Lifecycle {
         }
 
         /** A new generation (first step or a spec change): delete the other generations' Jobs, plan afresh. */
-        void startGenerationIfNew(Observation seen) {
+        void startGenerationIfNew(Observation seen, List<PlannedRun> plan) {
             if (sameGeneration(cb, status)) {
                 return;
             }
@@ -175,14 +165,14 @@ public final class Lifecycle {
             if (!stopped.isEmpty()) {
                 actions.add(new SpecChanged(status.getObservedGeneration(), generation, stopped));
             }
-            status = newGeneration(cb, status);
+            status = newGeneration(cb, status, plan);
         }
 
         /** Executes runs in order: watch the current one; when it is done, start the next. */
         void advanceRuns(Observation seen) {
-            List<PlannedRun> plan = BenchmarkPlanner.plan(spec);
-            for (PlannedRun planned : plan) {
-                RunStatus run = status.getRuns().get(planned.index());
+            List<RunStatus> plan = status.getRuns();
+            for (RunStatus run : plan) {
+                PlannedRun planned = PlannedRun.of(run);
                 if (run.getState() == RunState.Succeeded) {
                     continue;
                 }
@@ -254,10 +244,15 @@ public final class Lifecycle {
         }
 
         Decision decision() {
-            boolean terminal = status.getPhase() != null && status.getPhase().terminal();
-            boolean wasTerminal = before != null && Objects.equals(before.getObservedGeneration(),
-                    status.getObservedGeneration()) && before.getPhase() == status.getPhase();
-            return new Decision(status, actions, terminal && !wasTerminal);
+            status.setPhase(StatusTransitions.phase(status.getConditions()));
+            boolean terminal = status.getPhase().terminal();
+            return new Decision(status, actions, terminal && !was(status.getPhase()));
+        }
+
+        /** The status this step started from was in {@code phase}, for the current generation. */
+        boolean was(Phase phase) {
+            return before != null && sameGeneration(cb, before)
+                    && StatusTransitions.phase(before.getConditions()) == phase;
         }
     }
 }

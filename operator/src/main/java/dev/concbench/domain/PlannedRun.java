@@ -1,5 +1,6 @@
 package dev.concbench.domain;
 
+import dev.concbench.api.v1alpha1.RunStatus;
 import dev.concbench.api.v1alpha1.Strategy;
 
 import java.util.List;
@@ -15,6 +16,14 @@ public record PlannedRun(int index, int pods, int workers, List<Strategy> strate
 
     public PlannedRun {
         strategies = List.copyOf(strategies);
+    }
+
+    /** The run as the status stores it: the plan is made once per generation, then read back from there. */
+    public static PlannedRun of(RunStatus run) {
+        List<Strategy> strategies = run.getStrategies().stream().map(Strategy::fromValue).toList();
+        // The planner's added baseline is the one run measuring sequential alone on one pod.
+        boolean baseline = run.getPods() == 1 && strategies.equals(List.of(Strategy.SEQUENTIAL));
+        return new PlannedRun(run.getIndex(), run.getPods(), run.getWorkers(), strategies, baseline);
     }
 
     public List<String> strategyNames() {

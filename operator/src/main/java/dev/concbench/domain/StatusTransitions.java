@@ -5,6 +5,7 @@ import dev.concbench.api.v1alpha1.ConcurrencyBenchmarkStatus;
 import dev.concbench.api.v1alpha1.Phase;
 import dev.concbench.api.v1alpha1.RunState;
 import dev.concbench.api.v1alpha1.RunStatus;
+import io.fabric8.kubernetes.api.model.Condition;
 
 import java.time.Instant;
 import java.util.ArrayList;
@@ -29,6 +30,13 @@ public final class StatusTransitions {
     public static ConcurrencyBenchmarkStatus newGeneration(ConcurrencyBenchmarkSpec spec,
                                                            ConcurrencyBenchmarkStatus old, long generation,
                                                            IntFunction<String> jobName) {
+        List<PlannedRun> plan = SpecValidator.validate(spec).isEmpty() ? BenchmarkPlanner.plan(spec) : List.of();
+        return newGeneration(old, generation, plan, jobName);
+    }
+
+    /** A fresh status for {@code generation} whose runs are {@code plan}: the one place a plan is stored. */
+    public static ConcurrencyBenchmarkStatus newGeneration(ConcurrencyBenchmarkStatus old, long generation,
+                                                           List<PlannedRun> plan, IntFunction<String> jobName) {
         ConcurrencyBenchmarkStatus status = new ConcurrencyBenchmarkStatus();
         status.setConditions(new ArrayList<>(old.getConditions().stream()
                 .filter(c -> !Conditions.COMPLETE.equals(c.getType()) && !Conditions.FAILED.equals(c.getType()))
@@ -37,17 +45,15 @@ public final class StatusTransitions {
         // Admitted before the spec change: keep the slot, the new generation runs at once.
         status.setPhase(old.getPhase() == Phase.Running ? Phase.Running : Phase.Pending);
         List<RunStatus> runs = new ArrayList<>();
-        if (SpecValidator.validate(spec).isEmpty()) {
-            for (PlannedRun planned : BenchmarkPlanner.plan(spec)) {
-                RunStatus run = new RunStatus();
-                run.setIndex(planned.index());
-                run.setJobName(jobName.apply(planned.index()));
-                run.setPods(planned.pods());
-                run.setWorkers(planned.workers());
-                run.setStrategies(planned.strategyNames());
-                run.setState(RunState.Planned);
-                runs.add(run);
-            }
+        for (PlannedRun planned : plan) {
+            RunStatus run = new RunStatus();
+            run.setIndex(planned.index());
+            run.setJobName(jobName.apply(planned.index()));
+            run.setPods(planned.pods());
+            run.setWorkers(planned.workers());
+            run.setStrategies(planned.strategyNames());
+            run.setState(RunState.Planned);
+            runs.add(run);
         }
         status.setRuns(runs);
         return status;
@@ -107,6 +113,22 @@ public final class StatusTransitions {
     public static void admitted(ConcurrencyBenchmarkStatus status, long generation, Instant now) {
         Conditions.set(status.getConditions(), Conditions.ADMITTED, true, "SlotAvailable", "admitted: runs may start",
                 generation, now);
+    }
+
+    /**
+     * The phase the conditions say, the one rule for it: Failed or Complete end the generation;
+     * otherwise Admitted says Running (True) or Queued (False); before admission, Pending.
+     */
+    public static Phase phase(List<Condition> conditions) {
+        if (Conditions.isTrue(conditions, Conditions.FAILED)) {
+            return Phase.Failed;
+        }
+        if (Conditions.isTrue(conditions, Conditions.COMPLETE)) {
+            return Phase.Succeeded;
+        }
+        return Conditions.find(conditions, Conditions.ADMITTED)
+                .map(c -> "True".equals(c.getStatus()) ? Phase.Running : Phase.Queued)
+                .orElse(Phase.Pending);
     }
 
     /**

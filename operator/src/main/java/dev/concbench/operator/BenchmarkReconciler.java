@@ -192,7 +192,8 @@ public class BenchmarkReconciler implements Reconciler<ConcurrencyBenchmark> {
     private void endWithError(ConcurrencyBenchmark cb, Context<ConcurrencyBenchmark> ctx, String reason, String message) {
         ConcurrencyBenchmark current = cb;
         for (int attempt = 1; attempt <= 3 && current != null; attempt++) {
-            Observation seen = new Observation(false, admission.limit(), jobsSeen(ctx), Map.of());
+            Observation seen = new Observation(Observation.Admission.of(false, admission.limit()), jobsSeen(ctx),
+                    Map.of());
             Decision decision = Lifecycle.fail(current, seen, reason, message, clock.instant());
             if (!decision.ended()) {
                 return; // already ended, e.g. by a concurrent pass
@@ -252,8 +253,18 @@ public class BenchmarkReconciler implements Reconciler<ConcurrencyBenchmark> {
                 }
             }
         }
-        boolean admitted = Lifecycle.wantsSlot(cb) && admission.admit(cb, ctx.getPrimaryCache().list());
-        return new Observation(admitted, admission.limit(), jobs, runs);
+        Observation.Admission slot = new Observation.Admission() {
+            @Override
+            public boolean admit() {
+                return admission.admit(cb, ctx.getPrimaryCache().list());
+            }
+
+            @Override
+            public int limit() {
+                return admission.limit();
+            }
+        };
+        return new Observation(slot, jobs, runs);
     }
 
     private static List<Observation.JobSeen> jobsSeen(Context<ConcurrencyBenchmark> ctx) {

@@ -55,11 +55,11 @@ class LifecycleTest {
     }
 
     private static Observation seen(boolean admitted, JobSeen... jobs) {
-        return new Observation(admitted, 1, List.of(jobs), Map.of());
+        return new Observation(Observation.Admission.of(admitted, 1), List.of(jobs), Map.of());
     }
 
     private static Observation seen(JobSeen job, RunObservation run) {
-        return new Observation(true, 1, List.of(job), Map.of(job.name(), run));
+        return new Observation(Observation.Admission.of(true, 1), List.of(job), Map.of(job.name(), run));
     }
 
     private static JobSeen job(String name, long generation, boolean finished) {
@@ -210,11 +210,50 @@ class LifecycleTest {
                 seen(job("demo-g1-r0", 1, true), RunObservation.succeeded(1, List.of(result("0/1", 3, GOOD)))),
                 T0).status());
 
-        assertThat(Lifecycle.wantsSlot(done)).isFalse();
-        Decision again = Lifecycle.decide(done, seen(false), T1);
+        Observation.Admission never = new Observation.Admission() {
+            @Override
+            public boolean admit() {
+                throw new AssertionError("a finished generation must not claim a slot");
+            }
+
+            @Override
+            public int limit() {
+                return 1;
+            }
+        };
+        Decision again = Lifecycle.decide(done, new Observation(never, List.of(), Map.of()), T1);
         assertThat(again.actions()).isEmpty();
         assertThat(again.ended()).isFalse();
         assertThat(again.status().getPhase()).isEqualTo(Phase.Succeeded);
+    }
+
+    @Test
+    void anInvalidSpecNeverAsksForASlot() {
+        ConcurrencyBenchmarkSpec invalid = spec(Runtime.JAVA, null);
+        invalid.setPods(5);
+        Observation.Admission never = new Observation.Admission() {
+            @Override
+            public boolean admit() {
+                throw new AssertionError("an invalid spec must not claim a slot");
+            }
+
+            @Override
+            public int limit() {
+                return 1;
+            }
+        };
+        assertThat(Lifecycle.decide(cb(invalid, 1, null), new Observation(never, List.of(), Map.of()), T0)
+                .status().getPhase()).isEqualTo(Phase.Failed);
+    }
+
+    @Test
+    void thePhaseIsWhatTheConditionsSay() {
+        ConcurrencyBenchmarkSpec java = spec(Runtime.JAVA, null);
+        for (ConcurrencyBenchmarkStatus status : List.of(started(java),
+                Lifecycle.decide(cb(java, 1, null), seen(false), T0).status(),
+                Lifecycle.decide(cb(java, 1, started(java)), seen(true), T0).status())) {
+            assertThat(status.getPhase()).isEqualTo(StatusTransitions.phase(status.getConditions()));
+        }
     }
 
     @Test
