@@ -59,9 +59,9 @@ cd "$REPO"
 KERNEL_JAR=kernel/target/concbench-kernel.jar
 OPERATOR_JAR=operator/target/quarkus-app/quarkus-run.jar
 if stale "$KERNEL_JAR" kernel/src kernel/python kernel/pom.xml pom.xml ||
-  stale "$OPERATOR_JAR" operator/src operator/pom.xml kernel/python/concbench_kernel.py pom.xml; then
+  stale "$OPERATOR_JAR" operator/src operator/pom.xml model/src model/pom.xml kernel/python/concbench_kernel.py pom.xml; then
   say "building kernel and operator (mvn -DskipTests install)"
-  mvn -B -q -DskipTests install -pl kernel,operator
+  mvn -B -q -DskipTests install -pl kernel,model,operator
   step "built"
 else
   step "kernel and operator are up to date"

@@ -1,8 +1,7 @@
-package dev.concbench.operator.unit;
+package dev.concbench.domain;
 
 import dev.concbench.api.v1alpha1.ConcurrencyBenchmark;
 import dev.concbench.api.v1alpha1.ConcurrencyBenchmarkSpec;
-import dev.concbench.domain.Names;
 import org.junit.jupiter.api.Test;
 
 import java.util.HashSet;
