@@ -61,7 +61,8 @@ public final class Names {
         return prefix + "-" + hash + suffix;
     }
 
-    private static String sha256(String s) {
+    /** Hex SHA-256 of {@code s}'s UTF-8 bytes: the hash in shortened names and the kernel script's annotation. */
+    public static String sha256(String s) {
         try {
             return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8)));
         } catch (NoSuchAlgorithmException e) {

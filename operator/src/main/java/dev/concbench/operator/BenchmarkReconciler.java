@@ -39,10 +39,6 @@ import io.javaoperatorsdk.operator.processing.event.source.informer.Mappers;
 import jakarta.inject.Inject;
 import org.jboss.logging.Logger;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -52,7 +48,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Set;
 
 /**
  * Reconciles a ConcurrencyBenchmark: observe its Jobs and pods → decide ({@link Lifecycle}) →
@@ -75,9 +70,7 @@ public class BenchmarkReconciler implements Reconciler<ConcurrencyBenchmark> {
     private final AdmissionController admission;
     private final BenchmarkEvents events;
     private final Clock clock;
-    private final String kernelScript;
-    /** The script's hash, computed once: every reconcile of a Python benchmark compares it. */
-    private final String kernelSha256;
+    private final KernelScript kernelScript;
 
     @Inject
     public BenchmarkReconciler(OperatorConfig config, AdmissionController admission, BenchmarkEvents events) {
@@ -85,8 +78,7 @@ public class BenchmarkReconciler implements Reconciler<ConcurrencyBenchmark> {
         this.admission = admission;
         this.events = events;
         this.clock = Clock.systemUTC();
-        this.kernelScript = loadKernelScript();
-        this.kernelSha256 = JobFactory.sha256(kernelScript);
+        this.kernelScript = KernelScript.load();
     }
 
     @Override
@@ -107,8 +99,7 @@ public class BenchmarkReconciler implements Reconciler<ConcurrencyBenchmark> {
         var pods = new InformerEventSource<>(InformerEventSourceConfiguration.from(Pod.class, ConcurrencyBenchmark.class)
                 .withName("pods")
                 .withLabelSelector(MANAGED)
-                .withSecondaryToPrimaryMapper((Pod pod) -> benchmarkOf(pod.getMetadata().getLabels(),
-                        pod.getMetadata().getNamespace()))
+                .withSecondaryToPrimaryMapper(Mappers.fromLabel(Names.LABEL_BENCHMARK, null, ConcurrencyBenchmark.class))
                 .withItemStore(new ReducedStateItemStore<>(ReducedStateItemStore.NAME_KEY_STATE, Pod.class,
                         serialization, "metadata.labels", "metadata.annotations", "metadata.ownerReferences",
                         "status"))
@@ -122,11 +113,6 @@ public class BenchmarkReconciler implements Reconciler<ConcurrencyBenchmark> {
                         serialization, "metadata.labels", "metadata.annotations", "metadata.ownerReferences"))
                 .build(), ctx);
         return List.of(jobs, pods, configMaps, admission.eventSource(ctx.getPrimaryCache()));
-    }
-
-    private static Set<ResourceID> benchmarkOf(Map<String, String> labels, String namespace) {
-        String name = labels == null ? null : labels.get(Names.LABEL_BENCHMARK);
-        return name == null ? Set.of() : Set.of(new ResourceID(name, namespace));
     }
 
     /**
@@ -372,11 +358,10 @@ public class BenchmarkReconciler implements Reconciler<ConcurrencyBenchmark> {
     private void ensureKernelConfigMap(ConcurrencyBenchmark cb, Context<ConcurrencyBenchmark> ctx) {
         String name = Names.kernelConfigMapName(cb.getMetadata().getName());
         ConfigMap existing = secondary(ctx, ConfigMap.class, name);
-        if (existing != null && existing.getMetadata().getAnnotations() != null
-                && kernelSha256.equals(existing.getMetadata().getAnnotations().get(Names.ANNOTATION_KERNEL_SHA256))) {
+        if (kernelScript.isIn(existing)) {
             return;
         }
-        ConfigMap desired = JobFactory.kernelConfigMap(cb, kernelScript);
+        ConfigMap desired = kernelScript.configMap(cb);
         try {
             if (existing == null) {
                 ctx.getClient().configMaps().inNamespace(cb.getMetadata().getNamespace()).resource(desired).create();
@@ -407,16 +392,5 @@ public class BenchmarkReconciler implements Reconciler<ConcurrencyBenchmark> {
                 .inNamespace(cb.getMetadata().getNamespace()).resource(updated).updateStatus();
         ctx.eventSourceRetriever().getControllerEventSource()
                 .handleRecentResourceUpdate(ResourceID.fromResource(cb), written, cb);
-    }
-
-    private static String loadKernelScript() {
-        try (InputStream in = BenchmarkReconciler.class.getResourceAsStream("/kernel/" + JobFactory.KERNEL_SCRIPT)) {
-            if (in == null) {
-                throw new IllegalStateException("the Python kernel is missing from the operator's resources");
-            }
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 }

@@ -54,13 +54,11 @@ public class ConcurrencyBenchmark
         setSpec(spec);
     }
 
-    // No initSpec() either: the spec is the user's alone. Any instance the operator builds and
-    // writes (JOSDK's server-side apply of a finalizer did, when the operator still had one)
-    // would carry the Java defaults over the user's spec (found by the e2e suite: generation 2,
-    // strategies reset).
+    // No initSpec(): the spec is the user's alone. An instance the operator builds and writes
+    // would carry the Java defaults over the user's spec.
 
     // No initStatus(): a status object the server does not have would turn the operator's
     // first status patch (a JSON patch computed against the cached resource) into an
-    // "add /status/phase" below a /status that does not exist. The operator works on a copy
-    // (BenchmarkReconciler.copy) and the local runner builds its own.
+    // "add /status/phase" below a /status that does not exist. The lifecycle works on a copy
+    // (Lifecycle.copy) and the local runner builds its own.
 }

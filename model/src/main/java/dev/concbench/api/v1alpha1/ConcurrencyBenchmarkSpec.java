@@ -9,6 +9,8 @@ import io.fabric8.generator.annotation.Min;
 import io.fabric8.generator.annotation.Required;
 import io.fabric8.generator.annotation.Size;
 import io.fabric8.generator.annotation.ValidationRule;
+import lombok.Getter;
+import lombok.Setter;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -34,6 +36,8 @@ import java.util.List;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonClassDescription("What to measure: the runtime, the workload, the strategies to compare, the pods and "
         + "pool sizes, the repetitions, and where and how long the kernel pods run.")
+@Getter
+@Setter
 public class ConcurrencyBenchmarkSpec {
 
     public static final int MAX_SWEEP_POINTS = 16;
@@ -117,108 +121,4 @@ public class ConcurrencyBenchmarkSpec {
     @Min(0)
     @Max(604800)
     private Integer ttlSecondsAfterFinished = 3600;
-
-    public Runtime getRuntime() {
-        return runtime;
-    }
-
-    public void setRuntime(Runtime runtime) {
-        this.runtime = runtime;
-    }
-
-    public String getImage() {
-        return image;
-    }
-
-    public void setImage(String image) {
-        this.image = image;
-    }
-
-    public WorkloadSpec getWorkload() {
-        return workload;
-    }
-
-    public void setWorkload(WorkloadSpec workload) {
-        this.workload = workload;
-    }
-
-    public List<Strategy> getStrategies() {
-        return strategies;
-    }
-
-    public void setStrategies(List<Strategy> strategies) {
-        this.strategies = strategies;
-    }
-
-    public Integer getWorkers() {
-        return workers;
-    }
-
-    public void setWorkers(Integer workers) {
-        this.workers = workers;
-    }
-
-    public Integer getPods() {
-        return pods;
-    }
-
-    public void setPods(Integer pods) {
-        this.pods = pods;
-    }
-
-    public SweepSpec getSweep() {
-        return sweep;
-    }
-
-    public void setSweep(SweepSpec sweep) {
-        this.sweep = sweep;
-    }
-
-    public Integer getRepetitions() {
-        return repetitions;
-    }
-
-    public void setRepetitions(Integer repetitions) {
-        this.repetitions = repetitions;
-    }
-
-    public Integer getWarmup() {
-        return warmup;
-    }
-
-    public void setWarmup(Integer warmup) {
-        this.warmup = warmup;
-    }
-
-    public KernelResources getResources() {
-        return resources;
-    }
-
-    public void setResources(KernelResources resources) {
-        this.resources = resources;
-    }
-
-    public PlacementSpec getPlacement() {
-        return placement;
-    }
-
-    public void setPlacement(PlacementSpec placement) {
-        this.placement = placement;
-    }
-
-    public Integer getTimeoutSeconds() {
-        return timeoutSeconds;
-    }
-
-    public void setTimeoutSeconds(Integer timeoutSeconds) {
-        this.timeoutSeconds = timeoutSeconds;
-    }
-
-    public Integer getTtlSecondsAfterFinished() {
-        return ttlSecondsAfterFinished;
-    }
-
-    public void setTtlSecondsAfterFinished(Integer ttlSecondsAfterFinished) {
-        this.ttlSecondsAfterFinished = ttlSecondsAfterFinished;
-    }
 }

@@ -4,6 +4,8 @@ import com.fasterxml.jackson.annotation.JsonClassDescription;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.kubernetes.api.model.Condition;
+import lombok.Getter;
+import lombok.Setter;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -13,6 +15,8 @@ import java.util.List;
 @JsonClassDescription("What the operator observed and measured: the phase and conditions, one entry per run, "
         + "one result row per (strategy, pods, workers), the fastest row and the environment. Written by the "
         + "operator only.")
+@Getter
+@Setter
 public class ConcurrencyBenchmarkStatus {
 
     @JsonPropertyDescription("Pending (accepted, not started), Queued (waiting for a slot: the operator "
@@ -56,100 +60,4 @@ public class ConcurrencyBenchmarkStatus {
     @JsonPropertyDescription("What every speedup is measured against: the single-pod sequential row and its "
             + "median wall time, e.g. sequential@pods=1 0.710s.")
     private String baseline;
-
-    public Phase getPhase() {
-        return phase;
-    }
-
-    public void setPhase(Phase phase) {
-        this.phase = phase;
-    }
-
-    public Long getObservedGeneration() {
-        return observedGeneration;
-    }
-
-    public void setObservedGeneration(Long observedGeneration) {
-        this.observedGeneration = observedGeneration;
-    }
-
-    public List<Condition> getConditions() {
-        return conditions;
-    }
-
-    public void setConditions(List<Condition> conditions) {
-        this.conditions = conditions;
-    }
-
-    public String getStartTime() {
-        return startTime;
-    }
-
-    public void setStartTime(String startTime) {
-        this.startTime = startTime;
-    }
-
-    public String getCompletionTime() {
-        return completionTime;
-    }
-
-    public void setCompletionTime(String completionTime) {
-        this.completionTime = completionTime;
-    }
-
-    public List<RunStatus> getRuns() {
-        return runs;
-    }
-
-    public void setRuns(List<RunStatus> runs) {
-        this.runs = runs;
-    }
-
-    public List<ResultRow> getResults() {
-        return results;
-    }
-
-    public void setResults(List<ResultRow> results) {
-        this.results = results;
-    }
-
-    public String getFastest() {
-        return fastest;
-    }
-
-    public void setFastest(String fastest) {
-        this.fastest = fastest;
-    }
-
-    public Double getFastestSpeedup() {
-        return fastestSpeedup;
-    }
-
-    public void setFastestSpeedup(Double fastestSpeedup) {
-        this.fastestSpeedup = fastestSpeedup;
-    }
-
-    public EnvironmentStatus getEnvironment() {
-        return environment;
-    }
-
-    public void setEnvironment(EnvironmentStatus environment) {
-        this.environment = environment;
-    }
-
-    public String getProgress() {
-        return progress;
-    }
-
-    public void setProgress(String progress) {
-        this.progress = progress;
-    }
-
-    public String getBaseline() {
-        return baseline;
-    }
-
-    public void setBaseline(String baseline) {
-        this.baseline = baseline;
-    }
 }

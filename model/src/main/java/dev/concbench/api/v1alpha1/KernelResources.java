@@ -7,6 +7,8 @@ import io.fabric8.generator.annotation.ValidationRule;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.ResourceRequirements;
 import io.fabric8.kubernetes.api.model.ResourceRequirementsBuilder;
+import lombok.Getter;
+import lombok.Setter;
 
 import java.util.Map;
 
@@ -25,6 +27,8 @@ import java.util.Map;
         message = "each of requests.cpu, requests.memory and requests.ephemeral-storage must be less than or "
                 + "equal to the same limit",
         fieldPath = ".requests", reason = "FieldValueInvalid")
+@Getter
+@Setter
 public class KernelResources {
 
     /** Resource names per map: cpu, memory, ephemeral-storage and a few extended resources. */
@@ -61,21 +65,5 @@ public class KernelResources {
     /** The container's resources, as the pod template takes them. */
     public ResourceRequirements toResourceRequirements() {
         return new ResourceRequirementsBuilder().withRequests(requests).withLimits(limits).build();
-    }
-
-    public Map<String, Quantity> getRequests() {
-        return requests;
-    }
-
-    public void setRequests(Map<String, Quantity> requests) {
-        this.requests = requests;
-    }
-
-    public Map<String, Quantity> getLimits() {
-        return limits;
-    }
-
-    public void setLimits(Map<String, Quantity> limits) {
-        this.limits = limits;
     }
 }

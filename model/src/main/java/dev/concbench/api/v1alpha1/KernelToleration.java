@@ -4,12 +4,16 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.kubernetes.api.model.Toleration;
 import io.fabric8.kubernetes.api.model.TolerationBuilder;
+import lombok.Getter;
+import lombok.Setter;
 
 /**
  * A toleration of the kernel pods: the core type's fields with its operators and effects as
  * enums, so a misspelt one is refused at {@code kubectl apply}.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
+@Getter
+@Setter
 public class KernelToleration {
 
     /** How the key's value is matched. */
@@ -55,45 +59,5 @@ public class KernelToleration {
                 .withEffect(effect == null ? null : effect.name())
                 .withTolerationSeconds(tolerationSeconds)
                 .build();
-    }
-
-    public String getKey() {
-        return key;
-    }
-
-    public void setKey(String key) {
-        this.key = key;
-    }
-
-    public Operator getOperator() {
-        return operator;
-    }
-
-    public void setOperator(Operator operator) {
-        this.operator = operator;
-    }
-
-    public String getValue() {
-        return value;
-    }
-
-    public void setValue(String value) {
-        this.value = value;
-    }
-
-    public Effect getEffect() {
-        return effect;
-    }
-
-    public void setEffect(Effect effect) {
-        this.effect = effect;
-    }
-
-    public Long getTolerationSeconds() {
-        return tolerationSeconds;
-    }
-
-    public void setTolerationSeconds(Long tolerationSeconds) {
-        this.tolerationSeconds = tolerationSeconds;
     }
 }

@@ -4,12 +4,16 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Default;
 import io.fabric8.generator.annotation.Size;
+import lombok.Getter;
+import lombok.Setter;
 
 import java.util.List;
 import java.util.Map;
 
 /** Where kernel pods may be scheduled: node labels, tolerated taints, one pod per node. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
+@Getter
+@Setter
 public class PlacementSpec {
 
     @JsonPropertyDescription("Node labels a kernel pod's node must have (label key to value), as a pod's "
@@ -26,28 +30,4 @@ public class PlacementSpec {
             + "the hostname), so pods do not share cores.")
     @Default("false")
     private Boolean spreadAcrossNodes = false;
-
-    public Map<String, String> getNodeSelector() {
-        return nodeSelector;
-    }
-
-    public void setNodeSelector(Map<String, String> nodeSelector) {
-        this.nodeSelector = nodeSelector;
-    }
-
-    public List<KernelToleration> getTolerations() {
-        return tolerations;
-    }
-
-    public void setTolerations(List<KernelToleration> tolerations) {
-        this.tolerations = tolerations;
-    }
-
-    public Boolean getSpreadAcrossNodes() {
-        return spreadAcrossNodes;
-    }
-
-    public void setSpreadAcrossNodes(Boolean spreadAcrossNodes) {
-        this.spreadAcrossNodes = spreadAcrossNodes;
-    }
 }

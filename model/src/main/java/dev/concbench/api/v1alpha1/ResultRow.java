@@ -2,11 +2,15 @@ package dev.concbench.api.v1alpha1;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import lombok.Getter;
+import lombok.Setter;
 
 import java.util.List;
 
 /** Statistics of one (strategy, pods, workers) combination over its repetitions. Times in seconds. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
+@Getter
+@Setter
 public class ResultRow {
 
     @JsonPropertyDescription("The strategy measured in this row.")
@@ -64,148 +68,4 @@ public class ResultRow {
 
     @JsonPropertyDescription("True when the standard deviation exceeds 10% of the mean: read with care.")
     private Boolean unstable;
-
-    public String getStrategy() {
-        return strategy;
-    }
-
-    public void setStrategy(String strategy) {
-        this.strategy = strategy;
-    }
-
-    public Integer getPods() {
-        return pods;
-    }
-
-    public void setPods(Integer pods) {
-        this.pods = pods;
-    }
-
-    public Integer getWorkers() {
-        return workers;
-    }
-
-    public void setWorkers(Integer workers) {
-        this.workers = workers;
-    }
-
-    public Integer getPoolSize() {
-        return poolSize;
-    }
-
-    public void setPoolSize(Integer poolSize) {
-        this.poolSize = poolSize;
-    }
-
-    public Double getParallelism() {
-        return parallelism;
-    }
-
-    public void setParallelism(Double parallelism) {
-        this.parallelism = parallelism;
-    }
-
-    public List<Double> getSamples() {
-        return samples;
-    }
-
-    public void setSamples(List<Double> samples) {
-        this.samples = samples;
-    }
-
-    public Double getMin() {
-        return min;
-    }
-
-    public void setMin(Double min) {
-        this.min = min;
-    }
-
-    public Double getMedian() {
-        return median;
-    }
-
-    public void setMedian(Double median) {
-        this.median = median;
-    }
-
-    public Double getMean() {
-        return mean;
-    }
-
-    public void setMean(Double mean) {
-        this.mean = mean;
-    }
-
-    public Double getStddev() {
-        return stddev;
-    }
-
-    public void setStddev(Double stddev) {
-        this.stddev = stddev;
-    }
-
-    public Double getMax() {
-        return max;
-    }
-
-    public void setMax(Double max) {
-        this.max = max;
-    }
-
-    public Double getCiLow() {
-        return ciLow;
-    }
-
-    public void setCiLow(Double ciLow) {
-        this.ciLow = ciLow;
-    }
-
-    public Double getCiHigh() {
-        return ciHigh;
-    }
-
-    public void setCiHigh(Double ciHigh) {
-        this.ciHigh = ciHigh;
-    }
-
-    public Double getSpeedup() {
-        return speedup;
-    }
-
-    public void setSpeedup(Double speedup) {
-        this.speedup = speedup;
-    }
-
-    public Double getSpeedupError() {
-        return speedupError;
-    }
-
-    public void setSpeedupError(Double speedupError) {
-        this.speedupError = speedupError;
-    }
-
-    public Double getEfficiency() {
-        return efficiency;
-    }
-
-    public void setEfficiency(Double efficiency) {
-        this.efficiency = efficiency;
-    }
-
-    public Double getTasksPerSecond() {
-        return tasksPerSecond;
-    }
-
-    public void setTasksPerSecond(Double tasksPerSecond) {
-        this.tasksPerSecond = tasksPerSecond;
-    }
-
-    public Boolean getUnstable() {
-        return unstable;
-    }
-
-    public void setUnstable(Boolean unstable) {
-        this.unstable = unstable;
-    }
 }

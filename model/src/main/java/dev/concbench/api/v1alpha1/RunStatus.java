@@ -2,6 +2,8 @@ package dev.concbench.api.v1alpha1;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import lombok.Getter;
+import lombok.Setter;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -13,6 +15,8 @@ import java.util.Map;
  * results survive the Job's TTL and an operator restart never re-runs a finished run.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
+@Getter
+@Setter
 public class RunStatus {
 
     @JsonPropertyDescription("Position in the plan, from 0.")
@@ -67,131 +71,7 @@ public class RunStatus {
     public RunStatus() {
     }
 
-    public Integer getIndex() {
-        return index;
-    }
-
-    public void setIndex(Integer index) {
-        this.index = index;
-    }
-
-    public String getJobName() {
-        return jobName;
-    }
-
-    public void setJobName(String jobName) {
-        this.jobName = jobName;
-    }
-
-    public Integer getPods() {
-        return pods;
-    }
-
-    public void setPods(Integer pods) {
-        this.pods = pods;
-    }
-
-    public Integer getWorkers() {
-        return workers;
-    }
-
-    public void setWorkers(Integer workers) {
-        this.workers = workers;
-    }
-
-    public List<String> getStrategies() {
-        return strategies;
-    }
-
-    public void setStrategies(List<String> strategies) {
-        this.strategies = strategies;
-    }
-
-    public RunState getState() {
-        return state;
-    }
-
-    public void setState(RunState state) {
-        this.state = state;
-    }
-
-    public Integer getPodsSucceeded() {
-        return podsSucceeded;
-    }
-
-    public void setPodsSucceeded(Integer podsSucceeded) {
-        this.podsSucceeded = podsSucceeded;
-    }
-
-    public Integer getPodsFailed() {
-        return podsFailed;
-    }
-
-    public void setPodsFailed(Integer podsFailed) {
-        this.podsFailed = podsFailed;
-    }
-
-    public String getStartTime() {
-        return startTime;
-    }
-
-    public void setStartTime(String startTime) {
-        this.startTime = startTime;
-    }
-
-    public String getCompletionTime() {
-        return completionTime;
-    }
-
-    public void setCompletionTime(String completionTime) {
-        this.completionTime = completionTime;
-    }
-
-    public String getMessage() {
-        return message;
-    }
-
-    public void setMessage(String message) {
-        this.message = message;
-    }
-
-    public Map<String, List<Double>> getSamples() {
-        return samples;
-    }
-
     public void setSamples(Map<String, List<Double>> samples) {
         this.samples = samples == null ? null : new LinkedHashMap<>(samples);
-    }
-
-    public List<Integer> getCpus() {
-        return cpus;
-    }
-
-    public void setCpus(List<Integer> cpus) {
-        this.cpus = cpus;
-    }
-
-    public List<String> getNodes() {
-        return nodes;
-    }
-
-    public void setNodes(List<String> nodes) {
-        this.nodes = nodes;
-    }
-
-    public String getRuntimeVersion() {
-        return runtimeVersion;
-    }
-
-    public void setRuntimeVersion(String runtimeVersion) {
-        this.runtimeVersion = runtimeVersion;
-    }
-
-    public String getChecksum() {
-        return checksum;
-    }
-
-    public void setChecksum(String checksum) {
-        this.checksum = checksum;
     }
 }

@@ -4,11 +4,15 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Size;
 import io.fabric8.generator.annotation.ValidationRule;
+import lombok.Getter;
+import lombok.Setter;
 
 import java.util.List;
 
 /** A grid of runs: one per (pods, workers) combination, run in the order listed (pods outer). */
 @JsonInclude(JsonInclude.Include.NON_NULL)
+@Getter
+@Setter
 public class SweepSpec {
 
     @JsonPropertyDescription("Pod counts to measure (each 1 to 100, distinct). Replaces spec.pods. "
@@ -30,22 +34,6 @@ public class SweepSpec {
 
     public SweepSpec(List<Integer> pods, List<Integer> workers) {
         this.pods = pods;
-        this.workers = workers;
-    }
-
-    public List<Integer> getPods() {
-        return pods;
-    }
-
-    public void setPods(List<Integer> pods) {
-        this.pods = pods;
-    }
-
-    public List<Integer> getWorkers() {
-        return workers;
-    }
-
-    public void setWorkers(List<Integer> workers) {
         this.workers = workers;
     }
 }

@@ -5,6 +5,8 @@ import io.fabric8.generator.annotation.Max;
 import io.fabric8.generator.annotation.Min;
 import io.fabric8.generator.annotation.Required;
 import io.fabric8.generator.annotation.ValidationRule;
+import lombok.Getter;
+import lombok.Setter;
 
 /** The benchmarked function and how many times a run calls it. */
 @ValidationRule(value = "self.type != 'cpu' || self.size <= " + WorkloadSpec.MAX_CPU_SIZE,
@@ -13,6 +15,8 @@ import io.fabric8.generator.annotation.ValidationRule;
 @ValidationRule(value = "self.type != 'cpu' || self.size >= 1",
         message = "for a cpu workload, size (n of the n*n loop) must be at least 1",
         fieldPath = ".size", reason = "FieldValueInvalid")
+@Getter
+@Setter
 public class WorkloadSpec {
 
     public static final int MAX_CPU_SIZE = 100_000;
@@ -43,30 +47,6 @@ public class WorkloadSpec {
     public WorkloadSpec(WorkloadType type, int size, int tasks) {
         this.type = type;
         this.size = size;
-        this.tasks = tasks;
-    }
-
-    public WorkloadType getType() {
-        return type;
-    }
-
-    public void setType(WorkloadType type) {
-        this.type = type;
-    }
-
-    public Integer getSize() {
-        return size;
-    }
-
-    public void setSize(Integer size) {
-        this.size = size;
-    }
-
-    public Integer getTasks() {
-        return tasks;
-    }
-
-    public void setTasks(Integer tasks) {
         this.tasks = tasks;
     }
 }
