@@ -3,6 +3,7 @@ package dev.concbench.cli;
 import dev.concbench.api.v1alpha1.ConcurrencyBenchmark;
 import dev.concbench.api.v1alpha1.ConcurrencyBenchmarkSpec;
 import dev.concbench.api.v1alpha1.ConcurrencyBenchmarkStatus;
+import dev.concbench.api.v1alpha1.RunState;
 import dev.concbench.domain.Action;
 import dev.concbench.domain.Decision;
 import dev.concbench.domain.KernelCommand;
@@ -122,7 +123,7 @@ public final class LocalRunner {
                 String.join(",", planned.strategyNames()), jobName));
         long started = System.nanoTime();
         RunObservation outcome = executePods(cb.getSpec(), planned, jobName);
-        if (outcome.state() == RunObservation.State.FAILED) {
+        if (outcome.state() == RunState.Failed) {
             progress(String.format(Locale.ROOT, "%s: run %d/%d failed: %s", name, planned.index() + 1, runs,
                     outcome.message()));
         } else {

@@ -197,7 +197,8 @@ public final class Lifecycle {
                 run.setPodsSucceeded(observed.podsSucceeded());
                 run.setPodsFailed(observed.podsFailed());
                 switch (observed.state()) {
-                    case FAILED -> {
+                    case Planned -> throw new IllegalArgumentException("an observation is never Planned");
+                    case Failed -> {
                         failRun(run, observed.reason(), observed.message());
                         boolean finished = seen.job(run.getJobName()).map(JobSeen::finished).orElse(false);
                         if (!finished) {
@@ -206,14 +207,14 @@ public final class Lifecycle {
                         }
                         return;
                     }
-                    case RUNNING -> {
+                    case Running -> {
                         if (observed.startReady()) {
                             actions.add(new ReleaseStart(planned.index()));
                         }
                         StatusTransitions.progressing(status, run, generation, now);
                         return;
                     }
-                    case SUCCEEDED -> {
+                    case Succeeded -> {
                         try {
                             RunMeasurement.record(spec, planned, observed.results(), run);
                         } catch (ResultFormatException e) {

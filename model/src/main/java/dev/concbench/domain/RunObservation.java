@@ -1,27 +1,28 @@
 package dev.concbench.domain;
 
+import dev.concbench.api.v1alpha1.RunState;
+
 import java.util.List;
 
 /**
- * What a run's Job and pods say right now.
+ * What a run's Job and pods say right now: {@code state} is Running, Succeeded or Failed (a run
+ * whose Job does not exist has no observation).
  *
  * @param results     one result per completion index, when every pod succeeded
  * @param startReady  true when every pod of a multi-pod run is running but not yet released
  */
-public record RunObservation(State state, int podsSucceeded, int podsFailed, String reason, String message,
+public record RunObservation(RunState state, int podsSucceeded, int podsFailed, String reason, String message,
                              List<KernelResult> results, boolean startReady) {
 
-    public enum State { RUNNING, SUCCEEDED, FAILED }
-
     public static RunObservation running(int succeeded, int failed, boolean startReady) {
-        return new RunObservation(State.RUNNING, succeeded, failed, null, null, List.of(), startReady);
+        return new RunObservation(RunState.Running, succeeded, failed, null, null, List.of(), startReady);
     }
 
     public static RunObservation failed(int succeeded, int failed, String reason, String message) {
-        return new RunObservation(State.FAILED, succeeded, failed, reason, message, List.of(), false);
+        return new RunObservation(RunState.Failed, succeeded, failed, reason, message, List.of(), false);
     }
 
     public static RunObservation succeeded(int succeeded, List<KernelResult> results) {
-        return new RunObservation(State.SUCCEEDED, succeeded, 0, null, null, List.copyOf(results), false);
+        return new RunObservation(RunState.Succeeded, succeeded, 0, null, null, List.copyOf(results), false);
     }
 }
