@@ -16,6 +16,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Consumer;
 import java.util.stream.Stream;
 
 /**
@@ -54,11 +55,14 @@ public class AdmissionController {
         return limit;
     }
 
-    /** The wake-ups of waiting benchmarks; it also frees the slot of a deleted benchmark. */
+    /**
+     * The wake-ups of waiting benchmarks; it also frees the slot of a deleted benchmark and tells
+     * {@code onDeleted} (the only place the operator hears of a deletion: it has no finalizer).
+     */
     synchronized SimpleInboundEventSource<ConcurrencyBenchmark> eventSource(
-            IndexerResourceCache<ConcurrencyBenchmark> benchmarks) {
+            IndexerResourceCache<ConcurrencyBenchmark> benchmarks, Consumer<ConcurrencyBenchmark> onDeleted) {
         if (wakeups == null) {
-            wakeups = new Wakeups(benchmarks);
+            wakeups = new Wakeups(benchmarks, onDeleted);
         }
         return wakeups;
     }
@@ -72,15 +76,18 @@ public class AdmissionController {
     private final class Wakeups extends SimpleInboundEventSource<ConcurrencyBenchmark>
             implements ResourceEventAware<ConcurrencyBenchmark> {
         private final IndexerResourceCache<ConcurrencyBenchmark> benchmarks;
+        private final Consumer<ConcurrencyBenchmark> onDeleted;
 
-        Wakeups(IndexerResourceCache<ConcurrencyBenchmark> benchmarks) {
+        Wakeups(IndexerResourceCache<ConcurrencyBenchmark> benchmarks, Consumer<ConcurrencyBenchmark> onDeleted) {
             super("admission-wakeups");
             this.benchmarks = benchmarks;
+            this.onDeleted = onDeleted;
         }
 
         @Override
         public void onResourceDeleted(ConcurrencyBenchmark deleted) {
             release(deleted, benchmarks.list());
+            onDeleted.accept(deleted);
         }
     }
 

@@ -3,6 +3,7 @@ package dev.concbench.operator;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.concbench.api.v1alpha1.ConcurrencyBenchmark;
 import dev.concbench.api.v1alpha1.ConcurrencyBenchmarkStatus;
+import dev.concbench.api.v1alpha1.Phase;
 import dev.concbench.api.v1alpha1.RunState;
 import dev.concbench.api.v1alpha1.RunStatus;
 import dev.concbench.api.v1alpha1.Runtime;
@@ -69,14 +70,17 @@ public class BenchmarkReconciler implements Reconciler<ConcurrencyBenchmark> {
     private final OperatorConfig config;
     private final AdmissionController admission;
     private final BenchmarkEvents events;
+    private final ResultMetrics resultMetrics;
     private final Clock clock;
     private final KernelScript kernelScript;
 
     @Inject
-    public BenchmarkReconciler(OperatorConfig config, AdmissionController admission, BenchmarkEvents events) {
+    public BenchmarkReconciler(OperatorConfig config, AdmissionController admission, BenchmarkEvents events,
+                               ResultMetrics resultMetrics) {
         this.config = config;
         this.admission = admission;
         this.events = events;
+        this.resultMetrics = resultMetrics;
         this.clock = Clock.systemUTC();
         this.kernelScript = KernelScript.load();
     }
@@ -112,7 +116,8 @@ public class BenchmarkReconciler implements Reconciler<ConcurrencyBenchmark> {
                 .withItemStore(new ReducedStateItemStore<>(ReducedStateItemStore.NAME_KEY_STATE, ConfigMap.class,
                         serialization, "metadata.labels", "metadata.annotations", "metadata.ownerReferences"))
                 .build(), ctx);
-        return List.of(jobs, pods, configMaps, admission.eventSource(ctx.getPrimaryCache()));
+        return List.of(jobs, pods, configMaps, admission.eventSource(ctx.getPrimaryCache(),
+                deleted -> resultMetrics.remove(ResourceID.fromResource(deleted))));
     }
 
     /**
@@ -135,6 +140,11 @@ public class BenchmarkReconciler implements Reconciler<ConcurrencyBenchmark> {
                     // Only once the terminal phase is written: the next benchmark's first Job must
                     // come after this one's end, also as seen by the API server.
                     admission.release(current, ctx.getPrimaryCache().list());
+                    if (decision.status().getPhase() == Phase.Succeeded) {
+                        ConcurrencyBenchmark done = Serialization.clone(current);
+                        done.setStatus(decision.status());
+                        resultMetrics.publish(done);
+                    }
                 }
                 return UpdateControl.noUpdate();
             } catch (KubernetesClientException e) {
