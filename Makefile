@@ -7,7 +7,7 @@ MVN := mvn -B -q
 help: ## list the targets
 	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
 
-build: ## build the kernel jar and the operator (no tests)
+build: ## build the kernel jar, the model, the operator and the command line (no tests)
 	$(MVN) -DskipTests install
 
 demo: ## run the classic experiment on this machine, no cluster (examples/seed-python-cpu.yaml)
@@ -20,7 +20,7 @@ unit: python-test java-test ## the tests that need no cluster
 python-test: ## the Python kernel's tests
 	python3 -m unittest discover -s kernel/python/tests
 
-java-test: ## kernel, domain, local runner and operator tests, CRD drift check
+java-test: ## kernel, model (domain), operator and command-line tests, CRD drift check
 	mvn -B verify
 
 e2e: ## end to end on a local control plane and two real nodes (kubelet, containerd, runc; root), with real kubectl and helm

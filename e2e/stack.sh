@@ -65,8 +65,8 @@ cd "$REPO"
 KERNEL_JAR=kernel/target/concbench-kernel.jar
 OPERATOR_JAR=operator/target/quarkus-app/quarkus-run.jar
 if stale "$KERNEL_JAR" kernel/src kernel/python kernel/pom.xml pom.xml ||
-  stale "$OPERATOR_JAR" operator/src operator/pom.xml kernel/python/concbench_kernel.py pom.xml; then
-  # package in place, not install: a suite in another worktree shares ~/.m2
+  stale "$OPERATOR_JAR" operator/src operator/pom.xml model/src model/pom.xml kernel/python/concbench_kernel.py pom.xml; then
+  # package in place, not install: a suite in another worktree shares ~/.m2; -am builds the model too
   say "building kernel and operator (mvn -DskipTests package -pl kernel,operator -am)"
   mvn -B -q -DskipTests package -pl kernel,operator -am
   step "built"

@@ -2,6 +2,7 @@ package dev.concbench.operator;
 
 import dev.concbench.api.v1alpha1.ConcurrencyBenchmark;
 import dev.concbench.api.v1alpha1.Phase;
+import dev.concbench.domain.StatusTransitions;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.IndexerResourceCache;
 import io.javaoperatorsdk.operator.processing.event.source.ResourceEventAware;
@@ -23,8 +24,9 @@ import java.util.stream.Stream;
  * creation order. Runs that share nodes spoil each other's timings, so this is a limit
  * on measurements, not on the operator's throughput.
  *
- * <p>The admitted set lives in memory; after a restart it is rebuilt from the phases in
- * the informer cache (a benchmark Running before the restart stays admitted). A slot frees
+ * <p>A benchmark holds a slot when its cached conditions say Admitted and not ended; the
+ * in-memory set covers the moment between a claim and the cache showing its status write
+ * (after a restart, a benchmark Running before it stays admitted). A slot frees
  * when a benchmark's terminal status is written or when it is deleted; then the oldest
  * waiting benchmarks are woken through an inbound event source: no polling.
  */
@@ -171,15 +173,18 @@ public class AdmissionController {
                 .toList();
     }
 
+    /** Admitted and not ended, as its cached conditions say (a spec change keeps the slot). */
     private static boolean isRunning(ConcurrencyBenchmark b) {
-        return b.getStatus() != null && b.getStatus().getPhase() == Phase.Running
-                && b.getMetadata().getDeletionTimestamp() == null;
+        return phase(b) == Phase.Running && b.getMetadata().getDeletionTimestamp() == null;
     }
 
     /** Terminal for its current generation: a spec change makes it wait again. */
     private static boolean finished(ConcurrencyBenchmark b) {
-        return b.getStatus() != null && b.getStatus().getPhase() != null && b.getStatus().getPhase().terminal()
-                && b.getMetadata().getGeneration() != null
+        return phase(b).terminal() && b.getMetadata().getGeneration() != null
                 && b.getMetadata().getGeneration().equals(b.getStatus().getObservedGeneration());
+    }
+
+    private static Phase phase(ConcurrencyBenchmark b) {
+        return b.getStatus() == null ? Phase.Pending : StatusTransitions.phase(b.getStatus().getConditions());
     }
 }

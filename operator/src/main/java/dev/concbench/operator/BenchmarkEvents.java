@@ -1,6 +1,7 @@
 package dev.concbench.operator;
 
 import dev.concbench.api.v1alpha1.ConcurrencyBenchmark;
+import dev.concbench.domain.Action;
 import io.fabric8.kubernetes.api.model.EventBuilder;
 import io.fabric8.kubernetes.api.model.ObjectReferenceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -29,6 +30,27 @@ public class BenchmarkEvents {
     public BenchmarkEvents(KubernetesClient client, MeterRegistry registry) {
         this.client = client;
         this.registry = registry;
+    }
+
+    /** Records a lifecycle event: the Kubernetes Event, its counter, and a log line when a benchmark ends. */
+    public void record(ConcurrencyBenchmark cb, Action.Event event) {
+        if (event instanceof Action.RunStarted e) {
+            runStarted(cb, e.jobName(), e.index(), e.runs());
+        } else if (event instanceof Action.RunFinished e) {
+            runFinished(cb, e.jobName(), e.index(), e.runs(), e.succeeded());
+        } else if (event instanceof Action.BenchmarkFinished e) {
+            LOG.infof("benchmark %s/%s %s: %s", cb.getMetadata().getNamespace(), cb.getMetadata().getName(),
+                    e.succeeded() ? "Succeeded" : "Failed", e.message());
+            if (!e.specInvalid()) {
+                benchmarkFinished(cb, e.succeeded(), e.message());
+            }
+        } else if (event instanceof Action.SpecInvalid e) {
+            invalid(cb, e.message());
+        } else if (event instanceof Action.SpecChanged e) {
+            generationStopped(cb, e.previousGeneration(), e.generation(), e.stoppedJobs());
+        } else if (event instanceof Action.Queued e) {
+            queued(cb, e.message());
+        }
     }
 
     public void runStarted(ConcurrencyBenchmark cb, String job, int index, int runs) {

@@ -7,13 +7,13 @@ import dev.concbench.api.v1alpha1.Phase;
 import dev.concbench.api.v1alpha1.RunState;
 import dev.concbench.api.v1alpha1.RunStatus;
 import dev.concbench.api.v1alpha1.Runtime;
-import dev.concbench.domain.BenchmarkPlanner;
-import dev.concbench.domain.Conditions;
+import dev.concbench.domain.Action;
+import dev.concbench.domain.Decision;
+import dev.concbench.domain.Lifecycle;
+import dev.concbench.domain.Names;
+import dev.concbench.domain.Observation;
 import dev.concbench.domain.PlannedRun;
-import dev.concbench.domain.ResultFormatException;
-import dev.concbench.domain.RunMeasurement;
-import dev.concbench.domain.SpecValidator;
-import dev.concbench.domain.StatusAggregator;
+import dev.concbench.domain.RunObservation;
 import dev.concbench.domain.StatusTransitions;
 import io.fabric8.kubernetes.api.model.DeletionPropagation;
 import io.fabric8.kubernetes.api.model.ConfigMap;
@@ -40,22 +40,20 @@ import io.javaoperatorsdk.operator.processing.event.source.informer.Mappers;
 import jakarta.inject.Inject;
 import org.jboss.logging.Logger;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Set;
 
 /**
- * Reconciles a ConcurrencyBenchmark: observe its Jobs and pods → validate → plan and start
- * the next run → aggregate → patch the status only when it changed.
+ * Reconciles a ConcurrencyBenchmark: observe its Jobs and pods → decide ({@link Lifecycle}) →
+ * act (create and delete Jobs, release a common start, the kernel ConfigMap, events) → write
+ * the status when it changed.
  *
  * <p>Runs of one benchmark execute one after another; the {@link AdmissionController}
  * limits how many benchmarks run at once. Everything is event-driven: Jobs, pods and the
@@ -74,20 +72,17 @@ public class BenchmarkReconciler implements Reconciler<ConcurrencyBenchmark> {
     private final BenchmarkEvents events;
     private final ResultMetrics resultMetrics;
     private final Clock clock;
-    private final String kernelScript;
-    /** The script's hash, computed once: every reconcile of a Python benchmark compares it. */
-    private final String kernelSha256;
+    private final KernelScript kernelScript;
 
     @Inject
     public BenchmarkReconciler(OperatorConfig config, AdmissionController admission, BenchmarkEvents events,
                                ResultMetrics resultMetrics) {
-        this.resultMetrics = resultMetrics;
         this.config = config;
         this.admission = admission;
         this.events = events;
+        this.resultMetrics = resultMetrics;
         this.clock = Clock.systemUTC();
-        this.kernelScript = loadKernelScript();
-        this.kernelSha256 = JobFactory.sha256(kernelScript);
+        this.kernelScript = KernelScript.load();
     }
 
     @Override
@@ -108,8 +103,7 @@ public class BenchmarkReconciler implements Reconciler<ConcurrencyBenchmark> {
         var pods = new InformerEventSource<>(InformerEventSourceConfiguration.from(Pod.class, ConcurrencyBenchmark.class)
                 .withName("pods")
                 .withLabelSelector(MANAGED)
-                .withSecondaryToPrimaryMapper((Pod pod) -> benchmarkOf(pod.getMetadata().getLabels(),
-                        pod.getMetadata().getNamespace()))
+                .withSecondaryToPrimaryMapper(Mappers.fromLabel(Names.LABEL_BENCHMARK, null, ConcurrencyBenchmark.class))
                 .withItemStore(new ReducedStateItemStore<>(ReducedStateItemStore.NAME_KEY_STATE, Pod.class,
                         serialization, "metadata.labels", "metadata.annotations", "metadata.ownerReferences",
                         "status"))
@@ -126,16 +120,11 @@ public class BenchmarkReconciler implements Reconciler<ConcurrencyBenchmark> {
                 deleted -> resultMetrics.remove(ResourceID.fromResource(deleted))));
     }
 
-    private static Set<ResourceID> benchmarkOf(Map<String, String> labels, String namespace) {
-        String name = labels == null ? null : labels.get(Names.LABEL_BENCHMARK);
-        return name == null ? Set.of() : Set.of(new ResourceID(name, namespace));
-    }
-
     /**
-     * The informer cache can lag behind our own last status write; acting on a stale status
-     * could re-run a finished step. So the status is written with optimistic locking (the
-     * cached resourceVersion): a stale view fails with 409, and the reconcile runs again on
-     * the resource read fresh from the API server. Every step is idempotent (Jobs are
+     * observe → decide → act → write the status. The informer cache can lag behind our own last
+     * status write; acting on a stale status could re-run a finished step. So the status is written
+     * with optimistic locking (the cached resourceVersion): a stale view fails with 409, and the step
+     * runs again on the resource read fresh from the API server. Every action is idempotent (Jobs are
      * created once, by name).
      */
     @Override
@@ -143,15 +132,17 @@ public class BenchmarkReconciler implements Reconciler<ConcurrencyBenchmark> {
         ConcurrencyBenchmark current = cb;
         for (int attempt = 1; ; attempt++) {
             try {
-                ConcurrencyBenchmarkStatus status = reconcileStatus(current, ctx);
-                writeStatusIfChanged(ctx, current, status);
-                if (endedNow(current, status)) {
+                Observation seen = observe(current, ctx);
+                Decision decision = Lifecycle.decide(current, seen, clock.instant());
+                act(current, ctx, decision.actions());
+                writeStatusIfChanged(ctx, current, decision.status());
+                if (decision.ended()) {
                     // Only once the terminal phase is written: the next benchmark's first Job must
                     // come after this one's end, also as seen by the API server.
                     admission.release(current, ctx.getPrimaryCache().list());
-                    if (status.getPhase() == Phase.Succeeded) {
+                    if (decision.status().getPhase() == Phase.Succeeded) {
                         ConcurrencyBenchmark done = Serialization.clone(current);
-                        done.setStatus(status);
+                        done.setStatus(decision.status());
                         resultMetrics.publish(done);
                     }
                 }
@@ -197,39 +188,22 @@ public class BenchmarkReconciler implements Reconciler<ConcurrencyBenchmark> {
     private void endWithError(ConcurrencyBenchmark cb, Context<ConcurrencyBenchmark> ctx, String reason, String message) {
         ConcurrencyBenchmark current = cb;
         for (int attempt = 1; attempt <= 3 && current != null; attempt++) {
-            Instant now = clock.instant();
-            long generation = current.getMetadata().getGeneration();
-            ConcurrencyBenchmarkStatus status = copy(current.getStatus());
-            if (!Objects.equals(status.getObservedGeneration(), generation)) {
-                String name = current.getMetadata().getName();
-                status = StatusTransitions.newGeneration(current.getSpec(), status, generation,
-                        run -> Names.jobName(name, generation, run));
-            } else if (status.getPhase() != null && status.getPhase().terminal()) {
+            Observation seen = new Observation(Observation.Admission.of(false, admission.limit()), jobsSeen(ctx),
+                    Map.of());
+            Decision decision = Lifecycle.fail(current, seen, reason, message, clock.instant());
+            if (!decision.ended()) {
                 return; // already ended, e.g. by a concurrent pass
             }
-            String gen = Long.toString(generation);
-            for (Job job : ctx.getSecondaryResources(Job.class)) {
-                if (gen.equals(job.getMetadata().getLabels().get(Names.LABEL_GENERATION))) {
-                    deleteIfActive(ctx.getClient(), job); // nothing of the failed generation keeps running
-                }
-            }
-            RunStatus run = status.getRuns().stream().filter(r -> r.getState() != RunState.Succeeded)
-                    .findFirst().orElse(null);
-            if (run != null) {
-                fail(current, status, run, reason, message, now);
-            } else {
-                finish(current, status, false, reason, message, now);
-            }
-            StatusAggregator.aggregate(current.getSpec(), status);
+            act(current, ctx, decision.actions());
             try {
                 try {
-                    writeStatusIfChanged(ctx, current, status);
+                    writeStatusIfChanged(ctx, current, decision.status());
                 } catch (KubernetesClientException e) {
                     if (ApiRefusal.of(e).isEmpty()) {
                         throw e;
                     }
                     // The status itself was refused: keep what says why, drop the measurements.
-                    writeStatusIfChanged(ctx, current, StatusTransitions.withoutMeasurements(status));
+                    writeStatusIfChanged(ctx, current, StatusTransitions.withoutMeasurements(decision.status()));
                 }
                 admission.release(current, ctx.getPrimaryCache().list());
                 return;
@@ -245,152 +219,96 @@ public class BenchmarkReconciler implements Reconciler<ConcurrencyBenchmark> {
         }
     }
 
-    /** This pass ended the generation: the status it wrote is terminal, the one it started from was not. */
-    private static boolean endedNow(ConcurrencyBenchmark before, ConcurrencyBenchmarkStatus after) {
-        if (after.getPhase() == null || !after.getPhase().terminal()) {
-            return false;
+    /**
+     * What the informers hold of the benchmark's Jobs and pods, read into the domain's terms. A run
+     * whose Job is missing from the cache is looked up on the API server before it counts as gone.
+     */
+    private Observation observe(ConcurrencyBenchmark cb, Context<ConcurrencyBenchmark> ctx) {
+        long generation = cb.getMetadata().getGeneration();
+        List<Observation.JobSeen> jobs = new ArrayList<>(jobsSeen(ctx));
+        Map<String, RunObservation> runs = new HashMap<>();
+        ConcurrencyBenchmarkStatus status = cb.getStatus();
+        if (status != null && Objects.equals(status.getObservedGeneration(), generation)) {
+            for (RunStatus run : status.getRuns()) {
+                if (run.getState() == RunState.Succeeded || run.getState() == RunState.Failed) {
+                    continue;
+                }
+                Job job = secondary(ctx, Job.class, run.getJobName());
+                if (job == null && run.getState() == RunState.Running) {
+                    // Created by us but not in the informer cache yet: wait for its event.
+                    job = fetchJob(ctx.getClient(), cb, run.getJobName());
+                    if (job == null) {
+                        requireFreshView(ctx.getClient(), cb);
+                        continue;
+                    }
+                    jobs.add(jobSeen(job));
+                }
+                if (job != null) {
+                    runs.put(run.getJobName(), RunObserver.observe(job, podsOf(ctx, generation, run.getIndex()),
+                            run.getPods()));
+                }
+            }
         }
-        ConcurrencyBenchmarkStatus was = before.getStatus();
-        boolean sameGeneration = was != null && Objects.equals(was.getObservedGeneration(), after.getObservedGeneration());
-        return !sameGeneration || was.getPhase() != after.getPhase();
+        Observation.Admission slot = new Observation.Admission() {
+            @Override
+            public boolean admit() {
+                return admission.admit(cb, ctx.getPrimaryCache().list());
+            }
+
+            @Override
+            public int limit() {
+                return admission.limit();
+            }
+        };
+        return new Observation(slot, jobs, runs);
     }
 
-    /** observe → validate → admit → advance the runs → aggregate; returns the status to write. */
-    private ConcurrencyBenchmarkStatus reconcileStatus(ConcurrencyBenchmark cb, Context<ConcurrencyBenchmark> ctx) {
-        Instant now = clock.instant();
-        ConcurrencyBenchmarkStatus status = copy(cb.getStatus());
-        long generation = cb.getMetadata().getGeneration();
+    private static List<Observation.JobSeen> jobsSeen(Context<ConcurrencyBenchmark> ctx) {
+        return ctx.getSecondaryResourcesAsStream(Job.class).map(BenchmarkReconciler::jobSeen).toList();
+    }
+
+    private static Observation.JobSeen jobSeen(Job job) {
+        String generation = job.getMetadata().getLabels() == null ? null
+                : job.getMetadata().getLabels().get(Names.LABEL_GENERATION);
+        String created = job.getMetadata().getCreationTimestamp();
+        return new Observation.JobSeen(job.getMetadata().getName(),
+                generation == null ? null : Long.valueOf(generation), finished(job),
+                created == null ? null : Instant.parse(created));
+    }
+
+    /** Executes the decided actions, in order. */
+    private void act(ConcurrencyBenchmark cb, Context<ConcurrencyBenchmark> ctx, List<Action> actions) {
         KubernetesClient client = ctx.getClient();
-
-        if (!Objects.equals(status.getObservedGeneration(), generation)) {
-            List<String> stopped = deleteOtherGenerations(ctx, generation);
-            if (!stopped.isEmpty()) {
-                events.generationStopped(cb, status.getObservedGeneration(), generation, stopped);
+        String namespace = cb.getMetadata().getNamespace();
+        for (Action action : actions) {
+            if (action instanceof Action.CreateJob create) {
+                createJob(cb, client, create.run());
+            } else if (action instanceof Action.DeleteJob delete) {
+                client.batch().v1().jobs().inNamespace(namespace).withName(delete.jobName())
+                        .withPropagationPolicy(DeletionPropagation.BACKGROUND).delete();
+            } else if (action instanceof Action.ReleaseStart release) {
+                releaseCommonStart(client, podsOf(ctx, cb.getMetadata().getGeneration(), release.run()),
+                        clock.instant());
+            } else if (action instanceof Action.EnsureKernelScript) {
+                ensureKernelConfigMap(cb, ctx);
+            } else if (action instanceof Action.Event event) {
+                events.record(cb, event);
             }
-            String name = cb.getMetadata().getName();
-            status = StatusTransitions.newGeneration(cb.getSpec(), status, generation,
-                    run -> Names.jobName(name, generation, run));
         }
-
-        List<String> errors = SpecValidator.validate(cb.getSpec());
-        if (!errors.isEmpty()) {
-            String message = String.join("; ", errors);
-            StatusTransitions.invalid(status, message, generation, now);
-            if (status.getPhase() != Phase.Failed) {
-                events.invalid(cb, message);
-            }
-            finish(cb, status, false, "InvalidSpec", message, now);
-            return status;
-        }
-        StatusTransitions.valid(status, generation, now);
-
-        if (status.getPhase() != null && status.getPhase().terminal()) {
-            return status;
-        }
-
-        List<PlannedRun> plan = BenchmarkPlanner.plan(cb.getSpec());
-        if (!admission.admit(cb, ctx.getPrimaryCache().list())) {
-            String message = "waiting for a slot: at most " + admission.limit()
-                    + " benchmark(s) run at once, in creation order";
-            if (status.getPhase() != Phase.Queued) {
-                events.queued(cb, message);
-            }
-            status.setPhase(Phase.Queued);
-            Conditions.set(status.getConditions(), Conditions.ADMITTED, false, "Queued", message, generation, now);
-            return status;
-        }
-        StatusTransitions.admitted(status, generation, now);
-        status.setPhase(Phase.Running);
-
-        advanceRuns(cb, ctx, client, status, plan, now);
-        if (cb.getSpec().getRuntime() == Runtime.PYTHON) {
-            // After the first Job, not before: its pods need the script only when their volumes
-            // are mounted, which waits for a missing ConfigMap; the Job starts a round trip sooner
-            // (make bench-operator: created -> first Job).
-            ensureKernelConfigMap(cb, ctx);
-        }
-        StatusAggregator.aggregate(cb.getSpec(), status);
-        return status;
     }
 
-    /** Executes runs in order: observe the current one; when it is done, start the next. */
-    private void advanceRuns(ConcurrencyBenchmark cb, Context<ConcurrencyBenchmark> ctx, KubernetesClient client,
-                             ConcurrencyBenchmarkStatus status, List<PlannedRun> plan, Instant now) {
-        long generation = cb.getMetadata().getGeneration();
-        for (PlannedRun planned : plan) {
-            RunStatus run = status.getRuns().get(planned.index());
-            if (run.getState() == RunState.Succeeded) {
-                continue;
-            }
-            Job job = secondary(ctx, Job.class, run.getJobName());
-            if (job == null && run.getState() == RunState.Running) {
-                // Created by us but not in the informer cache yet: wait for its event.
-                job = fetchJob(client, cb, run.getJobName());
-                if (job == null) {
-                    requireFreshView(client, cb);
-                    fail(cb, status, run, "JobMissing", "job " + run.getJobName()
-                            + " disappeared before its results were read", now);
-                    return;
-                }
-            }
-            if (job == null) {
-                createJob(cb, client, planned, run, status, now);
-                StatusTransitions.progressing(status, run, generation, now);
-                return;
-            }
-            if (run.getState() == RunState.Planned) {
-                // Created by an attempt whose status write lost a conflict: adopt it.
-                StatusTransitions.runStarted(status, run, Instant.parse(job.getMetadata().getCreationTimestamp()));
-            }
-            List<Pod> pods = podsOf(ctx, generation, planned.index());
-            RunObservation seen = RunObserver.observe(job, pods, planned.pods());
-            run.setPodsSucceeded(seen.podsSucceeded());
-            run.setPodsFailed(seen.podsFailed());
-            switch (seen.state()) {
-                case FAILED -> {
-                    fail(cb, status, run, seen.reason(), seen.message(), now);
-                    deleteIfActive(client, job);
-                    return;
-                }
-                case RUNNING -> {
-                    if (seen.startReady()) {
-                        releaseCommonStart(client, pods, now);
-                    }
-                    StatusTransitions.progressing(status, run, generation, now);
-                    return;
-                }
-                case SUCCEEDED -> {
-                    try {
-                        RunMeasurement.record(cb.getSpec(), planned, seen.results(), run);
-                    } catch (ResultFormatException e) {
-                        fail(cb, status, run, "ResultUnreadable", "job " + run.getJobName() + ": "
-                                + e.getMessage(), now);
-                        return;
-                    }
-                    run.setCompletionTime(Conditions.timestamp(now));
-                    events.runFinished(cb, run.getJobName(), planned.index(), plan.size(), true);
-                }
-            }
-        }
-        finish(cb, status, true, "AllRunsSucceeded",
-                "all " + plan.size() + " run(s) succeeded", now);
-    }
-
-    private void createJob(ConcurrencyBenchmark cb, KubernetesClient client, PlannedRun planned, RunStatus run,
-                           ConcurrencyBenchmarkStatus status, Instant now) {
+    private void createJob(ConcurrencyBenchmark cb, KubernetesClient client, PlannedRun planned) {
         String image = cb.getSpec().getImage() != null ? cb.getSpec().getImage()
                 : cb.getSpec().getRuntime() == Runtime.PYTHON ? config.pythonImage() : config.kernelImage();
-        Job job = JobFactory.job(cb, planned, image);
         try {
-            client.batch().v1().jobs().inNamespace(cb.getMetadata().getNamespace()).resource(job).create();
+            client.batch().v1().jobs().inNamespace(cb.getMetadata().getNamespace())
+                    .resource(JobFactory.job(cb, planned, image)).create();
         } catch (KubernetesClientException e) {
             if (e.getCode() != 409) {
                 throw e;
             }
-            // Already there: created by an earlier reconcile whose status patch was lost.
+            // Already there: created by an earlier step whose status write was lost.
         }
-        StatusTransitions.runStarted(status, run, now);
-        events.runStarted(cb, run.getJobName(), planned.index(), status.getRuns().size());
     }
 
     /** The secondary resource of that type and name from the informer caches, or null. */
@@ -440,12 +358,6 @@ public class BenchmarkReconciler implements Reconciler<ConcurrencyBenchmark> {
         }
     }
 
-    /** Deletes a Job and, in the background, its pods. */
-    private static void deleteJob(KubernetesClient client, Job job) {
-        client.batch().v1().jobs().inNamespace(job.getMetadata().getNamespace())
-                .withName(job.getMetadata().getName()).withPropagationPolicy(DeletionPropagation.BACKGROUND).delete();
-    }
-
     /** The Job controller has marked the Job Complete or Failed. */
     private static boolean finished(Job job) {
         return job.getStatus() != null && job.getStatus().getConditions() != null
@@ -453,64 +365,13 @@ public class BenchmarkReconciler implements Reconciler<ConcurrencyBenchmark> {
                 && ("Failed".equals(c.getType()) || "Complete".equals(c.getType())));
     }
 
-    private static void deleteIfActive(KubernetesClient client, Job job) {
-        if (!finished(job)) {
-            // Stop pods that would otherwise keep pulling or running until the deadline.
-            deleteJob(client, job);
-        }
-    }
-
-    private void fail(ConcurrencyBenchmark cb, ConcurrencyBenchmarkStatus status,
-                      RunStatus run, String reason, String message, Instant now) {
-        StatusTransitions.runFailed(run, message, now);
-        events.runFinished(cb, run.getJobName(), run.getIndex(), status.getRuns().size(), false);
-        finish(cb, status, false, reason, message, now);
-    }
-
-    /** Ends the generation: phase, conditions, completion time, the event (the slot is freed after the write). */
-    private void finish(ConcurrencyBenchmark cb, ConcurrencyBenchmarkStatus status,
-                        boolean succeeded, String reason, String message, Instant now) {
-        Phase phase = succeeded ? Phase.Succeeded : Phase.Failed;
-        boolean transition = StatusTransitions.finish(status, succeeded, reason, message,
-                cb.getMetadata().getGeneration(), now);
-        if (transition) {
-            // A spec the validator refused has had its InvalidSpec event; one the API server refused has not.
-            boolean validatorRefused = Conditions.find(status.getConditions(), Conditions.VALID)
-                    .map(c -> "False".equals(c.getStatus())).orElse(false);
-            if (!validatorRefused) {
-                events.benchmarkFinished(cb, succeeded, message);
-            }
-            LOG.infof("benchmark %s/%s %s: %s", cb.getMetadata().getNamespace(), cb.getMetadata().getName(), phase,
-                    message);
-        }
-    }
-
-    /**
-     * A new generation (first reconcile or a spec change): delete the previous generations' Jobs.
-     * Returns the names of those that were still running (stopped mid-run by the spec change).
-     */
-    private static List<String> deleteOtherGenerations(Context<ConcurrencyBenchmark> ctx, long generation) {
-        String gen = Long.toString(generation);
-        List<String> stopped = new java.util.ArrayList<>();
-        for (Job job : ctx.getSecondaryResources(Job.class)) {
-            if (!gen.equals(job.getMetadata().getLabels().get(Names.LABEL_GENERATION))) {
-                if (!finished(job)) {
-                    stopped.add(job.getMetadata().getName());
-                }
-                deleteJob(ctx.getClient(), job);
-            }
-        }
-        return stopped;
-    }
-
     private void ensureKernelConfigMap(ConcurrencyBenchmark cb, Context<ConcurrencyBenchmark> ctx) {
         String name = Names.kernelConfigMapName(cb.getMetadata().getName());
         ConfigMap existing = secondary(ctx, ConfigMap.class, name);
-        if (existing != null && existing.getMetadata().getAnnotations() != null
-                && kernelSha256.equals(existing.getMetadata().getAnnotations().get(Names.ANNOTATION_KERNEL_SHA256))) {
+        if (kernelScript.isIn(existing)) {
             return;
         }
-        ConfigMap desired = JobFactory.kernelConfigMap(cb, kernelScript);
+        ConfigMap desired = kernelScript.configMap(cb);
         try {
             if (existing == null) {
                 ctx.getClient().configMaps().inNamespace(cb.getMetadata().getNamespace()).resource(desired).create();
@@ -532,7 +393,7 @@ public class BenchmarkReconciler implements Reconciler<ConcurrencyBenchmark> {
      */
     private static void writeStatusIfChanged(Context<ConcurrencyBenchmark> ctx, ConcurrencyBenchmark cb,
                                              ConcurrencyBenchmarkStatus after) {
-        if (MAPPER.valueToTree(copy(cb.getStatus())).equals(MAPPER.valueToTree(after))) {
+        if (MAPPER.valueToTree(Lifecycle.copy(cb.getStatus())).equals(MAPPER.valueToTree(after))) {
             return;
         }
         ConcurrencyBenchmark updated = Serialization.clone(cb);
@@ -541,23 +402,5 @@ public class BenchmarkReconciler implements Reconciler<ConcurrencyBenchmark> {
                 .inNamespace(cb.getMetadata().getNamespace()).resource(updated).updateStatus();
         ctx.eventSourceRetriever().getControllerEventSource()
                 .handleRecentResourceUpdate(ResourceID.fromResource(cb), written, cb);
-    }
-
-    private static ConcurrencyBenchmarkStatus copy(ConcurrencyBenchmarkStatus status) {
-        if (status == null) {
-            return new ConcurrencyBenchmarkStatus();
-        }
-        return MAPPER.convertValue(status, ConcurrencyBenchmarkStatus.class);
-    }
-
-    private static String loadKernelScript() {
-        try (InputStream in = BenchmarkReconciler.class.getResourceAsStream("/kernel/" + JobFactory.KERNEL_SCRIPT)) {
-            if (in == null) {
-                throw new IllegalStateException("the Python kernel is missing from the operator's resources");
-            }
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 }

@@ -1,9 +1,7 @@
 package dev.concbench.operator;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
+import dev.concbench.domain.Names;
+import dev.concbench.domain.RunObservation;
 import dev.concbench.api.v1alpha1.ConcurrencyBenchmark;
 import dev.concbench.api.v1alpha1.ConcurrencyBenchmarkSpec;
 import dev.concbench.api.v1alpha1.KernelToleration;
@@ -13,8 +11,6 @@ import dev.concbench.domain.KernelCommand;
 import dev.concbench.domain.PlannedRun;
 import io.fabric8.kubernetes.api.model.Affinity;
 import io.fabric8.kubernetes.api.model.AffinityBuilder;
-import io.fabric8.kubernetes.api.model.ConfigMap;
-import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.EnvVarBuilder;
 import io.fabric8.kubernetes.api.model.OwnerReference;
@@ -140,30 +136,6 @@ public final class JobFactory {
                         .endSpec()
                     .endTemplate()
                 .endSpec()
-                .build();
-    }
-
-    /** The Python kernel script, owned by the benchmark, mounted read-only into its pods. */
-    static String sha256(String text) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
-                    .digest(text.getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    public static ConfigMap kernelConfigMap(ConcurrencyBenchmark cb, String script) {
-        return new ConfigMapBuilder()
-                .withNewMetadata()
-                    .withName(Names.kernelConfigMapName(cb.getMetadata().getName()))
-                    .withNamespace(cb.getMetadata().getNamespace())
-                    .withLabels(Map.of(Names.LABEL_MANAGED_BY, Names.MANAGED_BY,
-                            Names.LABEL_BENCHMARK, cb.getMetadata().getName()))
-                    .withAnnotations(Map.of(Names.ANNOTATION_KERNEL_SHA256, sha256(script)))
-                    .withOwnerReferences(ownerReference(cb))
-                .endMetadata()
-                .withData(Map.of(KERNEL_SCRIPT, script))
                 .build();
     }
 

@@ -1,5 +1,7 @@
 package dev.concbench.operator;
 
+import dev.concbench.domain.Names;
+import dev.concbench.domain.RunObservation;
 import dev.concbench.domain.KernelResult;
 import dev.concbench.domain.ResultFormatException;
 import io.fabric8.kubernetes.api.model.ContainerStateTerminated;

@@ -20,10 +20,24 @@ class AdmissionControllerUnitTest {
         cb.getMetadata().setUid("uid-" + name);
         cb.setStatus(new dev.concbench.api.v1alpha1.ConcurrencyBenchmarkStatus());
         if (phase != null) {
-            cb.getStatus().setPhase(phase);
-            cb.getStatus().setObservedGeneration(1L);
+            setPhase(cb, phase);
         }
         return cb;
+    }
+
+    /** A cached status in {@code phase}, with the conditions that say it (the phase is derived from them). */
+    private static void setPhase(ConcurrencyBenchmark cb, Phase phase) {
+        var conditions = cb.getStatus().getConditions();
+        java.time.Instant now = java.time.Instant.parse("2025-03-01T10:00:00Z");
+        if (phase != Phase.Pending) {
+            dev.concbench.domain.Conditions.set(conditions, dev.concbench.domain.Conditions.ADMITTED,
+                    phase != Phase.Queued, phase == Phase.Queued ? "Queued" : "SlotAvailable", "", 1, now);
+        }
+        if (phase.terminal()) {
+            dev.concbench.domain.StatusTransitions.finish(cb.getStatus(), phase == Phase.Succeeded, "Done", "", 1, now);
+        }
+        cb.getStatus().setPhase(phase);
+        cb.getStatus().setObservedGeneration(1L);
     }
 
     private static Stream<ConcurrencyBenchmark> all(ConcurrencyBenchmark... cbs) {
@@ -53,8 +67,7 @@ class AdmissionControllerUnitTest {
         assertThat(admission.admit(younger, all(older, younger))).isFalse();
 
         older.setStatus(older.getStatus() == null ? new dev.concbench.api.v1alpha1.ConcurrencyBenchmarkStatus() : older.getStatus());
-        older.getStatus().setPhase(Phase.Succeeded);
-        older.getStatus().setObservedGeneration(1L);
+        setPhase(older, Phase.Succeeded);
         admission.release(older, all(older, younger));
 
         assertThat(admission.admit(younger, all(older, younger))).isTrue();

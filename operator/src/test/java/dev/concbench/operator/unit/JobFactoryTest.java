@@ -11,7 +11,8 @@ import dev.concbench.api.v1alpha1.WorkloadSpec;
 import dev.concbench.api.v1alpha1.WorkloadType;
 import dev.concbench.domain.PlannedRun;
 import dev.concbench.operator.JobFactory;
-import dev.concbench.operator.Names;
+import dev.concbench.operator.KernelScript;
+import dev.concbench.domain.Names;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.EnvVar;
@@ -213,9 +214,9 @@ class JobFactoryTest {
 
     @Test
     void theKernelConfigMapNamesTheScriptsHashSoThatACacheWithoutDataCanCompare() {
-        ConfigMap one = JobFactory.kernelConfigMap(benchmark(Runtime.PYTHON), "print(1)\n");
-        ConfigMap same = JobFactory.kernelConfigMap(benchmark(Runtime.PYTHON), "print(1)\n");
-        ConfigMap other = JobFactory.kernelConfigMap(benchmark(Runtime.PYTHON), "print(2)\n");
+        ConfigMap one = KernelScript.configMap(benchmark(Runtime.PYTHON), "print(1)\n");
+        ConfigMap same = KernelScript.configMap(benchmark(Runtime.PYTHON), "print(1)\n");
+        ConfigMap other = KernelScript.configMap(benchmark(Runtime.PYTHON), "print(2)\n");
 
         String hash = one.getMetadata().getAnnotations().get(Names.ANNOTATION_KERNEL_SHA256);
         // `printf 'print(1)\n' | sha256sum`
@@ -333,7 +334,7 @@ class JobFactoryTest {
 
     @Test
     void theKernelConfigMapIsOwnedAndHoldsTheScript() {
-        ConfigMap cm = JobFactory.kernelConfigMap(benchmark(Runtime.PYTHON), "print('hi')\n");
+        ConfigMap cm = KernelScript.configMap(benchmark(Runtime.PYTHON), "print('hi')\n");
         assertThat(cm.getMetadata().getName()).isEqualTo("demo-kernel");
         assertThat(cm.getMetadata().getNamespace()).isEqualTo("bench-ns");
         assertThat(cm.getData()).containsExactlyEntriesOf(

@@ -1,9 +1,9 @@
 package dev.concbench.operator.unit;
 
+import dev.concbench.api.v1alpha1.RunState;
 import dev.concbench.operator.JobFactory;
-import dev.concbench.operator.Names;
-import dev.concbench.operator.RunObservation;
-import dev.concbench.operator.RunObservation.State;
+import dev.concbench.domain.Names;
+import dev.concbench.domain.RunObservation;
 import dev.concbench.operator.RunObserver;
 import io.fabric8.kubernetes.api.model.ContainerState;
 import io.fabric8.kubernetes.api.model.ContainerStateBuilder;
@@ -65,7 +65,7 @@ class RunObserverTest {
     void runningPodsMeanRunning() {
         RunObservation seen = RunObserver.observe(job(), List.of(pod("demo-g1-r0-0-aaaaa", 0, "Running", running())), 1);
 
-        assertThat(seen.state()).isEqualTo(State.RUNNING);
+        assertThat(seen.state()).isEqualTo(RunState.Running);
         assertThat(seen.startReady()).isFalse();   // a single pod needs no common start
         assertThat(seen.podsSucceeded()).isZero();
         assertThat(seen.podsFailed()).isZero();
@@ -75,7 +75,7 @@ class RunObserverTest {
     @Test
     void noPodsYetIsRunning() {
         RunObservation seen = RunObserver.observe(job(), List.of(), 2);
-        assertThat(seen.state()).isEqualTo(State.RUNNING);
+        assertThat(seen.state()).isEqualTo(RunState.Running);
         assertThat(seen.startReady()).isFalse();
     }
 
@@ -104,7 +104,7 @@ class RunObserverTest {
         pods.forEach(p -> p.getMetadata().getAnnotations().put(Names.ANNOTATION_START_AT, "1764070000.5"));
 
         RunObservation seen = RunObserver.observe(job(), pods, 2);
-        assertThat(seen.state()).isEqualTo(State.RUNNING);
+        assertThat(seen.state()).isEqualTo(RunState.Running);
         assertThat(seen.startReady()).isFalse();
     }
 
@@ -117,7 +117,7 @@ class RunObserverTest {
 
         RunObservation seen = RunObserver.observe(job(), pods, 2);
 
-        assertThat(seen.state()).isEqualTo(State.FAILED);
+        assertThat(seen.state()).isEqualTo(RunState.Failed);
         assertThat(seen.reason()).isEqualTo("ImagePullFailed");
         assertThat(seen.message()).contains("demo-g1-r0-1-bbbbb").contains("ErrImagePull")
                 .contains("pull access denied");
@@ -128,7 +128,7 @@ class RunObserverTest {
         ContainerState creating = new ContainerStateBuilder().withNewWaiting().withReason("ContainerCreating")
                 .endWaiting().build();
         RunObservation seen = RunObserver.observe(job(), List.of(pod("demo-g1-r0-0-aaaaa", 0, "Pending", creating)), 1);
-        assertThat(seen.state()).isEqualTo(State.RUNNING);
+        assertThat(seen.state()).isEqualTo(RunState.Running);
     }
 
     @Test
@@ -140,7 +140,7 @@ class RunObserverTest {
 
         RunObservation seen = RunObserver.observe(job(), pods, 2);
 
-        assertThat(seen.state()).isEqualTo(State.FAILED);
+        assertThat(seen.state()).isEqualTo(RunState.Failed);
         assertThat(seen.reason()).isEqualTo("PodFailed");
         assertThat(seen.podsFailed()).isEqualTo(1);
         assertThat(seen.message()).contains("demo-g1-r0-1-bbbbb").contains("exit code 2")
@@ -167,7 +167,7 @@ class RunObserverTest {
 
         RunObservation seen = RunObserver.observe(job(), List.of(evicted), 1);
 
-        assertThat(seen.state()).isEqualTo(State.FAILED);
+        assertThat(seen.state()).isEqualTo(RunState.Failed);
         assertThat(seen.reason()).isEqualTo("PodFailed");
         assertThat(seen.message()).contains("demo-g1-r0-0-aaaaa").contains("Evicted").contains("low on resource");
     }
@@ -182,7 +182,7 @@ class RunObserverTest {
 
         RunObservation seen = RunObserver.observe(job, pods, 1);
 
-        assertThat(seen.state()).isEqualTo(State.FAILED);
+        assertThat(seen.state()).isEqualTo(RunState.Failed);
         assertThat(seen.reason()).isEqualTo("DeadlineExceeded");
         assertThat(seen.message()).contains("demo-g1-r0").contains("deadline");
     }
@@ -210,7 +210,7 @@ class RunObserverTest {
         job.getStatus().setConditions(List.of(new io.fabric8.kubernetes.api.model.batch.v1.JobConditionBuilder()
                 .withType("Failed").withStatus("False").withReason("DeadlineExceeded").build()));
         RunObservation seen = RunObserver.observe(job, List.of(pod("p-0", 0, "Running", running())), 1);
-        assertThat(seen.state()).isEqualTo(State.RUNNING);
+        assertThat(seen.state()).isEqualTo(RunState.Running);
     }
 
     @Test
@@ -221,7 +221,7 @@ class RunObserverTest {
 
         RunObservation seen = RunObserver.observe(job(), pods, 2);
 
-        assertThat(seen.state()).isEqualTo(State.SUCCEEDED);
+        assertThat(seen.state()).isEqualTo(RunState.Succeeded);
         assertThat(seen.podsSucceeded()).isEqualTo(2);
         assertThat(seen.podsFailed()).isZero();
         assertThat(seen.results()).hasSize(2);
@@ -237,7 +237,7 @@ class RunObserverTest {
         List<Pod> pods = List.of(succeeded("demo-g1-r0-0-x1y2z", 0, RESULT_0),
                 pod("demo-g1-r0-1-q8w7e", 1, "Running", running()));
         RunObservation seen = RunObserver.observe(job(), pods, 2);
-        assertThat(seen.state()).isEqualTo(State.RUNNING);
+        assertThat(seen.state()).isEqualTo(RunState.Running);
         assertThat(seen.podsSucceeded()).isEqualTo(1);
     }
 
@@ -248,7 +248,7 @@ class RunObserverTest {
 
         RunObservation seen = RunObserver.observe(job(), pods, 2);
 
-        assertThat(seen.state()).isEqualTo(State.FAILED);
+        assertThat(seen.state()).isEqualTo(RunState.Failed);
         assertThat(seen.reason()).isEqualTo("ResultUnreadable");
         assertThat(seen.message()).contains("demo-g1-r0-1-q8w7e").contains("not a kernel result");
         assertThat(seen.results()).isEmpty();
@@ -258,7 +258,7 @@ class RunObserverTest {
     void aMissingTerminationMessageFailsTheRun() {
         List<Pod> pods = List.of(succeeded("demo-g1-r0-0-x1y2z", 0, null));
         RunObservation seen = RunObserver.observe(job(), pods, 1);
-        assertThat(seen.state()).isEqualTo(State.FAILED);
+        assertThat(seen.state()).isEqualTo(RunState.Failed);
         assertThat(seen.reason()).isEqualTo("ResultUnreadable");
         assertThat(seen.message()).contains("demo-g1-r0-0-x1y2z").contains("empty result");
     }

@@ -1,0 +1,124 @@
+package dev.concbench.api.v1alpha1;
+
+import com.fasterxml.jackson.annotation.JsonClassDescription;
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.Default;
+import io.fabric8.generator.annotation.Max;
+import io.fabric8.generator.annotation.Min;
+import io.fabric8.generator.annotation.Required;
+import io.fabric8.generator.annotation.Size;
+import io.fabric8.generator.annotation.ValidationRule;
+import lombok.Getter;
+import lombok.Setter;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * What to measure. The limits below are chosen so that one pod's result always fits the
+ * 4096-byte termination message and a sweep stays small enough to run one run at a time.
+ */
+@ValidationRule(value = "self.pods <= self.workload.tasks",
+        message = "pods must not exceed workload.tasks: every pod needs at least one call",
+        fieldPath = ".pods", reason = "FieldValueInvalid")
+@ValidationRule(value = "!has(self.sweep) || !has(self.sweep.pods) || self.sweep.pods.all(p, p <= self.workload.tasks)",
+        message = "every sweep.pods entry must not exceed workload.tasks",
+        fieldPath = ".sweep.pods", reason = "FieldValueInvalid")
+@ValidationRule(value = "!has(self.sweep) || "
+        + "(has(self.sweep.pods) ? size(self.sweep.pods) : 1) * (has(self.sweep.workers) ? size(self.sweep.workers) : 1) <= "
+        + ConcurrencyBenchmarkSpec.MAX_SWEEP_POINTS,
+        message = "a sweep may have at most " + ConcurrencyBenchmarkSpec.MAX_SWEEP_POINTS
+                + " points (size(sweep.pods) * size(sweep.workers))",
+        fieldPath = ".sweep", reason = "FieldValueInvalid")
+@ValidationRule(value = "self.strategies.all(s, self.strategies.exists_one(t, t == s))",
+        message = "strategies must not repeat", fieldPath = ".strategies")
+@JsonInclude(JsonInclude.Include.NON_NULL)
+@JsonClassDescription("What to measure: the runtime, the workload, the strategies to compare, the pods and "
+        + "pool sizes, the repetitions, and where and how long the kernel pods run.")
+@Getter
+@Setter
+public class ConcurrencyBenchmarkSpec {
+
+    public static final int MAX_SWEEP_POINTS = 16;
+    public static final int MAX_PODS = 100;
+    public static final int MAX_WORKERS = 256;
+    public static final int MAX_REPETITIONS = 20;
+    public static final int MAX_WARMUP = 10;
+
+    @JsonPropertyDescription("Which kernel runs in the pods: python (CPython, where the GIL serializes "
+            + "threads) or java (the JVM, where threads run in parallel). Default: python.")
+    @Default("python")
+    private Runtime runtime = Runtime.PYTHON;
+
+    @JsonPropertyDescription("Container image for the kernel pods. Default: the operator's configured "
+            + "python image for runtime python, its kernel image for runtime java.")
+    private String image;
+
+    @JsonPropertyDescription("The function every call runs, its size and how many calls make one run.")
+    @Required
+    private WorkloadSpec workload = new WorkloadSpec();
+
+    @JsonPropertyDescription("In-pod strategies to compare, each at most once: sequential (a plain loop), threads (one "
+            + "new thread per call), thread-pool (a pool of workers threads), processes (one child process per "
+            + "call), process-pool (a pool of workers child processes). sequential is always measured, as the "
+            + "baseline, whether listed or not. Default: all five.")
+    @Size(min = 1, max = 5)
+    @Default("[\"sequential\",\"threads\",\"thread-pool\",\"processes\",\"process-pool\"]")
+    private List<Strategy> strategies = new ArrayList<>(List.of(Strategy.values()));
+
+    @JsonPropertyDescription("Pool size of thread-pool and process-pool in each pod, 0 to " + MAX_WORKERS + ". 0 means "
+            + "the CPUs the pod really has (its cgroup CPU quota and CPU affinity). Ignored when sweep.workers is "
+            + "set. Default: 0.")
+    @Default("0")
+    @Min(0)
+    @Max(MAX_WORKERS)
+    private Integer workers = 0;
+
+    @JsonPropertyDescription("Pods per run (an Indexed Job's parallelism), 1 to " + MAX_PODS + " and at most "
+            + "workload.tasks: the calls are split across them. Ignored when sweep.pods is set. Default: 1.")
+    @Default("1")
+    @Min(1)
+    @Max(MAX_PODS)
+    private Integer pods = 1;
+
+    @JsonPropertyDescription("Measure several pod counts and/or worker counts: one run per combination, "
+            + "executed one after another, at most " + MAX_SWEEP_POINTS + " in all.")
+    private SweepSpec sweep;
+
+    @JsonPropertyDescription("Measured repetitions of every strategy, 1 to " + MAX_REPETITIONS + ", interleaved "
+            + "(rep 1: all strategies, rep 2: ...). Default: 5.")
+    @Default("5")
+    @Min(1)
+    @Max(MAX_REPETITIONS)
+    private Integer repetitions = 5;
+
+    @JsonPropertyDescription("Unmeasured repetitions first (JIT, caches, page faults), 0 to " + MAX_WARMUP
+            + ". Default: 1.")
+    @Default("1")
+    @Min(0)
+    @Max(MAX_WARMUP)
+    private Integer warmup = 1;
+
+    @JsonPropertyDescription("CPU and memory requests and limits of each kernel pod (the container's resources). "
+            + "Values are Kubernetes quantities; a request must not exceed its limit. A CPU limit caps the CPUs "
+            + "the kernel sees, and so the default pool size. Default: none (the node's CPUs).")
+    private KernelResources resources;
+
+    @JsonPropertyDescription("Where the kernel pods may run: nodeSelector, tolerations, spreadAcrossNodes.")
+    private PlacementSpec placement;
+
+    @JsonPropertyDescription("Deadline of one run (its Job's activeDeadlineSeconds), from its creation, "
+            + "image pull and scheduling included, 10 to 86400. Default: 900.")
+    @Default("900")
+    @Min(10)
+    @Max(86400)
+    private Integer timeoutSeconds = 900;
+
+    @JsonPropertyDescription("How long a finished run's Job and pods are kept (the Job's "
+            + "ttlSecondsAfterFinished), 0 to 604800. Results are copied into the status before that. Default: 3600.")
+    @Default("3600")
+    @Min(0)
+    @Max(604800)
+    private Integer ttlSecondsAfterFinished = 3600;
+}

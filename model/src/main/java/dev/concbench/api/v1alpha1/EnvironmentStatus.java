@@ -1,0 +1,27 @@
+package dev.concbench.api.v1alpha1;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import lombok.Getter;
+import lombok.Setter;
+
+import java.util.List;
+
+/** What the kernels reported about where they ran. */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+@Getter
+@Setter
+public class EnvironmentStatus {
+
+    @JsonPropertyDescription("python or java.")
+    private String runtime;
+
+    @JsonPropertyDescription("The interpreter's or JVM's version, as the kernel reported it.")
+    private String runtimeVersion;
+
+    @JsonPropertyDescription("Distinct CPU counts the pods saw (cgroup quota and affinity, not the host's count).")
+    private List<Integer> cpus;
+
+    @JsonPropertyDescription("Distinct nodes the pods ran on.")
+    private List<String> nodes;
+}

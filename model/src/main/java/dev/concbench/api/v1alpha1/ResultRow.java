@@ -1,0 +1,71 @@
+package dev.concbench.api.v1alpha1;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import lombok.Getter;
+import lombok.Setter;
+
+import java.util.List;
+
+/** Statistics of one (strategy, pods, workers) combination over its repetitions. Times in seconds. */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+@Getter
+@Setter
+public class ResultRow {
+
+    @JsonPropertyDescription("The strategy measured in this row.")
+    private String strategy;
+
+    @JsonPropertyDescription("Pods of the run this row comes from.")
+    private Integer pods;
+
+    @JsonPropertyDescription("Workers requested for the run (0 = the pods' CPUs).")
+    private Integer workers;
+
+    @JsonPropertyDescription("For thread-pool and process-pool: the pool size per pod really used "
+            + "(the largest, if pods differed).")
+    private Integer poolSize;
+
+    @JsonPropertyDescription("Parallelism really available: summed over pods, min(concurrency, CPUs) for "
+            + "cpu workloads, the concurrency for io workloads.")
+    private Double parallelism;
+
+    @JsonPropertyDescription("The raw makespans of every repetition, in order.")
+    private List<Double> samples;
+
+    @JsonPropertyDescription("Fastest repetition, seconds.")
+    private Double min;
+
+    @JsonPropertyDescription("Median over the repetitions, seconds: what speedup and fastest compare.")
+    private Double median;
+
+    @JsonPropertyDescription("Mean over the repetitions, seconds.")
+    private Double mean;
+
+    @JsonPropertyDescription("Sample standard deviation (n-1).")
+    private Double stddev;
+
+    @JsonPropertyDescription("Slowest repetition, seconds.")
+    private Double max;
+
+    @JsonPropertyDescription("95% confidence interval of the mean (Student's t), lower bound.")
+    private Double ciLow;
+
+    @JsonPropertyDescription("95% confidence interval of the mean (Student's t), upper bound.")
+    private Double ciHigh;
+
+    @JsonPropertyDescription("Baseline median / this median; the baseline is the single-pod sequential run.")
+    private Double speedup;
+
+    @JsonPropertyDescription("Standard uncertainty of the speedup, from both relative standard errors.")
+    private Double speedupError;
+
+    @JsonPropertyDescription("speedup / parallelism.")
+    private Double efficiency;
+
+    @JsonPropertyDescription("Calls completed per second at the median.")
+    private Double tasksPerSecond;
+
+    @JsonPropertyDescription("True when the standard deviation exceeds 10% of the mean: read with care.")
+    private Boolean unstable;
+}

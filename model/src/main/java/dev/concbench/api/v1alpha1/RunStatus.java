@@ -1,0 +1,77 @@
+package dev.concbench.api.v1alpha1;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import lombok.Getter;
+import lombok.Setter;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One run: one point of the sweep, one Indexed Job. Holds the measured makespans, so
+ * results survive the Job's TTL and an operator restart never re-runs a finished run.
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+@Getter
+@Setter
+public class RunStatus {
+
+    @JsonPropertyDescription("Position in the plan, from 0.")
+    private Integer index;
+
+    @JsonPropertyDescription("Name of the run's Job.")
+    private String jobName;
+
+    @JsonPropertyDescription("Pods of the run.")
+    private Integer pods;
+
+    @JsonPropertyDescription("Pool size requested for the run (0 = the pod's CPUs).")
+    private Integer workers;
+
+    @JsonPropertyDescription("Strategies the run measures.")
+    private List<String> strategies = new ArrayList<>();
+
+    @JsonPropertyDescription("Planned, Running, Succeeded or Failed.")
+    private RunState state;
+
+    @JsonPropertyDescription("Pods that finished successfully.")
+    private Integer podsSucceeded;
+
+    @JsonPropertyDescription("Pods that failed.")
+    private Integer podsFailed;
+
+    @JsonPropertyDescription("When the run's Job was created (RFC 3339, UTC).")
+    private String startTime;
+
+    @JsonPropertyDescription("When the run succeeded or failed (RFC 3339, UTC).")
+    private String completionTime;
+
+    @JsonPropertyDescription("Why the run failed, naming the pod.")
+    private String message;
+
+    @JsonPropertyDescription("Per strategy, the makespan (seconds) of every measured repetition: the slowest "
+            + "pod's wall time for that repetition.")
+    private Map<String, List<Double>> samples;
+
+    @JsonPropertyDescription("CPUs each pod saw, in shard order (workers 0 means this many).")
+    private List<Integer> cpus;
+
+    @JsonPropertyDescription("Nodes the pods ran on (distinct).")
+    private List<String> nodes;
+
+    @JsonPropertyDescription("Runtime version reported by the kernel.")
+    private String runtimeVersion;
+
+    @JsonPropertyDescription("Sum of the pods' checksums (mod 2^64): the same for every strategy.")
+    private String checksum;
+
+    public RunStatus() {
+    }
+
+    public void setSamples(Map<String, List<Double>> samples) {
+        this.samples = samples == null ? null : new LinkedHashMap<>(samples);
+    }
+}

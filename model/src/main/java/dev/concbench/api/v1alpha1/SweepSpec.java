@@ -1,0 +1,39 @@
+package dev.concbench.api.v1alpha1;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.Size;
+import io.fabric8.generator.annotation.ValidationRule;
+import lombok.Getter;
+import lombok.Setter;
+
+import java.util.List;
+
+/** A grid of runs: one per (pods, workers) combination, run in the order listed (pods outer). */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+@Getter
+@Setter
+public class SweepSpec {
+
+    @JsonPropertyDescription("Pod counts to measure (each 1 to 100, distinct). Replaces spec.pods. "
+            + "A single-pod sequential baseline run is added when 1 is not listed.")
+    @Size(min = 1, max = 8)
+    @ValidationRule(value = "self.all(p, p >= 1 && p <= 100)", message = "sweep.pods entries must be between 1 and 100")
+    @ValidationRule(value = "self.all(p, self.exists_one(q, q == p))", message = "sweep.pods must not repeat")
+    private List<Integer> pods;
+
+    @JsonPropertyDescription("Pool sizes to measure (each 0 to 256, distinct; 0 = the pod's CPUs). "
+            + "Replaces spec.workers.")
+    @Size(min = 1, max = 8)
+    @ValidationRule(value = "self.all(w, w >= 0 && w <= 256)", message = "sweep.workers entries must be between 0 and 256")
+    @ValidationRule(value = "self.all(w, self.exists_one(v, v == w))", message = "sweep.workers must not repeat")
+    private List<Integer> workers;
+
+    public SweepSpec() {
+    }
+
+    public SweepSpec(List<Integer> pods, List<Integer> workers) {
+        this.pods = pods;
+        this.workers = workers;
+    }
+}

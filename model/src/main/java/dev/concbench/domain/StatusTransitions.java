@@ -1,0 +1,147 @@
+package dev.concbench.domain;
+
+import dev.concbench.api.v1alpha1.ConcurrencyBenchmarkSpec;
+import dev.concbench.api.v1alpha1.ConcurrencyBenchmarkStatus;
+import dev.concbench.api.v1alpha1.Phase;
+import dev.concbench.api.v1alpha1.RunState;
+import dev.concbench.api.v1alpha1.RunStatus;
+import io.fabric8.kubernetes.api.model.Condition;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.IntFunction;
+
+/**
+ * The status changes of a benchmark's life, shared by the operator and the local runner
+ * so both write the same status: a new generation, a run in progress, the end.
+ */
+public final class StatusTransitions {
+
+    private StatusTransitions() {
+    }
+
+    /**
+     * A fresh status for {@code generation}: the planned runs (none when the spec is invalid),
+     * the Valid and Admitted conditions carried over, the previous outcome dropped.
+     *
+     * @param jobName the name of run i's Job
+     */
+    public static ConcurrencyBenchmarkStatus newGeneration(ConcurrencyBenchmarkSpec spec,
+                                                           ConcurrencyBenchmarkStatus old, long generation,
+                                                           IntFunction<String> jobName) {
+        List<PlannedRun> plan = SpecValidator.validate(spec).isEmpty() ? BenchmarkPlanner.plan(spec) : List.of();
+        return newGeneration(old, generation, plan, jobName);
+    }
+
+    /** A fresh status for {@code generation} whose runs are {@code plan}: the one place a plan is stored. */
+    public static ConcurrencyBenchmarkStatus newGeneration(ConcurrencyBenchmarkStatus old, long generation,
+                                                           List<PlannedRun> plan, IntFunction<String> jobName) {
+        ConcurrencyBenchmarkStatus status = new ConcurrencyBenchmarkStatus();
+        status.setConditions(new ArrayList<>(old.getConditions().stream()
+                .filter(c -> !Conditions.COMPLETE.equals(c.getType()) && !Conditions.FAILED.equals(c.getType()))
+                .toList()));
+        status.setObservedGeneration(generation);
+        // Admitted before the spec change: keep the slot, the new generation runs at once.
+        status.setPhase(old.getPhase() == Phase.Running ? Phase.Running : Phase.Pending);
+        List<RunStatus> runs = new ArrayList<>();
+        for (PlannedRun planned : plan) {
+            RunStatus run = new RunStatus();
+            run.setIndex(planned.index());
+            run.setJobName(jobName.apply(planned.index()));
+            run.setPods(planned.pods());
+            run.setWorkers(planned.workers());
+            run.setStrategies(planned.strategyNames());
+            run.setState(RunState.Planned);
+            runs.add(run);
+        }
+        status.setRuns(runs);
+        return status;
+    }
+
+    public static void runStarted(ConcurrencyBenchmarkStatus status, RunStatus run, Instant now) {
+        run.setState(RunState.Running);
+        run.setStartTime(Conditions.timestamp(now));
+        if (status.getStartTime() == null) {
+            status.setStartTime(Conditions.timestamp(now));
+        }
+        status.setPhase(Phase.Running);
+    }
+
+    public static void progressing(ConcurrencyBenchmarkStatus status, RunStatus run, long generation, Instant now) {
+        Conditions.set(status.getConditions(), Conditions.PROGRESSING, true, "RunInProgress",
+                "run " + (run.getIndex() + 1) + "/" + status.getRuns().size() + " (pods=" + run.getPods()
+                        + ", workers=" + run.getWorkers() + "): job " + run.getJobName(), generation, now);
+    }
+
+    public static void runFailed(RunStatus run, String message, Instant now) {
+        run.setState(RunState.Failed);
+        run.setMessage(message);
+        run.setCompletionTime(Conditions.timestamp(now));
+    }
+
+    /**
+     * Ends the generation: phase, completion time and the Progressing, Complete and Failed
+     * conditions. Returns whether the phase changed (the caller emits events once).
+     */
+    public static boolean finish(ConcurrencyBenchmarkStatus status, boolean succeeded, String reason, String message,
+                                 long generation, Instant now) {
+        Phase phase = succeeded ? Phase.Succeeded : Phase.Failed;
+        boolean transition = status.getPhase() != phase;
+        status.setPhase(phase);
+        if (transition || status.getCompletionTime() == null) {
+            status.setCompletionTime(Conditions.timestamp(now));
+        }
+        Conditions.set(status.getConditions(), Conditions.PROGRESSING, false, succeeded ? "Completed" : reason,
+                succeeded ? "all runs finished" : "stopped: " + message, generation, now);
+        Conditions.set(status.getConditions(), Conditions.COMPLETE, succeeded, succeeded ? reason : "NotCompleted",
+                succeeded ? message : "the benchmark failed", generation, now);
+        Conditions.set(status.getConditions(), Conditions.FAILED, !succeeded, succeeded ? "NoFailure" : reason,
+                succeeded ? "no run failed" : message, generation, now);
+        return transition;
+    }
+
+    public static void valid(ConcurrencyBenchmarkStatus status, long generation, Instant now) {
+        Conditions.set(status.getConditions(), Conditions.VALID, true, "SpecValid", "the spec is valid",
+                generation, now);
+    }
+
+    public static void invalid(ConcurrencyBenchmarkStatus status, String message, long generation, Instant now) {
+        Conditions.set(status.getConditions(), Conditions.VALID, false, "InvalidSpec", message, generation, now);
+    }
+
+    public static void admitted(ConcurrencyBenchmarkStatus status, long generation, Instant now) {
+        Conditions.set(status.getConditions(), Conditions.ADMITTED, true, "SlotAvailable", "admitted: runs may start",
+                generation, now);
+    }
+
+    /**
+     * The phase the conditions say, the one rule for it: Failed or Complete end the generation;
+     * otherwise Admitted says Running (True) or Queued (False); before admission, Pending.
+     */
+    public static Phase phase(List<Condition> conditions) {
+        if (Conditions.isTrue(conditions, Conditions.FAILED)) {
+            return Phase.Failed;
+        }
+        if (Conditions.isTrue(conditions, Conditions.COMPLETE)) {
+            return Phase.Succeeded;
+        }
+        return Conditions.find(conditions, Conditions.ADMITTED)
+                .map(c -> "True".equals(c.getStatus()) ? Phase.Running : Phase.Queued)
+                .orElse(Phase.Pending);
+    }
+
+    /**
+     * What still says why the benchmark ended when the full status is refused (too large, say): phase,
+     * generation, conditions and times, without the runs and results.
+     */
+    public static ConcurrencyBenchmarkStatus withoutMeasurements(ConcurrencyBenchmarkStatus status) {
+        ConcurrencyBenchmarkStatus slim = new ConcurrencyBenchmarkStatus();
+        slim.setPhase(status.getPhase());
+        slim.setObservedGeneration(status.getObservedGeneration());
+        slim.setConditions(new ArrayList<>(status.getConditions()));
+        slim.setStartTime(status.getStartTime());
+        slim.setCompletionTime(status.getCompletionTime());
+        return slim;
+    }
+}

@@ -1,0 +1,290 @@
+package dev.concbench.domain;
+
+import dev.concbench.api.v1alpha1.ConcurrencyBenchmark;
+import dev.concbench.api.v1alpha1.ConcurrencyBenchmarkSpec;
+import dev.concbench.api.v1alpha1.ConcurrencyBenchmarkStatus;
+import dev.concbench.api.v1alpha1.Phase;
+import dev.concbench.api.v1alpha1.RunState;
+import dev.concbench.api.v1alpha1.Runtime;
+import dev.concbench.api.v1alpha1.Strategy;
+import dev.concbench.api.v1alpha1.SweepSpec;
+import dev.concbench.api.v1alpha1.WorkloadSpec;
+import dev.concbench.api.v1alpha1.WorkloadType;
+import dev.concbench.domain.Observation.JobSeen;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.api.Test;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The lifecycle as a table: situation (spec, status, what was observed) → (phase, runs, actions). */
+class LifecycleTest {
+
+    private static final Instant T0 = Instant.parse("2025-03-01T10:00:00Z");
+    private static final Instant T1 = Instant.parse("2025-03-01T10:05:00Z");
+
+    private static ConcurrencyBenchmarkSpec spec(Runtime runtime, List<Integer> sweepPods) {
+        ConcurrencyBenchmarkSpec spec = new ConcurrencyBenchmarkSpec();
+        spec.setRuntime(runtime);
+        spec.setWorkload(new WorkloadSpec(WorkloadType.CPU, 10, 3));
+        spec.setStrategies(List.of(Strategy.THREADS));
+        spec.setRepetitions(2);
+        if (sweepPods != null) {
+            spec.setSweep(new SweepSpec(sweepPods, null));
+        }
+        return spec;
+    }
+
+    private static ConcurrencyBenchmark cb(ConcurrencyBenchmarkSpec spec, long generation,
+                                           ConcurrencyBenchmarkStatus status) {
+        ConcurrencyBenchmark cb = new ConcurrencyBenchmark("ns", "demo", spec);
+        cb.getMetadata().setGeneration(generation);
+        cb.setStatus(status);
+        return cb;
+    }
+
+    /** The status after a first step that started run 0 of {@code spec} at generation 1. */
+    private static ConcurrencyBenchmarkStatus started(ConcurrencyBenchmarkSpec spec) {
+        return Lifecycle.decide(cb(spec, 1, null), seen(true), T0).status();
+    }
+
+    private static Observation seen(boolean admitted, JobSeen... jobs) {
+        return new Observation(Observation.Admission.of(admitted, 1), List.of(jobs), Map.of());
+    }
+
+    private static Observation seen(JobSeen job, RunObservation run) {
+        return new Observation(Observation.Admission.of(true, 1), List.of(job), Map.of(job.name(), run));
+    }
+
+    private static JobSeen job(String name, long generation, boolean finished) {
+        return new JobSeen(name, generation, finished, T0.minusSeconds(30));
+    }
+
+    /** A shard's result as the kernel writes it, with the checksum the run expects unless told otherwise. */
+    private static KernelResult result(String shard, int tasks, String checksum) {
+        String json = "{\"format\":1,\"runtime\":\"python\",\"runtimeVersion\":\"3.11.7\",\"cpus\":2,"
+                + "\"cpuSource\":\"affinity\",\"cpuQuota\":null,\"node\":\"node-a\",\"pod\":\"demo-g1-r0-0-x\","
+                + "\"shard\":\"" + shard + "\",\"tasks\":" + tasks + ",\"workload\":\"cpu\",\"size\":10,\"workers\":2,"
+                + "\"repetitions\":2,\"warmup\":1,\"checksum\":\"" + checksum + "\",\"start\":1.0,\"end\":2.0,"
+                + "\"times\":{\"sequential\":[0.8,0.81],\"threads\":[0.9,0.91]}}";
+        try {
+            return KernelResult.parse(json);
+        } catch (ResultFormatException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    private static final String GOOD = Checksums.expected(WorkloadType.CPU, 10, 3).toString();
+
+    /** Actions in a form a table can say. */
+    private static String show(Action a) {
+        if (a instanceof Action.CreateJob c) {
+            return "create " + c.jobName();
+        } else if (a instanceof Action.DeleteJob d) {
+            return "delete " + d.jobName();
+        } else if (a instanceof Action.ReleaseStart r) {
+            return "release run " + r.run();
+        } else if (a instanceof Action.EnsureKernelScript) {
+            return "kernel script";
+        } else if (a instanceof Action.RunStarted e) {
+            return "event RunStarted " + e.jobName();
+        } else if (a instanceof Action.RunFinished e) {
+            return "event Run" + (e.succeeded() ? "Succeeded " : "Failed ") + e.jobName();
+        } else if (a instanceof Action.BenchmarkFinished e) {
+            return "event Benchmark" + (e.succeeded() ? "Succeeded" : "Failed");
+        } else if (a instanceof Action.SpecInvalid) {
+            return "event InvalidSpec";
+        } else if (a instanceof Action.SpecChanged e) {
+            return "event SpecChanged " + e.previousGeneration() + "->" + e.generation() + " " + e.stoppedJobs();
+        } else if (a instanceof Action.Queued) {
+            return "event Queued";
+        }
+        throw new AssertionError(a);
+    }
+
+    static Stream<Arguments> situations() {
+        ConcurrencyBenchmarkSpec python = spec(Runtime.PYTHON, null);
+        ConcurrencyBenchmarkSpec java = spec(Runtime.JAVA, null);
+        ConcurrencyBenchmarkSpec twoPods = spec(Runtime.JAVA, List.of(1, 3));
+        ConcurrencyBenchmarkSpec invalid = spec(Runtime.JAVA, null);
+        invalid.setPods(5); // more pods than tasks
+        ConcurrencyBenchmarkStatus queued = Lifecycle.decide(cb(java, 1, null), seen(false), T0).status();
+
+        return Stream.of(
+                Arguments.of("new, admitted: the first run's Job, then the kernel script",
+                        cb(python, 1, null), seen(true), Phase.Running, List.of(RunState.Running),
+                        List.of("create demo-g1-r0", "event RunStarted demo-g1-r0", "kernel script"), false),
+                Arguments.of("new, java: no kernel script",
+                        cb(java, 1, null), seen(true), Phase.Running, List.of(RunState.Running),
+                        List.of("create demo-g1-r0", "event RunStarted demo-g1-r0"), false),
+                Arguments.of("new, no slot: Queued, told once",
+                        cb(java, 1, null), seen(false), Phase.Queued, List.of(RunState.Planned),
+                        List.of("event Queued"), false),
+                Arguments.of("still no slot: no second Queued event",
+                        cb(java, 1, queued), seen(false), Phase.Queued, List.of(RunState.Planned),
+                        List.of(), false),
+                Arguments.of("invalid: Failed, no Job, no run planned",
+                        cb(invalid, 1, null), seen(false), Phase.Failed, List.of(),
+                        List.of("event InvalidSpec", "event BenchmarkFailed"), true),
+                Arguments.of("running, pods pending: nothing to do",
+                        cb(java, 1, started(java)), seen(job("demo-g1-r0", 1, false), RunObservation.running(0, 0, false)),
+                        Phase.Running, List.of(RunState.Running), List.of(), false),
+                Arguments.of("every pod of a multi-pod run running: the common start",
+                        cb(twoPods, 1, succeededFirst(twoPods)),
+                        seen(job("demo-g1-r1", 1, false), RunObservation.running(0, 0, true)),
+                        Phase.Running, List.of(RunState.Succeeded, RunState.Running), List.of("release run 1"), false),
+                Arguments.of("a pod failed: the run and the benchmark fail, the active Job is stopped",
+                        cb(java, 1, started(java)), seen(job("demo-g1-r0", 1, false),
+                                RunObservation.failed(0, 1, "PodFailed", "pod demo-g1-r0-0-x failed: exit code 1")),
+                        Phase.Failed, List.of(RunState.Failed),
+                        List.of("event RunFailed demo-g1-r0", "event BenchmarkFailed", "delete demo-g1-r0"), true),
+                Arguments.of("the Job failed by itself: nothing left to stop",
+                        cb(java, 1, started(java)), seen(job("demo-g1-r0", 1, true),
+                                RunObservation.failed(0, 0, "DeadlineExceeded", "job demo-g1-r0 exceeded its deadline")),
+                        Phase.Failed, List.of(RunState.Failed),
+                        List.of("event RunFailed demo-g1-r0", "event BenchmarkFailed"), true),
+                Arguments.of("the running run's Job is gone: JobMissing",
+                        cb(java, 1, started(java)), seen(true), Phase.Failed, List.of(RunState.Failed),
+                        List.of("event RunFailed demo-g1-r0", "event BenchmarkFailed"), true),
+                Arguments.of("the last run succeeded: Succeeded",
+                        cb(java, 1, started(java)), seen(job("demo-g1-r0", 1, true),
+                                RunObservation.succeeded(1, List.of(result("0/1", 3, GOOD)))),
+                        Phase.Succeeded, List.of(RunState.Succeeded),
+                        List.of("event RunSucceeded demo-g1-r0", "event BenchmarkSucceeded"), true),
+                Arguments.of("a run succeeded, another follows: its Job",
+                        cb(twoPods, 1, started(twoPods)), seen(job("demo-g1-r0", 1, true),
+                                RunObservation.succeeded(1, List.of(result("0/1", 3, GOOD)))),
+                        Phase.Running, List.of(RunState.Succeeded, RunState.Running),
+                        List.of("event RunSucceeded demo-g1-r0", "create demo-g1-r1", "event RunStarted demo-g1-r1"),
+                        false),
+                Arguments.of("a lost call (checksum): ResultUnreadable",
+                        cb(java, 1, started(java)), seen(job("demo-g1-r0", 1, true),
+                                RunObservation.succeeded(1, List.of(result("0/1", 3, "1")))),
+                        Phase.Failed, List.of(RunState.Failed),
+                        List.of("event RunFailed demo-g1-r0", "event BenchmarkFailed"), true),
+                Arguments.of("spec changed mid-run: the old Job stopped, the new generation starts at once",
+                        cb(java, 2, started(java)), seen(true, job("demo-g1-r0", 1, false)),
+                        Phase.Running, List.of(RunState.Running),
+                        List.of("delete demo-g1-r0", "event SpecChanged 1->2 [demo-g1-r0]", "create demo-g2-r0",
+                                "event RunStarted demo-g2-r0"), false),
+                Arguments.of("spec changed after the end: the finished Job is collected, no event",
+                        cb(java, 2, Lifecycle.decide(cb(java, 1, started(java)), seen(job("demo-g1-r0", 1, true),
+                                RunObservation.succeeded(1, List.of(result("0/1", 3, GOOD)))), T0).status()),
+                        seen(false, job("demo-g1-r0", 1, true)), Phase.Queued, List.of(RunState.Planned),
+                        List.of("delete demo-g1-r0", "event Queued"), false));
+    }
+
+    private static ConcurrencyBenchmarkStatus succeededFirst(ConcurrencyBenchmarkSpec spec) {
+        ConcurrencyBenchmark cb = cb(spec, 1, started(spec));
+        return Lifecycle.decide(cb, seen(job("demo-g1-r0", 1, true),
+                RunObservation.succeeded(1, List.of(result("0/1", 3, GOOD)))), T0).status();
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("situations")
+    void decides(String situation, ConcurrencyBenchmark cb, Observation seen, Phase phase, List<RunState> runs,
+                 List<String> actions, boolean ended) {
+        ConcurrencyBenchmarkStatus before = Lifecycle.copy(cb.getStatus());
+
+        Decision decision = Lifecycle.decide(cb, seen, T1);
+
+        assertThat(decision.status().getPhase()).isEqualTo(phase);
+        assertThat(decision.status().getObservedGeneration()).isEqualTo(cb.getMetadata().getGeneration());
+        assertThat(decision.status().getRuns()).extracting(r -> r.getState()).containsExactlyElementsOf(runs);
+        assertThat(decision.actions()).extracting(LifecycleTest::show).containsExactlyElementsOf(actions);
+        assertThat(decision.ended()).isEqualTo(ended);
+        // Pure: the benchmark it was given is untouched.
+        assertThat(Lifecycle.copy(cb.getStatus())).usingRecursiveComparison().isEqualTo(before);
+    }
+
+    @Test
+    void aFinishedGenerationWantsNoSlotAndDoesNothing() {
+        ConcurrencyBenchmarkSpec java = spec(Runtime.JAVA, null);
+        ConcurrencyBenchmark done = cb(java, 1, Lifecycle.decide(cb(java, 1, started(java)),
+                seen(job("demo-g1-r0", 1, true), RunObservation.succeeded(1, List.of(result("0/1", 3, GOOD)))),
+                T0).status());
+
+        Observation.Admission never = new Observation.Admission() {
+            @Override
+            public boolean admit() {
+                throw new AssertionError("a finished generation must not claim a slot");
+            }
+
+            @Override
+            public int limit() {
+                return 1;
+            }
+        };
+        Decision again = Lifecycle.decide(done, new Observation(never, List.of(), Map.of()), T1);
+        assertThat(again.actions()).isEmpty();
+        assertThat(again.ended()).isFalse();
+        assertThat(again.status().getPhase()).isEqualTo(Phase.Succeeded);
+    }
+
+    @Test
+    void anInvalidSpecNeverAsksForASlot() {
+        ConcurrencyBenchmarkSpec invalid = spec(Runtime.JAVA, null);
+        invalid.setPods(5);
+        Observation.Admission never = new Observation.Admission() {
+            @Override
+            public boolean admit() {
+                throw new AssertionError("an invalid spec must not claim a slot");
+            }
+
+            @Override
+            public int limit() {
+                return 1;
+            }
+        };
+        assertThat(Lifecycle.decide(cb(invalid, 1, null), new Observation(never, List.of(), Map.of()), T0)
+                .status().getPhase()).isEqualTo(Phase.Failed);
+    }
+
+    @Test
+    void thePhaseIsWhatTheConditionsSay() {
+        ConcurrencyBenchmarkSpec java = spec(Runtime.JAVA, null);
+        for (ConcurrencyBenchmarkStatus status : List.of(started(java),
+                Lifecycle.decide(cb(java, 1, null), seen(false), T0).status(),
+                Lifecycle.decide(cb(java, 1, started(java)), seen(true), T0).status())) {
+            assertThat(status.getPhase()).isEqualTo(StatusTransitions.phase(status.getConditions()));
+        }
+    }
+
+    @Test
+    void anAdoptedJobKeepsItsCreationTime() {
+        ConcurrencyBenchmarkSpec java = spec(Runtime.JAVA, null);
+        // A step created the Job but its status write was lost: the status still says Planned.
+        ConcurrencyBenchmarkStatus planned = Lifecycle.decide(cb(java, 1, null), seen(false), T0).status();
+
+        Decision decision = Lifecycle.decide(cb(java, 1, planned),
+                seen(job("demo-g1-r0", 1, false), RunObservation.running(0, 0, false)), T1);
+
+        assertThat(decision.actions()).extracting(LifecycleTest::show).doesNotContain("create demo-g1-r0");
+        assertThat(decision.status().getRuns().get(0).getState()).isEqualTo(RunState.Running);
+        assertThat(decision.status().getRuns().get(0).getStartTime()).isEqualTo("2025-03-01T09:59:30Z");
+    }
+
+    @Test
+    void anErrorEndsTheGenerationStoppingItsActiveJobs() {
+        ConcurrencyBenchmarkSpec java = spec(Runtime.JAVA, null);
+        ConcurrencyBenchmark running = cb(java, 1, started(java));
+
+        Decision decision = Lifecycle.fail(running, seen(true, job("demo-g1-r0", 1, false), job("demo-g0-r0", 0, false)),
+                "Forbidden", "jobs.batch is forbidden", T1);
+
+        assertThat(decision.actions()).extracting(LifecycleTest::show).containsExactly("delete demo-g1-r0",
+                "event RunFailed demo-g1-r0", "event BenchmarkFailed");
+        assertThat(decision.status().getPhase()).isEqualTo(Phase.Failed);
+        assertThat(Conditions.find(decision.status().getConditions(), Conditions.FAILED).orElseThrow().getReason())
+                .isEqualTo("Forbidden");
+        assertThat(decision.ended()).isTrue();
+        assertThat(Lifecycle.fail(cb(java, 1, decision.status()), seen(true), "Forbidden", "again", T1).ended())
+                .isFalse();
+    }
+}

@@ -1,0 +1,90 @@
+package dev.concbench.domain;
+
+import dev.concbench.api.v1alpha1.ConcurrencyBenchmark;
+import dev.concbench.api.v1alpha1.ConcurrencyBenchmarkSpec;
+import org.junit.jupiter.api.Test;
+
+import java.util.HashSet;
+import java.util.Set;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class NamesTest {
+
+    /** DNS-1123 label: what a Job name must be so that it can also be a label value. */
+    private static final String DNS_LABEL = "[a-z0-9]([-a-z0-9]*[a-z0-9])?";
+
+    private static final String LONG_NAME = "a-very-long-benchmark-name-that-uses-all-of-the-sixty-three-chr";
+
+    @Test
+    void theLongNameIsReallySixtyThreeCharacters() {
+        assertThat(LONG_NAME).hasSize(63);
+    }
+
+    @Test
+    void shortNamesStayReadable() {
+        assertThat(Names.jobName("demo", 1, 0)).isEqualTo("demo-g1-r0");
+        assertThat(Names.jobName("demo", 12, 15)).isEqualTo("demo-g12-r15");
+        assertThat(Names.kernelConfigMapName("demo")).isEqualTo("demo-kernel");
+    }
+
+    @Test
+    void jobNamesOfALongBenchmarkFitAndAreDistinctAcrossRunsAndGenerations() {
+        Set<String> seen = new HashSet<>();
+        for (long generation = 1; generation <= 300; generation++) {
+            for (int run = 0; run <= 16; run++) {
+                String name = Names.jobName(LONG_NAME, generation, run);
+                // room for the "-<index>-<5 random>" an Indexed Job appends to its pods' names
+                assertThat(name).hasSizeLessThanOrEqualTo(52).matches(DNS_LABEL);
+                assertThat(seen.add(name)).as("duplicate %s", name).isTrue();
+            }
+        }
+        String huge = Names.jobName(LONG_NAME, Long.MAX_VALUE, 16);
+        assertThat(huge).hasSizeLessThanOrEqualTo(52).matches(DNS_LABEL).endsWith("-g" + Long.MAX_VALUE + "-r16");
+    }
+
+    @Test
+    void longNamesKeepARecognisablePrefixAndTheirSuffix() {
+        String name = Names.jobName(LONG_NAME, 3, 7);
+        assertThat(name).startsWith("a-very-long-benchmark").endsWith("-g3-r7");
+    }
+
+    @Test
+    void longNamesSharingAPrefixDoNotCollide() {
+        String other = LONG_NAME.substring(0, 62) + "x";
+        assertThat(Names.jobName(other, 1, 0)).isNotEqualTo(Names.jobName(LONG_NAME, 1, 0));
+        assertThat(Names.kernelConfigMapName(other)).isNotEqualTo(Names.kernelConfigMapName(LONG_NAME));
+    }
+
+    @Test
+    void namesAreDeterministic() {
+        assertThat(Names.jobName(LONG_NAME, 5, 2)).isEqualTo(Names.jobName(new String(LONG_NAME.toCharArray()), 5, 2));
+        assertThat(Names.jobName("demo", 5, 2)).isEqualTo(Names.jobName("demo", 5, 2));
+    }
+
+    @Test
+    void aCutOnADashLeavesNoDoubleOrTrailingDash() {
+        for (int len = 40; len <= 63; len++) {
+            String base = "ab-".repeat(30).substring(0, len).replaceAll("-$", "b");
+            String name = Names.jobName(base, 1, 0);
+            assertThat(name).as(base).hasSizeLessThanOrEqualTo(52).matches(DNS_LABEL).doesNotContain("--");
+        }
+    }
+
+    @Test
+    void kernelConfigMapNameFitsSixtyThree() {
+        assertThat(Names.kernelConfigMapName(LONG_NAME)).hasSizeLessThanOrEqualTo(63).matches(DNS_LABEL)
+                .endsWith("-kernel");
+    }
+
+    @Test
+    void runLabelsTieThePodsToBenchmarkGenerationAndRun() {
+        ConcurrencyBenchmark cb = new ConcurrencyBenchmark("ns", LONG_NAME, new ConcurrencyBenchmarkSpec());
+        assertThat(Names.runLabels(cb, 4, 2))
+                .containsEntry(Names.LABEL_BENCHMARK, LONG_NAME)
+                .containsEntry(Names.LABEL_GENERATION, "4")
+                .containsEntry(Names.LABEL_RUN, "2")
+                .containsEntry(Names.LABEL_MANAGED_BY, Names.MANAGED_BY);
+        assertThat(Names.runLabels(cb, 4, 2).values()).allSatisfy(v -> assertThat(v).hasSizeLessThanOrEqualTo(63));
+    }
+}

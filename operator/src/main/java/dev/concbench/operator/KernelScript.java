@@ -1,0 +1,65 @@
+package dev.concbench.operator;
+
+import dev.concbench.api.v1alpha1.ConcurrencyBenchmark;
+import dev.concbench.domain.Names;
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+
+/**
+ * The Python kernel the operator ships (a build resource), and the ConfigMap a Python benchmark's pods
+ * mount it from. The ConfigMap carries the script's hash as an annotation: the operator's cache keeps
+ * no ConfigMap data, and the hash is what says whether the script is current.
+ */
+public final class KernelScript {
+
+    private final String text;
+    private final String sha256;
+
+    private KernelScript(String text) {
+        this.text = text;
+        this.sha256 = Names.sha256(text);
+    }
+
+    /** The script from the operator's resources, hashed once. */
+    static KernelScript load() {
+        try (InputStream in = KernelScript.class.getResourceAsStream("/kernel/" + JobFactory.KERNEL_SCRIPT)) {
+            if (in == null) {
+                throw new IllegalStateException("the Python kernel is missing from the operator's resources");
+            }
+            return new KernelScript(new String(in.readAllBytes(), StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Whether {@code existing} holds this script. */
+    boolean isIn(ConfigMap existing) {
+        return existing != null && existing.getMetadata().getAnnotations() != null
+                && sha256.equals(existing.getMetadata().getAnnotations().get(Names.ANNOTATION_KERNEL_SHA256));
+    }
+
+    ConfigMap configMap(ConcurrencyBenchmark cb) {
+        return configMap(cb, text);
+    }
+
+    /** The ConfigMap holding {@code script}, owned by the benchmark, mounted read-only into its pods. */
+    public static ConfigMap configMap(ConcurrencyBenchmark cb, String script) {
+        return new ConfigMapBuilder()
+                .withNewMetadata()
+                    .withName(Names.kernelConfigMapName(cb.getMetadata().getName()))
+                    .withNamespace(cb.getMetadata().getNamespace())
+                    .withLabels(Map.of(Names.LABEL_MANAGED_BY, Names.MANAGED_BY,
+                            Names.LABEL_BENCHMARK, cb.getMetadata().getName()))
+                    .withAnnotations(Map.of(Names.ANNOTATION_KERNEL_SHA256, Names.sha256(script)))
+                    .withOwnerReferences(JobFactory.ownerReference(cb))
+                .endMetadata()
+                .withData(Map.of(JobFactory.KERNEL_SCRIPT, script))
+                .build();
+    }
+}
