@@ -154,7 +154,7 @@ class RunObserverTest {
 
         RunObservation seen = RunObserver.observe(job(), pods, 1);
 
-        assertThat(seen.state()).isEqualTo(State.FAILED);
+        assertThat(seen.state()).isEqualTo(RunState.Failed);
         assertThat(seen.reason()).isEqualTo("OOMKilled");
         assertThat(seen.message()).contains("demo-g1-r0-0-aaaaa").contains("exit code 137").contains("OOMKilled");
     }
