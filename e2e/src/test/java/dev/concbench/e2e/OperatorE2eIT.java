@@ -566,7 +566,7 @@ class OperatorE2eIT {
         Cli.Result refused = kubectlIn(manifest("java-asyncio", "spec: {runtime: java, strategies: [sequential, asyncio], "
                 + "workload: {type: io, size: 20, tasks: 4}}"), "apply", "-n", ns, "-f", "-");
         assertThat(refused.ok()).isFalse();
-        assertThat(refused.err()).contains("spec.strategies", "runtime java cannot run them");
+        assertThat(refused.err()).contains("spec.strategies", "a java runtime cannot run them");
 
         apply(ns, manifest("py-new", """
                 spec:
@@ -598,6 +598,19 @@ class OperatorE2eIT {
         assertThat(py.path("environment").path("kernel").path("gil").asBoolean()).isTrue();
         assertThat(py.path("runs").path(0).path("kernel").path("startMethod").asText()).isEqualTo("spawn");
         assertThat(py.path("conclusion").asText()).startsWith("io-bound on python " + version + " (GIL enabled)");
+
+        // A runtime of the catalog without an image in this installation is refused, naming what it has.
+        apply(ns, manifest("no-image", "spec: {runtime: cpython-3.14t, workload: {type: io, size: 20, tasks: 2}}"));
+        awaitStatus(ns, "cb/no-image", "phase", "Failed", 60);
+        JsonNode noImage = condition(json("-n", ns, "get", "cb", "no-image"), "Failed");
+        assertThat(noImage.path("reason").asText()).isEqualTo("InvalidSpec");
+        assertThat(noImage.path("message").asText())
+                .contains("runtime cpython-3.14t has no image in the operator's runtime catalog", "python, java");
+        // An unknown name is refused at apply with the list of known ones.
+        Cli.Result unknown = kubectlIn(manifest("ruby", "spec: {runtime: ruby-3.3, workload: {type: io, size: 20, tasks: 2}}"),
+                "apply", "-n", ns, "-f", "-");
+        assertThat(unknown.ok()).isFalse();
+        assertThat(unknown.err()).contains("spec.runtime", "Unsupported value: \"ruby-3.3\"", "\"cpython-3.13t\"");
 
         JsonNode jvm = json("-n", ns, "get", "cb", "jvm-new").path("status");
         assertThat(jvm.path("environment").path("skipped").path("virtual-threads").asText())

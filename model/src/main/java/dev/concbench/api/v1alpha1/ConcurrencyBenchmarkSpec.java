@@ -34,11 +34,13 @@ import java.util.List;
 @ValidationRule(value = "self.strategies.all(s, self.strategies.exists_one(t, t == s))",
         message = "strategies must not repeat", fieldPath = ".strategies")
 // Pairs that never work, whatever the version (the kernel skips the version-dependent ones at run time).
-@ValidationRule(value = "self.runtime != 'java' || !self.strategies.exists(s, s == 'asyncio' || s == 'interpreter-pool')",
-        message = "asyncio and interpreter-pool are Python strategies: runtime java cannot run them",
+@ValidationRule(value = "!(self.runtime == 'java' || self.runtime.startsWith('java-')) "
+        + "|| !self.strategies.exists(s, s == 'asyncio' || s == 'interpreter-pool')",
+        message = "asyncio and interpreter-pool are Python strategies: a java runtime cannot run them",
         fieldPath = ".strategies", reason = "FieldValueInvalid")
-@ValidationRule(value = "self.runtime != 'python' || !self.strategies.exists(s, s == 'virtual-threads')",
-        message = "virtual-threads is a Java strategy (Java 21+): runtime python cannot run it",
+@ValidationRule(value = "self.runtime == 'java' || self.runtime.startsWith('java-') "
+        + "|| !self.strategies.exists(s, s == 'virtual-threads')",
+        message = "virtual-threads is a Java strategy (Java 21+): a python runtime cannot run it",
         fieldPath = ".strategies", reason = "FieldValueInvalid")
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonClassDescription("What to measure: the runtime, the workload, the strategies to compare, the pods and "
@@ -53,8 +55,11 @@ public class ConcurrencyBenchmarkSpec {
     public static final int MAX_REPETITIONS = 20;
     public static final int MAX_WARMUP = 10;
 
-    @JsonPropertyDescription("Which kernel runs in the pods: python (CPython, where the GIL serializes "
-            + "threads) or java (the JVM, where threads run in parallel). Default: python.")
+    @JsonPropertyDescription("Which runtime runs the kernel: a name of the operator's runtime catalog, each "
+            + "an image set in the chart's values: cpython-3.11, cpython-3.13, cpython-3.14 (the GIL serializes "
+            + "threads), cpython-3.13t and cpython-3.14t (free-threaded: no GIL), pypy-3.11 (a JIT), java-17, "
+            + "java-21, java-25 (the JVM: threads run in parallel); or python / java, the operator's default "
+            + "Python and Java images. Default: python.")
     @Default("python")
     private Runtime runtime = Runtime.PYTHON;
 

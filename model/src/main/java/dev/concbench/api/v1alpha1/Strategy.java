@@ -56,8 +56,8 @@ public enum Strategy {
     /** Whether a runtime of this kind can run it at all (versions aside: the kernel skips those). */
     public boolean runsOn(Runtime runtime) {
         return switch (this) {
-            case ASYNCIO, INTERPRETER_POOL -> runtime == Runtime.PYTHON;
-            case VIRTUAL_THREADS -> runtime == Runtime.JAVA;
+            case ASYNCIO, INTERPRETER_POOL -> runtime.isPython();
+            case VIRTUAL_THREADS -> !runtime.isPython();
             default -> true;
         };
     }
