@@ -572,7 +572,7 @@ class OperatorE2eIT {
                 spec:
                   runtime: python
                   workload: {type: io, size: 50, tasks: 20}
-                  strategies: [sequential, threads, asyncio, interpreter-pool]
+                  strategies: [sequential, threads, processes, asyncio, interpreter-pool]
                   startMethod: spawn
                   repetitions: 2
                   warmup: 0
@@ -591,11 +591,12 @@ class OperatorE2eIT {
         JsonNode py = json("-n", ns, "get", "cb", "py-new").path("status");
         List<String> rows = new ArrayList<>();
         py.path("results").forEach(r -> rows.add(r.path("strategy").asText()));
-        assertThat(rows).containsExactly("sequential", "threads", "asyncio");
+        assertThat(rows).containsExactly("sequential", "threads", "processes", "asyncio");
         String version = py.path("environment").path("runtimeVersion").asText();
         assertThat(py.path("environment").path("skipped").path("interpreter-pool").asText())
                 .isEqualTo("needs CPython 3.14 or newer; this is " + version);
         assertThat(py.path("environment").path("kernel").path("gil").asBoolean()).isTrue();
+        // The kernel records the start method its processes used (none when no process strategy ran).
         assertThat(py.path("runs").path(0).path("kernel").path("startMethod").asText()).isEqualTo("spawn");
         assertThat(py.path("conclusion").asText()).startsWith("io-bound on python " + version + " (GIL enabled)");
 

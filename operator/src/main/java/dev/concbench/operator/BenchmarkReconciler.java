@@ -173,8 +173,8 @@ public class BenchmarkReconciler implements Reconciler<ConcurrencyBenchmark> {
     public ErrorStatusUpdateControl<ConcurrencyBenchmark> updateErrorStatus(ConcurrencyBenchmark cb,
                                                                            Context<ConcurrencyBenchmark> ctx,
                                                                            Exception e) {
-        Optional<ApiRefusal> refusal = e instanceof RuntimeCatalog.NotConfigured missing
-                ? Optional.of(new ApiRefusal("InvalidSpec", missing.getMessage())) : ApiRefusal.of(e);
+        Optional<ApiRefusal> refusal = RuntimeCatalog.NotConfigured.in(e)
+                .map(missing -> new ApiRefusal("InvalidSpec", missing.getMessage())).or(() -> ApiRefusal.of(e));
         boolean lastAttempt = ctx.getRetryInfo().map(RetryInfo::isLastAttempt).orElse(true);
         boolean bug = !(e instanceof KubernetesClientException || e.getCause() instanceof KubernetesClientException);
         if (refusal.isEmpty() && !(bug && lastAttempt)) {

@@ -20,6 +20,16 @@ public final class RuntimeCatalog {
         NotConfigured(String message) {
             super(message);
         }
+
+        /** The one behind {@code error} (JOSDK hands the reconciler's exception over wrapped). */
+        public static Optional<NotConfigured> in(Throwable error) {
+            for (Throwable t = error; t != null; t = t.getCause()) {
+                if (t instanceof NotConfigured missing) {
+                    return Optional.of(missing);
+                }
+            }
+            return Optional.empty();
+        }
     }
 
     private final String pythonImage;

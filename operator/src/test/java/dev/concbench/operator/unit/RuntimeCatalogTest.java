@@ -9,6 +9,7 @@ import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowable;
 
 class RuntimeCatalogTest {
 
@@ -37,6 +38,14 @@ class RuntimeCatalogTest {
                 .isInstanceOf(RuntimeCatalog.NotConfigured.class)
                 .hasMessage("runtime pypy-3.11 has no image in the operator's runtime catalog (the chart's runtimes "
                         + "values); it has: python, java, cpython-3.13, cpython-3.13t; or set spec.image");
+    }
+
+    @Test
+    void theRefusalIsFoundBehindAWrapper() {
+        RuntimeException wrapped = new RuntimeException("reconcile failed",
+                new IllegalStateException(catchThrowable(() -> CATALOG.image(spec(Runtime.PYPY_3_11)))));
+        assertThat(RuntimeCatalog.NotConfigured.in(wrapped)).isPresent();
+        assertThat(RuntimeCatalog.NotConfigured.in(new RuntimeException("other"))).isEmpty();
     }
 
     @Test
