@@ -93,3 +93,14 @@ The operator's permissions in the namespaces it watches: exactly the API calls i
   resources: ["events"]
   verbs: ["create"]
 {{- end }}
+
+{{/* The runtime catalog as the operator reads it: name=image,... (runtimes without an image left out). */}}
+{{- define "concbench-operator.runtimeImages" -}}
+{{- $entries := list -}}
+{{- range $name, $image := .Values.runtimes -}}
+{{- if $image -}}
+{{- $entries = append $entries (printf "%s=%s" $name $image) -}}
+{{- end -}}
+{{- end -}}
+{{- join "," $entries -}}
+{{- end -}}

@@ -61,6 +61,13 @@ public final class ResultTable {
             }
             sb.append('\n');
         }
+        if (status.getEnvironment() != null && status.getEnvironment().getSkipped() != null) {
+            status.getEnvironment().getSkipped().forEach((strategy, why) ->
+                    sb.append("skipped: ").append(strategy).append(": ").append(why).append('\n'));
+        }
+        if (status.getConclusion() != null) {
+            sb.append("conclusion: ").append(status.getConclusion()).append('\n');
+        }
         if (status.getPhase() == Phase.Failed) {
             Conditions.find(status.getConditions(), Conditions.FAILED)
                     .or(() -> Conditions.find(status.getConditions(), Conditions.VALID))

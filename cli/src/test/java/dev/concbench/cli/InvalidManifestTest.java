@@ -53,7 +53,7 @@ class InvalidManifestTest {
                 """);
         assertThat(cli.exitCode()).isEqualTo(2);
         assertThat(cli.err()).contains("spec.strategies[1]: unknown value \"greenlets\" (expected one of: "
-                + "sequential, threads, thread-pool, processes, process-pool)");
+                + "sequential, threads, thread-pool, processes, process-pool, asyncio, interpreter-pool, virtual-threads)");
     }
 
     @Test

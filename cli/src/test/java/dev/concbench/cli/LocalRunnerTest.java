@@ -177,6 +177,30 @@ class LocalRunnerTest {
         assertThat(failed.getMessage()).contains("pod garbled-g1-r0-0", "not a kernel result: hello, not json");
     }
 
+    /** The real Python kernel (3.11 here): asyncio measured with the same checksum, interpreter-pool skipped. */
+    @Test
+    void asyncioIsMeasuredAndAStrategyTheInterpreterLacksIsSkippedWithItsReason() throws Exception {
+        CliHarness cli = CliHarness.run(() -> KernelLauncher.forHome(TestPaths.repoRoot()),
+                "run", TestPaths.example("asyncio-io.yaml").toString(), "-o", "json");
+
+        assertThat(cli.exitCode()).as(cli.err()).isZero();
+        ConcurrencyBenchmarkStatus status = JSON.readValue(cli.out(), ConcurrencyBenchmarkStatus.class);
+        assertThat(status.getPhase()).isEqualTo(Phase.Succeeded);
+        assertThat(status.getResults()).extracting(ResultRow::getStrategy).contains("sequential", "threads", "asyncio");
+        assertThat(status.getRuns().get(0).getChecksum()).isEqualTo(Checksums.expected(WorkloadType.IO, 50, 80).toString());
+        String version = status.getEnvironment().getRuntimeVersion();
+        if (!version.startsWith("3.1") || version.compareTo("3.14") < 0) {
+            assertThat(status.getEnvironment().getSkipped()).containsOnlyKeys("interpreter-pool");
+            assertThat(status.getEnvironment().getSkipped().get("interpreter-pool"))
+                    .isEqualTo("needs CPython 3.14 or newer; this is " + version);
+            assertThat(status.getResults()).extracting(ResultRow::getStrategy).doesNotContain("interpreter-pool");
+        }
+        assertThat(status.getEnvironment().getKernel().getImplementation()).isEqualTo("cpython");
+        assertThat(status.getEnvironment().getKernel().getGil()).isTrue();
+        assertThat(status.getConclusion()).startsWith("io-bound on python " + version + " (GIL enabled): ")
+                .contains("asyncio ").contains("threads ");
+    }
+
     static ConcurrencyBenchmark benchmark(String name, WorkloadType type, int size, int tasks, int pods,
                                           List<Strategy> strategies) {
         ConcurrencyBenchmarkSpec spec = new ConcurrencyBenchmarkSpec();

@@ -554,6 +554,71 @@ class OperatorE2eIT {
         assertThat(wide.get("BASELINE")).matches("sequential@pods=1 \\d+\\.\\d{3}s");
     }
 
+    /**
+     * The strategies that depend on the runtime: asyncio measured on CPython; interpreter-pool (3.14+)
+     * and virtual-threads (Java 21+) skipped by the images' older runtimes with the kernel's reason in
+     * the status, the rest measured; pairs that never work refused at apply.
+     */
+    @Test
+    @Order(24)
+    void runtimeDependentStrategiesAreMeasuredOrSkippedWithTheReason() {
+        String ns = namespace("e2e-strategies");
+        Cli.Result refused = kubectlIn(manifest("java-asyncio", "spec: {runtime: java, strategies: [sequential, asyncio], "
+                + "workload: {type: io, size: 20, tasks: 4}}"), "apply", "-n", ns, "-f", "-");
+        assertThat(refused.ok()).isFalse();
+        assertThat(refused.err()).contains("spec.strategies", "a java runtime cannot run them");
+
+        apply(ns, manifest("py-new", """
+                spec:
+                  runtime: python
+                  workload: {type: io, size: 50, tasks: 20}
+                  strategies: [sequential, threads, processes, asyncio, interpreter-pool]
+                  startMethod: spawn
+                  repetitions: 2
+                  warmup: 0
+                """));
+        apply(ns, manifest("jvm-new", """
+                spec:
+                  runtime: java
+                  workload: {type: io, size: 50, tasks: 20}
+                  strategies: [sequential, virtual-threads]
+                  repetitions: 2
+                  warmup: 0
+                """));
+        awaitStatus(ns, "cb/py-new", "phase", "Succeeded", 180);
+        awaitStatus(ns, "cb/jvm-new", "phase", "Succeeded", 180);
+
+        JsonNode py = json("-n", ns, "get", "cb", "py-new").path("status");
+        List<String> rows = new ArrayList<>();
+        py.path("results").forEach(r -> rows.add(r.path("strategy").asText()));
+        assertThat(rows).containsExactly("sequential", "threads", "processes", "asyncio");
+        String version = py.path("environment").path("runtimeVersion").asText();
+        assertThat(py.path("environment").path("skipped").path("interpreter-pool").asText())
+                .isEqualTo("needs CPython 3.14 or newer; this is " + version);
+        assertThat(py.path("environment").path("kernel").path("gil").asBoolean()).isTrue();
+        // The kernel records the start method its processes used (none when no process strategy ran).
+        assertThat(py.path("runs").path(0).path("kernel").path("startMethod").asText()).isEqualTo("spawn");
+        assertThat(py.path("conclusion").asText()).startsWith("io-bound on python " + version + " (GIL enabled)");
+
+        // A runtime of the catalog without an image in this installation is refused, naming what it has.
+        apply(ns, manifest("no-image", "spec: {runtime: cpython-3.14t, workload: {type: io, size: 20, tasks: 2}}"));
+        awaitStatus(ns, "cb/no-image", "phase", "Failed", 60);
+        JsonNode noImage = condition(json("-n", ns, "get", "cb", "no-image"), "Failed");
+        assertThat(noImage.path("reason").asText()).isEqualTo("InvalidSpec");
+        assertThat(noImage.path("message").asText())
+                .contains("runtime cpython-3.14t has no image in the operator's runtime catalog", "python, java");
+        // An unknown name is refused at apply with the list of known ones.
+        Cli.Result unknown = kubectlIn(manifest("ruby", "spec: {runtime: ruby-3.3, workload: {type: io, size: 20, tasks: 2}}"),
+                "apply", "-n", ns, "-f", "-");
+        assertThat(unknown.ok()).isFalse();
+        assertThat(unknown.err()).contains("spec.runtime", "Unsupported value: \"ruby-3.3\"", "\"cpython-3.13t\"");
+
+        JsonNode jvm = json("-n", ns, "get", "cb", "jvm-new").path("status");
+        assertThat(jvm.path("environment").path("skipped").path("virtual-threads").asText())
+                .startsWith("needs Java 21 or newer; this is 17");
+        assertThat(jvm.path("results")).hasSize(1);
+    }
+
     // ------------------------------------------------------------------ failures and faults
 
     @Test

@@ -30,7 +30,13 @@ public final class KernelCommand {
                 "--workers", Integer.toString(run.workers()),
                 "--repetitions", Integer.toString(spec.getRepetitions()),
                 "--warmup", Integer.toString(spec.getWarmup()),
-                "--shard", shard));
+                "--shard", shard,
+                // A strategy this runtime's version cannot run is recorded as skipped, not a failed run.
+                "--skip-unsupported"));
+        if (spec.getStartMethod() != null) {
+            args.add("--start-method");
+            args.add(spec.getStartMethod().value());
+        }
         if (startGate != null) {
             args.add("--start-gate");
             args.add(startGate);

@@ -32,7 +32,14 @@ public record KernelResult(
         String checksum,
         double start,
         double end,
-        LinkedHashMap<String, List<Double>> times) {
+        LinkedHashMap<String, List<Double>> times,
+        LinkedHashMap<String, String> skipped,
+        String implementation,
+        String implementationVersion,
+        Boolean freeThreaded,
+        Boolean gil,
+        Boolean jit,
+        String startMethod) {
 
     public static final int FORMAT = 1;
 

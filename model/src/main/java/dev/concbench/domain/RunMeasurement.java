@@ -2,7 +2,9 @@ package dev.concbench.domain;
 
 import dev.concbench.api.v1alpha1.ConcurrencyBenchmarkSpec;
 import dev.concbench.api.v1alpha1.RunState;
+import dev.concbench.api.v1alpha1.KernelInfo;
 import dev.concbench.api.v1alpha1.RunStatus;
+import dev.concbench.api.v1alpha1.Strategy;
 
 import java.math.BigInteger;
 import java.util.ArrayList;
@@ -33,8 +35,18 @@ public final class RunMeasurement {
         shards.sort(Comparator.comparingInt(KernelResult::shardIndex));
         check(spec, planned, shards);
 
+        // What one pod skipped (its runtime cannot run it) every pod skipped: they run one image.
+        Map<String, String> skipped = new LinkedHashMap<>();
+        for (KernelResult shard : shards) {
+            if (shard.skipped() != null) {
+                shard.skipped().forEach(skipped::putIfAbsent);
+            }
+        }
         Map<String, List<Double>> samples = new LinkedHashMap<>();
         for (String strategy : planned.strategyNames()) {
+            if (skipped.containsKey(strategy)) {
+                continue;
+            }
             List<Double> makespans = new ArrayList<>();
             for (int rep = 0; rep < spec.getRepetitions(); rep++) {
                 double slowest = 0;
@@ -50,6 +62,10 @@ public final class RunMeasurement {
         run.setNodes(new ArrayList<>(new TreeSet<>(shards.stream()
                 .map(r -> r.node() == null ? "local" : r.node()).toList())));
         run.setRuntimeVersion(shards.get(0).runtimeVersion());
+        run.setSkipped(skipped.isEmpty() ? null : skipped);
+        KernelResult first = shards.get(0);
+        run.setKernel(first.implementation() == null ? null : new KernelInfo(first.implementation(),
+                first.implementationVersion(), first.freeThreaded(), first.gil(), first.jit(), first.startMethod()));
         run.setChecksum(Checksums.sum(shards.stream().map(KernelResult::checksum).toList()).toString());
         run.setState(RunState.Succeeded);
     }
@@ -70,7 +86,9 @@ public final class RunMeasurement {
                 throw new ResultFormatException("shard " + r.shard() + " measured " + r.repetitions()
                         + " repetitions, expected " + spec.getRepetitions());
             }
-            if (!r.times().keySet().containsAll(planned.strategyNames())) {
+            List<String> missing = planned.strategyNames().stream().filter(s -> !r.times().containsKey(s)
+                    && (r.skipped() == null || !r.skipped().containsKey(s))).toList();
+            if (!missing.isEmpty() || !r.times().containsKey(Strategy.SEQUENTIAL.value())) {
                 throw new ResultFormatException("shard " + r.shard() + " lacks strategies: measured "
                         + r.times().keySet() + ", expected " + planned.strategyNames());
             }

@@ -2,6 +2,7 @@ package dev.concbench.domain;
 
 import dev.concbench.api.v1alpha1.ConcurrencyBenchmarkSpec;
 import dev.concbench.api.v1alpha1.KernelResources;
+import dev.concbench.api.v1alpha1.Strategy;
 import dev.concbench.api.v1alpha1.SweepSpec;
 import dev.concbench.api.v1alpha1.WorkloadSpec;
 import dev.concbench.api.v1alpha1.WorkloadType;
@@ -53,6 +54,13 @@ public final class SpecValidator {
         } else if (spec.getStrategies().stream().anyMatch(Objects::isNull)) {
             // not contains(null): immutable lists (List.of) throw on a null query
             errors.add("spec.strategies: unknown strategy");
+        }
+        if (spec.getStrategies() != null && spec.getRuntime() != null) {
+            for (Strategy s : spec.getStrategies()) {
+                if (s != null && !s.runsOn(spec.getRuntime())) {
+                    errors.add("spec.strategies: " + s.value() + " cannot run on runtime " + spec.getRuntime().value());
+                }
+            }
         }
         range(errors, "spec.workers", spec.getWorkers(), 0, ConcurrencyBenchmarkSpec.MAX_WORKERS, "");
         range(errors, "spec.pods", spec.getPods(), 1, ConcurrencyBenchmarkSpec.MAX_PODS, "");

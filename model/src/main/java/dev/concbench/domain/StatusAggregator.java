@@ -49,6 +49,7 @@ public final class StatusAggregator {
         status.setBaseline(baseline.map(b -> Strategy.SEQUENTIAL.value() + "@pods=1 "
                 + String.format(Locale.ROOT, "%.3fs", b.median())).orElse(null));
         status.setEnvironment(measured.isEmpty() ? null : environment(spec, measured));
+        status.setConclusion(Conclusion.of(spec, status).orElse(null));
         long finished = status.getRuns().stream().filter(r -> r.getState() == RunState.Succeeded).count();
         status.setProgress(status.getRuns().isEmpty() ? null : finished + "/" + status.getRuns().size());
     }
@@ -135,8 +136,10 @@ public final class StatusAggregator {
             int calls = Sharding.tasksOfShard(tasks, i, run.getPods());
             int inFlight = switch (strategy) {
                 case SEQUENTIAL -> Math.min(1, calls);
-                case THREADS, PROCESSES -> calls;
-                case THREAD_POOL, PROCESS_POOL -> Math.min(poolSize(run.getWorkers(), cpus), calls);
+                case THREADS, PROCESSES, VIRTUAL_THREADS -> calls;
+                // One event loop: every call in flight for io, one thread for cpu.
+                case ASYNCIO -> cpuBound ? Math.min(1, calls) : calls;
+                case THREAD_POOL, PROCESS_POOL, INTERPRETER_POOL -> Math.min(poolSize(run.getWorkers(), cpus), calls);
             };
             total += cpuBound ? Math.min(inFlight, cpus) : inFlight;
         }
@@ -155,6 +158,11 @@ public final class StatusAggregator {
                 .flatMap(r -> r.getCpus().stream()).toList())));
         env.setNodes(new ArrayList<>(new TreeSet<>(measured.stream()
                 .flatMap(r -> r.getNodes().stream()).toList())));
+        env.setKernel(measured.stream().map(RunStatus::getKernel).filter(java.util.Objects::nonNull).findFirst()
+                .orElse(null));
+        Map<String, String> skipped = new java.util.LinkedHashMap<>();
+        measured.stream().filter(r -> r.getSkipped() != null).forEach(r -> r.getSkipped().forEach(skipped::putIfAbsent));
+        env.setSkipped(skipped.isEmpty() ? null : skipped);
         return env;
     }
 

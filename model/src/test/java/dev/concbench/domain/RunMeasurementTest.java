@@ -40,7 +40,37 @@ class RunMeasurementTest {
             times.put("threads", threads);
         }
         return new KernelResult(1, "python", "3.11.7", cpus, "affinity", null, node, "pod-" + shard.charAt(0),
-                shard, 0, "cpu", 10, cpus, repetitions, 1, checksum, 100.0, 110.0, times);
+                shard, 0, "cpu", 10, cpus, repetitions, 1, checksum, 100.0, 110.0, times, null, "cpython", "3.11.7",
+                false, true, false, "fork");
+    }
+
+    @Test
+    void aStrategyTheRuntimeSkippedHasNoSamplesButItsReason() throws Exception {
+        ConcurrencyBenchmarkSpec spec = new ConcurrencyBenchmarkSpec();
+        spec.setWorkload(new WorkloadSpec(WorkloadType.CPU, 10, 1));
+        spec.setRepetitions(2);
+        PlannedRun planned = new PlannedRun(0, 1, 0, List.of(Strategy.SEQUENTIAL, Strategy.INTERPRETER_POOL), false);
+        LinkedHashMap<String, List<Double>> times = new LinkedHashMap<>();
+        times.put("sequential", List.of(1.0, 1.1));
+        LinkedHashMap<String, String> skipped = new LinkedHashMap<>();
+        skipped.put("interpreter-pool", "needs CPython 3.14 or newer; this is 3.11.7");
+        String checksum = Checksums.expected(WorkloadType.CPU, 10, 1).toString();
+        KernelResult r = new KernelResult(1, "python", "3.11.7", 2, "affinity", null, "n", "p", "0/1", 1, "cpu", 10, 0, 2,
+                0, checksum, 1.0, 2.0, times, skipped, "cpython", "3.11.7", false, true, false, null);
+        RunStatus run = new RunStatus();
+
+        RunMeasurement.record(spec, planned, List.of(r), run);
+
+        assertThat(run.getSamples()).containsOnlyKeys("sequential");
+        assertThat(run.getSkipped()).containsEntry("interpreter-pool", "needs CPython 3.14 or newer; this is 3.11.7");
+        assertThat(run.getKernel().getGil()).isTrue();
+        assertThat(run.getKernel().getFreeThreaded()).isFalse();
+
+        // A strategy neither measured nor skipped is still a broken result.
+        KernelResult lacking = new KernelResult(1, "python", "3.11.7", 2, "affinity", null, "n", "p", "0/1", 1, "cpu",
+                10, 0, 2, 0, checksum, 1.0, 2.0, times, null, null, null, null, null, null, null);
+        assertThatThrownBy(() -> RunMeasurement.record(spec, planned, List.of(lacking),
+                new RunStatus())).isInstanceOf(ResultFormatException.class).hasMessageContaining("lacks strategies");
     }
 
     @Test

@@ -231,4 +231,15 @@ class SpecValidatorTest {
         spec.setResources(new KernelResources(Map.of("cpu", new Quantity("1000m")), Map.of("cpu", new Quantity("1"))));
         assertThat(errors(spec)).isEmpty();
     }
+
+    @Test
+    void strategiesOfTheOtherRuntimeAreRefused() {
+        ConcurrencyBenchmarkSpec spec = valid();
+        spec.setRuntime(dev.concbench.api.v1alpha1.Runtime.JAVA);
+        spec.setStrategies(List.of(Strategy.SEQUENTIAL, Strategy.ASYNCIO, Strategy.VIRTUAL_THREADS));
+        assertThat(errors(spec)).singleElement().asString().isEqualTo("spec.strategies: asyncio cannot run on runtime java");
+        spec.setRuntime(dev.concbench.api.v1alpha1.Runtime.PYTHON);
+        assertThat(errors(spec)).singleElement().asString()
+                .isEqualTo("spec.strategies: virtual-threads cannot run on runtime python");
+    }
 }

@@ -71,6 +71,7 @@ public class BenchmarkReconciler implements Reconciler<ConcurrencyBenchmark> {
     private final AdmissionController admission;
     private final BenchmarkEvents events;
     private final ResultMetrics resultMetrics;
+    private final RuntimeCatalog catalog;
     private final Clock clock;
     private final KernelScript kernelScript;
 
@@ -81,6 +82,7 @@ public class BenchmarkReconciler implements Reconciler<ConcurrencyBenchmark> {
         this.admission = admission;
         this.events = events;
         this.resultMetrics = resultMetrics;
+        this.catalog = RuntimeCatalog.of(config);
         this.clock = Clock.systemUTC();
         this.kernelScript = KernelScript.load();
     }
@@ -171,7 +173,8 @@ public class BenchmarkReconciler implements Reconciler<ConcurrencyBenchmark> {
     public ErrorStatusUpdateControl<ConcurrencyBenchmark> updateErrorStatus(ConcurrencyBenchmark cb,
                                                                            Context<ConcurrencyBenchmark> ctx,
                                                                            Exception e) {
-        Optional<ApiRefusal> refusal = ApiRefusal.of(e);
+        Optional<ApiRefusal> refusal = RuntimeCatalog.NotConfigured.in(e)
+                .map(missing -> new ApiRefusal("InvalidSpec", missing.getMessage())).or(() -> ApiRefusal.of(e));
         boolean lastAttempt = ctx.getRetryInfo().map(RetryInfo::isLastAttempt).orElse(true);
         boolean bug = !(e instanceof KubernetesClientException || e.getCause() instanceof KubernetesClientException);
         if (refusal.isEmpty() && !(bug && lastAttempt)) {
@@ -298,8 +301,7 @@ public class BenchmarkReconciler implements Reconciler<ConcurrencyBenchmark> {
     }
 
     private void createJob(ConcurrencyBenchmark cb, KubernetesClient client, PlannedRun planned) {
-        String image = cb.getSpec().getImage() != null ? cb.getSpec().getImage()
-                : cb.getSpec().getRuntime() == Runtime.PYTHON ? config.pythonImage() : config.kernelImage();
+        String image = catalog.image(cb.getSpec());
         try {
             client.batch().v1().jobs().inNamespace(cb.getMetadata().getNamespace())
                     .resource(JobFactory.job(cb, planned, image)).create();

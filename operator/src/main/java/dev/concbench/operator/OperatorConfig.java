@@ -3,6 +3,8 @@ package dev.concbench.operator;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
+import java.util.Optional;
+
 /** The operator's own settings (application.properties, or CONCBENCH_* environment variables). */
 @ConfigMapping(prefix = "concbench")
 public interface OperatorConfig {
@@ -17,6 +19,12 @@ public interface OperatorConfig {
 
     /** Image for runtime java: the project's kernel image. */
     String kernelImage();
+
+    /**
+     * Images of the named runtimes, {@code name=image,name=image} (the chart writes it from its
+     * runtimes values); python and java use the two images above.
+     */
+    Optional<String> runtimeImages();
 
     /** Seconds from "all pods of a multi-pod run are running" to their common start. */
     @WithDefault("2")

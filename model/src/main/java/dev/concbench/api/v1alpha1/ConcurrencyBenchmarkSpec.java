@@ -33,6 +33,15 @@ import java.util.List;
         fieldPath = ".sweep", reason = "FieldValueInvalid")
 @ValidationRule(value = "self.strategies.all(s, self.strategies.exists_one(t, t == s))",
         message = "strategies must not repeat", fieldPath = ".strategies")
+// Pairs that never work, whatever the version (the kernel skips the version-dependent ones at run time).
+@ValidationRule(value = "!(self.runtime == 'java' || self.runtime.startsWith('java-')) "
+        + "|| !self.strategies.exists(s, s == 'asyncio' || s == 'interpreter-pool')",
+        message = "asyncio and interpreter-pool are Python strategies: a java runtime cannot run them",
+        fieldPath = ".strategies", reason = "FieldValueInvalid")
+@ValidationRule(value = "self.runtime == 'java' || self.runtime.startsWith('java-') "
+        + "|| !self.strategies.exists(s, s == 'virtual-threads')",
+        message = "virtual-threads is a Java strategy (Java 21+): a python runtime cannot run it",
+        fieldPath = ".strategies", reason = "FieldValueInvalid")
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonClassDescription("What to measure: the runtime, the workload, the strategies to compare, the pods and "
         + "pool sizes, the repetitions, and where and how long the kernel pods run.")
@@ -46,8 +55,11 @@ public class ConcurrencyBenchmarkSpec {
     public static final int MAX_REPETITIONS = 20;
     public static final int MAX_WARMUP = 10;
 
-    @JsonPropertyDescription("Which kernel runs in the pods: python (CPython, where the GIL serializes "
-            + "threads) or java (the JVM, where threads run in parallel). Default: python.")
+    @JsonPropertyDescription("Which runtime runs the kernel: a name of the operator's runtime catalog, each "
+            + "an image set in the chart's values: cpython-3.11, cpython-3.13, cpython-3.14 (the GIL serializes "
+            + "threads), cpython-3.13t and cpython-3.14t (free-threaded: no GIL), pypy-3.11 (a JIT), java-17, "
+            + "java-21, java-25 (the JVM: threads run in parallel); or python / java, the operator's default "
+            + "Python and Java images. Default: python.")
     @Default("python")
     private Runtime runtime = Runtime.PYTHON;
 
@@ -61,11 +73,19 @@ public class ConcurrencyBenchmarkSpec {
 
     @JsonPropertyDescription("In-pod strategies to compare, each at most once: sequential (a plain loop), threads (one "
             + "new thread per call), thread-pool (a pool of workers threads), processes (one child process per "
-            + "call), process-pool (a pool of workers child processes). sequential is always measured, as the "
-            + "baseline, whether listed or not. Default: all five.")
-    @Size(min = 1, max = 5)
+            + "call), process-pool (a pool of workers child processes), asyncio (python: one task per call on one "
+            + "event loop), interpreter-pool (python, CPython 3.14+: a pool of workers subinterpreters), "
+            + "virtual-threads (java, Java 21+: one virtual thread per call). A strategy the runtime's version "
+            + "cannot run is skipped and named in the run's status with the reason. sequential is always measured, "
+            + "as the baseline, whether listed or not. Default: the first five.")
+    @Size(min = 1, max = 8)
     @Default("[\"sequential\",\"threads\",\"thread-pool\",\"processes\",\"process-pool\"]")
-    private List<Strategy> strategies = new ArrayList<>(List.of(Strategy.values()));
+    private List<Strategy> strategies = new ArrayList<>(Strategy.CLASSIC);
+
+    @JsonPropertyDescription("python only: how multiprocessing starts the children of processes and process-pool: "
+            + "fork, forkserver or spawn. Default: the interpreter's own (fork up to CPython 3.13 on Linux, "
+            + "forkserver from 3.14). The kernel records the one it used.")
+    private StartMethod startMethod;
 
     @JsonPropertyDescription("Pool size of thread-pool and process-pool in each pod, 0 to " + MAX_WORKERS + ". 0 means "
             + "the CPUs the pod really has (its cgroup CPU quota and CPU affinity). Ignored when sweep.workers is "

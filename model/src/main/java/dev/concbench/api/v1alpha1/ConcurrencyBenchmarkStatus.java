@@ -54,6 +54,11 @@ public class ConcurrencyBenchmarkStatus {
     @JsonPropertyDescription("What was measured on: runtime version, CPUs seen, nodes used.")
     private EnvironmentStatus environment;
 
+    @JsonPropertyDescription("The experiment's conclusion, computed from the rows: the workload, the runtime and its "
+            + "GIL, each strategy's speedup, the CPUs, and what to use, e.g. cpu-bound on python 3.11.7 (GIL enabled): "
+            + "threads 0.89x, process-pool 2.00x on 2 CPUs: use processes.")
+    private String conclusion;
+
     @JsonPropertyDescription("Runs finished of runs planned, e.g. 2/3.")
     private String progress;
 

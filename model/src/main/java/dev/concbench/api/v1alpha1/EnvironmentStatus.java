@@ -6,6 +6,7 @@ import lombok.Getter;
 import lombok.Setter;
 
 import java.util.List;
+import java.util.Map;
 
 /** What the kernels reported about where they ran. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -24,4 +25,11 @@ public class EnvironmentStatus {
 
     @JsonPropertyDescription("Distinct nodes the pods ran on.")
     private List<String> nodes;
+
+    @JsonPropertyDescription("What the kernel reported of its runtime: implementation, free-threaded build, GIL at "
+            + "run time, JIT, start method.")
+    private KernelInfo kernel;
+
+    @JsonPropertyDescription("Strategies the runtime could not run, with the kernel's reason (they have no rows).")
+    private Map<String, String> skipped;
 }

@@ -74,4 +74,13 @@ public class RunStatus {
     public void setSamples(Map<String, List<Double>> samples) {
         this.samples = samples == null ? null : new LinkedHashMap<>(samples);
     }
+
+    @JsonPropertyDescription("Strategies this run's runtime could not run, each with the kernel's reason, e.g. "
+            + "interpreter-pool: needs CPython 3.14 or newer; this is 3.11.7.")
+    private Map<String, String> skipped;
+
+    @JsonPropertyDescription("What the kernel reported of its runtime: implementation (cpython, pypy, the JVM's "
+            + "name), freeThreaded and gil (CPython: a build without the GIL, and whether it is on at run time), "
+            + "jit, and the multiprocessing startMethod used.")
+    private KernelInfo kernel;
 }

@@ -2,22 +2,76 @@ package dev.concbench.api.v1alpha1;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 
-/** Which kernel implementation runs in the pods. */
+/**
+ * Which runtime runs the kernel: a name of the operator's runtime catalog (each an image, set in
+ * the chart's values, and a kernel kind), or {@code python} / {@code java}, the operator's default
+ * Python and Java images.
+ */
 public enum Runtime {
-    /** CPython, stdlib-only kernel script on a stock python image (the GIL applies). */
+    /** The operator's default Python image (concbench.python-image). */
     @JsonProperty("python")
-    PYTHON("python"),
-    /** The plain-Java kernel on the project's kernel image (threads are not serialized). */
+    PYTHON("python", Kind.PYTHON, "python3"),
+    /** The operator's default Java kernel image (concbench.kernel-image). */
     @JsonProperty("java")
-    JAVA("java");
+    JAVA("java", Kind.JAVA, null),
+    @JsonProperty("cpython-3.11")
+    CPYTHON_3_11("cpython-3.11", Kind.PYTHON, "python3"),
+    @JsonProperty("cpython-3.13")
+    CPYTHON_3_13("cpython-3.13", Kind.PYTHON, "python3"),
+    /** Free-threaded CPython 3.13 (built with --disable-gil: no GIL, threads run in parallel). */
+    @JsonProperty("cpython-3.13t")
+    CPYTHON_3_13T("cpython-3.13t", Kind.PYTHON, "python3"),
+    @JsonProperty("cpython-3.14")
+    CPYTHON_3_14("cpython-3.14", Kind.PYTHON, "python3"),
+    /** Free-threaded CPython 3.14 (PEP 779: supported). */
+    @JsonProperty("cpython-3.14t")
+    CPYTHON_3_14T("cpython-3.14t", Kind.PYTHON, "python3"),
+    /** PyPy (its JIT; Python 3.11 language level). */
+    @JsonProperty("pypy-3.11")
+    PYPY_3_11("pypy-3.11", Kind.PYTHON, "pypy3"),
+    @JsonProperty("java-17")
+    JAVA_17("java-17", Kind.JAVA, null),
+    @JsonProperty("java-21")
+    JAVA_21("java-21", Kind.JAVA, null),
+    @JsonProperty("java-25")
+    JAVA_25("java-25", Kind.JAVA, null);
+
+    /** What kind of kernel the runtime's image runs: the Python script, or the Java kernel jar. */
+    public enum Kind { PYTHON, JAVA }
 
     private final String value;
+    private final Kind kind;
+    private final String interpreter;
 
-    Runtime(String value) {
+    Runtime(String value, Kind kind, String interpreter) {
         this.value = value;
+        this.kind = kind;
+        this.interpreter = interpreter;
     }
 
     public String value() {
         return value;
+    }
+
+    public Kind kind() {
+        return kind;
+    }
+
+    public boolean isPython() {
+        return kind == Kind.PYTHON;
+    }
+
+    /** The command that runs the Python kernel script in this runtime's image; null for java. */
+    public String interpreter() {
+        return interpreter;
+    }
+
+    public static Runtime fromValue(String value) {
+        for (Runtime r : values()) {
+            if (r.value.equals(value)) {
+                return r;
+            }
+        }
+        throw new IllegalArgumentException("unknown runtime: " + value);
     }
 }

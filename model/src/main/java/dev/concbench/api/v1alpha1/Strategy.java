@@ -3,6 +3,7 @@ package dev.concbench.api.v1alpha1;
 import com.fasterxml.jackson.annotation.JsonProperty;
 
 import java.util.Arrays;
+import java.util.List;
 
 /** How a pod runs its share of the calls. The names are the kernel's CLI names. */
 public enum Strategy {
@@ -20,7 +21,19 @@ public enum Strategy {
     PROCESSES("processes", false),
     /** A pool of `workers` long-lived child processes. */
     @JsonProperty("process-pool")
-    PROCESS_POOL("process-pool", true);
+    PROCESS_POOL("process-pool", true),
+    /** One task per call on one event loop (python only): io overlaps, cpu runs on the loop's one thread. */
+    @JsonProperty("asyncio")
+    ASYNCIO("asyncio", false),
+    /** A pool of `workers` subinterpreters, a GIL each (CPython 3.14+; the kernel skips it on older ones). */
+    @JsonProperty("interpreter-pool")
+    INTERPRETER_POOL("interpreter-pool", true),
+    /** One virtual thread per call (Java 21+; the kernel skips it on older JVMs). */
+    @JsonProperty("virtual-threads")
+    VIRTUAL_THREADS("virtual-threads", false);
+
+    /** The classic five: the default when a benchmark lists none. */
+    public static final List<Strategy> CLASSIC = List.of(SEQUENTIAL, THREADS, THREAD_POOL, PROCESSES, PROCESS_POOL);
 
     private final String value;
     private final boolean pooled;
@@ -38,6 +51,15 @@ public enum Strategy {
     /** Whether the strategy's concurrency is bounded by `workers` (else by the calls). */
     public boolean pooled() {
         return pooled;
+    }
+
+    /** Whether a runtime of this kind can run it at all (versions aside: the kernel skips those). */
+    public boolean runsOn(Runtime runtime) {
+        return switch (this) {
+            case ASYNCIO, INTERPRETER_POOL -> runtime.isPython();
+            case VIRTUAL_THREADS -> !runtime.isPython();
+            default -> true;
+        };
     }
 
     public static Strategy fromValue(String value) {

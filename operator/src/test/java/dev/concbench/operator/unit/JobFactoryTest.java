@@ -187,11 +187,21 @@ class JobFactoryTest {
                 .contains("--strategies sequential,threads,process-pool")
                 .contains("--workers 0")
                 .contains("--repetitions 5")
-                .contains("--warmup 1");
+                .contains("--warmup 1")
+                .contains("--skip-unsupported")
+                .doesNotContain("--start-method");
         // one argument per token: the kubelet expands $(JOB_COMPLETION_INDEX) inside an argument
         int shard = c.getArgs().indexOf("--shard");
         assertThat(c.getArgs().get(shard + 1)).isEqualTo("$(JOB_COMPLETION_INDEX)/4");
         assertThat(c.getImage()).isEqualTo(IMAGE);
+    }
+
+    @Test
+    void aStartMethodIsPassedToTheKernel() {
+        ConcurrencyBenchmark cb = benchmark(Runtime.PYTHON);
+        cb.getSpec().setStartMethod(dev.concbench.api.v1alpha1.StartMethod.FORKSERVER);
+        assertThat(String.join(" ", kernel(JobFactory.job(cb, FOUR_PODS, IMAGE)).getArgs()))
+                .contains("--start-method forkserver");
     }
 
     @Test

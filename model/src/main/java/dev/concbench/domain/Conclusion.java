@@ -1,0 +1,85 @@
+package dev.concbench.domain;
+
+import dev.concbench.api.v1alpha1.ConcurrencyBenchmarkSpec;
+import dev.concbench.api.v1alpha1.ConcurrencyBenchmarkStatus;
+import dev.concbench.api.v1alpha1.EnvironmentStatus;
+import dev.concbench.api.v1alpha1.KernelInfo;
+import dev.concbench.api.v1alpha1.ResultRow;
+import dev.concbench.api.v1alpha1.Strategy;
+import dev.concbench.api.v1alpha1.WorkloadType;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Collectors;
+
+/**
+ * The experiment's wrap-up in one line, computed from the rows, never written by hand: e.g.
+ * {@code cpu-bound on python 3.11.7 (GIL enabled): threads 0.89x, process-pool 2.00x on 2 CPUs: use processes}.
+ * Each strategy is represented by its best row (the highest speedup over the single-pod
+ * sequential baseline); the advice names the family of the best one when it beats sequential by
+ * a clear margin, and says so when none does.
+ */
+public final class Conclusion {
+
+    /** Below this, "faster" is within what a noisy machine gives: no strategy is recommended. */
+    static final double CLEAR_SPEEDUP = 1.2;
+
+    private Conclusion() {
+    }
+
+    public static Optional<String> of(ConcurrencyBenchmarkSpec spec, ConcurrencyBenchmarkStatus status) {
+        Map<String, ResultRow> best = new LinkedHashMap<>();
+        for (ResultRow row : status.getResults()) {
+            if (row.getSpeedup() == null || Strategy.SEQUENTIAL.value().equals(row.getStrategy()) && row.getPods() == 1) {
+                continue;
+            }
+            best.merge(row.getStrategy(), row, (a, b) -> b.getSpeedup() > a.getSpeedup() ? b : a);
+        }
+        EnvironmentStatus env = status.getEnvironment();
+        if (best.isEmpty() || env == null) {
+            return Optional.empty();
+        }
+        List<String> speedups = new ArrayList<>();
+        best.values().forEach(r -> speedups.add(r.getStrategy() + (r.getPods() == 1 ? "" : "@pods=" + r.getPods())
+                + String.format(Locale.ROOT, " %.2fx", r.getSpeedup())));
+        ResultRow top = best.values().stream().max(Comparator.comparingDouble(ResultRow::getSpeedup)).orElseThrow();
+        String advice = top.getSpeedup() < CLEAR_SPEEDUP
+                ? "nothing beats sequential by " + String.format(Locale.ROOT, "%.1fx", CLEAR_SPEEDUP)
+                : "use " + family(top);
+        String cpus = env.getCpus() == null || env.getCpus().isEmpty() ? "?" : env.getCpus().stream()
+                .map(String::valueOf).collect(Collectors.joining("/"));
+        return Optional.of((spec.getWorkload().getType() == WorkloadType.CPU ? "cpu-bound" : "io-bound") + " on "
+                + runtime(env) + ": " + String.join(", ", speedups) + " on " + cpus + " CPU"
+                + ("1".equals(cpus) ? "" : "s") + ": " + advice);
+    }
+
+    /** e.g. {@code python 3.11.7 (GIL enabled)}, {@code python 3.13.5 (free-threaded, GIL disabled)}. */
+    static String runtime(EnvironmentStatus env) {
+        StringBuilder sb = new StringBuilder(String.valueOf(env.getRuntime()));
+        if (env.getRuntimeVersion() != null) {
+            sb.append(' ').append(env.getRuntimeVersion());
+        }
+        KernelInfo k = env.getKernel();
+        if (k != null && k.getGil() != null) {
+            sb.append(Boolean.TRUE.equals(k.getFreeThreaded()) ? " (free-threaded, GIL " : " (GIL ")
+                    .append(k.getGil() ? "enabled)" : "disabled)");
+        }
+        return sb.toString();
+    }
+
+    private static String family(ResultRow row) {
+        String pods = row.getPods() > 1 ? " on " + row.getPods() + " pods" : "";
+        return switch (Strategy.fromValue(row.getStrategy())) {
+            case PROCESSES, PROCESS_POOL -> "processes";
+            case THREADS, THREAD_POOL, VIRTUAL_THREADS -> "threads";
+            case ASYNCIO -> "asyncio";
+            case INTERPRETER_POOL -> "subinterpreters";
+            case SEQUENTIAL -> "more pods";
+        } + (row.getStrategy().equals(Strategy.SEQUENTIAL.value()) ? "" : pods);
+    }
+}

@@ -1,0 +1,78 @@
+package dev.concbench.domain;
+
+import dev.concbench.api.v1alpha1.ConcurrencyBenchmarkSpec;
+import dev.concbench.api.v1alpha1.ConcurrencyBenchmarkStatus;
+import dev.concbench.api.v1alpha1.EnvironmentStatus;
+import dev.concbench.api.v1alpha1.KernelInfo;
+import dev.concbench.api.v1alpha1.ResultRow;
+import dev.concbench.api.v1alpha1.WorkloadSpec;
+import dev.concbench.api.v1alpha1.WorkloadType;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class ConclusionTest {
+
+    private static ResultRow row(String strategy, int pods, double speedup) {
+        ResultRow r = new ResultRow();
+        r.setStrategy(strategy);
+        r.setPods(pods);
+        r.setWorkers(0);
+        r.setSpeedup(speedup);
+        return r;
+    }
+
+    private static ConcurrencyBenchmarkStatus status(KernelInfo kernel, ResultRow... rows) {
+        ConcurrencyBenchmarkStatus s = new ConcurrencyBenchmarkStatus();
+        s.setResults(List.of(rows));
+        EnvironmentStatus env = new EnvironmentStatus();
+        env.setRuntime("python");
+        env.setRuntimeVersion("3.11.7");
+        env.setCpus(List.of(2));
+        env.setKernel(kernel);
+        s.setEnvironment(env);
+        return s;
+    }
+
+    private static ConcurrencyBenchmarkSpec spec(WorkloadType type) {
+        ConcurrencyBenchmarkSpec spec = new ConcurrencyBenchmarkSpec();
+        spec.setWorkload(new WorkloadSpec(type, 100, 80));
+        return spec;
+    }
+
+    @Test
+    void theClassicUnderTheGilSaysUseProcesses() {
+        KernelInfo gil = new KernelInfo("cpython", "3.11.7", false, true, false, "fork");
+        String line = Conclusion.of(spec(WorkloadType.CPU), status(gil, row("sequential", 1, 1.0),
+                row("threads", 1, 0.89), row("thread-pool", 1, 0.97), row("process-pool", 1, 2.0))).orElseThrow();
+        assertThat(line).isEqualTo("cpu-bound on python 3.11.7 (GIL enabled): threads 0.89x, thread-pool 0.97x, "
+                + "process-pool 2.00x on 2 CPUs: use processes");
+    }
+
+    @Test
+    void freeThreadedThreadsAndIoSayUseThreads() {
+        KernelInfo noGil = new KernelInfo("cpython", "3.13.5", true, false, false, null);
+        assertThat(Conclusion.of(spec(WorkloadType.CPU), status(noGil, row("threads", 1, 1.8),
+                row("process-pool", 1, 1.7))).orElseThrow())
+                .isEqualTo("cpu-bound on python 3.11.7 (free-threaded, GIL disabled): threads 1.80x, "
+                        + "process-pool 1.70x on 2 CPUs: use threads");
+        assertThat(Conclusion.of(spec(WorkloadType.IO), status(null, row("asyncio", 1, 60.0),
+                row("threads", 1, 55.0))).orElseThrow()).endsWith("asyncio 60.00x, threads 55.00x on 2 CPUs: use asyncio");
+    }
+
+    @Test
+    void whenNothingBeatsSequentialItSaysSoAndMorePodsAreNamed() {
+        assertThat(Conclusion.of(spec(WorkloadType.CPU), status(null, row("threads", 1, 1.05))).orElseThrow())
+                .endsWith("threads 1.05x on 2 CPUs: nothing beats sequential by 1.2x");
+        assertThat(Conclusion.of(spec(WorkloadType.CPU), status(null, row("sequential", 4, 3.9),
+                row("threads", 1, 0.9))).orElseThrow()).endsWith("sequential@pods=4 3.90x, threads 0.90x on 2 CPUs: "
+                + "use more pods");
+    }
+
+    @Test
+    void noSpeedupsNoConclusion() {
+        assertThat(Conclusion.of(spec(WorkloadType.CPU), status(null, row("sequential", 1, 1.0)))).isEmpty();
+    }
+}

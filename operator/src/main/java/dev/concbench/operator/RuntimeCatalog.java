@@ -1,0 +1,84 @@
+package dev.concbench.operator;
+
+import dev.concbench.api.v1alpha1.ConcurrencyBenchmarkSpec;
+import dev.concbench.api.v1alpha1.Runtime;
+
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The operator's runtime catalog: the image of every named runtime (concbench.runtime-images,
+ * which the chart writes from its {@code runtimes} values), and the default images of
+ * {@code python} and {@code java}. A benchmark's {@code image} overrides them all.
+ */
+public final class RuntimeCatalog {
+
+    /** A benchmark names a runtime the operator has no image for: it cannot run as written. */
+    public static final class NotConfigured extends RuntimeException {
+        NotConfigured(String message) {
+            super(message);
+        }
+
+        /** The one behind {@code error} (JOSDK hands the reconciler's exception over wrapped). */
+        public static Optional<NotConfigured> in(Throwable error) {
+            for (Throwable t = error; t != null; t = t.getCause()) {
+                if (t instanceof NotConfigured missing) {
+                    return Optional.of(missing);
+                }
+            }
+            return Optional.empty();
+        }
+    }
+
+    private final String pythonImage;
+    private final String javaImage;
+    private final Map<String, String> images;
+
+    public RuntimeCatalog(String pythonImage, String javaImage, Map<String, String> images) {
+        this.pythonImage = pythonImage;
+        this.javaImage = javaImage;
+        // In the order of the catalog (the API's), so messages list them the same way every time.
+        Map<String, String> ordered = new LinkedHashMap<>();
+        for (Runtime r : Runtime.values()) {
+            if (images.containsKey(r.value())) {
+                ordered.put(r.value(), images.get(r.value()));
+            }
+        }
+        this.images = Collections.unmodifiableMap(ordered);
+    }
+
+    static RuntimeCatalog of(OperatorConfig config) {
+        return new RuntimeCatalog(config.pythonImage(), config.kernelImage(), parse(config.runtimeImages().orElse("")));
+    }
+
+    /** {@code name=image,name=image}, as the chart writes it. */
+    static Map<String, String> parse(String text) {
+        Map<String, String> images = new LinkedHashMap<>();
+        for (String entry : text.split(",")) {
+            int eq = entry.indexOf('=');
+            if (eq > 0 && eq < entry.strip().length()) {
+                images.put(entry.substring(0, eq).strip(), entry.substring(eq + 1).strip());
+            }
+        }
+        return images;
+    }
+
+    /** The image of the benchmark's kernel pods. */
+    public String image(ConcurrencyBenchmarkSpec spec) {
+        if (spec.getImage() != null) {
+            return spec.getImage();
+        }
+        Runtime runtime = spec.getRuntime();
+        return switch (runtime) {
+            case PYTHON -> pythonImage;
+            case JAVA -> javaImage;
+            default -> Optional.ofNullable(images.get(runtime.value())).filter(i -> !i.isBlank())
+                    .orElseThrow(() -> new NotConfigured("runtime " + runtime.value() + " has no image in the "
+                            + "operator's runtime catalog (the chart's runtimes values); it has: python, java"
+                            + (images.isEmpty() ? "" : ", " + String.join(", ", images.keySet()))
+                            + "; or set spec.image"));
+        };
+    }
+}
