@@ -63,8 +63,9 @@ public class ConcurrencyBenchmarkSpec {
     @Default("python")
     private Runtime runtime = Runtime.PYTHON;
 
-    @JsonPropertyDescription("Container image for the kernel pods. Default: the operator's configured "
-            + "python image for runtime python, its kernel image for runtime java.")
+    @JsonPropertyDescription("Container image for the kernel pods, in place of the runtime's image in the "
+            + "operator's catalog (it must hold that runtime: python3 or pypy3 for the Python ones, the kernel jar's "
+            + "entrypoint for the Java ones). Default: the catalog's image of spec.runtime.")
     private String image;
 
     @JsonPropertyDescription("The function every call runs, its size and how many calls make one run.")
