@@ -156,6 +156,9 @@ class RuntimeImagesE2eIT {
         assertThat(r.path("format").asInt()).isEqualTo(1);
         assertThat(r.path("runtime").asText()).isEqualTo(isJava ? "java" : "python");
         assertThat(r.path("tasks").asInt()).isEqualTo(TASKS);
+        // No CPU limit: the affinity mask, read on every runtime (PyPy has no os.sched_getaffinity).
+        assertThat(r.path("cpuSource").asText()).isEqualTo("affinity");
+        assertThat(r.path("cpus").asInt()).isPositive();
         if (isJava) {
             assertThat(r.path("implementation").asText()).contains(want.implementation());
             assertThat(r.path("runtimeVersion").asText()).matches(want.versionPrefix() + "([.+].*)?");
