@@ -249,7 +249,7 @@ class RuntimeImagesE2eIT {
                             capabilities: {drop: [ALL]}
                           resources:
                             requests: {cpu: 100m, memory: 64Mi}
-                            limits: {memory: 512Mi}
+                            limits: {memory: 1Gi}
                           volumeMounts:
                             - {name: tmp, mountPath: /tmp}
                       volumes:
@@ -262,7 +262,7 @@ class RuntimeImagesE2eIT {
     private String result(String rt) {
         assertThat(catalog).as("the catalog names " + rt).containsKey(rt);
         String name = "kernel-" + rt.replace('.', '-');
-        await().atMost(Duration.ofMinutes(8)).pollInterval(Duration.ofSeconds(2)).until(() -> {
+        await().atMost(Duration.ofMinutes(8)).pollDelay(Duration.ZERO).pollInterval(Duration.ofSeconds(1)).until(() -> {
             JsonNode job = json("-n", NS, "get", "job", name);
             for (JsonNode c : job.path("status").path("conditions")) {
                 if (c.path("status").asText().equals("True")
