@@ -168,8 +168,11 @@ if [[ $STACK_NODES == real ]]; then
   "$E2E_DIR/images" push "$REGISTRY"
   CONCBENCH_E2E_REGISTRY=$REGISTRY
   CONCBENCH_E2E_IMAGE_TAG=$("$E2E_DIR/images" list | sed -n 's#^concbench/pause:##p')
-  export CONCBENCH_E2E_REGISTRY CONCBENCH_E2E_IMAGE_TAG STACK_NODES
-  step "real nodes up ($NODES), images pushed to $REGISTRY"
+  # The runtime catalog of the pushed kernel images (runtime -> image, kind, command).
+  CONCBENCH_E2E_RUNTIMES=$STATE/runtimes.yaml
+  "$E2E_DIR/images" runtimes "$REGISTRY" >"$CONCBENCH_E2E_RUNTIMES"
+  export CONCBENCH_E2E_REGISTRY CONCBENCH_E2E_IMAGE_TAG CONCBENCH_E2E_RUNTIMES STACK_NODES
+  step "real nodes up ($NODES), images pushed to $REGISTRY, runtime catalog $CONCBENCH_E2E_RUNTIMES"
   return 0
 fi
 

@@ -115,9 +115,13 @@ def parse_cpu_list(text):
     return total
 
 
+PROC_SELF_STATUS = "/proc/self/status"
+
+
 def affinity_cpus(proc_status=None):
     """(CPUs, source): the affinity mask from a /proc/<pid>/status file when given,
-    else from sched_getaffinity ('affinity'); off Linux the host's count ('host')."""
+    else from sched_getaffinity, else from /proc/self/status ('affinity'); off Linux
+    the host's count ('host')."""
     if proc_status is not None:
         try:
             with open(proc_status) as f:
@@ -128,6 +132,9 @@ def affinity_cpus(proc_status=None):
             pass
     if hasattr(os, "sched_getaffinity"):
         return max(1, len(os.sched_getaffinity(0))), "affinity"
+    if proc_status is None and os.path.exists(PROC_SELF_STATUS):
+        # PyPy (7.3.19) has no os.sched_getaffinity; on Linux the mask is still readable.
+        return affinity_cpus(PROC_SELF_STATUS)
     return os.cpu_count() or 1, "host"
 
 

@@ -232,6 +232,17 @@ class CpuCountTest(unittest.TestCase):
         expected = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
         self.assertEqual(kernel.count_cpus(self.root, None), (expected, "affinity", None))
 
+    @unittest.skipUnless(os.path.exists("/proc/self/status"), "needs Linux's /proc")
+    def test_without_sched_getaffinity_the_mask_comes_from_proc(self):
+        # PyPy has no os.sched_getaffinity: the mask is read from /proc/self/status, not the host's count.
+        with open("/proc/self/status") as f:
+            line = next(l for l in f if l.startswith("Cpus_allowed_list:"))
+        expected = kernel.parse_cpu_list(line.split(":", 1)[1])
+        with mock.patch.object(kernel, "os", wraps=os) as fake_os:
+            del fake_os.sched_getaffinity
+            self.assertEqual(kernel.affinity_cpus(), (expected, "affinity"))
+            fake_os.path.exists.assert_called_with("/proc/self/status")
+
 
 class UsageTest(unittest.TestCase):
 
