@@ -90,7 +90,7 @@ class OperatorE2eIT {
     @Test
     @Order(2)
     void helmInstallMakesTheOperatorReady() {
-        Cli.Result install = helm("install", RELEASE, CHART, "-n", SYSTEM_NS, "--create-namespace",
+        List<String> args = new ArrayList<>(List.of("install", RELEASE, CHART, "-n", SYSTEM_NS, "--create-namespace",
                 "--set", "image.repository=" + REGISTRY + "/concbench/concbench-operator",
                 "--set", "image.tag=" + IMAGE_TAG,
                 "--set", "kernel.pythonImage=" + PYTHON_IMAGE,
@@ -98,7 +98,11 @@ class OperatorE2eIT {
                 "--set", "httpPort=" + HTTP_PORT,
                 "--set", "logLevel=DEBUG",
                 "--set", "metrics.service.enabled=true",
-                "--wait", "--timeout", "3m");
+                "--wait", "--timeout", "3m"));
+        // The runtime catalog: the images e2e/images built and pushed, one per runtime.
+        runtimeImages().forEach((name, image) -> args.addAll(List.of("--set", "runtimes." + name.replace(".", "\\.")
+                + "=" + image)));
+        Cli.Result install = helm(args.toArray(String[]::new));
         System.out.println(install);
         assertThat(install.ok()).as(install.toString()).isTrue();
         assertThat(install.out()).contains("STATUS: deployed").contains("kubectl").contains("apply");
@@ -619,6 +623,52 @@ class OperatorE2eIT {
         assertThat(jvm.path("results")).hasSize(1);
     }
 
+    /**
+     * The catalog's runtimes through the operator: free-threaded CPython 3.13 (no GIL: the status says
+     * so and the conclusion names it) and Java 21 (virtual threads measured), each from its own image.
+     */
+    @Test
+    @Order(25)
+    void catalogRuntimesRunThroughTheOperator() {
+        assertThat(runtimeImages()).as("the e2e tier's runtime catalog").containsKeys("cpython-3.13t", "java-21");
+        String ns = namespace("e2e-runtimes");
+        apply(ns, manifest("ft", """
+                spec:
+                  runtime: cpython-3.13t
+                  workload: {type: cpu, size: 200, tasks: 8}
+                  strategies: [sequential, threads]
+                  repetitions: 2
+                  warmup: 0
+                """));
+        apply(ns, manifest("vt", """
+                spec:
+                  runtime: java-21
+                  workload: {type: io, size: 50, tasks: 20}
+                  strategies: [sequential, virtual-threads]
+                  repetitions: 2
+                  warmup: 0
+                """));
+        awaitStatus(ns, "cb/ft", "phase", "Succeeded", 240);
+        awaitStatus(ns, "cb/vt", "phase", "Succeeded", 240);
+
+        JsonNode ft = json("-n", ns, "get", "cb", "ft").path("status");
+        assertThat(ft.path("environment").path("runtimeVersion").asText()).startsWith("3.13.");
+        assertThat(ft.path("environment").path("kernel").path("freeThreaded").asBoolean()).isTrue();
+        assertThat(ft.path("environment").path("kernel").path("gil").asBoolean()).isFalse();
+        assertThat(ft.path("conclusion").asText()).contains("(free-threaded, GIL disabled)", "threads ");
+        JsonNode pod = items("-n", ns, "get", "pods", "-l", "concbench.dev/benchmark=ft").get(0);
+        assertThat(pod.path("spec").path("containers").path(0).path("image").asText())
+                .isEqualTo(runtimeImages().get("cpython-3.13t"));
+
+        JsonNode vt = json("-n", ns, "get", "cb", "vt").path("status");
+        assertThat(vt.path("environment").path("runtimeVersion").asText()).startsWith("21");
+        List<String> rows = new ArrayList<>();
+        vt.path("results").forEach(r -> rows.add(r.path("strategy").asText()));
+        assertThat(rows).containsExactly("sequential", "virtual-threads");
+        assertThat(vt.path("environment").path("skipped").isMissingNode()).isTrue();
+        System.out.println("[e2e] " + ft.path("conclusion").asText() + " | " + vt.path("conclusion").asText());
+    }
+
     // ------------------------------------------------------------------ failures and faults
 
     @Test
@@ -1009,6 +1059,28 @@ class OperatorE2eIT {
     private static String manifest(String name, String spec) {
         return "apiVersion: concbench.dev/v1alpha1\nkind: ConcurrencyBenchmark\nmetadata:\n  name: " + name + "\n"
                 + spec;
+    }
+
+    /** runtime -> image of the catalog file e2e/stack.sh writes ($CONCBENCH_E2E_RUNTIMES), in its order. */
+    static Map<String, String> runtimeImages() {
+        Map<String, String> images = new java.util.LinkedHashMap<>();
+        String file = System.getenv("CONCBENCH_E2E_RUNTIMES");
+        if (file == null) {
+            return images;
+        }
+        try {
+            String name = null;
+            for (String line : Files.readAllLines(Path.of(file))) {
+                if (line.matches("  [a-z0-9.-]+:\\s*")) {
+                    name = line.strip().replace(":", "");
+                } else if (name != null && line.strip().startsWith("image:")) {
+                    images.put(name, line.strip().substring("image:".length()).strip());
+                }
+            }
+        } catch (IOException e) {
+            throw new AssertionError("cannot read the runtime catalog " + file, e);
+        }
+        return images;
     }
 
     /** Each spec is refused by kubectl apply, the error containing every expected fragment. */
