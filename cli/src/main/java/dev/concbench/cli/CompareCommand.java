@@ -3,9 +3,6 @@ package dev.concbench.cli;
 import dev.concbench.cli.StatusFile.BadStatusFileException;
 import dev.concbench.cli.StatusFile.Loaded;
 import dev.concbench.domain.RowComparison;
-import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientBuilder;
-import io.fabric8.kubernetes.client.KubernetesClientException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -139,11 +136,6 @@ final class CompareCommand implements Callable<Integer> {
         if (!ref.startsWith(LIVE)) {
             return StatusFile.read(Path.of(ref));
         }
-        try (KubernetesClient client = new KubernetesClientBuilder().build()) {
-            return LiveStatus.read(client, ref.substring(LIVE.length()));
-        } catch (KubernetesClientException e) {
-            throw new BadStatusFileException(ref + ": "
-                    + String.valueOf(e.getMessage()).lines().findFirst().orElse("cannot read from the cluster"));
-        }
+        return LiveStatus.readFromKubeconfig(ref.substring(LIVE.length()), ref).loaded();
     }
 }

@@ -4,11 +4,31 @@ import dev.concbench.api.v1alpha1.ConcurrencyBenchmark;
 import dev.concbench.cli.StatusFile.BadStatusFileException;
 import dev.concbench.cli.StatusFile.Loaded;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 
 /** Reads the status of a ConcurrencyBenchmark from the cluster of the kubeconfig ({@code --live NAMESPACE/NAME}). */
 final class LiveStatus {
 
     private LiveStatus() {
+    }
+
+    /** A benchmark read from the cluster, with the cluster's version (for the exports' environment). */
+    record Live(Loaded loaded, String kubernetesVersion) {
+    }
+
+    /**
+     * Reads NAMESPACE/NAME through the current kubeconfig; a cluster that cannot be reached is a bad
+     * input whose message starts with {@code shownAs} (how the user wrote the reference).
+     */
+    static Live readFromKubeconfig(String ref, String shownAs) throws BadStatusFileException {
+        try (KubernetesClient client = new KubernetesClientBuilder().build()) {
+            Loaded loaded = read(client, ref);
+            return new Live(loaded, client.getKubernetesVersion().getGitVersion());
+        } catch (KubernetesClientException e) {
+            throw new BadStatusFileException(shownAs + ": "
+                    + String.valueOf(e.getMessage()).lines().findFirst().orElse("cannot read from the cluster"));
+        }
     }
 
     static Loaded read(KubernetesClient client, String ref) throws BadStatusFileException {

@@ -2,9 +2,6 @@ package dev.concbench.cli;
 
 import dev.concbench.cli.StatusFile.BadStatusFileException;
 import dev.concbench.cli.StatusFile.Loaded;
-import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientBuilder;
-import io.fabric8.kubernetes.client.KubernetesClientException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -115,14 +112,9 @@ final class ReportCommand implements Callable<Integer> {
     private String kubernetesVersion;
 
     private Loaded readLive(String ref) throws BadStatusFileException {
-        try (KubernetesClient client = new KubernetesClientBuilder().build()) {
-            Loaded loaded = LiveStatus.read(client, ref);
-            kubernetesVersion = client.getKubernetesVersion().getGitVersion();
-            return loaded;
-        } catch (KubernetesClientException e) {
-            throw new BadStatusFileException("--live " + ref + ": "
-                    + String.valueOf(e.getMessage()).lines().findFirst().orElse("cannot read from the cluster"));
-        }
+        LiveStatus.Live live = LiveStatus.readFromKubeconfig(ref, "--live " + ref);
+        kubernetesVersion = live.kubernetesVersion();
+        return live.loaded();
     }
 
     private static String label(Loaded loaded, Path path) {

@@ -77,9 +77,4 @@ public class ResultMetrics {
             meters.forEach(registry::remove);
         }
     }
-
-    /** How many benchmarks have series: bounded by the benchmarks that exist. */
-    int benchmarks() {
-        return published.size();
-    }
 }

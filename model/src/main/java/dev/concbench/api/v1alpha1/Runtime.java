@@ -65,13 +65,4 @@ public enum Runtime {
     public String interpreter() {
         return interpreter;
     }
-
-    public static Runtime fromValue(String value) {
-        for (Runtime r : values()) {
-            if (r.value.equals(value)) {
-                return r;
-            }
-        }
-        throw new IllegalArgumentException("unknown runtime: " + value);
-    }
 }
