@@ -203,17 +203,12 @@ class LifecycleTest {
         assertThat(Lifecycle.copy(cb.getStatus())).usingRecursiveComparison().isEqualTo(before);
     }
 
-    @Test
-    void aFinishedGenerationWantsNoSlotAndDoesNothing() {
-        ConcurrencyBenchmarkSpec java = spec(Runtime.JAVA, null);
-        ConcurrencyBenchmark done = cb(java, 1, Lifecycle.decide(cb(java, 1, started(java)),
-                seen(job("demo-g1-r0", 1, true), RunObservation.succeeded(1, List.of(result("0/1", 3, GOOD)))),
-                T0).status());
-
-        Observation.Admission never = new Observation.Admission() {
+    /** An admission that fails the test if the lifecycle asks it for a slot. */
+    private static Observation.Admission forbidden(String why) {
+        return new Observation.Admission() {
             @Override
             public boolean admit() {
-                throw new AssertionError("a finished generation must not claim a slot");
+                throw new AssertionError(why);
             }
 
             @Override
@@ -221,6 +216,16 @@ class LifecycleTest {
                 return 1;
             }
         };
+    }
+
+    @Test
+    void aFinishedGenerationWantsNoSlotAndDoesNothing() {
+        ConcurrencyBenchmarkSpec java = spec(Runtime.JAVA, null);
+        ConcurrencyBenchmark done = cb(java, 1, Lifecycle.decide(cb(java, 1, started(java)),
+                seen(job("demo-g1-r0", 1, true), RunObservation.succeeded(1, List.of(result("0/1", 3, GOOD)))),
+                T0).status());
+
+        Observation.Admission never = forbidden("a finished generation must not claim a slot");
         Decision again = Lifecycle.decide(done, new Observation(never, List.of(), Map.of()), T1);
         assertThat(again.actions()).isEmpty();
         assertThat(again.ended()).isFalse();
@@ -231,17 +236,7 @@ class LifecycleTest {
     void anInvalidSpecNeverAsksForASlot() {
         ConcurrencyBenchmarkSpec invalid = spec(Runtime.JAVA, null);
         invalid.setPods(5);
-        Observation.Admission never = new Observation.Admission() {
-            @Override
-            public boolean admit() {
-                throw new AssertionError("an invalid spec must not claim a slot");
-            }
-
-            @Override
-            public int limit() {
-                return 1;
-            }
-        };
+        Observation.Admission never = forbidden("an invalid spec must not claim a slot");
         assertThat(Lifecycle.decide(cb(invalid, 1, null), new Observation(never, List.of(), Map.of()), T0)
                 .status().getPhase()).isEqualTo(Phase.Failed);
     }
