@@ -107,27 +107,28 @@ class StatusTransitionsTest {
         assertThat(StatusTransitions.newGeneration(spec(), queued, 2, i -> "j").getPhase()).isEqualTo(Phase.Pending);
     }
 
+    /** Status, reason and message of each of the three outcome conditions: Progressing, Complete, Failed. */
+    private static List<List<String>> outcome(ConcurrencyBenchmarkStatus status) {
+        return java.util.stream.Stream.of(Conditions.PROGRESSING, Conditions.COMPLETE, Conditions.FAILED)
+                .map(type -> condition(status, type))
+                .map(c -> java.util.Arrays.asList(c.getStatus(), c.getReason(), c.getMessage()))
+                .toList();
+    }
+
     @Test
     void finishSucceededSetsPhaseCompletionAndTheThreeConditions() {
         ConcurrencyBenchmarkStatus status = new ConcurrencyBenchmarkStatus();
         status.setPhase(Phase.Running);
         StatusTransitions.progressing(status, run(0, "demo-g1-r0"), 1, T0);
 
-        boolean transition = StatusTransitions.finish(status, true, "AllRunsSucceeded", "all 1 runs succeeded", 1, T1);
+        assertThat(StatusTransitions.finish(status, true, "AllRunsSucceeded", "all 1 runs succeeded", 1, T1)).isTrue();
 
-        assertThat(transition).isTrue();
         assertThat(status.getPhase()).isEqualTo(Phase.Succeeded);
         assertThat(status.getCompletionTime()).isEqualTo("2025-03-01T10:05:00Z");
-        Condition progressing = condition(status, Conditions.PROGRESSING);
-        assertThat(progressing.getStatus()).isEqualTo("False");
-        assertThat(progressing.getReason()).isEqualTo("Completed");
-        assertThat(progressing.getLastTransitionTime()).isEqualTo("2025-03-01T10:05:00Z");
-        Condition complete = condition(status, Conditions.COMPLETE);
-        assertThat(complete.getStatus()).isEqualTo("True");
-        assertThat(complete.getReason()).isEqualTo("AllRunsSucceeded");
-        assertThat(complete.getMessage()).isEqualTo("all 1 runs succeeded");
-        Condition failed = condition(status, Conditions.FAILED);
-        assertThat(failed.getStatus()).isEqualTo("False");
+        assertThat(condition(status, Conditions.PROGRESSING).getLastTransitionTime()).isEqualTo("2025-03-01T10:05:00Z");
+        assertThat(outcome(status)).extracting(c -> c.subList(0, 2)).containsExactly(
+                List.of("False", "Completed"), List.of("True", "AllRunsSucceeded"), List.of("False", "NoFailure"));
+        assertThat(outcome(status).get(1).get(2)).isEqualTo("all 1 runs succeeded");
     }
 
     @Test
@@ -135,21 +136,15 @@ class StatusTransitionsTest {
         ConcurrencyBenchmarkStatus status = new ConcurrencyBenchmarkStatus();
         status.setPhase(Phase.Running);
 
-        boolean transition = StatusTransitions.finish(status, false, "PodFailed", "pod p-0 failed: exit code 3", 4, T1);
+        assertThat(StatusTransitions.finish(status, false, "PodFailed", "pod p-0 failed: exit code 3", 4, T1)).isTrue();
 
-        assertThat(transition).isTrue();
         assertThat(status.getPhase()).isEqualTo(Phase.Failed);
         assertThat(status.getCompletionTime()).isEqualTo("2025-03-01T10:05:00Z");
-        Condition failed = condition(status, Conditions.FAILED);
-        assertThat(failed.getStatus()).isEqualTo("True");
-        assertThat(failed.getReason()).isEqualTo("PodFailed");
-        assertThat(failed.getMessage()).isEqualTo("pod p-0 failed: exit code 3");
-        assertThat(failed.getObservedGeneration()).isEqualTo(4L);
-        assertThat(condition(status, Conditions.COMPLETE).getStatus()).isEqualTo("False");
-        Condition progressing = condition(status, Conditions.PROGRESSING);
-        assertThat(progressing.getStatus()).isEqualTo("False");
-        assertThat(progressing.getReason()).isEqualTo("PodFailed");
-        assertThat(progressing.getMessage()).contains("pod p-0 failed");
+        assertThat(condition(status, Conditions.FAILED).getObservedGeneration()).isEqualTo(4L);
+        assertThat(outcome(status)).extracting(c -> c.subList(0, 2)).containsExactly(
+                List.of("False", "PodFailed"), List.of("False", "NotCompleted"), List.of("True", "PodFailed"));
+        assertThat(outcome(status).get(2).get(2)).isEqualTo("pod p-0 failed: exit code 3");
+        assertThat(outcome(status).get(0).get(2)).contains("pod p-0 failed");
     }
 
     @Test
