@@ -24,16 +24,13 @@ class ConditionsTest {
     }
 
     @Test
-    void aNewConditionTransitionsNowAtSecondPrecision() {
-        List<Condition> conditions = new ArrayList<>();
-        Conditions.set(conditions, Conditions.VALID, true, "SpecValid", "ok", 1, T0);
-        assertThat(only(conditions)).containsExactly("Valid", "True", "SpecValid", "ok", 1L, "2025-03-01T10:00:00Z");
-    }
-
-    @Test
-    void transitionTimeIsKeptWhenOnlyReasonOrMessageChangeAndMovesWhenTheStatusFlips() {
+    void aConditionTransitionsWhenItsStatusFlipsNotWhenOnlyReasonOrMessageChange() {
         List<Condition> conditions = new ArrayList<>();
         Conditions.set(conditions, Conditions.PROGRESSING, true, "RunInProgress", "run 1/3", 1, T0);
+        // new: transitions now, at second precision (RFC 3339)
+        assertThat(only(conditions))
+                .containsExactly("Progressing", "True", "RunInProgress", "run 1/3", 1L, "2025-03-01T10:00:00Z");
+
         Conditions.set(conditions, Conditions.PROGRESSING, true, "RunInProgress2", "run 2/3", 2, T1);
         assertThat(only(conditions))
                 .containsExactly("Progressing", "True", "RunInProgress2", "run 2/3", 2L, "2025-03-01T10:00:00Z");

@@ -12,6 +12,8 @@ import dev.concbench.api.v1alpha1.WorkloadSpec;
 import dev.concbench.api.v1alpha1.WorkloadType;
 import io.fabric8.kubernetes.api.model.Condition;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.time.Instant;
 import java.util.ArrayList;
@@ -115,36 +117,26 @@ class StatusTransitionsTest {
                 .toList();
     }
 
-    @Test
-    void finishSucceededSetsPhaseCompletionAndTheThreeConditions() {
+    @ParameterizedTest(name = "succeeded={0}")
+    @ValueSource(booleans = {true, false})
+    void finishSetsPhaseCompletionAndTheThreeConditions(boolean succeeded) {
         ConcurrencyBenchmarkStatus status = new ConcurrencyBenchmarkStatus();
         status.setPhase(Phase.Running);
         StatusTransitions.progressing(status, run(0, "demo-g1-r0"), 1, T0);
+        String reason = succeeded ? "AllRunsSucceeded" : "PodFailed";
+        String message = succeeded ? "all 1 runs succeeded" : "pod p-0 failed: exit code 3";
 
-        assertThat(StatusTransitions.finish(status, true, "AllRunsSucceeded", "all 1 runs succeeded", 1, T1)).isTrue();
+        assertThat(StatusTransitions.finish(status, succeeded, reason, message, 4, T1)).isTrue();
 
-        assertThat(status.getPhase()).isEqualTo(Phase.Succeeded);
+        assertThat(status.getPhase()).isEqualTo(succeeded ? Phase.Succeeded : Phase.Failed);
         assertThat(status.getCompletionTime()).isEqualTo("2025-03-01T10:05:00Z");
         assertThat(condition(status, Conditions.PROGRESSING).getLastTransitionTime()).isEqualTo("2025-03-01T10:05:00Z");
-        assertThat(outcome(status)).extracting(c -> c.subList(0, 2)).containsExactly(
-                List.of("False", "Completed"), List.of("True", "AllRunsSucceeded"), List.of("False", "NoFailure"));
-        assertThat(outcome(status).get(1).get(2)).isEqualTo("all 1 runs succeeded");
-    }
-
-    @Test
-    void finishFailedSetsTheFailedCondition() {
-        ConcurrencyBenchmarkStatus status = new ConcurrencyBenchmarkStatus();
-        status.setPhase(Phase.Running);
-
-        assertThat(StatusTransitions.finish(status, false, "PodFailed", "pod p-0 failed: exit code 3", 4, T1)).isTrue();
-
-        assertThat(status.getPhase()).isEqualTo(Phase.Failed);
-        assertThat(status.getCompletionTime()).isEqualTo("2025-03-01T10:05:00Z");
         assertThat(condition(status, Conditions.FAILED).getObservedGeneration()).isEqualTo(4L);
-        assertThat(outcome(status)).extracting(c -> c.subList(0, 2)).containsExactly(
-                List.of("False", "PodFailed"), List.of("False", "NotCompleted"), List.of("True", "PodFailed"));
-        assertThat(outcome(status).get(2).get(2)).isEqualTo("pod p-0 failed: exit code 3");
-        assertThat(outcome(status).get(0).get(2)).contains("pod p-0 failed");
+        assertThat(outcome(status)).isEqualTo(succeeded
+                ? List.of(List.of("False", "Completed", "all runs finished"), List.of("True", reason, message),
+                        List.of("False", "NoFailure", "no run failed"))
+                : List.of(List.of("False", reason, "stopped: " + message),
+                        List.of("False", "NotCompleted", "the benchmark failed"), List.of("True", reason, message)));
     }
 
     @Test
