@@ -90,8 +90,6 @@ class LifecycleTest {
             return "delete " + d.jobName();
         } else if (a instanceof Action.ReleaseStart r) {
             return "release run " + r.run();
-        } else if (a instanceof Action.EnsureKernelScript) {
-            return "kernel script";
         } else if (a instanceof Action.RunStarted e) {
             return "event RunStarted " + e.jobName();
         } else if (a instanceof Action.RunFinished e) {
@@ -117,10 +115,10 @@ class LifecycleTest {
         ConcurrencyBenchmarkStatus queued = Lifecycle.decide(cb(java, 1, null), seen(false), T0).status();
 
         return Stream.of(
-                Arguments.of("new, admitted: the first run's Job, then the kernel script",
+                Arguments.of("new, admitted: the first run's Job (python)",
                         cb(python, 1, null), seen(true), Phase.Running, List.of(RunState.Running),
-                        List.of("create demo-g1-r0", "event RunStarted demo-g1-r0", "kernel script"), false),
-                Arguments.of("new, java: no kernel script",
+                        List.of("create demo-g1-r0", "event RunStarted demo-g1-r0"), false),
+                Arguments.of("new, admitted: the first run's Job (java)",
                         cb(java, 1, null), seen(true), Phase.Running, List.of(RunState.Running),
                         List.of("create demo-g1-r0", "event RunStarted demo-g1-r0"), false),
                 Arguments.of("new, no slot: Queued, told once",

@@ -33,6 +33,8 @@ import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.RetryInfo;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import io.javaoperatorsdk.operator.api.reconciler.Workflow;
+import io.javaoperatorsdk.operator.api.reconciler.dependent.Dependent;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
@@ -52,14 +54,17 @@ import java.util.Optional;
 
 /**
  * Reconciles a ConcurrencyBenchmark: observe its Jobs and pods → decide ({@link Lifecycle}) →
- * act (create and delete Jobs, release a common start, the kernel ConfigMap, events) → write
- * the status when it changed.
+ * act (create and delete Jobs, release a common start, events) → write the status when it changed.
+ * The kernel ConfigMap of Python benchmarks is a dependent resource ({@link KernelConfigMap}) that
+ * the SDK reconciles before each reconcile.
  *
  * <p>Runs of one benchmark execute one after another; the {@link AdmissionController}
  * limits how many benchmarks run at once. Everything is event-driven: Jobs, pods and the
  * admission wake-ups are event sources; Job deadlines come from activeDeadlineSeconds.
  */
 @ControllerConfiguration(name = BenchmarkReconciler.NAME)
+@Workflow(dependents = @Dependent(type = KernelConfigMap.class, reconcilePrecondition = KernelConfigMap.Python.class,
+        useEventSourceWithName = KernelConfigMap.EVENT_SOURCE))
 public class BenchmarkReconciler implements Reconciler<ConcurrencyBenchmark> {
 
     public static final String NAME = "concurrencybenchmark";
@@ -74,7 +79,6 @@ public class BenchmarkReconciler implements Reconciler<ConcurrencyBenchmark> {
     private final RuntimeCatalog catalog;
     static final java.time.Duration QUEUED_RECHECK = java.time.Duration.ofSeconds(30);
     private final Clock clock;
-    private final KernelScript kernelScript;
 
     @Inject
     public BenchmarkReconciler(OperatorConfig config, AdmissionController admission, BenchmarkEvents events,
@@ -85,7 +89,6 @@ public class BenchmarkReconciler implements Reconciler<ConcurrencyBenchmark> {
         this.resultMetrics = resultMetrics;
         this.catalog = RuntimeCatalog.of(config);
         this.clock = Clock.systemUTC();
-        this.kernelScript = KernelScript.load();
     }
 
     @Override
@@ -113,7 +116,7 @@ public class BenchmarkReconciler implements Reconciler<ConcurrencyBenchmark> {
                 .build(), ctx);
         var configMaps = new InformerEventSource<>(InformerEventSourceConfiguration
                 .from(ConfigMap.class, ConcurrencyBenchmark.class)
-                .withName("kernel-configmaps")
+                .withName(KernelConfigMap.EVENT_SOURCE)
                 .withLabelSelector(MANAGED)
                 .withSecondaryToPrimaryMapper(Mappers.fromOwnerReferences(ConcurrencyBenchmark.class))
                 .withItemStore(new ReducedStateItemStore<>(ReducedStateItemStore.NAME_KEY_STATE, ConfigMap.class,
@@ -299,8 +302,6 @@ public class BenchmarkReconciler implements Reconciler<ConcurrencyBenchmark> {
             } else if (action instanceof Action.ReleaseStart release) {
                 releaseCommonStart(client, podsOf(ctx, cb.getMetadata().getGeneration(), release.run()),
                         clock.instant());
-            } else if (action instanceof Action.EnsureKernelScript) {
-                ensureKernelConfigMap(cb, ctx);
             } else if (action instanceof Action.Event event) {
                 events.record(cb, event);
             }
@@ -374,26 +375,6 @@ public class BenchmarkReconciler implements Reconciler<ConcurrencyBenchmark> {
                 && ("Failed".equals(c.getType()) || "Complete".equals(c.getType())));
     }
 
-    private void ensureKernelConfigMap(ConcurrencyBenchmark cb, Context<ConcurrencyBenchmark> ctx) {
-        String name = Names.kernelConfigMapName(cb.getMetadata().getName());
-        ConfigMap existing = secondary(ctx, ConfigMap.class, name);
-        if (kernelScript.isIn(existing)) {
-            return;
-        }
-        ConfigMap desired = kernelScript.configMap(cb);
-        try {
-            if (existing == null) {
-                ctx.getClient().configMaps().inNamespace(cb.getMetadata().getNamespace()).resource(desired).create();
-            } else {
-                ctx.getClient().configMaps().inNamespace(cb.getMetadata().getNamespace()).resource(desired).update();
-            }
-        } catch (KubernetesClientException e) {
-            if (e.getCode() != 409) {
-                throw e;
-            }
-        }
-    }
-
     /**
      * Writes the status when it changed, with optimistic locking on the resourceVersion we acted on,
      * and hands the written resource to JOSDK's cache of recent updates: the next reconcile (often
@@ -407,9 +388,6 @@ public class BenchmarkReconciler implements Reconciler<ConcurrencyBenchmark> {
         }
         ConcurrencyBenchmark updated = Serialization.clone(cb);
         updated.setStatus(after);
-        ConcurrencyBenchmark written = ctx.getClient().resources(ConcurrencyBenchmark.class)
-                .inNamespace(cb.getMetadata().getNamespace()).resource(updated).updateStatus();
-        ctx.eventSourceRetriever().getControllerEventSource()
-                .handleRecentResourceUpdate(ResourceID.fromResource(cb), written, cb);
+        ctx.resourceOperations().updatePrimaryStatus(updated);
     }
 }
