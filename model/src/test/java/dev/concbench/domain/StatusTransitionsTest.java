@@ -139,26 +139,20 @@ class StatusTransitionsTest {
                         List.of("False", "NotCompleted", "the benchmark failed"), List.of("True", reason, message)));
     }
 
-    @Test
-    void finishAgainIsNoTransitionAndKeepsTheCompletionTime() {
+    @ParameterizedTest(name = "from {0}")
+    @ValueSource(strings = {"Running", "Pending"}) // Pending: an invalid spec fails a benchmark that never ran
+    void finishingAgainIsNoTransitionAndKeepsTheCompletionTime(Phase from) {
         ConcurrencyBenchmarkStatus status = new ConcurrencyBenchmarkStatus();
-        status.setPhase(Phase.Running);
-        assertThat(StatusTransitions.finish(status, true, "AllRunsSucceeded", "done", 1, T1)).isTrue();
+        status.setPhase(from);
+        boolean succeeded = from == Phase.Running;
+        String reason = succeeded ? "AllRunsSucceeded" : "InvalidSpec";
+        assertThat(StatusTransitions.finish(status, succeeded, reason, "done", 1, T1)).isTrue();
 
-        assertThat(StatusTransitions.finish(status, true, "AllRunsSucceeded", "done", 1, T2)).isFalse();
+        assertThat(StatusTransitions.finish(status, succeeded, reason, "done", 1, T2)).isFalse();
 
         assertThat(status.getCompletionTime()).isEqualTo("2025-03-01T10:05:00Z");
-        assertThat(condition(status, Conditions.COMPLETE).getLastTransitionTime()).isEqualTo("2025-03-01T10:05:00Z");
-    }
-
-    @Test
-    void finishFromPendingIsATransition() {
-        // an invalid spec fails a benchmark that never ran
-        ConcurrencyBenchmarkStatus status = new ConcurrencyBenchmarkStatus();
-        status.setPhase(Phase.Pending);
-        assertThat(StatusTransitions.finish(status, false, "InvalidSpec", "spec.pods ...", 1, T0)).isTrue();
-        assertThat(StatusTransitions.finish(status, false, "InvalidSpec", "spec.pods ...", 1, T1)).isFalse();
-        assertThat(status.getCompletionTime()).isEqualTo("2025-03-01T10:00:00Z");
+        assertThat(condition(status, succeeded ? Conditions.COMPLETE : Conditions.FAILED).getLastTransitionTime())
+                .isEqualTo("2025-03-01T10:05:00Z");
     }
 
     @Test
