@@ -57,7 +57,8 @@ import java.util.Optional;
  *
  * <p>Runs of one benchmark execute one after another; the {@link AdmissionController}
  * limits how many benchmarks run at once. Everything is event-driven: Jobs, pods and the
- * admission wake-ups are event sources; Job deadlines come from activeDeadlineSeconds.
+ * admission wake-ups are event sources, and so is the end or deletion of a benchmark another names
+ * as its spec.baseline ({@link BaselineWatch}); Job deadlines come from activeDeadlineSeconds.
  */
 @ControllerConfiguration(name = BenchmarkReconciler.NAME)
 public class BenchmarkReconciler implements Reconciler<ConcurrencyBenchmark> {
@@ -75,6 +76,8 @@ public class BenchmarkReconciler implements Reconciler<ConcurrencyBenchmark> {
     static final java.time.Duration QUEUED_RECHECK = java.time.Duration.ofSeconds(30);
     private final Clock clock;
     private final KernelScript kernelScript;
+    /** spec.baseline: set up with the event sources. */
+    private BaselineWatch baselines;
 
     @Inject
     public BenchmarkReconciler(OperatorConfig config, AdmissionController admission, BenchmarkEvents events,
@@ -119,8 +122,9 @@ public class BenchmarkReconciler implements Reconciler<ConcurrencyBenchmark> {
                 .withItemStore(new ReducedStateItemStore<>(ReducedStateItemStore.NAME_KEY_STATE, ConfigMap.class,
                         serialization, "metadata.labels", "metadata.annotations", "metadata.ownerReferences"))
                 .build(), ctx);
+        baselines = BaselineWatch.on(ctx.getPrimaryCache());
         return List.of(jobs, pods, configMaps, admission.eventSource(ctx.getPrimaryCache(),
-                deleted -> resultMetrics.remove(ResourceID.fromResource(deleted))));
+                deleted -> resultMetrics.remove(ResourceID.fromResource(deleted))), baselines);
     }
 
     /**
@@ -270,7 +274,7 @@ public class BenchmarkReconciler implements Reconciler<ConcurrencyBenchmark> {
                 return admission.limit();
             }
         };
-        return new Observation(slot, jobs, runs);
+        return new Observation(slot, jobs, runs, baselines == null ? null : baselines.seen(cb));
     }
 
     private static List<Observation.JobSeen> jobsSeen(Context<ConcurrencyBenchmark> ctx) {
