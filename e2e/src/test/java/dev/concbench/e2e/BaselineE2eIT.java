@@ -10,6 +10,9 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.extension.ExtendWith;
 
+import org.awaitility.core.ConditionTimeoutException;
+
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -35,6 +38,7 @@ import static dev.concbench.e2e.OperatorE2eIT.getRow;
 import static dev.concbench.e2e.OperatorE2eIT.manifest;
 import static dev.concbench.e2e.OperatorE2eIT.namespace;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * spec.baseline on the real nodes: two small io benchmarks, the second naming the first, both
@@ -197,8 +201,23 @@ class BaselineE2eIT {
         assertThat(r.err()).contains("spec.baseline", "a benchmark in another namespace cannot be a baseline");
     }
 
-    /** {@code kubectl wait} until the BaselineCompared condition's reason is {@code reason}. */
+    /** Until the BaselineCompared condition's reason is {@code reason}; describes the benchmark if not. */
     private static void awaitBaselineCompared(String ns, String name, String reason) {
-        awaitStatus(ns, "cb/" + name, "conditions[?(@.type==\"BaselineCompared\")].reason", reason, 120);
+        try {
+            await("BaselineCompared " + reason + " on " + name).atMost(Duration.ofSeconds(120))
+                    .pollInterval(Duration.ofMillis(500)).pollDelay(Duration.ZERO)
+                    .until(() -> reasonOf(json("-n", ns, "get", "cb", name), "BaselineCompared").equals(reason));
+        } catch (ConditionTimeoutException e) {
+            throw new AssertionError(e.getMessage() + "\n" + kubectl("-n", ns, "describe", "cb", name), e);
+        }
+    }
+
+    private static String reasonOf(JsonNode cb, String type) {
+        for (JsonNode c : cb.path("status").path("conditions")) {
+            if (type.equals(c.path("type").asText())) {
+                return c.path("reason").asText();
+            }
+        }
+        return "";
     }
 }
