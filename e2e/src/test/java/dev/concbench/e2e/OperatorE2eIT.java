@@ -156,14 +156,14 @@ class OperatorE2eIT {
         awaitStatus(ns, "cb/seed-python-io", "phase", "Succeeded", 180);
 
         Map<String, String> row = getRow(ns, "seed-python-io", false);
-        assertThat(row.keySet()).containsExactly("NAME", "PHASE", "PROGRESS", "FASTEST", "SPEEDUP", "AGE");
+        assertThat(row.keySet()).containsExactly("NAME", "PHASE", "PROGRESS", "FASTEST", "SPEEDUP", "VS-BASELINE", "AGE");
         assertThat(row.get("PHASE")).isEqualTo("Succeeded");
         assertThat(row.get("PROGRESS")).isEqualTo("1/1");
         assertThat(row.get("FASTEST")).isIn("threads", "thread-pool@workers=80");
         assertThat(row.get("SPEEDUP")).matches("\\d+(\\.\\d+)?");
         assertThat(row.get("AGE")).matches("\\d+[sm]");
         Map<String, String> wide = getRow(ns, "seed-python-io", true);
-        assertThat(wide.keySet()).containsExactly("NAME", "PHASE", "PROGRESS", "FASTEST", "SPEEDUP", "AGE",
+        assertThat(wide.keySet()).containsExactly("NAME", "PHASE", "PROGRESS", "FASTEST", "SPEEDUP", "VS-BASELINE", "AGE",
                 "RUNTIME", "WORKLOAD", "REASON", "BASELINE");
         assertThat(wide.get("RUNTIME")).isEqualTo("python");
         assertThat(wide.get("WORKLOAD")).isEqualTo("io");
@@ -1056,7 +1056,7 @@ class OperatorE2eIT {
         return Cli.run(null, command);
     }
 
-    private static String manifest(String name, String spec) {
+    static String manifest(String name, String spec) {
         return "apiVersion: concbench.dev/v1alpha1\nkind: ConcurrencyBenchmark\nmetadata:\n  name: " + name + "\n"
                 + spec;
     }
@@ -1099,7 +1099,7 @@ class OperatorE2eIT {
      * under its header (kubectl aligns every column to its header's first character; a missing value
      * is left empty).
      */
-    private static Map<String, String> getRow(String ns, String name, boolean wide) {
+    static Map<String, String> getRow(String ns, String name, boolean wide) {
         List<String> args = new ArrayList<>(List.of("-n", ns, "get", "cb", name));
         if (wide) {
             args.addAll(List.of("-o", "wide"));
@@ -1145,7 +1145,7 @@ class OperatorE2eIT {
         }
     }
 
-    private static void apply(String ns, String manifest) {
+    static void apply(String ns, String manifest) {
         Cli.Result r = kubectlIn(manifest, "apply", "-n", ns, "-f", "-");
         assertThat(r.ok()).as(r.toString()).isTrue();
     }
@@ -1173,7 +1173,7 @@ class OperatorE2eIT {
         TOUCHED.clear();
     }
 
-    private static String namespace(String name) {
+    static String namespace(String name) {
         TOUCHED.add(name);
         Cli.Result r = kubectl("create", "namespace", name);
         assertThat(r.ok() || r.err().contains("AlreadyExists")).as(r.toString()).isTrue();
@@ -1184,7 +1184,7 @@ class OperatorE2eIT {
         return json("-n", ns, "get", "cb", name).path("status").path("phase").asText();
     }
 
-    private static JsonNode condition(JsonNode cb, String type) {
+    static JsonNode condition(JsonNode cb, String type) {
         for (JsonNode c : cb.path("status").path("conditions")) {
             if (type.equals(c.path("type").asText())) {
                 return c;
@@ -1267,7 +1267,7 @@ class OperatorE2eIT {
     }
 
     /** {@code kubectl wait} until {@code .status.<field>} of {@code cb/<name>} equals {@code value}; describe it if not. */
-    private static void awaitStatus(String ns, String cb, String field, String value, int timeoutSeconds) {
+    static void awaitStatus(String ns, String cb, String field, String value, int timeoutSeconds) {
         Cli.Result wait = kubectl("-n", ns, "wait", "--for=jsonpath={.status." + field + "}=" + value,
                 cb, "--timeout=" + timeoutSeconds + "s");
         assertThat(wait.ok()).as(wait + "\n" + kubectl("-n", ns, "describe", cb)).isTrue();

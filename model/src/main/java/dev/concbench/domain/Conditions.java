@@ -19,6 +19,8 @@ public final class Conditions {
     public static final String PROGRESSING = "Progressing";
     public static final String COMPLETE = "Complete";
     public static final String FAILED = "Failed";
+    /** With spec.baseline, once the benchmark has succeeded: whether the comparison is current. */
+    public static final String BASELINE_COMPARED = "BaselineCompared";
 
     private Conditions() {
     }

@@ -33,7 +33,9 @@ import java.util.Objects;
  * its plan in {@code status.runs} (the plan is read from there afterwards) → an invalid spec fails
  * → a benchmark without a slot waits (Queued) → the runs advance one at a time: the first
  * unfinished run's Job is created, watched, released at a common start, read when done → the
- * results are aggregated. The phase is derived from the conditions at the end of every step.
+ * results are aggregated → a succeeded benchmark is compared with spec.baseline (also after its end:
+ * the baseline may finish, re-run or go later). The phase is derived from the conditions at the end
+ * of every step.
  */
 public final class Lifecycle {
 
@@ -58,6 +60,7 @@ public final class Lifecycle {
         }
         StatusTransitions.valid(status, step.generation, now);
         if (StatusTransitions.phase(status.getConditions()).terminal()) {
+            BaselineComparison.apply(cb, status, seen.baseline(), now); // the baseline may finish or go later
             return step.decision();
         }
         if (!seen.admission().admit()) {
@@ -73,6 +76,7 @@ public final class Lifecycle {
         StatusTransitions.admitted(status, step.generation, now);
         step.advanceRuns(seen);
         StatusAggregator.aggregate(cb.getSpec(), status);
+        BaselineComparison.apply(cb, status, seen.baseline(), now);
         return step.decision();
     }
 

@@ -1,5 +1,7 @@
 package dev.concbench.domain;
 
+import dev.concbench.api.v1alpha1.ConcurrencyBenchmark;
+
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -13,12 +15,34 @@ import java.util.Optional;
  * @param jobs     every Job of the benchmark, any generation
  * @param runs     by Job name, what the Job and pods of a current-generation run say; a run whose
  *                 Job does not exist (confirmed with the API server) has no entry
+ * @param baseline what was found of spec.baseline ({@link BaselineSeen#NOT_LOOKED_UP} by default)
  */
-public record Observation(Admission admission, List<JobSeen> jobs, Map<String, RunObservation> runs) {
+public record Observation(Admission admission, List<JobSeen> jobs, Map<String, RunObservation> runs,
+                          BaselineSeen baseline) {
 
     public Observation {
         jobs = List.copyOf(jobs);
         runs = Map.copyOf(runs);
+        baseline = baseline == null ? BaselineSeen.NOT_LOOKED_UP : baseline;
+    }
+
+    /** An executor that does not look spec.baseline up (the local runner): no comparison is made. */
+    public Observation(Admission admission, List<JobSeen> jobs, Map<String, RunObservation> runs) {
+        this(admission, jobs, runs, BaselineSeen.NOT_LOOKED_UP);
+    }
+
+    /**
+     * What the executor found of spec.baseline in the benchmark's namespace.
+     *
+     * @param lookedUp  false when the executor does not look baselines up
+     * @param benchmark the baseline as the executor sees it, null when there is none by that name
+     */
+    public record BaselineSeen(boolean lookedUp, ConcurrencyBenchmark benchmark) {
+        public static final BaselineSeen NOT_LOOKED_UP = new BaselineSeen(false, null);
+
+        public static BaselineSeen found(ConcurrencyBenchmark benchmark) {
+            return new BaselineSeen(true, benchmark);
+        }
     }
 
     /**

@@ -39,7 +39,8 @@ public final class StatusTransitions {
                                                            List<PlannedRun> plan, IntFunction<String> jobName) {
         ConcurrencyBenchmarkStatus status = new ConcurrencyBenchmarkStatus();
         status.setConditions(new ArrayList<>(old.getConditions().stream()
-                .filter(c -> !Conditions.COMPLETE.equals(c.getType()) && !Conditions.FAILED.equals(c.getType()))
+                .filter(c -> !Conditions.COMPLETE.equals(c.getType()) && !Conditions.FAILED.equals(c.getType())
+                        && !Conditions.BASELINE_COMPARED.equals(c.getType()))
                 .toList()));
         status.setObservedGeneration(generation);
         // Admitted before the spec change: keep the slot, the new generation runs at once.

@@ -34,11 +34,12 @@ public class CrdPostProcessor implements CRDPostProcessor {
 
     /** As Kubernetes documents metav1.Condition. */
     private static final Map<String, String> CONDITION_FIELDS = Map.of(
-            "type", "Valid, Admitted, Progressing, Complete or Failed.",
+            "type", "Valid, Admitted, Progressing, Complete or Failed; BaselineCompared with spec.baseline.",
             "status", "True, False or Unknown.",
             "reason", "Why the condition is as it is, in one CamelCase word (for Failed: InvalidSpec, PodFailed, "
                     + "ImagePullFailed, ContainerNotCreated, DeadlineExceeded, ResultUnreadable, JobMissing, "
-                    + "RequestRefused, ...).",
+                    + "RequestRefused, ...; for BaselineCompared: Compared, BaselineNotFound, BaselinePending, "
+                    + "BaselineFailed, BaselineNotComparable, BaselineInvalid).",
             "message", "What happened, for a person to read.",
             "lastTransitionTime", "When status last changed (RFC 3339, UTC).",
             "observedGeneration", "The metadata.generation the condition was set for.");

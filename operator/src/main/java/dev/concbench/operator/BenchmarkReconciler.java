@@ -60,7 +60,8 @@ import java.util.Optional;
  *
  * <p>Runs of one benchmark execute one after another; the {@link AdmissionController}
  * limits how many benchmarks run at once. Everything is event-driven: Jobs, pods and the
- * admission wake-ups are event sources; Job deadlines come from activeDeadlineSeconds.
+ * admission wake-ups are event sources, and so is the end or deletion of a benchmark another names
+ * as its spec.baseline ({@link BaselineWatch}); Job deadlines come from activeDeadlineSeconds.
  */
 @ControllerConfiguration(name = BenchmarkReconciler.NAME)
 @Workflow(dependents = @Dependent(type = KernelConfigMap.class, reconcilePrecondition = KernelConfigMap.Python.class,
@@ -79,6 +80,8 @@ public class BenchmarkReconciler implements Reconciler<ConcurrencyBenchmark> {
     private final RuntimeCatalog catalog;
     static final java.time.Duration QUEUED_RECHECK = java.time.Duration.ofSeconds(30);
     private final Clock clock;
+    /** spec.baseline: set up with the event sources. */
+    private BaselineWatch baselines;
 
     @Inject
     public BenchmarkReconciler(OperatorConfig config, AdmissionController admission, BenchmarkEvents events,
@@ -122,8 +125,9 @@ public class BenchmarkReconciler implements Reconciler<ConcurrencyBenchmark> {
                 .withItemStore(new ReducedStateItemStore<>(ReducedStateItemStore.NAME_KEY_STATE, ConfigMap.class,
                         serialization, "metadata.labels", "metadata.annotations", "metadata.ownerReferences"))
                 .build(), ctx);
+        baselines = BaselineWatch.on(ctx.getPrimaryCache());
         return List.of(jobs, pods, configMaps, admission.eventSource(ctx.getPrimaryCache(),
-                deleted -> resultMetrics.remove(ResourceID.fromResource(deleted))));
+                deleted -> resultMetrics.remove(ResourceID.fromResource(deleted))), baselines);
     }
 
     /**
@@ -273,7 +277,7 @@ public class BenchmarkReconciler implements Reconciler<ConcurrencyBenchmark> {
                 return admission.limit();
             }
         };
-        return Optional.of(new Observation(slot, jobs, runs));
+        return Optional.of(new Observation(slot, jobs, runs, baselines == null ? null : baselines.seen(cb)));
     }
 
     private static List<Observation.JobSeen> jobsSeen(Context<ConcurrencyBenchmark> ctx) {

@@ -54,7 +54,7 @@ class CrdSchemaTest {
                 columns.add(Map.entry(c.path("name").asText(), c.path("priority").asInt())));
         assertThat(columns).containsExactly(
                 Map.entry("Phase", 0), Map.entry("Progress", 0), Map.entry("Fastest", 0), Map.entry("Speedup", 0),
-                Map.entry("Age", 0),
+                Map.entry("Vs-Baseline", 0), Map.entry("Age", 0),
                 Map.entry("Runtime", 1), Map.entry("Workload", 1), Map.entry("Reason", 1), Map.entry("Baseline", 1));
     }
 

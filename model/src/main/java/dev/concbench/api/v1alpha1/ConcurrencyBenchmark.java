@@ -27,6 +27,9 @@ import io.fabric8.generator.annotation.ValidationRule;
         getDescription = "Runs finished of runs planned")
 @AdditionalPrinterColumn(name = "Fastest", jsonPath = ".status.fastest", type = Type.STRING)
 @AdditionalPrinterColumn(name = "Speedup", jsonPath = ".status.fastestSpeedup", type = Type.NUMBER)
+// spec.baseline's comparison: the fastest row against its match (empty without spec.baseline).
+@AdditionalPrinterColumn(name = "Vs-Baseline", jsonPath = ".status.comparison.headline", type = Type.STRING,
+        getDescription = "The fastest row against the same row of spec.baseline, in pyperf's words, or why not")
 @AdditionalPrinterColumn(name = "Age", jsonPath = ".metadata.creationTimestamp", type = Type.DATE)
 @AdditionalPrinterColumn(name = "Runtime", jsonPath = ".spec.runtime", type = Type.STRING, priority = 1)
 @AdditionalPrinterColumn(name = "Workload", jsonPath = ".spec.workload.type", type = Type.STRING, priority = 1)

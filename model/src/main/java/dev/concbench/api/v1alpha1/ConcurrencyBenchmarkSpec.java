@@ -42,6 +42,11 @@ import java.util.List;
         + "|| !self.strategies.exists(s, s == 'virtual-threads')",
         message = "virtual-threads is a Java strategy (Java 21+): a python runtime cannot run it",
         fieldPath = ".strategies", reason = "FieldValueInvalid")
+// spec.baseline is a name, never namespace/name: a benchmark compares only with one in its own namespace.
+@ValidationRule(value = "!has(self.baseline) || self.baseline.matches('^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$')",
+        message = "baseline must be the name of a ConcurrencyBenchmark in this namespace (lowercase, no namespace/ "
+                + "prefix): a benchmark in another namespace cannot be a baseline",
+        fieldPath = ".baseline", reason = "FieldValueInvalid")
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonClassDescription("What to measure: the runtime, the workload, the strategies to compare, the pods and "
         + "pool sizes, the repetitions, and where and how long the kernel pods run.")
@@ -142,4 +147,13 @@ public class ConcurrencyBenchmarkSpec {
     @Min(0)
     @Max(604800)
     private Integer ttlSecondsAfterFinished = 3600;
+
+    @JsonPropertyDescription("Another ConcurrencyBenchmark of this namespace, by name, to compare with: once both "
+            + "have succeeded, every result row carries the comparison with the baseline's row of the same runtime, "
+            + "strategy, pods and workers (ratio of medians, Welch's p-value, faster / slower / not significant), "
+            + "status.comparison names the baseline and its generation, and the BaselineCompared condition says "
+            + "whether the comparison is current (a missing, failed or unfinished baseline is a False condition, never "
+            + "a failure of this benchmark). Part of the spec: changing it on a finished benchmark re-runs it.")
+    @Size(max = 63)
+    private String baseline;
 }

@@ -27,7 +27,8 @@ public class ConcurrencyBenchmarkStatus {
     @JsonPropertyDescription("The metadata.generation this status describes.")
     private Long observedGeneration;
 
-    @JsonPropertyDescription("Valid, Admitted, Progressing, Complete and Failed, in Kubernetes condition shape.")
+    @JsonPropertyDescription("Valid, Admitted, Progressing, Complete and Failed, and BaselineCompared with spec.baseline, in "
+            + "Kubernetes condition shape.")
     private List<Condition> conditions = new ArrayList<>();
 
     @JsonPropertyDescription("When the first run of this generation started (RFC 3339, UTC).")
@@ -65,4 +66,8 @@ public class ConcurrencyBenchmarkStatus {
     @JsonPropertyDescription("What every speedup is measured against: the single-pod sequential row and its "
             + "median wall time, e.g. sequential@pods=1 0.710s.")
     private String baseline;
+
+    @JsonPropertyDescription("With spec.baseline: the benchmark compared with, its generation and the headline; each "
+            + "row's comparison is in results[].comparison, whether it is current in the BaselineCompared condition.")
+    private ComparisonStatus comparison;
 }

@@ -68,4 +68,8 @@ public class ResultRow {
 
     @JsonPropertyDescription("True when the standard deviation exceeds 10% of the mean: read with care.")
     private Boolean unstable;
+
+    @JsonPropertyDescription("With spec.baseline: this row against the baseline's row of the same runtime, strategy, "
+            + "pods and workers (ratio of medians, Welch's p-value, verdict), or no matching row.")
+    private RowComparisonStatus comparison;
 }
