@@ -2,6 +2,9 @@ package dev.concbench.cli;
 
 import dev.concbench.api.v1alpha1.ConcurrencyBenchmarkStatus;
 import dev.concbench.api.v1alpha1.ResultRow;
+import lombok.Getter;
+import lombok.RequiredArgsConstructor;
+import lombok.experimental.Accessors;
 import org.jfree.chart.ChartFactory;
 import org.jfree.chart.ChartUtils;
 import org.jfree.chart.JFreeChart;
@@ -121,26 +124,16 @@ public final class SpeedupCharts {
     }
 
     /** The axis a sweep runs over: what the x axis of a "speedup against" chart counts. */
+    @Getter
+    @Accessors(fluent = true)
+    @RequiredArgsConstructor
     public enum Axis {
         PODS("pods", "speedup-vs-pods.png"),
         WORKERS("workers", "speedup-vs-workers.png");
 
         private final String label;
-        private final String fileName;
-
-        Axis(String label, String fileName) {
-            this.label = label;
-            this.fileName = fileName;
-        }
-
-        public String label() {
-            return label;
-        }
-
         /** The chart's file name; stable, the Markdown report links it. */
-        public String fileName() {
-            return fileName;
-        }
+        private final String fileName;
 
         Axis other() {
             return this == PODS ? WORKERS : PODS;
@@ -150,16 +143,6 @@ public final class SpeedupCharts {
         Integer raw(ResultRow r) {
             return this == PODS ? r.getPods() : r.getWorkers();
         }
-    }
-
-    /** True when the rows cover more than one pod count for some strategy: then speedup-vs-pods is worth drawing. */
-    public static boolean isPodSweep(ConcurrencyBenchmarkStatus status) {
-        return isSweep(status, Axis.PODS);
-    }
-
-    /** True when the rows cover more than one workers value for some strategy (a sweep.workers). */
-    public static boolean isWorkerSweep(ConcurrencyBenchmarkStatus status) {
-        return isSweep(status, Axis.WORKERS);
     }
 
     /** True when some strategy has rows at more than one point of the axis. */
@@ -173,16 +156,6 @@ public final class SpeedupCharts {
             }
         }
         return points.values().stream().anyMatch(p -> p.size() > 1);
-    }
-
-    /** Speedup against pods: see {@link #speedupAgainst}. */
-    public static JFreeChart speedupVsPods(ConcurrencyBenchmarkStatus status) {
-        return speedupAgainst(status, Axis.PODS);
-    }
-
-    /** Speedup against workers: see {@link #speedupAgainst}. */
-    public static JFreeChart speedupVsWorkers(ConcurrencyBenchmarkStatus status) {
-        return speedupAgainst(status, Axis.WORKERS);
     }
 
     /**

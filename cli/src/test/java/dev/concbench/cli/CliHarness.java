@@ -18,4 +18,10 @@ record CliHarness(int exitCode, String out, String err) {
         }
         return new CliHarness(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
     }
+
+    /** A ConcurrencyBenchmark manifest with this name and spec (YAML lines of the spec, unindented). */
+    static String manifest(String name, String spec) {
+        return "apiVersion: concbench.dev/v1alpha1\nkind: ConcurrencyBenchmark\nmetadata:\n  name: " + name
+                + "\nspec:\n" + spec.indent(2);
+    }
 }

@@ -38,11 +38,7 @@ class ExportsTest {
     private static ConcurrencyBenchmarkStatus measured(List<Double> sequential, List<Double> pool, List<Double> threads) {
         ConcurrencyBenchmarkStatus s = status(row("sequential", 1, 0, 1, sequential, 1, 0),
                 row("process-pool", 1, 0, 2, pool, 2, 0), row("threads", 1, 0, 2, threads, 1, 0));
-        EnvironmentStatus env = new EnvironmentStatus();
-        env.setRuntime("python");
-        env.setRuntimeVersion("3.11.7");
-        env.setCpus(List.of(2));
-        env.setNodes(List.of("node-a"));
+        EnvironmentStatus env = TestResults.environment("node-a");
         s.setEnvironment(env);
         return s;
     }

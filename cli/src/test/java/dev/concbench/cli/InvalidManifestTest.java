@@ -1,12 +1,17 @@
 package dev.concbench.cli;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.function.Supplier;
+import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
@@ -20,87 +25,35 @@ class InvalidManifestTest {
     @TempDir
     Path tmp;
 
-    private CliHarness run(String spec) throws IOException {
-        Path file = tmp.resolve("cb.yaml");
-        Files.writeString(file, """
-                apiVersion: concbench.dev/v1alpha1
-                kind: ConcurrencyBenchmark
-                metadata:
-                  name: bad
-                  labels: {team: perf}
-                spec:
-                """ + spec.indent(2));
-        return CliHarness.run(NEVER, "run", file.toString());
+    /** An invalid spec and the messages the runner must print for it, each naming the field. */
+    static Stream<Arguments> invalidSpecs() {
+        return Stream.of(
+                Arguments.of("workload: {type: cpu, size: 10, tasks: 3}\npods: 4", List.of(
+                        "invalid manifest, nothing was run", "spec.pods (4) must not exceed spec.workload.tasks (3)")),
+                Arguments.of("workload: {type: cpu, size: 10, tasks: 3}\nstrategies: [sequential, greenlets]", List.of(
+                        "spec.strategies[1]: unknown value \"greenlets\" (expected one of: sequential, threads, "
+                                + "thread-pool, processes, process-pool, asyncio, interpreter-pool, virtual-threads)")),
+                Arguments.of("workload: {type: cpu, size: 10, tasks: 3}\nrepetiton: 7",
+                        List.of("spec.repetiton: unknown field", "repetitions")),
+                Arguments.of("workload: {type: cpu, sise: 10, tasks: 3}", List.of("spec.workload.sise: unknown field")),
+                Arguments.of("workload: {type: cpu, size: 10, tasks: 3}\nresources: {limts: {cpu: \"1\"}}",
+                        List.of("spec.resources.limts: unknown field")),
+                Arguments.of("workload: {type: cpu, size: 10, tasks: many}", List.of("spec.workload.tasks: expected an integer")),
+                Arguments.of("workload: {type: disk, size: 10, tasks: 3}",
+                        List.of("spec.workload.type: unknown value \"disk\" (expected one of: cpu, io)")),
+                Arguments.of("workload: {type: cpu, size: 10, tasks: 3}\nrepetitions: 50",
+                        List.of("spec.repetitions must be between 1 and 20, got 50")));
     }
 
-    @Test
-    void morePodsThanTasks() throws IOException {
-        CliHarness cli = run("""
-                workload: {type: cpu, size: 10, tasks: 3}
-                pods: 4
-                """);
+    @ParameterizedTest
+    @MethodSource("invalidSpecs")
+    void anInvalidSpecExitsTwoNamingTheFieldAndRunsNothing(String spec, List<String> messages) throws IOException {
+        Path file = tmp.resolve("cb.yaml");
+        Files.writeString(file, CliHarness.manifest("bad", spec));
+        CliHarness cli = CliHarness.run(NEVER, "run", file.toString());
         assertThat(cli.exitCode()).isEqualTo(2);
         assertThat(cli.out()).isEmpty();
-        assertThat(cli.err()).contains("invalid manifest, nothing was run")
-                .contains("spec.pods (4) must not exceed spec.workload.tasks (3)");
-    }
-
-    @Test
-    void unknownStrategy() throws IOException {
-        CliHarness cli = run("""
-                workload: {type: cpu, size: 10, tasks: 3}
-                strategies: [sequential, greenlets]
-                """);
-        assertThat(cli.exitCode()).isEqualTo(2);
-        assertThat(cli.err()).contains("spec.strategies[1]: unknown value \"greenlets\" (expected one of: "
-                + "sequential, threads, thread-pool, processes, process-pool, asyncio, interpreter-pool, virtual-threads)");
-    }
-
-    @Test
-    void unknownSpecField() throws IOException {
-        CliHarness cli = run("""
-                workload: {type: cpu, size: 10, tasks: 3}
-                repetiton: 7
-                """);
-        assertThat(cli.exitCode()).isEqualTo(2);
-        assertThat(cli.err()).contains("spec.repetiton: unknown field").contains("repetitions");
-    }
-
-    @Test
-    void unknownNestedFields() throws IOException {
-        CliHarness cli = run("""
-                workload: {type: cpu, sise: 10, tasks: 3}
-                """);
-        assertThat(cli.exitCode()).isEqualTo(2);
-        assertThat(cli.err()).contains("spec.workload.sise: unknown field");
-
-        cli = run("""
-                workload: {type: cpu, size: 10, tasks: 3}
-                resources: {limts: {cpu: "1"}}
-                """);
-        assertThat(cli.exitCode()).isEqualTo(2);
-        assertThat(cli.err()).contains("spec.resources.limts: unknown field");
-    }
-
-    @Test
-    void wrongTypesAndRanges() throws IOException {
-        CliHarness cli = run("""
-                workload: {type: cpu, size: 10, tasks: many}
-                """);
-        assertThat(cli.exitCode()).isEqualTo(2);
-        assertThat(cli.err()).contains("spec.workload.tasks: expected an integer");
-
-        cli = run("""
-                workload: {type: disk, size: 10, tasks: 3}
-                """);
-        assertThat(cli.err()).contains("spec.workload.type: unknown value \"disk\" (expected one of: cpu, io)");
-
-        cli = run("""
-                workload: {type: cpu, size: 10, tasks: 3}
-                repetitions: 50
-                """);
-        assertThat(cli.exitCode()).isEqualTo(2);
-        assertThat(cli.err()).contains("spec.repetitions must be between 1 and 20, got 50");
+        assertThat(cli.err()).contains(messages);
     }
 
     @Test
@@ -144,20 +97,8 @@ class InvalidManifestTest {
     @Test
     void anInvalidDocumentStopsTheWholeFile() throws IOException {
         Path file = tmp.resolve("two.yaml");
-        Files.writeString(file, """
-                apiVersion: concbench.dev/v1alpha1
-                kind: ConcurrencyBenchmark
-                metadata: {name: good}
-                spec:
-                  workload: {type: io, size: 1, tasks: 1}
-                ---
-                apiVersion: concbench.dev/v1alpha1
-                kind: ConcurrencyBenchmark
-                metadata: {name: bad}
-                spec:
-                  workload: {type: io, size: 1, tasks: 1}
-                  warmup: -1
-                """);
+        Files.writeString(file, CliHarness.manifest("good", "workload: {type: io, size: 1, tasks: 1}") + "---\n"
+                + CliHarness.manifest("bad", "workload: {type: io, size: 1, tasks: 1}\nwarmup: -1"));
         CliHarness cli = CliHarness.run(NEVER, "run", file.toString());
         assertThat(cli.exitCode()).isEqualTo(2);
         assertThat(cli.err()).contains("(document 2): spec.warmup must be between 0 and 10, got -1");

@@ -33,14 +33,24 @@ class LocalRunnerTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    @Test
-    void runsTheIoExampleWithThePythonKernelAndPrintsTheOperatorsStatus() throws Exception {
-        CliHarness cli = CliHarness.run(() -> KernelLauncher.forHome(TestPaths.repoRoot()),
-                "run", TestPaths.example("seed-python-io.yaml").toString(), "-o", "json");
+    /** An example run with the real kernels: what the command printed and the status it printed. */
+    private record Ran(CliHarness cli, ConcurrencyBenchmarkStatus status) {
+    }
 
+    /** Runs an example with the real kernels; it must exit 0 and end Succeeded. */
+    private static Ran runExample(String example) throws IOException {
+        CliHarness cli = CliHarness.run(() -> KernelLauncher.forHome(TestPaths.repoRoot()),
+                "run", TestPaths.example(example).toString(), "-o", "json");
         assertThat(cli.exitCode()).as(cli.err()).isZero();
         ConcurrencyBenchmarkStatus status = JSON.readValue(cli.out(), ConcurrencyBenchmarkStatus.class);
         assertThat(status.getPhase()).isEqualTo(Phase.Succeeded);
+        return new Ran(cli, status);
+    }
+
+    @Test
+    void runsTheIoExampleWithThePythonKernelAndPrintsTheOperatorsStatus() throws Exception {
+        Ran ran = runExample("seed-python-io.yaml");
+        ConcurrencyBenchmarkStatus status = ran.status();
         assertThat(status.getObservedGeneration()).isEqualTo(1L);
         assertThat(Conditions.isTrue(status.getConditions(), Conditions.COMPLETE)).isTrue();
         assertThat(Conditions.isTrue(status.getConditions(), Conditions.FAILED)).isFalse();
@@ -70,7 +80,7 @@ class LocalRunnerTest {
         assertThat(status.getEnvironment().getRuntime()).isEqualTo("python");
         assertThat(status.getEnvironment().getRuntimeVersion()).isNotBlank();
 
-        assertThat(cli.err()).contains("run 1/1: pods=1 workers=80");
+        assertThat(ran.cli().err()).contains("run 1/1: pods=1 workers=80");
     }
 
     @Test
@@ -135,16 +145,8 @@ class LocalRunnerTest {
         Files.writeString(script, "#!/bin/sh\necho 'concbench-kernel: boom' >&2\nexit 3\n");
         Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwx------"));
         Path manifest = tmp.resolve("cb.yaml");
-        Files.writeString(manifest, """
-                apiVersion: concbench.dev/v1alpha1
-                kind: ConcurrencyBenchmark
-                metadata:
-                  name: boom
-                spec:
-                  workload: {type: io, size: 1, tasks: 2}
-                  strategies: [sequential]
-                  repetitions: 1
-                """);
+        Files.writeString(manifest, CliHarness.manifest("boom",
+                "workload: {type: io, size: 1, tasks: 2}\nstrategies: [sequential]\nrepetitions: 1"));
 
         CliHarness table = CliHarness.run(() -> (runtime, args) -> List.of(script.toString()),
                 "run", manifest.toString());
@@ -180,12 +182,7 @@ class LocalRunnerTest {
     /** The real Python kernel (3.11 here): asyncio measured with the same checksum, interpreter-pool skipped. */
     @Test
     void asyncioIsMeasuredAndAStrategyTheInterpreterLacksIsSkippedWithItsReason() throws Exception {
-        CliHarness cli = CliHarness.run(() -> KernelLauncher.forHome(TestPaths.repoRoot()),
-                "run", TestPaths.example("asyncio-io.yaml").toString(), "-o", "json");
-
-        assertThat(cli.exitCode()).as(cli.err()).isZero();
-        ConcurrencyBenchmarkStatus status = JSON.readValue(cli.out(), ConcurrencyBenchmarkStatus.class);
-        assertThat(status.getPhase()).isEqualTo(Phase.Succeeded);
+        ConcurrencyBenchmarkStatus status = runExample("asyncio-io.yaml").status();
         assertThat(status.getResults()).extracting(ResultRow::getStrategy).contains("sequential", "threads", "asyncio");
         assertThat(status.getRuns().get(0).getChecksum()).isEqualTo(Checksums.expected(WorkloadType.IO, 50, 80).toString());
         String version = status.getEnvironment().getRuntimeVersion();

@@ -13,6 +13,8 @@ import org.jfree.data.xy.XYDataset;
 import org.jfree.data.xy.YIntervalSeries;
 import org.jfree.data.xy.YIntervalSeriesCollection;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.api.io.TempDir;
 
 import javax.imageio.ImageIO;
@@ -130,32 +132,24 @@ class ReportCommandTest {
         return points;
     }
 
-    @Test
-    void sweepOverPodsAlsoDrawsSpeedupAgainstPods() throws IOException {
-        CliHarness result = CliHarness.run(NO_LAUNCHER, "report", save("sweep.yaml", podSweep()).toString(),
+    @ParameterizedTest
+    @EnumSource(SpeedupCharts.Axis.class)
+    void aSweepAlsoDrawsSpeedupAgainstItsAxisOnly(SpeedupCharts.Axis axis) throws IOException {
+        ConcurrencyBenchmarkStatus sweep = axis == SpeedupCharts.Axis.PODS ? podSweep() : workerSweep();
+        CliHarness result = CliHarness.run(NO_LAUNCHER, "report", save("sweep.yaml", sweep).toString(),
                 "--out", dir.toString());
 
         assertThat(result.exitCode()).as(result.err()).isZero();
         assertPng(dir.resolve("speedup.png"));
-        assertPng(dir.resolve("speedup-vs-pods.png"));
-        assertThat(dir.resolve("speedup-vs-workers.png")).doesNotExist();
-        assertThat(Files.readString(dir.resolve("report.md"))).contains("| process-pool | 2 | 0 |")
-                .contains("![speedup-vs-pods.png](speedup-vs-pods.png)")
-                .doesNotContain("speedup-vs-workers.png");
-    }
-
-    @Test
-    void sweepOverWorkersAlsoDrawsSpeedupAgainstWorkers() throws IOException {
-        CliHarness result = CliHarness.run(NO_LAUNCHER, "report", save("workers.yaml", workerSweep()).toString(),
-                "--out", dir.toString());
-
-        assertThat(result.exitCode()).as(result.err()).isZero();
-        assertPng(dir.resolve("speedup.png"));
-        assertPng(dir.resolve("speedup-vs-workers.png"));
-        assertThat(dir.resolve("speedup-vs-pods.png")).doesNotExist();
+        assertPng(dir.resolve(axis.fileName()));
+        String other = axis.other().fileName();
+        assertThat(dir.resolve(other)).doesNotExist();
         assertThat(Files.readString(dir.resolve("report.md")))
-                .contains("![speedup.png](speedup.png)\n![speedup-vs-workers.png](speedup-vs-workers.png)\n")
-                .doesNotContain("speedup-vs-pods.png");
+                .contains("![speedup.png](speedup.png)\n![" + axis.fileName() + "](" + axis.fileName() + ")\n")
+                .doesNotContain(other);
+        if (axis == SpeedupCharts.Axis.PODS) {
+            assertThat(Files.readString(dir.resolve("report.md"))).contains("| process-pool | 2 | 0 |");
+        }
     }
 
     @Test
@@ -181,7 +175,7 @@ class ReportCommandTest {
 
     @Test
     void podsChartHasErrorBarsOfSpeedupError() {
-        JFreeChart chart = SpeedupCharts.speedupVsPods(podSweep());
+        JFreeChart chart = SpeedupCharts.speedupAgainst(podSweep(), SpeedupCharts.Axis.PODS);
         XYPlot plot = chart.getXYPlot();
 
         assertThat(plot.getRenderer(0)).isInstanceOf(XYErrorRenderer.class);
@@ -220,11 +214,11 @@ class ReportCommandTest {
                 cpus,
                 row("thread-pool", 2, 1, 2.0, List.of(2.1, 2.0, 2.2), 1.9, 0.05),
                 row("thread-pool", 2, 2, 4.0, List.of(1.1, 1.0, 1.2), 3.5, 0.15));
-        assertThat(SpeedupCharts.isWorkerSweep(sweep)).isTrue();
-        assertThat(SpeedupCharts.isWorkerSweep(demo())).isFalse();
+        assertThat(SpeedupCharts.isSweep(sweep, SpeedupCharts.Axis.WORKERS)).isTrue();
+        assertThat(SpeedupCharts.isSweep(demo(), SpeedupCharts.Axis.WORKERS)).isFalse();
 
         YIntervalSeriesCollection data =
-                (YIntervalSeriesCollection) SpeedupCharts.speedupVsWorkers(sweep).getXYPlot().getDataset(0);
+                (YIntervalSeriesCollection) SpeedupCharts.speedupAgainst(sweep, SpeedupCharts.Axis.WORKERS).getXYPlot().getDataset(0);
 
         assertThat(keys(data)).containsExactlyInAnyOrder("sequential", "thread-pool pods=1",
                 "thread-pool pods=2");
@@ -294,20 +288,8 @@ class ReportCommandTest {
     void acceptsAWholeResourceAsWellAsABareStatus() throws Exception {
         String statusYaml = ConcbenchCli.yaml(demo()).indent(2);
         Path resource = dir.resolve("cb.yaml");
-        Files.writeString(resource, """
-                apiVersion: concbench.dev/v1alpha1
-                kind: ConcurrencyBenchmark
-                metadata:
-                  name: demo
-                  namespace: default
-                spec:
-                  runtime: python
-                  workload:
-                    type: cpu
-                    size: 400
-                    tasks: 80
-                status:
-                """ + statusYaml);
+        Files.writeString(resource, CliHarness.manifest("demo", "runtime: python\nworkload: {type: cpu, size: 400, tasks: 80}")
+                + "status:\n" + statusYaml);
 
         CliHarness result = CliHarness.run(NO_LAUNCHER, "report", resource.toString(), "--out", dir.toString());
 
@@ -329,8 +311,7 @@ class ReportCommandTest {
         Path other = dir.resolve("other.yaml");
         Files.writeString(other, "apiVersion: v1\nkind: Pod\nmetadata:\n  name: x\n");
         Path pending = dir.resolve("pending.yaml");
-        Files.writeString(pending, "apiVersion: concbench.dev/v1alpha1\nkind: ConcurrencyBenchmark\n"
-                + "metadata:\n  name: x\nspec: {}\n");
+        Files.writeString(pending, CliHarness.manifest("x", "{}"));
 
         for (Path bad : List.of(garbage, other, pending, dir.resolve("missing.json"))) {
             CliHarness result = CliHarness.run(NO_LAUNCHER, "report", bad.toString(), "--out", dir.toString());

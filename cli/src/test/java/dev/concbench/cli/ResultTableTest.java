@@ -46,11 +46,7 @@ class ResultTableTest {
     private static ConcurrencyBenchmarkStatus succeeded() {
         ConcurrencyBenchmarkStatus status = new ConcurrencyBenchmarkStatus();
         status.setPhase(Phase.Succeeded);
-        EnvironmentStatus env = new EnvironmentStatus();
-        env.setRuntime("python");
-        env.setRuntimeVersion("3.11.7");
-        env.setCpus(List.of(2));
-        env.setNodes(List.of("local"));
+        EnvironmentStatus env = TestResults.environment("local");
         status.setEnvironment(env);
         status.setResults(List.of(
                 row("sequential", 1, 0, null, 1.061, 0.0099, 1.0, 0.008, 1.0, 75.4, false),

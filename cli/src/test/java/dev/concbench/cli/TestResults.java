@@ -1,6 +1,7 @@
 package dev.concbench.cli;
 
 import dev.concbench.api.v1alpha1.ConcurrencyBenchmarkStatus;
+import dev.concbench.api.v1alpha1.EnvironmentStatus;
 import dev.concbench.api.v1alpha1.Phase;
 import dev.concbench.api.v1alpha1.ResultRow;
 
@@ -38,5 +39,15 @@ final class TestResults {
         s.setResults(List.of(rows));
         s.setFastest(rows[rows.length - 1].getStrategy());
         return s;
+    }
+
+    /** What a local run of CPython 3.11.7 on 2 CPUs of this node reports. */
+    static EnvironmentStatus environment(String node) {
+        EnvironmentStatus env = new EnvironmentStatus();
+        env.setRuntime("python");
+        env.setRuntimeVersion("3.11.7");
+        env.setCpus(List.of(2));
+        env.setNodes(List.of(node));
+        return env;
     }
 }

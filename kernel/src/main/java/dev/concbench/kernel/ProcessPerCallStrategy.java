@@ -6,18 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** One new child JVM per call: all started, then all awaited. */
-public final class ProcessPerCallStrategy implements Strategy {
-
-    private final ChildJvm childJvm;
-
-    public ProcessPerCallStrategy(ChildJvm childJvm) {
-        this.childJvm = childJvm;
-    }
-
-    @Override
-    public String name() {
-        return "processes";
-    }
+public record ProcessPerCallStrategy(ChildJvm childJvm) implements Strategy.Body {
 
     @Override
     public long run(Workload workload, int[] tasks, int workers) throws Exception {

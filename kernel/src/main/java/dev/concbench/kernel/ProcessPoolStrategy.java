@@ -17,18 +17,7 @@ import java.util.concurrent.atomic.AtomicReference;
  * Each child has a feeder thread here that hands it the next undone task over stdin
  * and reads the answer from stdout, so tasks go to whichever child is free.
  */
-public final class ProcessPoolStrategy implements Strategy {
-
-    private final ChildJvm childJvm;
-
-    public ProcessPoolStrategy(ChildJvm childJvm) {
-        this.childJvm = childJvm;
-    }
-
-    @Override
-    public String name() {
-        return "process-pool";
-    }
+public record ProcessPoolStrategy(ChildJvm childJvm) implements Strategy.Body {
 
     @Override
     public long run(Workload workload, int[] tasks, int workers) throws Exception {

@@ -1,12 +1,7 @@
 package dev.concbench.kernel;
 
 /** A plain loop over the tasks: the baseline. */
-public final class SequentialStrategy implements Strategy {
-
-    @Override
-    public String name() {
-        return "sequential";
-    }
+public final class SequentialStrategy implements Strategy.Body {
 
     @Override
     public long run(Workload workload, int[] tasks, int workers) throws InterruptedException {

@@ -9,21 +9,27 @@ import java.util.Map;
  * checksum (sum of results mod 2^64); set-up and tear-down happen inside it, so they
  * are part of the timed region, as in the classic experiment.
  */
-public interface Strategy {
+public record Strategy(String name, Body body) {
+
+    /** What a strategy does with a shard's tasks: run each once, return the sum of the results mod 2^64. */
+    @FunctionalInterface
+    public interface Body {
+        long run(Workload workload, int[] tasks, int workers) throws Exception;
+    }
 
     /** Every strategy name of the contract, in its order (kernel/contract/strategies.json). */
-    List<String> NAMES = List.of("sequential", "threads", "thread-pool", "processes", "process-pool",
+    public static final List<String> NAMES = List.of("sequential", "threads", "thread-pool", "processes", "process-pool",
             "asyncio", "interpreter-pool", "virtual-threads");
 
     /** Run when {@code --strategies} is absent: the classic five. */
-    List<String> DEFAULTS = NAMES.subList(0, 5);
+    public static final List<String> DEFAULTS = NAMES.subList(0, 5);
 
-    String name();
+    public long run(Workload workload, int[] tasks, int workers) throws Exception {
+        return body.run(workload, tasks, workers);
+    }
 
-    long run(Workload workload, int[] tasks, int workers) throws Exception;
-
-    static Strategy named(String name, ChildJvm childJvm) {
-        return switch (name) {
+    public static Strategy named(String name, ChildJvm childJvm) {
+        return new Strategy(name, switch (name) {
             case "sequential" -> new SequentialStrategy();
             case "threads" -> ThreadPerCallStrategy.platform();
             case "thread-pool" -> new ThreadPoolStrategy();
@@ -31,14 +37,14 @@ public interface Strategy {
             case "process-pool" -> new ProcessPoolStrategy(childJvm);
             case "virtual-threads" -> ThreadPerCallStrategy.virtual();
             default -> throw new IllegalArgumentException("strategy " + name + " does not run on the JVM");
-        };
+        });
     }
 
     /**
      * Null when this JVM can run the strategy, else why not: one line, without the
      * strategy's name. {@code feature} and {@code version} describe the JVM (tests pass others).
      */
-    static String unsupportedReason(String name, int feature, String version) {
+    public static String unsupportedReason(String name, int feature, String version) {
         return switch (name) {
             case "asyncio" -> "needs CPython or PyPy; this is Java " + version;
             case "interpreter-pool" -> "needs CPython 3.14 or newer; this is Java " + version;
@@ -47,7 +53,7 @@ public interface Strategy {
         };
     }
 
-    static String unsupportedReason(String name) {
+    public static String unsupportedReason(String name) {
         return unsupportedReason(name, Runtime.version().feature(), System.getProperty("java.version"));
     }
 
@@ -55,7 +61,7 @@ public interface Strategy {
      * The strategies this JVM can't run, each with its reason, in the given order.
      * One of them is a usage error unless {@code skipUnsupported}; so is skipping them all.
      */
-    static Map<String, String> skipped(List<String> names, boolean skipUnsupported) throws UsageException {
+    public static Map<String, String> skipped(List<String> names, boolean skipUnsupported) throws UsageException {
         Map<String, String> skipped = new LinkedHashMap<>();
         for (String name : names) {
             String reason = unsupportedReason(name);

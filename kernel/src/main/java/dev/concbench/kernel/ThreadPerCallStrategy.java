@@ -10,28 +10,20 @@ import java.util.concurrent.atomic.AtomicReference;
  * threads; {@code virtual-threads} virtual ones (Java 21+), reached through method
  * handles because the kernel is compiled for Java 17.
  */
-public final class ThreadPerCallStrategy implements Strategy {
+public record ThreadPerCallStrategy(ThreadFactory factory) implements Strategy.Body {
 
     /** {@code Thread.ofVirtual().factory()} on Java 21+, else null. */
     static final ThreadFactory VIRTUAL_THREADS = virtualThreadFactory();
 
-    private final String name;
-    private final ThreadFactory factory;
-
-    private ThreadPerCallStrategy(String name, ThreadFactory factory) {
-        this.name = name;
-        this.factory = factory;
-    }
-
     public static ThreadPerCallStrategy platform() {
-        return new ThreadPerCallStrategy("threads", runnable -> new Thread(runnable, "concbench-call"));
+        return new ThreadPerCallStrategy(runnable -> new Thread(runnable, "concbench-call"));
     }
 
     public static ThreadPerCallStrategy virtual() {
         if (VIRTUAL_THREADS == null) {
             throw new IllegalStateException("virtual threads need Java 21 or newer");
         }
-        return new ThreadPerCallStrategy("virtual-threads", VIRTUAL_THREADS);
+        return new ThreadPerCallStrategy(VIRTUAL_THREADS);
     }
 
     private static ThreadFactory virtualThreadFactory() {
@@ -47,10 +39,6 @@ public final class ThreadPerCallStrategy implements Strategy {
         }
     }
 
-    @Override
-    public String name() {
-        return name;
-    }
 
     @Override
     public long run(Workload workload, int[] tasks, int workers) throws Exception {

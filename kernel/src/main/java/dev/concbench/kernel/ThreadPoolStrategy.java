@@ -8,12 +8,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
 /** A fixed pool of {@code workers} threads, created and shut down inside the run. */
-public final class ThreadPoolStrategy implements Strategy {
-
-    @Override
-    public String name() {
-        return "thread-pool";
-    }
+public final class ThreadPoolStrategy implements Strategy.Body {
 
     @Override
     public long run(Workload workload, int[] tasks, int workers) throws Exception {

@@ -68,18 +68,8 @@ class StrategyChecksumTest {
 
     @Test
     void disagreeingStrategiesFailTheRun() {
-        Strategy wrong = new Strategy() {
-            @Override
-            public String name() {
-                return "wrong";
-            }
-
-            @Override
-            public long run(Workload workload, int[] tasks, int workers) {
-                return 42;
-            }
-        };
-        BenchmarkRun run = new BenchmarkRun(List.of(new SequentialStrategy(), wrong),
+        Strategy wrong = new Strategy("wrong", (workload, tasks, workers) -> 42);
+        BenchmarkRun run = new BenchmarkRun(List.of(Strategy.named("sequential", null), wrong),
                 new Workload(Workload.Kind.CPU, 3), new int[] {0, 1}, 1, 1, 0);
         assertThatThrownBy(run::run).isInstanceOf(ChecksumMismatchException.class)
                 .hasMessageContaining("wrong gave 42");
@@ -100,17 +90,9 @@ class StrategyChecksumTest {
     }
 
     private static Strategy recording(String name, List<String> calls) {
-        return new Strategy() {
-            @Override
-            public String name() {
-                return name;
-            }
-
-            @Override
-            public long run(Workload workload, int[] tasks, int workers) {
-                calls.add(name);
-                return 9;
-            }
-        };
+        return new Strategy(name, (workload, tasks, workers) -> {
+            calls.add(name);
+            return 9;
+        });
     }
 }

@@ -20,10 +20,6 @@ public sealed interface Action {
     record ReleaseStart(int run) implements Action {
     }
 
-    /** Python pods mount the kernel script from a ConfigMap: make sure it holds the current one. */
-    record EnsureKernelScript() implements Action {
-    }
-
     /** Something a person reading {@code kubectl describe} wants to know (and a counter counts). */
     sealed interface Event extends Action {
     }

@@ -11,7 +11,6 @@ import dev.concbench.api.v1alpha1.Runtime;
 import dev.concbench.domain.Action.BenchmarkFinished;
 import dev.concbench.domain.Action.CreateJob;
 import dev.concbench.domain.Action.DeleteJob;
-import dev.concbench.domain.Action.EnsureKernelScript;
 import dev.concbench.domain.Action.Queued;
 import dev.concbench.domain.Action.ReleaseStart;
 import dev.concbench.domain.Action.RunFinished;
@@ -73,11 +72,6 @@ public final class Lifecycle {
         }
         StatusTransitions.admitted(status, step.generation, now);
         step.advanceRuns(seen);
-        if (cb.getSpec().getRuntime().isPython()) {
-            // After the first Job, not before: its pods need the script only when their volumes
-            // are mounted, which waits for a missing ConfigMap; the Job starts a round trip sooner.
-            step.actions.add(new EnsureKernelScript());
-        }
         StatusAggregator.aggregate(cb.getSpec(), status);
         return step.decision();
     }

@@ -1,6 +1,9 @@
 package dev.concbench.domain;
 
 import dev.concbench.api.v1alpha1.ResultRow;
+import lombok.Getter;
+import lombok.RequiredArgsConstructor;
+import lombok.experimental.Accessors;
 import org.apache.commons.math3.stat.inference.TTest;
 
 import java.util.ArrayList;
@@ -24,21 +27,17 @@ public record RowComparison(ResultRow baseline, ResultRow current, Double ratio,
     /** Significant when p is below this. */
     public static final double ALPHA = 0.05;
 
+    @Getter
+    @Accessors(fluent = true)
+    @RequiredArgsConstructor
     public enum Verdict {
         FASTER("faster"), SLOWER("slower"), NOT_SIGNIFICANT("not significant"),
         /** Fewer than two samples on a side, or no variance at all. */
         UNDECIDABLE("n/a"),
         NO_MATCH("no matching row");
 
+        /** pyperf's words for it. */
         private final String words;
-
-        Verdict(String words) {
-            this.words = words;
-        }
-
-        public String words() {
-            return words;
-        }
     }
 
     public Verdict verdict() {

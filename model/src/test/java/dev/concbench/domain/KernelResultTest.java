@@ -1,8 +1,12 @@
 package dev.concbench.domain;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 import java.util.List;
+import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -79,73 +83,33 @@ class KernelResultTest {
                 .hasMessageNotContaining("MemoryError");
     }
 
-    @Test
-    void rejectsJsonThatIsNotAnObject() {
-        assertThatThrownBy(() -> KernelResult.parse("[1,2,3]")).isInstanceOf(ResultFormatException.class)
-                .hasMessageContaining("not a kernel result");
-        assertThatThrownBy(() -> KernelResult.parse(VALID.substring(0, VALID.length() / 2)))
-                .isInstanceOf(ResultFormatException.class).hasMessageContaining("not a kernel result");
+    /** A broken document and what the rejection must say. */
+    static Stream<Arguments> brokenDocuments() {
+        return Stream.of(
+                Arguments.of("[1,2,3]", List.of("not a kernel result")),
+                Arguments.of(VALID.substring(0, VALID.length() / 2), List.of("not a kernel result")),
+                Arguments.of(VALID.replace("\"format\":1", "\"format\":2"), List.of("format 2", "expected 1")),
+                Arguments.of(VALID.replace("\"format\":1,", ""), List.of("format")),
+                Arguments.of(VALID.replace("\"cpus\":2,", ""), List.of("field cpus")),
+                Arguments.of(VALID.replace("\"tasks\":20", "\"tasks\":\"many\""), List.of("field tasks")),
+                Arguments.of(VALID.replace("\"checksum\":\"18446744073709551615\",", ""), List.of("checksum")),
+                Arguments.of(VALID.replace("\"18446744073709551615\"", "\"abc\""), List.of("checksum", "abc")),
+                Arguments.of(VALID.substring(0, VALID.indexOf(",\"times\"")) + ",\"times\":{}}", List.of("times")),
+                Arguments.of(VALID.replace("\"threads\":[1.3,1.31,1.29]", "\"threads\":[1.3,1.31]"), List.of("threads", "3")),
+                Arguments.of(VALID.replace("\"threads\":[1.3,1.31,1.29]", "\"threads\":[1.3,1.31,1.29,1.4]"),
+                        List.of("threads")),
+                Arguments.of(VALID.replace("\"process-pool\":[0.7,0.65,0.66]", "\"process-pool\":[0.7,-0.65,0.66]"),
+                        List.of("process-pool", "non-negative")),
+                Arguments.of(VALID.replace("\"process-pool\":[0.7,0.65,0.66]", "\"process-pool\":[0.7,null,0.66]"),
+                        List.of("process-pool")));
     }
 
-    @Test
-    void rejectsAnotherFormatVersion() {
-        assertThatThrownBy(() -> KernelResult.parse(VALID.replace("\"format\":1", "\"format\":2")))
-                .isInstanceOf(ResultFormatException.class)
-                .hasMessageContaining("format 2")
-                .hasMessageContaining("expected 1");
-        assertThatThrownBy(() -> KernelResult.parse(VALID.replace("\"format\":1,", "")))
-                .isInstanceOf(ResultFormatException.class)
-                .hasMessageContaining("format");
-    }
-
-    @Test
-    void aMissingOrMistypedNumberIsNamed() {
-        assertThatThrownBy(() -> KernelResult.parse(VALID.replace("\"cpus\":2,", "")))
-                .isInstanceOf(ResultFormatException.class)
-                .hasMessageContaining("field cpus");
-        assertThatThrownBy(() -> KernelResult.parse(VALID.replace("\"tasks\":20", "\"tasks\":\"many\"")))
-                .isInstanceOf(ResultFormatException.class)
-                .hasMessageContaining("field tasks");
-    }
-
-    @Test
-    void rejectsAMissingChecksum() {
-        assertThatThrownBy(() -> KernelResult.parse(VALID.replace("\"checksum\":\"18446744073709551615\",", "")))
-                .isInstanceOf(ResultFormatException.class)
-                .hasMessageContaining("checksum");
-        assertThatThrownBy(() -> KernelResult.parse(VALID.replace("\"18446744073709551615\"", "\"abc\"")))
-                .isInstanceOf(ResultFormatException.class)
-                .hasMessageContaining("checksum")
-                .hasMessageContaining("abc");
-    }
-
-    @Test
-    void rejectsMissingTimes() {
-        String noTimes = VALID.substring(0, VALID.indexOf(",\"times\"")) + ",\"times\":{}}";
-        assertThatThrownBy(() -> KernelResult.parse(noTimes)).isInstanceOf(ResultFormatException.class)
-                .hasMessageContaining("times");
-    }
-
-    @Test
-    void rejectsTheWrongNumberOfTimes() {
-        String doc = VALID.replace("\"threads\":[1.3,1.31,1.29]", "\"threads\":[1.3,1.31]");
-        assertThatThrownBy(() -> KernelResult.parse(doc)).isInstanceOf(ResultFormatException.class)
-                .hasMessageContaining("threads")
-                .hasMessageContaining("3");
-        String tooMany = VALID.replace("\"threads\":[1.3,1.31,1.29]", "\"threads\":[1.3,1.31,1.29,1.4]");
-        assertThatThrownBy(() -> KernelResult.parse(tooMany)).isInstanceOf(ResultFormatException.class)
-                .hasMessageContaining("threads");
-    }
-
-    @Test
-    void rejectsNegativeOrNullTimes() {
-        String negative = VALID.replace("\"process-pool\":[0.7,0.65,0.66]", "\"process-pool\":[0.7,-0.65,0.66]");
-        assertThatThrownBy(() -> KernelResult.parse(negative)).isInstanceOf(ResultFormatException.class)
-                .hasMessageContaining("process-pool")
-                .hasMessageContaining("non-negative");
-        String withNull = VALID.replace("\"process-pool\":[0.7,0.65,0.66]", "\"process-pool\":[0.7,null,0.66]");
-        assertThatThrownBy(() -> KernelResult.parse(withNull)).isInstanceOf(ResultFormatException.class)
-                .hasMessageContaining("process-pool");
+    @ParameterizedTest
+    @MethodSource("brokenDocuments")
+    void rejectsABrokenDocumentNamingWhatIsWrong(String document, List<String> messages) {
+        assertThat(document).as("the case changes the valid document").isNotEqualTo(VALID);
+        assertThatThrownBy(() -> KernelResult.parse(document)).isInstanceOf(ResultFormatException.class)
+                .hasMessageContainingAll(messages.toArray(String[]::new));
     }
 
     @Test

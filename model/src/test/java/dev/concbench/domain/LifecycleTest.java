@@ -90,8 +90,6 @@ class LifecycleTest {
             return "delete " + d.jobName();
         } else if (a instanceof Action.ReleaseStart r) {
             return "release run " + r.run();
-        } else if (a instanceof Action.EnsureKernelScript) {
-            return "kernel script";
         } else if (a instanceof Action.RunStarted e) {
             return "event RunStarted " + e.jobName();
         } else if (a instanceof Action.RunFinished e) {
@@ -117,10 +115,10 @@ class LifecycleTest {
         ConcurrencyBenchmarkStatus queued = Lifecycle.decide(cb(java, 1, null), seen(false), T0).status();
 
         return Stream.of(
-                Arguments.of("new, admitted: the first run's Job, then the kernel script",
+                Arguments.of("new, admitted: the first run's Job (python)",
                         cb(python, 1, null), seen(true), Phase.Running, List.of(RunState.Running),
-                        List.of("create demo-g1-r0", "event RunStarted demo-g1-r0", "kernel script"), false),
-                Arguments.of("new, java: no kernel script",
+                        List.of("create demo-g1-r0", "event RunStarted demo-g1-r0"), false),
+                Arguments.of("new, admitted: the first run's Job (java)",
                         cb(java, 1, null), seen(true), Phase.Running, List.of(RunState.Running),
                         List.of("create demo-g1-r0", "event RunStarted demo-g1-r0"), false),
                 Arguments.of("new, no slot: Queued, told once",
@@ -203,17 +201,12 @@ class LifecycleTest {
         assertThat(Lifecycle.copy(cb.getStatus())).usingRecursiveComparison().isEqualTo(before);
     }
 
-    @Test
-    void aFinishedGenerationWantsNoSlotAndDoesNothing() {
-        ConcurrencyBenchmarkSpec java = spec(Runtime.JAVA, null);
-        ConcurrencyBenchmark done = cb(java, 1, Lifecycle.decide(cb(java, 1, started(java)),
-                seen(job("demo-g1-r0", 1, true), RunObservation.succeeded(1, List.of(result("0/1", 3, GOOD)))),
-                T0).status());
-
-        Observation.Admission never = new Observation.Admission() {
+    /** An admission that fails the test if the lifecycle asks it for a slot. */
+    private static Observation.Admission forbidden(String why) {
+        return new Observation.Admission() {
             @Override
             public boolean admit() {
-                throw new AssertionError("a finished generation must not claim a slot");
+                throw new AssertionError(why);
             }
 
             @Override
@@ -221,6 +214,16 @@ class LifecycleTest {
                 return 1;
             }
         };
+    }
+
+    @Test
+    void aFinishedGenerationWantsNoSlotAndDoesNothing() {
+        ConcurrencyBenchmarkSpec java = spec(Runtime.JAVA, null);
+        ConcurrencyBenchmark done = cb(java, 1, Lifecycle.decide(cb(java, 1, started(java)),
+                seen(job("demo-g1-r0", 1, true), RunObservation.succeeded(1, List.of(result("0/1", 3, GOOD)))),
+                T0).status());
+
+        Observation.Admission never = forbidden("a finished generation must not claim a slot");
         Decision again = Lifecycle.decide(done, new Observation(never, List.of(), Map.of()), T1);
         assertThat(again.actions()).isEmpty();
         assertThat(again.ended()).isFalse();
@@ -231,17 +234,7 @@ class LifecycleTest {
     void anInvalidSpecNeverAsksForASlot() {
         ConcurrencyBenchmarkSpec invalid = spec(Runtime.JAVA, null);
         invalid.setPods(5);
-        Observation.Admission never = new Observation.Admission() {
-            @Override
-            public boolean admit() {
-                throw new AssertionError("an invalid spec must not claim a slot");
-            }
-
-            @Override
-            public int limit() {
-                return 1;
-            }
-        };
+        Observation.Admission never = forbidden("an invalid spec must not claim a slot");
         assertThat(Lifecycle.decide(cb(invalid, 1, null), new Observation(never, List.of(), Map.of()), T0)
                 .status().getPhase()).isEqualTo(Phase.Failed);
     }

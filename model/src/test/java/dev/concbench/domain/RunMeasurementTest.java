@@ -7,9 +7,13 @@ import dev.concbench.api.v1alpha1.Strategy;
 import dev.concbench.api.v1alpha1.WorkloadSpec;
 import dev.concbench.api.v1alpha1.WorkloadType;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -131,55 +135,28 @@ class RunMeasurementTest {
         assertThat(run.getSamples()).isNull();
     }
 
-    @Test
-    void aDuplicatedShardIsRejected() {
-        KernelResult a = result("0/2", 2, "n", SHARD0_OF_2, 2, List.of(1.0, 2.0), List.of(0.5, 0.7));
-        KernelResult b = result("0/2", 2, "n", SHARD0_OF_2, 2, List.of(1.0, 2.0), List.of(0.5, 0.7));
-        assertThatThrownBy(() -> RunMeasurement.record(spec(), TWO_PODS, List.of(a, b), new RunStatus()))
-                .isInstanceOf(ResultFormatException.class)
-                .hasMessageContaining("expected shard 1/2, got 0/2");
+    /** A second shard that breaks the run, and what the rejection must say. */
+    static Stream<Arguments> brokenSecondShards() {
+        return Stream.of(
+                Arguments.of("a duplicated shard", result("0/2", 2, "n", SHARD0_OF_2, 2, List.of(1.0, 2.0), List.of(0.5, 0.7)),
+                        List.of("expected shard 1/2, got 0/2")),
+                Arguments.of("a shard of another split", result("1/3", 2, "n", SHARD1_OF_2, 2, List.of(1.0, 2.0),
+                        List.of(0.5, 0.7)), List.of("expected shard 1/2, got 1/3", "pod-1")),
+                Arguments.of("the wrong number of repetitions", result("1/2", 2, "n", SHARD1_OF_2, 3,
+                        List.of(1.0, 2.0, 3.0), List.of(0.5, 0.7, 0.8)), List.of("shard 1/2", "3 repetitions", "expected 2")),
+                Arguments.of("a missing strategy", result("1/2", 2, "n", SHARD1_OF_2, 2, List.of(1.0, 2.0), null),
+                        List.of("shard 1/2", "threads")),
+                // shard 1 lost task 3: 3025 + 1 only
+                Arguments.of("a checksum that does not add up", result("1/2", 2, "n", "3026", 2, List.of(1.0, 2.0),
+                        List.of(0.5, 0.7)), List.of("checksum 12107", "expected 15135", "lost or repeated")));
     }
 
-    @Test
-    void aShardOfAnotherSplitIsRejected() {
-        KernelResult a = result("0/2", 2, "n", SHARD0_OF_2, 2, List.of(1.0, 2.0), List.of(0.5, 0.7));
-        KernelResult b = result("1/3", 2, "n", SHARD1_OF_2, 2, List.of(1.0, 2.0), List.of(0.5, 0.7));
-        assertThatThrownBy(() -> RunMeasurement.record(spec(), TWO_PODS, List.of(a, b), new RunStatus()))
+    @ParameterizedTest(name = "{0} is rejected")
+    @MethodSource("brokenSecondShards")
+    void aBrokenSecondShardIsRejected(String what, KernelResult second, List<String> messages) {
+        KernelResult first = result("0/2", 2, "n", SHARD0_OF_2, 2, List.of(1.0, 2.0), List.of(0.5, 0.7));
+        assertThatThrownBy(() -> RunMeasurement.record(spec(), TWO_PODS, List.of(first, second), new RunStatus()))
                 .isInstanceOf(ResultFormatException.class)
-                .hasMessageContaining("expected shard 1/2, got 1/3")
-                .hasMessageContaining("pod-1");
-    }
-
-    @Test
-    void theWrongNumberOfRepetitionsIsRejected() {
-        KernelResult a = result("0/2", 2, "n", SHARD0_OF_2, 2, List.of(1.0, 2.0), List.of(0.5, 0.7));
-        KernelResult b = result("1/2", 2, "n", SHARD1_OF_2, 3, List.of(1.0, 2.0, 3.0), List.of(0.5, 0.7, 0.8));
-        assertThatThrownBy(() -> RunMeasurement.record(spec(), TWO_PODS, List.of(a, b), new RunStatus()))
-                .isInstanceOf(ResultFormatException.class)
-                .hasMessageContaining("shard 1/2")
-                .hasMessageContaining("3 repetitions")
-                .hasMessageContaining("expected 2");
-    }
-
-    @Test
-    void aMissingStrategyIsRejected() {
-        KernelResult a = result("0/2", 2, "n", SHARD0_OF_2, 2, List.of(1.0, 2.0), List.of(0.5, 0.7));
-        KernelResult b = result("1/2", 2, "n", SHARD1_OF_2, 2, List.of(1.0, 2.0), null);
-        assertThatThrownBy(() -> RunMeasurement.record(spec(), TWO_PODS, List.of(a, b), new RunStatus()))
-                .isInstanceOf(ResultFormatException.class)
-                .hasMessageContaining("shard 1/2")
-                .hasMessageContaining("threads");
-    }
-
-    @Test
-    void aChecksumThatDoesNotAddUpIsRejected() {
-        // shard 1 lost task 3: 3025 + 1 only
-        KernelResult a = result("0/2", 2, "n", SHARD0_OF_2, 2, List.of(1.0, 2.0), List.of(0.5, 0.7));
-        KernelResult b = result("1/2", 2, "n", "3026", 2, List.of(1.0, 2.0), List.of(0.5, 0.7));
-        assertThatThrownBy(() -> RunMeasurement.record(spec(), TWO_PODS, List.of(a, b), new RunStatus()))
-                .isInstanceOf(ResultFormatException.class)
-                .hasMessageContaining("checksum 12107")
-                .hasMessageContaining("expected 15135")
-                .hasMessageContaining("lost or repeated");
+                .hasMessageContainingAll(messages.toArray(String[]::new));
     }
 }

@@ -63,16 +63,9 @@ class StatisticsTest {
     void singleSampleHasNoSpreadAndNoInterval() {
         Statistics s = Statistics.of(List.of(5.0));
 
-        assertThat(s.n()).isEqualTo(1);
-        assertThat(s.min()).isEqualTo(5.0);
-        assertThat(s.median()).isEqualTo(5.0);
-        assertThat(s.mean()).isEqualTo(5.0);
-        assertThat(s.max()).isEqualTo(5.0);
-        assertThat(s.stddev()).isZero();
-        assertThat(s.ciLow()).isNull();
-        assertThat(s.ciHigh()).isNull();
-        assertThat(s.relativeStandardError()).isZero();
-        assertThat(s.unstable()).isFalse();
+        assertThat(java.util.Arrays.asList(s.n(), s.min(), s.median(), s.mean(), s.max(), s.stddev(), s.ciLow(),
+                s.ciHigh(), s.relativeStandardError(), s.unstable()))
+                .containsExactly(1, 5.0, 5.0, 5.0, 5.0, 0.0, null, null, 0.0, false);
     }
 
     @Test

@@ -77,6 +77,21 @@ class StatusAggregatorTest {
         return status(single, twoPods);
     }
 
+    /** These runs aggregated as the status of a cpu benchmark of 8 tasks. */
+    private static ConcurrencyBenchmarkStatus aggregatedCpu(RunStatus... runs) {
+        ConcurrencyBenchmarkStatus status = status(runs);
+        StatusAggregator.aggregate(spec(WorkloadType.CPU, 8), status);
+        return status;
+    }
+
+    /** A run of one pod on a 2-CPU node that has no samples (yet). */
+    private static RunStatus unmeasured(int index, int pods, RunState state) {
+        RunStatus run = run(index, pods, 0, List.of(2), List.of("n"), samples("sequential", List.of(1.0)));
+        run.setState(state);
+        run.setSamples(null);
+        return run;
+    }
+
     @Test
     void oneRowPerStrategyPodsAndWorkers() {
         ConcurrencyBenchmarkStatus status = cpuSweep();
@@ -162,8 +177,7 @@ class StatusAggregatorTest {
                 "sequential", List.of(4.0, 4.0),
                 "threads", List.of(4.1, 4.1),
                 "process-pool", List.of(1.1, 1.1)));
-        ConcurrencyBenchmarkStatus status = status(only);
-        StatusAggregator.aggregate(spec(WorkloadType.CPU, 8), status);
+        ConcurrencyBenchmarkStatus status = aggregatedCpu(only);
 
         assertThat(status.getFastest()).isEqualTo("process-pool");
         assertThat(status.getFastestSpeedup()).isEqualTo(3.636);   // 4.0 / 1.1
@@ -278,8 +292,7 @@ class StatusAggregatorTest {
                 "sequential", List.of(5.0, 5.0), "thread-pool", List.of(2.5, 2.5)));
         RunStatus third = run(2, 2, 0, List.of(2, 2), List.of("n"), samples(
                 "sequential", List.of(2.2, 2.2)));
-        ConcurrencyBenchmarkStatus status = status(first, second, third);
-        StatusAggregator.aggregate(spec(WorkloadType.CPU, 8), status);
+        ConcurrencyBenchmarkStatus status = aggregatedCpu(first, second, third);
 
         // every row against 4.0, the first single-pod run's sequential median, not 5.0
         assertThat(row(status, "sequential", 1, 2).getSpeedup()).isEqualTo(0.8);
@@ -290,16 +303,12 @@ class StatusAggregatorTest {
 
     @Test
     void unmeasuredRunsGiveNoRowsAndNoBaselineMeansNoSpeedup() {
-        RunStatus baseline = run(0, 1, 0, List.of(2), List.of("n"), samples("sequential", List.of(4.0)));
-        baseline.setState(RunState.Running);
-        baseline.setSamples(null);
+        RunStatus baseline = unmeasured(0, 1, RunState.Running);
         RunStatus point = run(1, 2, 0, List.of(2, 2), List.of("n"), samples(
                 "sequential", List.of(2.0, 2.1), "threads", List.of(1.9, 2.0)));
         RunStatus failed = run(2, 4, 0, List.of(2, 2, 2, 2), List.of("n"), samples("sequential", List.of(1.0)));
         failed.setState(RunState.Failed);
-        ConcurrencyBenchmarkStatus status = status(baseline, point, failed);
-
-        StatusAggregator.aggregate(spec(WorkloadType.CPU, 8), status);
+        ConcurrencyBenchmarkStatus status = aggregatedCpu(baseline, point, failed);
 
         assertThat(status.getResults()).hasSize(2).allSatisfy(r -> {
             assertThat(r.getPods()).isEqualTo(2);
@@ -315,11 +324,8 @@ class StatusAggregatorTest {
 
     @Test
     void nothingMeasuredYetClearsTheOutcome() {
-        RunStatus planned = run(0, 1, 0, List.of(2), List.of("n"), samples("sequential", List.of(1.0)));
-        planned.setState(RunState.Planned);
-        planned.setSamples(null);
-        ConcurrencyBenchmarkStatus status = status(planned);
-        StatusAggregator.aggregate(spec(WorkloadType.CPU, 8), status);
+        RunStatus planned = unmeasured(0, 1, RunState.Planned);
+        ConcurrencyBenchmarkStatus status = aggregatedCpu(planned);
 
         assertThat(status.getResults()).isEmpty();
         assertThat(status.getFastest()).isNull();
@@ -331,8 +337,7 @@ class StatusAggregatorTest {
     void unstableRowsAreFlagged() {
         RunStatus run = run(0, 1, 0, List.of(2), List.of("n"), samples(
                 "sequential", List.of(1.0, 2.0, 3.0), "threads", List.of(1.0, 1.01, 0.99)));
-        ConcurrencyBenchmarkStatus status = status(run);
-        StatusAggregator.aggregate(spec(WorkloadType.CPU, 8), status);
+        ConcurrencyBenchmarkStatus status = aggregatedCpu(run);
         assertThat(row(status, "sequential", 1, 0).getUnstable()).isTrue();
         assertThat(row(status, "threads", 1, 0).getUnstable()).isFalse();
     }

@@ -12,6 +12,8 @@ import dev.concbench.api.v1alpha1.WorkloadSpec;
 import dev.concbench.api.v1alpha1.WorkloadType;
 import io.fabric8.kubernetes.api.model.Condition;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.time.Instant;
 import java.util.ArrayList;
@@ -107,71 +109,50 @@ class StatusTransitionsTest {
         assertThat(StatusTransitions.newGeneration(spec(), queued, 2, i -> "j").getPhase()).isEqualTo(Phase.Pending);
     }
 
-    @Test
-    void finishSucceededSetsPhaseCompletionAndTheThreeConditions() {
+    /** Status, reason and message of each of the three outcome conditions: Progressing, Complete, Failed. */
+    private static List<List<String>> outcome(ConcurrencyBenchmarkStatus status) {
+        return java.util.stream.Stream.of(Conditions.PROGRESSING, Conditions.COMPLETE, Conditions.FAILED)
+                .map(type -> condition(status, type))
+                .map(c -> java.util.Arrays.asList(c.getStatus(), c.getReason(), c.getMessage()))
+                .toList();
+    }
+
+    @ParameterizedTest(name = "succeeded={0}")
+    @ValueSource(booleans = {true, false})
+    void finishSetsPhaseCompletionAndTheThreeConditions(boolean succeeded) {
         ConcurrencyBenchmarkStatus status = new ConcurrencyBenchmarkStatus();
         status.setPhase(Phase.Running);
         StatusTransitions.progressing(status, run(0, "demo-g1-r0"), 1, T0);
+        String reason = succeeded ? "AllRunsSucceeded" : "PodFailed";
+        String message = succeeded ? "all 1 runs succeeded" : "pod p-0 failed: exit code 3";
 
-        boolean transition = StatusTransitions.finish(status, true, "AllRunsSucceeded", "all 1 runs succeeded", 1, T1);
+        assertThat(StatusTransitions.finish(status, succeeded, reason, message, 4, T1)).isTrue();
 
-        assertThat(transition).isTrue();
-        assertThat(status.getPhase()).isEqualTo(Phase.Succeeded);
+        assertThat(status.getPhase()).isEqualTo(succeeded ? Phase.Succeeded : Phase.Failed);
         assertThat(status.getCompletionTime()).isEqualTo("2025-03-01T10:05:00Z");
-        Condition progressing = condition(status, Conditions.PROGRESSING);
-        assertThat(progressing.getStatus()).isEqualTo("False");
-        assertThat(progressing.getReason()).isEqualTo("Completed");
-        assertThat(progressing.getLastTransitionTime()).isEqualTo("2025-03-01T10:05:00Z");
-        Condition complete = condition(status, Conditions.COMPLETE);
-        assertThat(complete.getStatus()).isEqualTo("True");
-        assertThat(complete.getReason()).isEqualTo("AllRunsSucceeded");
-        assertThat(complete.getMessage()).isEqualTo("all 1 runs succeeded");
-        Condition failed = condition(status, Conditions.FAILED);
-        assertThat(failed.getStatus()).isEqualTo("False");
+        assertThat(condition(status, Conditions.PROGRESSING).getLastTransitionTime()).isEqualTo("2025-03-01T10:05:00Z");
+        assertThat(condition(status, Conditions.FAILED).getObservedGeneration()).isEqualTo(4L);
+        assertThat(outcome(status)).isEqualTo(succeeded
+                ? List.of(List.of("False", "Completed", "all runs finished"), List.of("True", reason, message),
+                        List.of("False", "NoFailure", "no run failed"))
+                : List.of(List.of("False", reason, "stopped: " + message),
+                        List.of("False", "NotCompleted", "the benchmark failed"), List.of("True", reason, message)));
     }
 
-    @Test
-    void finishFailedSetsTheFailedCondition() {
+    @ParameterizedTest(name = "from {0}")
+    @ValueSource(strings = {"Running", "Pending"}) // Pending: an invalid spec fails a benchmark that never ran
+    void finishingAgainIsNoTransitionAndKeepsTheCompletionTime(Phase from) {
         ConcurrencyBenchmarkStatus status = new ConcurrencyBenchmarkStatus();
-        status.setPhase(Phase.Running);
+        status.setPhase(from);
+        boolean succeeded = from == Phase.Running;
+        String reason = succeeded ? "AllRunsSucceeded" : "InvalidSpec";
+        assertThat(StatusTransitions.finish(status, succeeded, reason, "done", 1, T1)).isTrue();
 
-        boolean transition = StatusTransitions.finish(status, false, "PodFailed", "pod p-0 failed: exit code 3", 4, T1);
-
-        assertThat(transition).isTrue();
-        assertThat(status.getPhase()).isEqualTo(Phase.Failed);
-        assertThat(status.getCompletionTime()).isEqualTo("2025-03-01T10:05:00Z");
-        Condition failed = condition(status, Conditions.FAILED);
-        assertThat(failed.getStatus()).isEqualTo("True");
-        assertThat(failed.getReason()).isEqualTo("PodFailed");
-        assertThat(failed.getMessage()).isEqualTo("pod p-0 failed: exit code 3");
-        assertThat(failed.getObservedGeneration()).isEqualTo(4L);
-        assertThat(condition(status, Conditions.COMPLETE).getStatus()).isEqualTo("False");
-        Condition progressing = condition(status, Conditions.PROGRESSING);
-        assertThat(progressing.getStatus()).isEqualTo("False");
-        assertThat(progressing.getReason()).isEqualTo("PodFailed");
-        assertThat(progressing.getMessage()).contains("pod p-0 failed");
-    }
-
-    @Test
-    void finishAgainIsNoTransitionAndKeepsTheCompletionTime() {
-        ConcurrencyBenchmarkStatus status = new ConcurrencyBenchmarkStatus();
-        status.setPhase(Phase.Running);
-        assertThat(StatusTransitions.finish(status, true, "AllRunsSucceeded", "done", 1, T1)).isTrue();
-
-        assertThat(StatusTransitions.finish(status, true, "AllRunsSucceeded", "done", 1, T2)).isFalse();
+        assertThat(StatusTransitions.finish(status, succeeded, reason, "done", 1, T2)).isFalse();
 
         assertThat(status.getCompletionTime()).isEqualTo("2025-03-01T10:05:00Z");
-        assertThat(condition(status, Conditions.COMPLETE).getLastTransitionTime()).isEqualTo("2025-03-01T10:05:00Z");
-    }
-
-    @Test
-    void finishFromPendingIsATransition() {
-        // an invalid spec fails a benchmark that never ran
-        ConcurrencyBenchmarkStatus status = new ConcurrencyBenchmarkStatus();
-        status.setPhase(Phase.Pending);
-        assertThat(StatusTransitions.finish(status, false, "InvalidSpec", "spec.pods ...", 1, T0)).isTrue();
-        assertThat(StatusTransitions.finish(status, false, "InvalidSpec", "spec.pods ...", 1, T1)).isFalse();
-        assertThat(status.getCompletionTime()).isEqualTo("2025-03-01T10:00:00Z");
+        assertThat(condition(status, succeeded ? Conditions.COMPLETE : Conditions.FAILED).getLastTransitionTime())
+                .isEqualTo("2025-03-01T10:05:00Z");
     }
 
     @Test

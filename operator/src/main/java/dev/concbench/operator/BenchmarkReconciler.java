@@ -33,6 +33,8 @@ import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.RetryInfo;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import io.javaoperatorsdk.operator.api.reconciler.Workflow;
+import io.javaoperatorsdk.operator.api.reconciler.dependent.Dependent;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
@@ -52,14 +54,17 @@ import java.util.Optional;
 
 /**
  * Reconciles a ConcurrencyBenchmark: observe its Jobs and pods → decide ({@link Lifecycle}) →
- * act (create and delete Jobs, release a common start, the kernel ConfigMap, events) → write
- * the status when it changed.
+ * act (create and delete Jobs, release a common start, events) → write the status when it changed.
+ * The kernel ConfigMap of Python benchmarks is a dependent resource ({@link KernelConfigMap}) that
+ * the SDK reconciles before each reconcile.
  *
  * <p>Runs of one benchmark execute one after another; the {@link AdmissionController}
  * limits how many benchmarks run at once. Everything is event-driven: Jobs, pods and the
  * admission wake-ups are event sources; Job deadlines come from activeDeadlineSeconds.
  */
 @ControllerConfiguration(name = BenchmarkReconciler.NAME)
+@Workflow(dependents = @Dependent(type = KernelConfigMap.class, reconcilePrecondition = KernelConfigMap.Python.class,
+        useEventSourceWithName = KernelConfigMap.EVENT_SOURCE))
 public class BenchmarkReconciler implements Reconciler<ConcurrencyBenchmark> {
 
     public static final String NAME = "concurrencybenchmark";
@@ -74,7 +79,6 @@ public class BenchmarkReconciler implements Reconciler<ConcurrencyBenchmark> {
     private final RuntimeCatalog catalog;
     static final java.time.Duration QUEUED_RECHECK = java.time.Duration.ofSeconds(30);
     private final Clock clock;
-    private final KernelScript kernelScript;
 
     @Inject
     public BenchmarkReconciler(OperatorConfig config, AdmissionController admission, BenchmarkEvents events,
@@ -85,7 +89,6 @@ public class BenchmarkReconciler implements Reconciler<ConcurrencyBenchmark> {
         this.resultMetrics = resultMetrics;
         this.catalog = RuntimeCatalog.of(config);
         this.clock = Clock.systemUTC();
-        this.kernelScript = KernelScript.load();
     }
 
     @Override
@@ -113,7 +116,7 @@ public class BenchmarkReconciler implements Reconciler<ConcurrencyBenchmark> {
                 .build(), ctx);
         var configMaps = new InformerEventSource<>(InformerEventSourceConfiguration
                 .from(ConfigMap.class, ConcurrencyBenchmark.class)
-                .withName("kernel-configmaps")
+                .withName(KernelConfigMap.EVENT_SOURCE)
                 .withLabelSelector(MANAGED)
                 .withSecondaryToPrimaryMapper(Mappers.fromOwnerReferences(ConcurrencyBenchmark.class))
                 .withItemStore(new ReducedStateItemStore<>(ReducedStateItemStore.NAME_KEY_STATE, ConfigMap.class,
@@ -124,48 +127,46 @@ public class BenchmarkReconciler implements Reconciler<ConcurrencyBenchmark> {
     }
 
     /**
-     * observe → decide → act → write the status. The informer cache can lag behind our own last
-     * status write; acting on a stale status could re-run a finished step. So the status is written
-     * with optimistic locking (the cached resourceVersion): a stale view fails with 409, and the step
-     * runs again on the resource read fresh from the API server. Every action is idempotent (Jobs are
-     * created once, by name).
+     * observe → decide → act → write the status. The status is written with optimistic locking (the
+     * resourceVersion acted on) through the SDK, which keeps the written resource for the next
+     * reconcile (read-after-write). A 409 means someone else changed the benchmark since: the event
+     * of that change reconciles it again, from the newer version, so this pass just ends. Every
+     * action is idempotent (Jobs are created once, by name).
      */
     @Override
     public UpdateControl<ConcurrencyBenchmark> reconcile(ConcurrencyBenchmark cb, Context<ConcurrencyBenchmark> ctx) {
-        ConcurrencyBenchmark current = cb;
-        for (int attempt = 1; ; attempt++) {
-            try {
-                Observation seen = observe(current, ctx);
-                Decision decision = Lifecycle.decide(current, seen, clock.instant());
-                act(current, ctx, decision.actions());
-                writeStatusIfChanged(ctx, current, decision.status());
-                if (decision.ended()) {
-                    // Only once the terminal phase is written: the next benchmark's first Job must
-                    // come after this one's end, also as seen by the API server.
-                    admission.release(current, ctx.getPrimaryCache().list());
-                    if (decision.status().getPhase() == Phase.Succeeded) {
-                        ConcurrencyBenchmark done = Serialization.clone(current);
-                        done.setStatus(decision.status());
-                        resultMetrics.publish(done);
-                    }
-                }
-                if (decision.status().getPhase() == Phase.Queued) {
-                    // A fallback only: a freed slot wakes the waiting benchmarks by an event. The mock tier
-                    // once saw a benchmark stay Queued behind one that the error path ended (not explained);
-                    // a look every QUEUED_RECHECK bounds such a stall.
-                    return UpdateControl.<ConcurrencyBenchmark>noUpdate().rescheduleAfter(QUEUED_RECHECK);
-                }
-                return UpdateControl.noUpdate();
-            } catch (KubernetesClientException e) {
-                if (e.getCode() != 409 || attempt >= 5) {
-                    throw e;
-                }
-                current = ctx.getClient().resources(ConcurrencyBenchmark.class)
-                        .inNamespace(cb.getMetadata().getNamespace()).withName(cb.getMetadata().getName()).get();
-                if (current == null) {
-                    return UpdateControl.noUpdate();
+        try {
+            Optional<Observation> seen = observe(cb, ctx);
+            if (seen.isEmpty()) {
+                return UpdateControl.noUpdate(); // a stale view: the newer version's event comes next
+            }
+            Decision decision = Lifecycle.decide(cb, seen.get(), clock.instant());
+            act(cb, ctx, decision.actions());
+            writeStatusIfChanged(ctx, cb, decision.status());
+            if (decision.ended()) {
+                // Only once the terminal phase is written: the next benchmark's first Job must
+                // come after this one's end, also as seen by the API server.
+                admission.release(cb, ctx.getPrimaryCache().list());
+                if (decision.status().getPhase() == Phase.Succeeded) {
+                    ConcurrencyBenchmark done = Serialization.clone(cb);
+                    done.setStatus(decision.status());
+                    resultMetrics.publish(done);
                 }
             }
+            if (decision.status().getPhase() == Phase.Queued) {
+                // A fallback only: a freed slot wakes the waiting benchmarks by an event. The mock tier
+                // once saw a benchmark stay Queued behind one that the error path ended (not explained);
+                // a look every QUEUED_RECHECK bounds such a stall.
+                return UpdateControl.<ConcurrencyBenchmark>noUpdate().rescheduleAfter(QUEUED_RECHECK);
+            }
+            return UpdateControl.noUpdate();
+        } catch (KubernetesClientException e) {
+            if (e.getCode() != 409) {
+                throw e;
+            }
+            LOG.debugf("benchmark %s/%s changed meanwhile (%s); its newer version is reconciled next",
+                    cb.getMetadata().getNamespace(), cb.getMetadata().getName(), e.getMessage());
+            return UpdateControl.noUpdate();
         }
     }
 
@@ -233,7 +234,7 @@ public class BenchmarkReconciler implements Reconciler<ConcurrencyBenchmark> {
      * What the informers hold of the benchmark's Jobs and pods, read into the domain's terms. A run
      * whose Job is missing from the cache is looked up on the API server before it counts as gone.
      */
-    private Observation observe(ConcurrencyBenchmark cb, Context<ConcurrencyBenchmark> ctx) {
+    private Optional<Observation> observe(ConcurrencyBenchmark cb, Context<ConcurrencyBenchmark> ctx) {
         long generation = cb.getMetadata().getGeneration();
         List<Observation.JobSeen> jobs = new ArrayList<>(jobsSeen(ctx));
         Map<String, RunObservation> runs = new HashMap<>();
@@ -248,7 +249,9 @@ public class BenchmarkReconciler implements Reconciler<ConcurrencyBenchmark> {
                     // Created by us but not in the informer cache yet: wait for its event.
                     job = fetchJob(ctx.getClient(), cb, run.getJobName());
                     if (job == null) {
-                        requireFreshView(ctx.getClient(), cb);
+                        if (isStale(ctx.getClient(), cb)) {
+                            return Optional.empty();
+                        }
                         continue;
                     }
                     jobs.add(jobSeen(job));
@@ -270,7 +273,7 @@ public class BenchmarkReconciler implements Reconciler<ConcurrencyBenchmark> {
                 return admission.limit();
             }
         };
-        return new Observation(slot, jobs, runs);
+        return Optional.of(new Observation(slot, jobs, runs));
     }
 
     private static List<Observation.JobSeen> jobsSeen(Context<ConcurrencyBenchmark> ctx) {
@@ -299,8 +302,6 @@ public class BenchmarkReconciler implements Reconciler<ConcurrencyBenchmark> {
             } else if (action instanceof Action.ReleaseStart release) {
                 releaseCommonStart(client, podsOf(ctx, cb.getMetadata().getGeneration(), release.run()),
                         clock.instant());
-            } else if (action instanceof Action.EnsureKernelScript) {
-                ensureKernelConfigMap(cb, ctx);
             } else if (action instanceof Action.Event event) {
                 events.record(cb, event);
             }
@@ -329,16 +330,14 @@ public class BenchmarkReconciler implements Reconciler<ConcurrencyBenchmark> {
     }
 
     /**
-     * Before acting on a surprising observation (a run's Job gone), make sure the status we
-     * act on is the server's: a newer resourceVersion means our view is stale, so retry.
+     * Before acting on a surprising observation (a run's Job gone), make sure the status we act on
+     * is the server's: a newer resourceVersion means our view is stale.
      */
-    private static void requireFreshView(KubernetesClient client, ConcurrencyBenchmark cb) {
+    private static boolean isStale(KubernetesClient client, ConcurrencyBenchmark cb) {
         ConcurrencyBenchmark fresh = client.resources(ConcurrencyBenchmark.class)
                 .inNamespace(cb.getMetadata().getNamespace()).withName(cb.getMetadata().getName()).get();
-        if (fresh != null && !Objects.equals(fresh.getMetadata().getResourceVersion(),
-                cb.getMetadata().getResourceVersion())) {
-            throw new KubernetesClientException("stale view of " + cb.getMetadata().getName(), 409, null);
-        }
+        return fresh != null && !Objects.equals(fresh.getMetadata().getResourceVersion(),
+                cb.getMetadata().getResourceVersion());
     }
 
     private static Job fetchJob(KubernetesClient client, ConcurrencyBenchmark cb, String name) {
@@ -374,31 +373,10 @@ public class BenchmarkReconciler implements Reconciler<ConcurrencyBenchmark> {
                 && ("Failed".equals(c.getType()) || "Complete".equals(c.getType())));
     }
 
-    private void ensureKernelConfigMap(ConcurrencyBenchmark cb, Context<ConcurrencyBenchmark> ctx) {
-        String name = Names.kernelConfigMapName(cb.getMetadata().getName());
-        ConfigMap existing = secondary(ctx, ConfigMap.class, name);
-        if (kernelScript.isIn(existing)) {
-            return;
-        }
-        ConfigMap desired = kernelScript.configMap(cb);
-        try {
-            if (existing == null) {
-                ctx.getClient().configMaps().inNamespace(cb.getMetadata().getNamespace()).resource(desired).create();
-            } else {
-                ctx.getClient().configMaps().inNamespace(cb.getMetadata().getNamespace()).resource(desired).update();
-            }
-        } catch (KubernetesClientException e) {
-            if (e.getCode() != 409) {
-                throw e;
-            }
-        }
-    }
-
     /**
      * Writes the status when it changed, with optimistic locking on the resourceVersion we acted on,
-     * and hands the written resource to JOSDK's cache of recent updates: the next reconcile (often
-     * triggered by our own Job or pod changes before the watch brings this write back) starts from
-     * it instead of failing with 409 on a stale copy.
+     * through the SDK's resource operations: the next reconcile (often triggered by our own Job or pod
+     * changes before the watch brings this write back) starts from the written resource, not a stale copy.
      */
     private static void writeStatusIfChanged(Context<ConcurrencyBenchmark> ctx, ConcurrencyBenchmark cb,
                                              ConcurrencyBenchmarkStatus after) {
@@ -407,9 +385,6 @@ public class BenchmarkReconciler implements Reconciler<ConcurrencyBenchmark> {
         }
         ConcurrencyBenchmark updated = Serialization.clone(cb);
         updated.setStatus(after);
-        ConcurrencyBenchmark written = ctx.getClient().resources(ConcurrencyBenchmark.class)
-                .inNamespace(cb.getMetadata().getNamespace()).resource(updated).updateStatus();
-        ctx.eventSourceRetriever().getControllerEventSource()
-                .handleRecentResourceUpdate(ResourceID.fromResource(cb), written, cb);
+        ctx.resourceOperations().updatePrimaryStatus(updated);
     }
 }

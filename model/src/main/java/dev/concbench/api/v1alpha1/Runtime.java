@@ -1,12 +1,18 @@
 package dev.concbench.api.v1alpha1;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import lombok.Getter;
+import lombok.RequiredArgsConstructor;
+import lombok.experimental.Accessors;
 
 /**
  * Which runtime runs the kernel: a name of the operator's runtime catalog (each an image, set in
  * the chart's values, and a kernel kind), or {@code python} / {@code java}, the operator's default
  * Python and Java images.
  */
+@Getter
+@Accessors(fluent = true)
+@RequiredArgsConstructor
 public enum Runtime {
     /** The operator's default Python image (concbench.python-image). */
     @JsonProperty("python")
@@ -39,30 +45,13 @@ public enum Runtime {
     /** What kind of kernel the runtime's image runs: the Python script, or the Java kernel jar. */
     public enum Kind { PYTHON, JAVA }
 
+    /** The name used in YAML and in the chart's runtimes values. */
     private final String value;
     private final Kind kind;
+    /** The command that runs the Python kernel script in this runtime's image; null for java. */
     private final String interpreter;
-
-    Runtime(String value, Kind kind, String interpreter) {
-        this.value = value;
-        this.kind = kind;
-        this.interpreter = interpreter;
-    }
-
-    public String value() {
-        return value;
-    }
-
-    public Kind kind() {
-        return kind;
-    }
 
     public boolean isPython() {
         return kind == Kind.PYTHON;
-    }
-
-    /** The command that runs the Python kernel script in this runtime's image; null for java. */
-    public String interpreter() {
-        return interpreter;
     }
 }

@@ -1,8 +1,14 @@
 package dev.concbench.api.v1alpha1;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import lombok.Getter;
+import lombok.RequiredArgsConstructor;
+import lombok.experimental.Accessors;
 
 /** How CPython's multiprocessing starts its children (processes, process-pool). */
+@Getter
+@Accessors(fluent = true)
+@RequiredArgsConstructor
 public enum StartMethod {
     @JsonProperty("fork")
     FORK("fork"),
@@ -13,11 +19,4 @@ public enum StartMethod {
 
     private final String value;
 
-    StartMethod(String value) {
-        this.value = value;
-    }
-
-    public String value() {
-        return value;
-    }
 }

@@ -1,11 +1,17 @@
 package dev.concbench.api.v1alpha1;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import lombok.Getter;
+import lombok.RequiredArgsConstructor;
+import lombok.experimental.Accessors;
 
 import java.util.Arrays;
 import java.util.List;
 
 /** How a pod runs its share of the calls. The names are the kernel's CLI names. */
+@Getter
+@Accessors(fluent = true)
+@RequiredArgsConstructor
 public enum Strategy {
     /** A plain loop: the baseline every speedup is measured against. */
     @JsonProperty("sequential")
@@ -35,23 +41,10 @@ public enum Strategy {
     /** The classic five: the default when a benchmark lists none. */
     public static final List<Strategy> CLASSIC = List.of(SEQUENTIAL, THREADS, THREAD_POOL, PROCESSES, PROCESS_POOL);
 
-    private final String value;
-    private final boolean pooled;
-
-    Strategy(String value, boolean pooled) {
-        this.value = value;
-        this.pooled = pooled;
-    }
-
     /** The name used in YAML, in the kernel's CLI and in its result document. */
-    public String value() {
-        return value;
-    }
-
+    private final String value;
     /** Whether the strategy's concurrency is bounded by `workers` (else by the calls). */
-    public boolean pooled() {
-        return pooled;
-    }
+    private final boolean pooled;
 
     /** Whether a runtime of this kind can run it at all (versions aside: the kernel skips those). */
     public boolean runsOn(Runtime runtime) {

@@ -37,6 +37,14 @@ class RunObserverTest {
         return new JobBuilder().withNewMetadata().withName("demo-g1-r0").endMetadata().withNewStatus().endStatus().build();
     }
 
+    /** The run's Job with one condition of this type, status and reason (and message). */
+    private static Job job(String type, String status, String reason, String message) {
+        Job job = job();
+        job.getStatus().setConditions(List.of(new io.fabric8.kubernetes.api.model.batch.v1.JobConditionBuilder()
+                .withType(type).withStatus(status).withReason(reason).withMessage(message).build()));
+        return job;
+    }
+
     private static Pod pod(String name, int index, String phase, ContainerState state) {
         PodBuilder b = new PodBuilder().withNewMetadata().withName(name).addToAnnotations(INDEX, Integer.toString(index))
                 .addToLabels(INDEX, Integer.toString(index)).endMetadata()
@@ -174,10 +182,7 @@ class RunObserverTest {
 
     @Test
     void aJobPastItsDeadlineFailsTheRun() {
-        Job job = job();
-        job.getStatus().setConditions(List.of(new io.fabric8.kubernetes.api.model.batch.v1.JobConditionBuilder()
-                .withType("Failed").withStatus("True").withReason("DeadlineExceeded")
-                .withMessage("Job was active longer than specified deadline").build()));
+        Job job = job("Failed", "True", "DeadlineExceeded", "Job was active longer than specified deadline");
         List<Pod> pods = List.of(pod("demo-g1-r0-0-aaaaa", 0, "Running", running()));
 
         RunObservation seen = RunObserver.observe(job, pods, 1);
@@ -189,9 +194,7 @@ class RunObserverTest {
 
     @Test
     void atTheDeadlineKilledPodsDoNotHideTheCauseAndUnscheduledPodsAreNamed() {
-        Job job = job();
-        job.getStatus().setConditions(List.of(new io.fabric8.kubernetes.api.model.batch.v1.JobConditionBuilder()
-                .withType("FailureTarget").withStatus("True").withReason("DeadlineExceeded").build()));
+        Job job = job("FailureTarget", "True", "DeadlineExceeded", null);
         Pod killed = pod("demo-g1-r0-0-aaaaa", 0, "Failed", new io.fabric8.kubernetes.api.model.ContainerStateBuilder()
                 .withNewTerminated().withExitCode(143).withReason("Error").endTerminated().build());
         Pod pending = pod("demo-g1-r0-1-bbbbb", 1, "Pending", null);
@@ -206,9 +209,7 @@ class RunObserverTest {
 
     @Test
     void aFalseFailedConditionIsIgnored() {
-        Job job = job();
-        job.getStatus().setConditions(List.of(new io.fabric8.kubernetes.api.model.batch.v1.JobConditionBuilder()
-                .withType("Failed").withStatus("False").withReason("DeadlineExceeded").build()));
+        Job job = job("Failed", "False", "DeadlineExceeded", null);
         RunObservation seen = RunObserver.observe(job, List.of(pod("p-0", 0, "Running", running())), 1);
         assertThat(seen.state()).isEqualTo(RunState.Running);
     }

@@ -1,0 +1,56 @@
+package dev.concbench.operator;
+
+import dev.concbench.api.v1alpha1.ConcurrencyBenchmark;
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.api.reconciler.dependent.DependentResource;
+import io.javaoperatorsdk.operator.processing.dependent.Matcher;
+import io.javaoperatorsdk.operator.processing.dependent.kubernetes.CRUDKubernetesDependentResource;
+import io.javaoperatorsdk.operator.processing.dependent.workflow.Condition;
+
+/**
+ * The ConfigMap a Python benchmark's pods mount the kernel script from: a dependent resource of the
+ * benchmark, reconciled by the SDK before each reconcile, only for Python runtimes ({@link Python}, a
+ * reconcile precondition: an activation condition would register an informer of its own per
+ * dependent, and this one shares the reconciler's "kernel-configmaps" informer, whose cache keeps no
+ * data). So the matcher compares the script's hash annotation, not the script.
+ */
+public class KernelConfigMap extends CRUDKubernetesDependentResource<ConfigMap, ConcurrencyBenchmark> {
+
+    /** The informer this dependent reads (registered by the reconciler, reduced to metadata). */
+    public static final String EVENT_SOURCE = "kernel-configmaps";
+
+    private static final KernelScript SCRIPT = KernelScript.load();
+
+    public KernelConfigMap() {
+        super(ConfigMap.class);
+    }
+
+    @Override
+    protected ConfigMap desired(ConcurrencyBenchmark cb, Context<ConcurrencyBenchmark> ctx) {
+        return SCRIPT.configMap(cb);
+    }
+
+    @Override
+    public Matcher.Result<ConfigMap> match(ConfigMap actual, ConcurrencyBenchmark cb, Context<ConcurrencyBenchmark> ctx) {
+        return Matcher.Result.computed(SCRIPT.isIn(actual), desired(cb, ctx));
+    }
+
+    /**
+     * Plain create and update, not server-side apply: the operator's RBAC grants exactly the calls it
+     * makes (create, update), and the reduced cache keeps no managed fields to compare.
+     */
+    @Override
+    protected boolean useSSA(Context<ConcurrencyBenchmark> ctx) {
+        return false;
+    }
+
+    /** Only Python kernels need the script: the Java kernel is in its image. */
+    public static class Python implements Condition<ConfigMap, ConcurrencyBenchmark> {
+        @Override
+        public boolean isMet(DependentResource<ConfigMap, ConcurrencyBenchmark> dependent, ConcurrencyBenchmark cb,
+                             Context<ConcurrencyBenchmark> ctx) {
+            return cb.getSpec() != null && cb.getSpec().getRuntime() != null && cb.getSpec().getRuntime().isPython();
+        }
+    }
+}
