@@ -140,7 +140,7 @@ public final class LocalRunner {
         try {
             for (int i = 0; i < planned.pods(); i++) {
                 String shard = i + "/" + planned.pods();
-                List<String> command = launcher.command(spec.getRuntime(),
+                List<String> command = launcher.command(planned.runtimeOf(spec),
                         KernelCommand.args(spec, planned, shard, null, startAt, null));
                 String podName = jobName + "-" + i;
                 try {

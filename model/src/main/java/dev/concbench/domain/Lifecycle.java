@@ -73,7 +73,7 @@ public final class Lifecycle {
         }
         StatusTransitions.admitted(status, step.generation, now);
         step.advanceRuns(seen);
-        if (cb.getSpec().getRuntime().isPython()) {
+        if (BenchmarkPlanner.sweepRuntimes(cb.getSpec()).stream().anyMatch(Runtime::isPython)) {
             // After the first Job, not before: its pods need the script only when their volumes
             // are mounted, which waits for a missing ConfigMap; the Job starts a round trip sooner.
             step.actions.add(new EnsureKernelScript());

@@ -308,7 +308,7 @@ public class BenchmarkReconciler implements Reconciler<ConcurrencyBenchmark> {
     }
 
     private void createJob(ConcurrencyBenchmark cb, KubernetesClient client, PlannedRun planned) {
-        String image = catalog.image(cb.getSpec());
+        String image = catalog.image(cb.getSpec(), planned.runtimeOf(cb.getSpec()));
         try {
             client.batch().v1().jobs().inNamespace(cb.getMetadata().getNamespace())
                     .resource(JobFactory.job(cb, planned, image)).create();
