@@ -118,8 +118,10 @@ public final class LocalRunner {
     /** One run: its pods as processes, all started, then all awaited; the first failure stops the rest. */
     private RunObservation execute(ConcurrencyBenchmark cb, PlannedRun planned, String jobName, int runs) {
         String name = cb.getMetadata().getName();
-        progress(String.format(Locale.ROOT, "%s: run %d/%d: pods=%d workers=%d strategies=%s (job %s)",
-                name, planned.index() + 1, runs, planned.pods(), planned.workers(),
+        progress(String.format(Locale.ROOT, "%s: run %d/%d: %spods=%d workers=%d strategies=%s (job %s)",
+                name, planned.index() + 1, runs,
+                planned.runtime() == null ? "" : "runtime=" + planned.runtime().value() + " ",
+                planned.pods(), planned.workers(),
                 String.join(",", planned.strategyNames()), jobName));
         long started = System.nanoTime();
         RunObservation outcome = executePods(cb.getSpec(), planned, jobName);
