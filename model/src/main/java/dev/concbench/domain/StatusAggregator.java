@@ -45,7 +45,7 @@ public final class StatusAggregator {
 
         List<ResultRow> rows = new ArrayList<>();
         for (RunStatus run : measured) {
-            for (Map.Entry<String, List<Double>> e : run.getSamples().entrySet()) {
+            for (Map.Entry<String, List<Double>> e : inPlanOrder(run)) {
                 ResultRow row = row(spec, run, Strategy.fromValue(e.getKey()), e.getValue(),
                         baselines.get(run.getRuntime()));
                 if (first != null && row.getMedian() > 0) {
@@ -98,6 +98,18 @@ public final class StatusAggregator {
         return rows == null ? Optional.empty() : rows.stream()
                 .filter(r -> r.getMedian() != null)
                 .min(Comparator.comparingDouble(ResultRow::getMedian));
+    }
+
+    /**
+     * A run's samples in the order of its strategies: the API server returns a map's keys sorted
+     * (asyncio before sequential), so the order read back is not the order measured.
+     */
+    static List<Map.Entry<String, List<Double>>> inPlanOrder(RunStatus run) {
+        List<String> order = run.getStrategies() == null ? List.of() : run.getStrategies();
+        return run.getSamples().entrySet().stream()
+                .sorted(Comparator.comparingInt(e -> order.contains(e.getKey()) ? order.indexOf(e.getKey())
+                        : Integer.MAX_VALUE))
+                .toList();
     }
 
     /** The runtimes of the runs, in plan order: the sweep's, or just null (the spec's runtime). */

@@ -434,4 +434,18 @@ class StatusAggregatorTest {
         assertThat(status.getEnvironment().getRuntimes()).isNull();
         assertThat(status.getBaseline()).isEqualTo("sequential@pods=1 4.000s");
     }
+
+    @Test
+    void rowsFollowTheRunsStrategiesNotTheOrderTheSamplesWereReadBackIn() {
+        // What the API server returns: the samples' keys sorted.
+        RunStatus run = run(0, 1, 0, List.of(2), List.of("node-a"), samples(
+                "asyncio", List.of(1.0), "sequential", List.of(1.0), "threads", List.of(1.0)));
+        run.setStrategies(List.of("sequential", "threads", "asyncio"));
+        ConcurrencyBenchmarkStatus status = status(run);
+
+        StatusAggregator.aggregate(spec(WorkloadType.CPU, 8), status);
+
+        assertThat(status.getResults()).extracting(ResultRow::getStrategy)
+                .containsExactly("sequential", "threads", "asyncio");
+    }
 }
