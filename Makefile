@@ -2,7 +2,7 @@
 SHELL := /bin/bash
 MVN := mvn -B -q
 
-.PHONY: help build demo test unit python-test java-test e2e crds bench-kernel bench-operator images clean
+.PHONY: help build demo test unit python-test java-test e2e crds bench-kernel bench-operator bench-runtimes images clean
 
 help: ## list the targets
 	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -31,6 +31,9 @@ crds: ## regenerate crds/ and the chart's CRD from the API types
 
 bench-kernel: ## the classic tables for CPython and the JVM, checked against the kernel targets (docs/benchmarks.md)
 	bench/kernel
+
+bench-runtimes: ## examples/runtimes-cpu.yaml through the operator on the real nodes: the table across runtimes (root)
+	bench/runtimes
 
 bench-operator: ## the operator's latency and load on the local control plane (docs/benchmarks.md)
 	bench/operator

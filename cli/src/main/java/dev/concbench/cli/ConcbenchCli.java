@@ -8,6 +8,7 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
 import dev.concbench.api.v1alpha1.ConcurrencyBenchmark;
 import dev.concbench.api.v1alpha1.ConcurrencyBenchmarkStatus;
 import dev.concbench.api.v1alpha1.Phase;
+import dev.concbench.domain.BenchmarkPlanner;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -131,7 +132,8 @@ public final class ConcbenchCli implements Callable<Integer> {
             }
             KernelLauncher launcher = parent.launcher.get();
             for (ConcurrencyBenchmark cb : benchmarks) {
-                launcher.check(cb.getSpec().getRuntime());
+                // every runtime of a sweep, before anything runs: a missing interpreter is named at once
+                BenchmarkPlanner.sweepRuntimes(cb.getSpec()).forEach(launcher::check);
             }
 
             LocalRunner runner = new LocalRunner(launcher, parent.progress);

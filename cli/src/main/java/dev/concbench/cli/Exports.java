@@ -11,6 +11,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.stream.Collectors;
 
 /**
@@ -70,7 +71,8 @@ final class Exports {
 
     /** The name of a row in every export: the same measurement has the same name in two exports. */
     static String rowName(ResultRow r) {
-        return r.getStrategy() + " pods=" + r.getPods() + " workers=" + r.getWorkers();
+        // a sweep over runtimes has the same strategy once per runtime
+        return (r.getRuntime() == null ? "" : r.getRuntime() + " ") + r.getStrategy() + " pods=" + r.getPods() + " workers=" + r.getWorkers();
     }
 
     /**
@@ -136,6 +138,9 @@ final class Exports {
                 });
             }
             ObjectNode parameters = o.putObject("parameters");
+            if (r.getRuntime() != null) {
+                parameters.put("runtime", r.getRuntime());
+            }
             parameters.put("strategy", r.getStrategy());
             parameters.put("pods", String.valueOf(r.getPods()));
             parameters.put("workers", String.valueOf(r.getWorkers()));
@@ -162,12 +167,22 @@ final class Exports {
                     number(r.getMax()), number(r.getCiLow()), number(r.getCiHigh()), number(r.getSpeedup()),
                     number(r.getSpeedupError()), number(r.getParallelism()), number(r.getEfficiency()),
                     number(r.getTasksPerSecond()), Boolean.TRUE.equals(r.getUnstable()),
-                    e.getOrDefault("runtime", ""), e.getOrDefault("runtime_version", ""),
+                    r.getRuntime() != null ? r.getRuntime() : e.getOrDefault("runtime", ""),
+                    runtimeVersion(status, r, e),
                     e.getOrDefault("cpus_seen", ""), e.getOrDefault("nodes", ""),
                     e.getOrDefault("kubernetes_version", ""), e.getOrDefault("concbench_version", ""));
             sb.append(cells.stream().map(c -> quote(String.valueOf(c))).collect(Collectors.joining(","))).append('\n');
         }
         return sb.toString();
+    }
+
+    /** The row's runtime's version in a sweep over runtimes, else the benchmark's. */
+    private static String runtimeVersion(ConcurrencyBenchmarkStatus status, ResultRow r, Map<String, String> env) {
+        if (r.getRuntime() != null && status.getEnvironment() != null && status.getEnvironment().getRuntimes() != null) {
+            return status.getEnvironment().getRuntimes().stream().filter(x -> r.getRuntime().equals(x.getRuntime()))
+                    .map(x -> Objects.toString(x.getRuntimeVersion(), "")).findFirst().orElse("");
+        }
+        return env.getOrDefault("runtime_version", "");
     }
 
     private static Object orEmpty(Object o) {

@@ -118,8 +118,10 @@ public final class LocalRunner {
     /** One run: its pods as processes, all started, then all awaited; the first failure stops the rest. */
     private RunObservation execute(ConcurrencyBenchmark cb, PlannedRun planned, String jobName, int runs) {
         String name = cb.getMetadata().getName();
-        progress(String.format(Locale.ROOT, "%s: run %d/%d: pods=%d workers=%d strategies=%s (job %s)",
-                name, planned.index() + 1, runs, planned.pods(), planned.workers(),
+        progress(String.format(Locale.ROOT, "%s: run %d/%d: %spods=%d workers=%d strategies=%s (job %s)",
+                name, planned.index() + 1, runs,
+                planned.runtime() == null ? "" : "runtime=" + planned.runtime().value() + " ",
+                planned.pods(), planned.workers(),
                 String.join(",", planned.strategyNames()), jobName));
         long started = System.nanoTime();
         RunObservation outcome = executePods(cb.getSpec(), planned, jobName);
@@ -140,7 +142,7 @@ public final class LocalRunner {
         try {
             for (int i = 0; i < planned.pods(); i++) {
                 String shard = i + "/" + planned.pods();
-                List<String> command = launcher.command(spec.getRuntime(),
+                List<String> command = launcher.command(planned.runtimeOf(spec),
                         KernelCommand.args(spec, planned, shard, null, startAt, null));
                 String podName = jobName + "-" + i;
                 try {

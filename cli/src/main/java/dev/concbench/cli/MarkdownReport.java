@@ -29,9 +29,17 @@ public final class MarkdownReport {
         if (!facts.isEmpty()) {
             sb.append(String.join(", ", facts)).append("\n\n");
         }
-        sb.append("| strategy | pods | workers | median s | 95% CI s | speedup | efficiency | unstable |\n");
-        sb.append("|---|---:|---:|---:|---|---:|---:|---|\n");
+        // A sweep over runtimes: each row's runtime, and its time against the first runtime's sequential.
+        boolean runtimes = status.getResults().stream().anyMatch(r -> r.getRuntime() != null);
+        sb.append(runtimes ? "| runtime " : "")
+                .append("| strategy | pods | workers | median s | 95% CI s | speedup | efficiency | unstable |")
+                .append(runtimes ? " vs first runtime's sequential |\n" : "\n");
+        sb.append(runtimes ? "|---" : "").append("|---|---:|---:|---:|---|---:|---:|---|")
+                .append(runtimes ? "---:|\n" : "\n");
         for (ResultRow r : status.getResults()) {
+            if (runtimes) {
+                sb.append("| ").append(escape(String.valueOf(r.getRuntime()))).append(' ');
+            }
             sb.append("| ").append(escape(r.getStrategy()))
                     .append(" | ").append(r.getPods() == null ? "-" : r.getPods())
                     .append(" | ").append(workers(r))
@@ -44,7 +52,12 @@ public final class MarkdownReport {
                     .append(" | ").append(r.getEfficiency() == null ? "-"
                             : String.format(Locale.ROOT, "%.0f%%", r.getEfficiency() * 100))
                     .append(" | ").append(Boolean.TRUE.equals(r.getUnstable()) ? "yes" : "")
+                    .append(runtimes ? " | " + (r.getRelativeToFirstRuntime() == null ? "-"
+                            : number(r.getRelativeToFirstRuntime(), 2) + "x") : "")
                     .append(" |\n");
+        }
+        if (status.getConclusion() != null) {
+            sb.append("\n").append(escape(status.getConclusion())).append("\n");
         }
         return sb.toString();
     }

@@ -6,7 +6,9 @@ import dev.concbench.api.v1alpha1.ConcurrencyBenchmarkStatus;
 import dev.concbench.api.v1alpha1.EnvironmentStatus;
 import dev.concbench.api.v1alpha1.Phase;
 import dev.concbench.api.v1alpha1.ResultRow;
+import dev.concbench.api.v1alpha1.Runtime;
 import dev.concbench.api.v1alpha1.WorkloadType;
+import dev.concbench.domain.BenchmarkPlanner;
 import dev.concbench.domain.Conditions;
 import dev.concbench.domain.Statistics;
 import dev.concbench.domain.StatusAggregator;
@@ -14,6 +16,7 @@ import dev.concbench.domain.StatusAggregator;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.stream.Collectors;
 
@@ -38,6 +41,16 @@ public final class ResultTable {
                         + "read with care (more repetitions, a quieter machine)\n", Statistics.UNSTABLE_CV * 100));
             }
         }
+        if (status.getResults() != null && status.getResults().stream().anyMatch(r -> r.getRuntime() != null)
+                && status.getEnvironment() != null && status.getEnvironment().getRuntimes() != null) {
+            sb.append("VS FIRST: the first runtime's single-pod sequential median / the row's median; SPEEDUP is "
+                    + "against the row's own runtime's sequential\n");
+            status.getEnvironment().getRuntimes().forEach(e -> sb.append("runtime: ").append(e.getRuntime())
+                    .append(' ').append(Objects.toString(e.getRuntimeVersion(), "?"))
+                    .append(e.getKernel() == null || e.getKernel().getGil() == null ? ""
+                            : e.getKernel().getGil() ? " (GIL enabled)" : " (GIL disabled)")
+                    .append('\n'));
+        }
         if (status.getFastest() != null) {
             sb.append("fastest: ").append(status.getFastest());
             Optional<ResultRow> row = StatusAggregator.fastest(status.getResults());
@@ -57,7 +70,8 @@ public final class ResultTable {
             if (status.getFastestSpeedup() != null) {
                 sb.append(String.format(Locale.ROOT, ", speedup %.2f", status.getFastestSpeedup()));
                 row.map(ResultRow::getSpeedupError).ifPresent(e -> sb.append(String.format(Locale.ROOT, " ±%.2f", e)));
-                sb.append(" over the single-pod sequential baseline");
+                sb.append(" over the single-pod sequential baseline")
+                        .append(row.map(ResultRow::getRuntime).map(rt -> " of " + rt).orElse(""));
             }
             sb.append('\n');
         }
@@ -82,7 +96,8 @@ public final class ResultTable {
         ConcurrencyBenchmarkSpec spec = cb.getSpec();
         EnvironmentStatus env = status.getEnvironment();
         List<String> parts = new ArrayList<>();
-        String runtime = env != null && env.getRuntime() != null ? env.getRuntime() : spec.getRuntime().value();
+        String runtime = env != null && env.getRuntime() != null ? env.getRuntime()
+                : BenchmarkPlanner.sweepRuntimes(spec).stream().map(Runtime::value).collect(Collectors.joining(","));
         parts.add(env != null && env.getRuntimeVersion() != null ? runtime + " " + env.getRuntimeVersion() : runtime);
         var w = spec.getWorkload();
         parts.add(w.getType() == WorkloadType.CPU
@@ -98,13 +113,26 @@ public final class ResultTable {
     }
 
     static String rows(List<ResultRow> results) {
-        Table t = new Table(
-                new Column("STRATEGY", false), new Column("PODS", true), new Column("WORKERS", true),
+        // A sweep over runtimes: which runtime, and each row against the first runtime's sequential.
+        boolean runtimes = results.stream().anyMatch(r -> r.getRuntime() != null);
+        List<Column> columns = new ArrayList<>();
+        if (runtimes) {
+            columns.add(new Column("RUNTIME", false));
+        }
+        columns.addAll(List.of(new Column("STRATEGY", false), new Column("PODS", true), new Column("WORKERS", true),
                 new Column("MEDIAN s", true), new Column("±STDDEV", false), new Column("SPEEDUP", true),
-                new Column("±ERR", false), new Column("EFFICIENCY", true), new Column("TASKS/s", true),
-                new Column("", false));
+                new Column("±ERR", false), new Column("EFFICIENCY", true), new Column("TASKS/s", true)));
+        if (runtimes) {
+            columns.add(new Column("VS FIRST", true));
+        }
+        columns.add(new Column("", false));
+        Table t = new Table(columns.toArray(Column[]::new));
         for (ResultRow r : results) {
-            t.add(r.getStrategy(),
+            List<String> cells = new ArrayList<>();
+            if (runtimes) {
+                cells.add(Objects.toString(r.getRuntime(), "-"));
+            }
+            cells.addAll(List.of(r.getStrategy(),
                     String.valueOf(r.getPods()),
                     workers(r),
                     number(r.getMedian(), 3),
@@ -112,8 +140,12 @@ public final class ResultTable {
                     number(r.getSpeedup(), 2),
                     r.getSpeedupError() == null ? "" : "±" + number(r.getSpeedupError(), 2),
                     r.getEfficiency() == null ? "-" : String.format(Locale.ROOT, "%.0f%%", r.getEfficiency() * 100),
-                    number(r.getTasksPerSecond(), 1),
-                    Boolean.TRUE.equals(r.getUnstable()) ? "unstable" : "");
+                    number(r.getTasksPerSecond(), 1)));
+            if (runtimes) {
+                cells.add(r.getRelativeToFirstRuntime() == null ? "-" : number(r.getRelativeToFirstRuntime(), 2) + "x");
+            }
+            cells.add(Boolean.TRUE.equals(r.getUnstable()) ? "unstable" : "");
+            t.add(cells.toArray(String[]::new));
         }
         return t.render();
     }

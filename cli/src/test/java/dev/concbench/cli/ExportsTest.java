@@ -118,6 +118,32 @@ class ExportsTest {
     }
 
     @Test
+    void aSweepOverRuntimesExportsEachRowWithItsRuntime() throws IOException {
+        ConcurrencyBenchmarkStatus s = measured(List.of(1.0, 1.0), List.of(0.5, 0.5), List.of(1.0, 1.0));
+        s.getResults().get(0).setRuntime("cpython-3.11");
+        s.getResults().get(1).setRuntime("cpython-3.11");
+        s.getResults().get(2).setRuntime("pypy-3.11");
+        s.getResults().get(2).setStrategy("sequential");
+        dev.concbench.api.v1alpha1.RuntimeEnvironment pypy = new dev.concbench.api.v1alpha1.RuntimeEnvironment();
+        pypy.setRuntime("pypy-3.11");
+        pypy.setRuntimeVersion("3.11.11");
+        s.getEnvironment().setRuntimes(List.of(pypy));
+
+        List<String> csv = Files.readAllLines(export("sweep", s, "csv"));
+        JsonNode pyperf = new ObjectMapper().readTree(export("sweep", s, "pyperf").toFile());
+
+        String[] pypyRow = csv.get(3).split(",", -1);
+        assertThat(pypyRow[Exports.CSV_COLUMNS.indexOf("strategy")]).isEqualTo("sequential");
+        assertThat(pypyRow[Exports.CSV_COLUMNS.indexOf("runtime")]).isEqualTo("pypy-3.11");
+        assertThat(pypyRow[Exports.CSV_COLUMNS.indexOf("runtime_version")]).isEqualTo("3.11.11");
+        assertThat(csv.get(1).split(",", -1)[Exports.CSV_COLUMNS.indexOf("runtime")]).isEqualTo("cpython-3.11");
+        List<String> names = new ArrayList<>();
+        pyperf.path("benchmarks").forEach(b -> names.add(b.path("metadata").path("name").asText()));
+        assertThat(names).containsExactly("cpython-3.11 sequential pods=1 workers=0",
+                "cpython-3.11 process-pool pods=1 workers=0", "pypy-3.11 sequential pods=1 workers=0");
+    }
+
+    @Test
     void anUnknownFormatIsAUsageError() throws IOException {
         Path file = dir.resolve("s.yaml");
         Files.writeString(file, ConcbenchCli.yaml(OLD));

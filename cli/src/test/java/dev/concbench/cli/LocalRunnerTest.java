@@ -9,6 +9,7 @@ import dev.concbench.api.v1alpha1.Phase;
 import dev.concbench.api.v1alpha1.ResultRow;
 import dev.concbench.api.v1alpha1.RunState;
 import dev.concbench.api.v1alpha1.RunStatus;
+import dev.concbench.api.v1alpha1.Runtime;
 import dev.concbench.api.v1alpha1.Strategy;
 import dev.concbench.api.v1alpha1.WorkloadSpec;
 import dev.concbench.api.v1alpha1.WorkloadType;
@@ -107,6 +108,34 @@ class LocalRunnerTest {
         assertThat(status.getRuns()).allSatisfy(run -> assertThat(run.getChecksum()).isEqualTo(expected));
         assertThat(status.getResults()).extracting(r -> r.getStrategy() + "@" + r.getPods())
                 .containsExactly("sequential@1", "sequential@2", "threads@2");
+    }
+
+    @Test
+    void aSweepOverRuntimesStartsEachRunWithItsRuntimesKernel() {
+        ConcurrencyBenchmark cb = benchmark("runtimes", WorkloadType.CPU, 30, 8, 1,
+                List.of(Strategy.THREADS, Strategy.ASYNCIO));
+        cb.getSpec().setSweep(new dev.concbench.api.v1alpha1.SweepSpec());
+        cb.getSpec().getSweep().setRuntimes(List.of(Runtime.CPYTHON_3_11, Runtime.JAVA_17));
+        List<String> started = new CopyOnWriteArrayList<>();
+        KernelLauncher real = KernelLauncher.forHome(TestPaths.repoRoot());
+        KernelLauncher recording = (runtime, args) -> {
+            started.add(runtime.value() + " " + args.get(args.indexOf("--strategies") + 1));
+            // This machine's Python kernel stands in for both (the point is which runtime each run asks for).
+            return real.command(Runtime.PYTHON, args);
+        };
+
+        ConcurrencyBenchmarkStatus status = new LocalRunner(recording, null).run(cb);
+
+        assertThat(status.getPhase()).as(String.valueOf(status.getConditions())).isEqualTo(Phase.Succeeded);
+        assertThat(started).containsExactly("cpython-3.11 sequential,threads,asyncio", "java-17 sequential,threads");
+        assertThat(status.getResults()).extracting(r -> r.getRuntime() + "/" + r.getStrategy())
+                .containsExactly("cpython-3.11/sequential", "cpython-3.11/threads", "cpython-3.11/asyncio",
+                        "java-17/sequential", "java-17/threads");
+        assertThat(status.getResults()).allSatisfy(r -> assertThat(r.getRelativeToFirstRuntime()).isPositive());
+        assertThat(status.getEnvironment().getSkipped())
+                .containsOnlyKeys("java-17/asyncio");
+        assertThat(status.getFastest()).startsWith(status.getResults().stream()
+                .min(java.util.Comparator.comparingDouble(ResultRow::getMedian)).orElseThrow().getRuntime() + "/");
     }
 
     @Test

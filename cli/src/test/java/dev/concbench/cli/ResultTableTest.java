@@ -111,4 +111,28 @@ class ResultTableTest {
         assertThat(table).isEqualTo("classic: python, cpu n=400 x 80 tasks, 3 repetitions (+1 warmup): Failed\n"
                 + "failed: PodFailed: pod classic-g1-r0-0 failed: exit code 3: concbench-kernel: boom\n");
     }
+
+    @Test
+    void aSweepOverRuntimesShowsEachRowsRuntimeAndItsTimeAgainstTheFirstRuntimesSequential() {
+        ConcurrencyBenchmarkStatus status = succeeded();
+        ResultRow pypy = row("sequential", 1, 0, null, 0.1, 0.001, 1.0, 0.01, 1.0, 800.0, false);
+        pypy.setRuntime("pypy-3.11");
+        pypy.setRelativeToFirstRuntime(10.61);
+        ResultRow cpython = row("sequential", 1, 0, null, 1.061, 0.0099, 1.0, 0.008, 1.0, 75.4, false);
+        cpython.setRuntime("cpython-3.11");
+        cpython.setRelativeToFirstRuntime(1.0);
+        status.setResults(List.of(cpython, pypy));
+        status.setFastest("pypy-3.11/sequential");
+        status.setFastestSpeedup(1.0);
+
+        String table = ResultTable.render(classic(), status);
+        String markdown = MarkdownReport.results("classic", status);
+
+        assertThat(table).contains("RUNTIME       STRATEGY", "VS FIRST")
+                .containsPattern("cpython-3.11 +sequential .* 1\\.00x")
+                .containsPattern("pypy-3.11 +sequential .* 10\\.61x")
+                .contains("fastest: pypy-3.11/sequential, speedup 1.00 ±0.01 over the single-pod sequential baseline "
+                        + "of pypy-3.11");
+        assertThat(markdown).contains("| runtime | strategy |", "| pypy-3.11 | sequential |", "| 10.61x |");
+    }
 }

@@ -3,6 +3,7 @@ package dev.concbench.domain;
 import dev.concbench.api.v1alpha1.ComparisonStatus;
 import dev.concbench.api.v1alpha1.ConcurrencyBenchmark;
 import dev.concbench.api.v1alpha1.ConcurrencyBenchmarkSpec;
+import dev.concbench.api.v1alpha1.Runtime;
 import dev.concbench.api.v1alpha1.ConcurrencyBenchmarkStatus;
 import dev.concbench.api.v1alpha1.Phase;
 import dev.concbench.api.v1alpha1.ResultRow;
@@ -181,9 +182,13 @@ public final class BaselineComparison {
         return s.toString();
     }
 
-    /** The runtime of a benchmark's rows (one per benchmark: every row of it ran on spec.runtime). */
+    /**
+     * The runtime(s) of a benchmark's rows: spec.runtime, or the runtimes of a sweep over runtimes (whose
+     * rows carry their runtime): two benchmarks compare when they ran the same ones.
+     */
     private static String runtime(ConcurrencyBenchmarkSpec spec) {
-        return spec.getRuntime() == null ? null : spec.getRuntime().value();
+        String runtimes = String.join(", ", BenchmarkPlanner.sweepRuntimes(spec).stream().map(Runtime::value).toList());
+        return BenchmarkPlanner.isRuntimeSweep(spec) ? "sweep.runtimes [" + runtimes + "]" : runtimes;
     }
 
     private static String workload(ConcurrencyBenchmarkSpec spec) {

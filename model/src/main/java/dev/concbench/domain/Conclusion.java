@@ -5,6 +5,7 @@ import dev.concbench.api.v1alpha1.ConcurrencyBenchmarkStatus;
 import dev.concbench.api.v1alpha1.EnvironmentStatus;
 import dev.concbench.api.v1alpha1.KernelInfo;
 import dev.concbench.api.v1alpha1.ResultRow;
+import dev.concbench.api.v1alpha1.RuntimeEnvironment;
 import dev.concbench.api.v1alpha1.Strategy;
 import dev.concbench.api.v1alpha1.WorkloadType;
 
@@ -22,7 +23,9 @@ import java.util.stream.Collectors;
  * {@code cpu-bound on python 3.11.7 (GIL enabled): threads 0.89x, process-pool 2.00x on 2 CPUs: use processes}.
  * Each strategy is represented by its best row (the highest speedup over the single-pod
  * sequential baseline); the advice names the family of the best one when it beats sequential by
- * a clear margin, and says so when none does.
+ * a clear margin, and says so when none does. A sweep over runtimes gets that line per runtime
+ * (against its own sequential), then the fastest row of all and how it compares with the first
+ * runtime's sequential.
  */
 public final class Conclusion {
 
@@ -33,14 +36,40 @@ public final class Conclusion {
     }
 
     public static Optional<String> of(ConcurrencyBenchmarkSpec spec, ConcurrencyBenchmarkStatus status) {
+        EnvironmentStatus env = status.getEnvironment();
+        if (env == null || env.getRuntimes() == null) {
+            return line(spec, status.getResults(), env);
+        }
+        // A sweep over runtimes: the line of each runtime, from its own rows, then the fastest of all.
+        List<String> lines = new ArrayList<>();
+        for (RuntimeEnvironment rt : env.getRuntimes()) {
+            EnvironmentStatus one = new EnvironmentStatus();
+            one.setRuntime(rt.getRuntime());
+            one.setRuntimeVersion(rt.getRuntimeVersion());
+            one.setKernel(rt.getKernel());
+            one.setCpus(env.getCpus());
+            line(spec, status.getResults().stream().filter(r -> rt.getRuntime().equals(r.getRuntime())).toList(), one)
+                    .ifPresent(lines::add);
+        }
+        Optional<ResultRow> fastest = StatusAggregator.fastest(status.getResults());
+        if (lines.isEmpty() || fastest.isEmpty() || status.getFastest() == null) {
+            return Optional.empty();
+        }
+        Double relative = fastest.get().getRelativeToFirstRuntime();
+        return Optional.of(String.join("; ", lines) + "; fastest of all: " + status.getFastest()
+                + (relative == null ? "" : String.format(Locale.ROOT, " (%.2fx %s's sequential)", relative,
+                env.getRuntimes().get(0).getRuntime())));
+    }
+
+    /** The line of one runtime, from its rows. */
+    private static Optional<String> line(ConcurrencyBenchmarkSpec spec, List<ResultRow> rows, EnvironmentStatus env) {
         Map<String, ResultRow> best = new LinkedHashMap<>();
-        for (ResultRow row : status.getResults()) {
+        for (ResultRow row : rows) {
             if (row.getSpeedup() == null || Strategy.SEQUENTIAL.value().equals(row.getStrategy()) && row.getPods() == 1) {
                 continue;
             }
             best.merge(row.getStrategy(), row, (a, b) -> b.getSpeedup() > a.getSpeedup() ? b : a);
         }
-        EnvironmentStatus env = status.getEnvironment();
         if (best.isEmpty() || env == null) {
             return Optional.empty();
         }

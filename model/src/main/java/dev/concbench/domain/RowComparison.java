@@ -87,8 +87,8 @@ public record RowComparison(ResultRow baseline, ResultRow current, Double ratio,
         return new TTest().tTest(x, y);
     }
 
-    /** What makes two rows the same measurement: strategy, pods, workers. */
+    /** What makes two rows the same measurement: runtime (in a sweep over runtimes), strategy, pods, workers. */
     public static String key(ResultRow r) {
-        return r.getStrategy() + "|" + r.getPods() + "|" + Objects.toString(r.getWorkers(), "-");
+        return (r.getRuntime() == null ? "" : r.getRuntime() + "|") + r.getStrategy() + "|" + r.getPods() + "|" + Objects.toString(r.getWorkers(), "-");
     }
 }

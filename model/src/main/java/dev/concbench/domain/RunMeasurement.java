@@ -36,7 +36,8 @@ public final class RunMeasurement {
         check(spec, planned, shards);
 
         // What one pod skipped (its runtime cannot run it) every pod skipped: they run one image.
-        Map<String, String> skipped = new LinkedHashMap<>();
+        // The planner's (a strategy of the other runtime kind, in a sweep over runtimes) come first.
+        Map<String, String> skipped = new LinkedHashMap<>(planned.skipped());
         for (KernelResult shard : shards) {
             if (shard.skipped() != null) {
                 shard.skipped().forEach(skipped::putIfAbsent);

@@ -2,6 +2,7 @@ package dev.concbench.domain;
 
 import dev.concbench.api.v1alpha1.ConcurrencyBenchmarkSpec;
 import dev.concbench.api.v1alpha1.KernelResources;
+import dev.concbench.api.v1alpha1.Runtime;
 import dev.concbench.api.v1alpha1.Strategy;
 import dev.concbench.api.v1alpha1.SweepSpec;
 import dev.concbench.api.v1alpha1.WorkloadSpec;
@@ -11,11 +12,13 @@ import io.fabric8.kubernetes.api.model.Quantity;
 
 import java.math.BigDecimal;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
+import java.util.stream.Collectors;
 
 /**
  * The operator's second line of validation, after the CRD schema and its CEL rules: the
@@ -56,9 +59,12 @@ public final class SpecValidator {
             errors.add("spec.strategies: unknown strategy");
         }
         if (spec.getStrategies() != null && spec.getRuntime() != null) {
+            // In a sweep over runtimes the runtimes that cannot run a strategy skip it; none may be refused only.
+            List<Runtime> runtimes = BenchmarkPlanner.sweepRuntimes(spec).stream().filter(Objects::nonNull).toList();
             for (Strategy s : spec.getStrategies()) {
-                if (s != null && !s.runsOn(spec.getRuntime())) {
-                    errors.add("spec.strategies: " + s.value() + " cannot run on runtime " + spec.getRuntime().value());
+                if (s != null && !runtimes.isEmpty() && runtimes.stream().noneMatch(s::runsOn)) {
+                    errors.add("spec.strategies: " + s.value() + " cannot run on runtime "
+                            + runtimes.stream().map(Runtime::value).collect(Collectors.joining(", ")));
                 }
             }
         }
@@ -80,7 +86,22 @@ public final class SpecValidator {
             list(errors, "spec.sweep.pods", sweep.getPods(), 1, Math.min(ConcurrencyBenchmarkSpec.MAX_PODS,
                     w.getTasks()));
             list(errors, "spec.sweep.workers", sweep.getWorkers(), 0, ConcurrencyBenchmarkSpec.MAX_WORKERS);
-            int points = size(sweep.getPods()) * size(sweep.getWorkers());
+            List<Runtime> runtimes = sweep.getRuntimes();
+            if (runtimes != null) {
+                if (runtimes.isEmpty() || runtimes.size() > Runtime.values().length) {
+                    errors.add("spec.sweep.runtimes must have 1 to " + Runtime.values().length + " entries");
+                } else if (runtimes.stream().anyMatch(Objects::isNull)) {
+                    errors.add("spec.sweep.runtimes: unknown runtime; the catalog has "
+                            + Arrays.stream(Runtime.values()).map(Runtime::value).collect(Collectors.joining(", ")));
+                } else if (new HashSet<>(runtimes).size() != runtimes.size()) {
+                    errors.add("spec.sweep.runtimes must not repeat");
+                }
+                if (spec.getImage() != null) {
+                    errors.add("spec.image cannot be combined with spec.sweep.runtimes: one image cannot be several "
+                            + "runtimes");
+                }
+            }
+            int points = size(runtimes) * size(sweep.getPods()) * size(sweep.getWorkers());
             if (points > ConcurrencyBenchmarkSpec.MAX_SWEEP_POINTS) {
                 errors.add("spec.sweep has " + points + " points; at most " + ConcurrencyBenchmarkSpec.MAX_SWEEP_POINTS
                         + " are allowed");
@@ -146,7 +167,7 @@ public final class SpecValidator {
         }
     }
 
-    private static int size(List<Integer> values) {
+    private static int size(List<?> values) {
         return values == null || values.isEmpty() ? 1 : values.size();
     }
 }

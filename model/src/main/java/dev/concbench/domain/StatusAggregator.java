@@ -6,16 +6,20 @@ import dev.concbench.api.v1alpha1.EnvironmentStatus;
 import dev.concbench.api.v1alpha1.ResultRow;
 import dev.concbench.api.v1alpha1.RunState;
 import dev.concbench.api.v1alpha1.RunStatus;
+import dev.concbench.api.v1alpha1.Runtime;
+import dev.concbench.api.v1alpha1.RuntimeEnvironment;
 import dev.concbench.api.v1alpha1.Strategy;
 import dev.concbench.api.v1alpha1.WorkloadType;
 
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeSet;
+import java.util.stream.Collectors;
 
 /**
  * Derives the result rows, the fastest strategy and the environment from the runs measured
@@ -32,22 +36,35 @@ public final class StatusAggregator {
         List<RunStatus> measured = status.getRuns().stream()
                 .filter(r -> r.getState() == RunState.Succeeded && r.getSamples() != null)
                 .toList();
-        Optional<Statistics> baseline = baseline(measured);
+        // Per runtime (one, keyed null, unless the benchmark sweeps over runtimes): its own baseline.
+        List<Runtime> runtimes = runtimesOf(status.getRuns());
+        Map<Runtime, Statistics> baselines = new LinkedHashMap<>();
+        runtimes.forEach(rt -> baseline(ofRuntime(measured, rt)).ifPresent(b -> baselines.put(rt, b)));
+        // Across runtimes: against the first runtime's sequential.
+        Statistics first = runtimes.get(0) == null ? null : baselines.get(runtimes.get(0));
 
         List<ResultRow> rows = new ArrayList<>();
         for (RunStatus run : measured) {
-            for (Map.Entry<String, List<Double>> e : run.getSamples().entrySet()) {
-                rows.add(row(spec, run, Strategy.fromValue(e.getKey()), e.getValue(), baseline.orElse(null)));
+            for (Map.Entry<String, List<Double>> e : inPlanOrder(run)) {
+                ResultRow row = row(spec, run, Strategy.fromValue(e.getKey()), e.getValue(),
+                        baselines.get(run.getRuntime()));
+                if (first != null && row.getMedian() > 0) {
+                    row.setRelativeToFirstRuntime(round(first.median() / row.getMedian(), 3));
+                }
+                rows.add(row);
             }
         }
         status.setResults(rows);
 
         Optional<ResultRow> fastest = fastest(rows);
-        boolean sweep = status.getRuns().stream().filter(r -> !isBaselineOnly(r)).count() > 1;
+        boolean sweep = status.getRuns().stream().filter(r -> !isBaselineOnly(r))
+                .map(r -> r.getPods() + "/" + r.getWorkers()).distinct().count() > 1;
         status.setFastest(fastest.map(r -> label(r, sweep)).orElse(null));
         status.setFastestSpeedup(fastest.map(ResultRow::getSpeedup).orElse(null));
-        status.setBaseline(baseline.map(b -> Strategy.SEQUENTIAL.value() + "@pods=1 "
-                + String.format(Locale.ROOT, "%.3fs", b.median())).orElse(null));
+        status.setBaseline(baselines.isEmpty() ? null : baselines.entrySet().stream()
+                .map(b -> (b.getKey() == null ? "" : b.getKey().value() + "/") + Strategy.SEQUENTIAL.value()
+                        + "@pods=1 " + String.format(Locale.ROOT, "%.3fs", b.getValue().median()))
+                .collect(Collectors.joining(", ")));
         status.setEnvironment(measured.isEmpty() ? null : environment(spec, measured));
         status.setConclusion(Conclusion.of(spec, status).orElse(null));
         long finished = status.getRuns().stream().filter(r -> r.getState() == RunState.Succeeded).count();
@@ -61,8 +78,10 @@ public final class StatusAggregator {
      * a pool strategy has one other than auto: e.g. process-pool@pods=2,workers=4, threads@pods=3.
      */
     public static String label(ResultRow row, boolean sweep) {
+        // In a sweep over runtimes the runtime comes first: pypy-3.11/process-pool.
+        String runtime = row.getRuntime() == null ? "" : row.getRuntime() + "/";
         if (sweep) {
-            return row.getStrategy() + "@pods=" + row.getPods() + ",workers=" + row.getWorkers();
+            return runtime + row.getStrategy() + "@pods=" + row.getPods() + ",workers=" + row.getWorkers();
         }
         List<String> parts = new ArrayList<>();
         if (row.getPods() != 1) {
@@ -71,7 +90,7 @@ public final class StatusAggregator {
         if (row.getWorkers() != 0 && Strategy.fromValue(row.getStrategy()).pooled()) {
             parts.add("workers=" + row.getWorkers());
         }
-        return parts.isEmpty() ? row.getStrategy() : row.getStrategy() + "@" + String.join(",", parts);
+        return runtime + (parts.isEmpty() ? row.getStrategy() : row.getStrategy() + "@" + String.join(",", parts));
     }
 
     /** The fastest row: the lowest median. The one rule for {@code status.fastest} and whatever shows it. */
@@ -79,6 +98,28 @@ public final class StatusAggregator {
         return rows == null ? Optional.empty() : rows.stream()
                 .filter(r -> r.getMedian() != null)
                 .min(Comparator.comparingDouble(ResultRow::getMedian));
+    }
+
+    /**
+     * A run's samples in the order of its strategies: the API server returns a map's keys sorted
+     * (asyncio before sequential), so the order read back is not the order measured.
+     */
+    static List<Map.Entry<String, List<Double>>> inPlanOrder(RunStatus run) {
+        List<String> order = run.getStrategies() == null ? List.of() : run.getStrategies();
+        return run.getSamples().entrySet().stream()
+                .sorted(Comparator.comparingInt(e -> order.contains(e.getKey()) ? order.indexOf(e.getKey())
+                        : Integer.MAX_VALUE))
+                .toList();
+    }
+
+    /** The runtimes of the runs, in plan order: the sweep's, or just null (the spec's runtime). */
+    static List<Runtime> runtimesOf(List<RunStatus> runs) {
+        List<Runtime> runtimes = runs.stream().map(RunStatus::getRuntime).distinct().toList();
+        return runtimes.isEmpty() ? java.util.Collections.singletonList(null) : runtimes;
+    }
+
+    static List<RunStatus> ofRuntime(List<RunStatus> runs, Runtime runtime) {
+        return runs.stream().filter(r -> r.getRuntime() == runtime).toList();
     }
 
     /** The single-pod sequential samples of the first run that has them. */
@@ -93,6 +134,7 @@ public final class StatusAggregator {
                          Statistics baseline) {
         Statistics s = Statistics.of(samples);
         ResultRow row = new ResultRow();
+        row.setRuntime(run.getRuntime() == null ? null : run.getRuntime().value());
         row.setStrategy(strategy.value());
         row.setPods(run.getPods());
         row.setWorkers(run.getWorkers());
@@ -152,16 +194,39 @@ public final class StatusAggregator {
 
     static EnvironmentStatus environment(ConcurrencyBenchmarkSpec spec, List<RunStatus> measured) {
         EnvironmentStatus env = new EnvironmentStatus();
-        env.setRuntime(spec.getRuntime().value());
-        env.setRuntimeVersion(measured.get(0).getRuntimeVersion());
         env.setCpus(new ArrayList<>(new TreeSet<>(measured.stream()
                 .flatMap(r -> r.getCpus().stream()).toList())));
         env.setNodes(new ArrayList<>(new TreeSet<>(measured.stream()
                 .flatMap(r -> r.getNodes().stream()).toList())));
-        env.setKernel(measured.stream().map(RunStatus::getKernel).filter(java.util.Objects::nonNull).findFirst()
+        List<Runtime> runtimes = runtimesOf(measured);
+        if (runtimes.get(0) == null) {
+            RuntimeEnvironment only = runtimeEnvironment(spec.getRuntime(), measured);
+            env.setRuntime(only.getRuntime());
+            env.setRuntimeVersion(only.getRuntimeVersion());
+            env.setKernel(only.getKernel());
+            env.setSkipped(only.getSkipped());
+            return env;
+        }
+        List<RuntimeEnvironment> each = runtimes.stream().map(rt -> runtimeEnvironment(rt, ofRuntime(measured, rt)))
+                .toList();
+        env.setRuntime(each.stream().map(RuntimeEnvironment::getRuntime).collect(Collectors.joining(",")));
+        Map<String, String> skipped = new LinkedHashMap<>();
+        each.stream().filter(e -> e.getSkipped() != null)
+                .forEach(e -> e.getSkipped().forEach((k, v) -> skipped.put(e.getRuntime() + "/" + k, v)));
+        env.setSkipped(skipped.isEmpty() ? null : skipped);
+        env.setRuntimes(new ArrayList<>(each));
+        return env;
+    }
+
+    /** What the runs of one runtime reported: its version, kernel facts and skipped strategies. */
+    static RuntimeEnvironment runtimeEnvironment(Runtime runtime, List<RunStatus> runs) {
+        RuntimeEnvironment env = new RuntimeEnvironment();
+        env.setRuntime(runtime.value());
+        env.setRuntimeVersion(runs.get(0).getRuntimeVersion());
+        env.setKernel(runs.stream().map(RunStatus::getKernel).filter(java.util.Objects::nonNull).findFirst()
                 .orElse(null));
-        Map<String, String> skipped = new java.util.LinkedHashMap<>();
-        measured.stream().filter(r -> r.getSkipped() != null).forEach(r -> r.getSkipped().forEach(skipped::putIfAbsent));
+        Map<String, String> skipped = new LinkedHashMap<>();
+        runs.stream().filter(r -> r.getSkipped() != null).forEach(r -> r.getSkipped().forEach(skipped::putIfAbsent));
         env.setSkipped(skipped.isEmpty() ? null : skipped);
         return env;
     }

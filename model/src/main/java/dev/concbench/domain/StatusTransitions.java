@@ -9,6 +9,7 @@ import io.fabric8.kubernetes.api.model.Condition;
 
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.function.IntFunction;
 
@@ -52,6 +53,8 @@ public final class StatusTransitions {
             run.setJobName(jobName.apply(planned.index()));
             run.setPods(planned.pods());
             run.setWorkers(planned.workers());
+            run.setRuntime(planned.runtime());
+            run.setSkipped(planned.skipped().isEmpty() ? null : new LinkedHashMap<>(planned.skipped()));
             run.setStrategies(planned.strategyNames());
             run.setState(RunState.Planned);
             runs.add(run);

@@ -1,6 +1,9 @@
 package dev.concbench.domain;
 
 import dev.concbench.api.v1alpha1.ConcurrencyBenchmarkSpec;
+import dev.concbench.api.v1alpha1.ConcurrencyBenchmarkStatus;
+import dev.concbench.api.v1alpha1.RunStatus;
+import dev.concbench.api.v1alpha1.Runtime;
 import dev.concbench.api.v1alpha1.Strategy;
 import dev.concbench.api.v1alpha1.SweepSpec;
 import dev.concbench.api.v1alpha1.WorkloadSpec;
@@ -8,6 +11,7 @@ import dev.concbench.api.v1alpha1.WorkloadType;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
+import java.util.Map;
 
 import static dev.concbench.api.v1alpha1.Strategy.PROCESSES;
 import static dev.concbench.api.v1alpha1.Strategy.PROCESS_POOL;
@@ -137,5 +141,67 @@ class BenchmarkPlannerTest {
         assertThat(plan.get(0).baseline()).isTrue();
         assertThat(plan.subList(1, 4)).extracting(PlannedRun::pods).containsOnly(2);
         assertThat(plan.subList(1, 4)).extracting(PlannedRun::workers).containsExactly(1, 2, 4);
+    }
+
+    @Test
+    void sweepOverRuntimesRepeatsThePlanPerRuntimeEachWithItsOwnBaselineAndSkipsStrategiesOfTheOtherKind() {
+        ConcurrencyBenchmarkSpec spec = spec(List.of(THREADS, Strategy.ASYNCIO, Strategy.VIRTUAL_THREADS));
+        spec.setRuntime(Runtime.JAVA_25); // ignored: the sweep replaces it
+        spec.setSweep(new SweepSpec(List.of(2), null));
+        spec.getSweep().setRuntimes(List.of(Runtime.CPYTHON_3_11, Runtime.JAVA_21));
+
+        List<PlannedRun> plan = BenchmarkPlanner.plan(spec);
+
+        // runtime | index | pods | strategies | baseline | skipped
+        Object[][] expected = {
+                {Runtime.CPYTHON_3_11, 0, 1, List.of(SEQUENTIAL), true, Map.of()},
+                {Runtime.CPYTHON_3_11, 1, 2, List.of(SEQUENTIAL, THREADS, Strategy.ASYNCIO), false,
+                        Map.of("virtual-threads", "virtual-threads is a Java strategy; cpython-3.11 is a Python runtime")},
+                {Runtime.JAVA_21, 2, 1, List.of(SEQUENTIAL), true, Map.of()},
+                {Runtime.JAVA_21, 3, 2, List.of(SEQUENTIAL, THREADS, Strategy.VIRTUAL_THREADS), false,
+                        Map.of("asyncio", "asyncio is a Python strategy; java-21 is a Java runtime")},
+        };
+        assertThat(plan).hasSize(expected.length);
+        for (int i = 0; i < expected.length; i++) {
+            PlannedRun run = plan.get(i);
+            assertThat(run.runtime()).as("run %d", i).isEqualTo(expected[i][0]);
+            assertThat(run.runtimeOf(spec)).as("run %d", i).isEqualTo(expected[i][0]);
+            assertThat(run.index()).isEqualTo(expected[i][1]);
+            assertThat(run.pods()).as("run %d", i).isEqualTo(expected[i][2]);
+            assertThat(run.strategies()).as("run %d", i).isEqualTo(expected[i][3]);
+            assertThat(run.baseline()).as("run %d", i).isEqualTo(expected[i][4]);
+            assertThat(run.skipped()).as("run %d", i).isEqualTo(expected[i][5]);
+        }
+    }
+
+    @Test
+    void withoutSweepRuntimesRunsNameNoRuntimeAndRunTheSpecs() {
+        ConcurrencyBenchmarkSpec spec = spec(List.of(THREADS));
+        spec.setRuntime(Runtime.PYPY_3_11);
+
+        PlannedRun run = BenchmarkPlanner.plan(spec).get(0);
+
+        assertThat(run.runtime()).isNull();
+        assertThat(run.runtimeOf(spec)).isEqualTo(Runtime.PYPY_3_11);
+        assertThat(run.skipped()).isEmpty();
+        assertThat(BenchmarkPlanner.sweepRuntimes(spec)).containsExactly(Runtime.PYPY_3_11);
+        assertThat(BenchmarkPlanner.isRuntimeSweep(spec)).isFalse();
+    }
+
+    @Test
+    void aRunReadBackFromTheStatusKeepsItsRuntimeAndSkipped() {
+        ConcurrencyBenchmarkSpec spec = spec(List.of(Strategy.ASYNCIO));
+        spec.setSweep(new SweepSpec());
+        spec.getSweep().setRuntimes(List.of(Runtime.CPYTHON_3_13T, Runtime.JAVA_17));
+        List<PlannedRun> plan = BenchmarkPlanner.plan(spec);
+
+        ConcurrencyBenchmarkStatus status = StatusTransitions.newGeneration(new ConcurrencyBenchmarkStatus(), 1, plan,
+                i -> "job-" + i);
+
+        assertThat(status.getRuns()).extracting(RunStatus::getRuntime)
+                .containsExactly(Runtime.CPYTHON_3_13T, Runtime.JAVA_17);
+        assertThat(status.getRuns().get(0).getSkipped()).isNull();
+        assertThat(status.getRuns().get(1).getSkipped()).containsOnlyKeys("asyncio");
+        assertThat(status.getRuns().stream().map(PlannedRun::of).toList()).isEqualTo(plan);
     }
 }

@@ -2,6 +2,7 @@ package dev.concbench.domain;
 
 import dev.concbench.api.v1alpha1.ConcurrencyBenchmarkSpec;
 import dev.concbench.api.v1alpha1.KernelResources;
+import dev.concbench.api.v1alpha1.Runtime;
 import dev.concbench.api.v1alpha1.Strategy;
 import dev.concbench.api.v1alpha1.SweepSpec;
 import dev.concbench.api.v1alpha1.WorkloadSpec;
@@ -241,5 +242,52 @@ class SpecValidatorTest {
         spec.setRuntime(dev.concbench.api.v1alpha1.Runtime.PYTHON);
         assertThat(errors(spec)).singleElement().asString()
                 .isEqualTo("spec.strategies: virtual-threads cannot run on runtime python");
+    }
+
+    @Test
+    void aSweepOverRuntimes() {
+        // runtimes | strategies | image | the error, or null
+        Object[][] cases = {
+                {List.of(Runtime.CPYTHON_3_11, Runtime.JAVA_21), List.of(Strategy.ASYNCIO, Strategy.VIRTUAL_THREADS),
+                        null, null}, // each kind skips the other's strategy
+                {List.of(Runtime.JAVA_17, Runtime.JAVA_21), List.of(Strategy.ASYNCIO), null,
+                        "spec.strategies: asyncio cannot run on runtime java-17, java-21"},
+                {List.of(Runtime.CPYTHON_3_11, Runtime.PYPY_3_11), List.of(Strategy.VIRTUAL_THREADS), null,
+                        "spec.strategies: virtual-threads cannot run on runtime cpython-3.11, pypy-3.11"},
+                {List.of(Runtime.CPYTHON_3_11), List.of(Strategy.THREADS), "my/python:3",
+                        "spec.image cannot be combined with spec.sweep.runtimes: one image cannot be several runtimes"},
+                {List.of(Runtime.CPYTHON_3_11, Runtime.CPYTHON_3_11), List.of(Strategy.THREADS), null,
+                        "spec.sweep.runtimes must not repeat"},
+                {List.of(), List.of(Strategy.THREADS), null, "spec.sweep.runtimes must have 1 to 11 entries"},
+                {Arrays.asList(Runtime.CPYTHON_3_11, null), List.of(Strategy.THREADS), null,
+                        "spec.sweep.runtimes: unknown runtime; the catalog has python, java, cpython-3.11, cpython-3.13, "
+                                + "cpython-3.13t, cpython-3.14, cpython-3.14t, pypy-3.11, java-17, java-21, java-25"},
+        };
+        for (Object[] c : cases) {
+            ConcurrencyBenchmarkSpec spec = valid();
+            spec.setRuntime(Runtime.JAVA); // ignored: sweep.runtimes replaces it
+            @SuppressWarnings("unchecked") List<Runtime> runtimes = (List<Runtime>) c[0];
+            @SuppressWarnings("unchecked") List<Strategy> strategies = (List<Strategy>) c[1];
+            spec.setSweep(new SweepSpec());
+            spec.getSweep().setRuntimes(runtimes);
+            spec.setStrategies(strategies);
+            spec.setImage((String) c[2]);
+            if (c[3] == null) {
+                assertThat(errors(spec)).as("%s", c[0]).isEmpty();
+            } else {
+                assertThat(errors(spec)).as("%s", c[0]).containsExactly((String) c[3]);
+            }
+        }
+    }
+
+    @Test
+    void runtimesCountInTheSweepsPoints() {
+        ConcurrencyBenchmarkSpec spec = valid();
+        spec.setSweep(new SweepSpec(List.of(1, 2), List.of(0, 1, 2, 4)));   // 8 points
+        spec.getSweep().setRuntimes(List.of(Runtime.CPYTHON_3_11, Runtime.PYPY_3_11));
+        assertThat(errors(spec)).isEmpty();                                // 16
+
+        spec.getSweep().setRuntimes(List.of(Runtime.CPYTHON_3_11, Runtime.PYPY_3_11, Runtime.JAVA_21));
+        assertThat(errors(spec)).containsExactly("spec.sweep has 24 points; at most 16 are allowed");
     }
 }

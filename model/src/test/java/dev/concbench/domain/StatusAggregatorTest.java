@@ -2,6 +2,7 @@ package dev.concbench.domain;
 
 import dev.concbench.api.v1alpha1.ConcurrencyBenchmarkSpec;
 import dev.concbench.api.v1alpha1.ConcurrencyBenchmarkStatus;
+import dev.concbench.api.v1alpha1.KernelInfo;
 import dev.concbench.api.v1alpha1.ResultRow;
 import dev.concbench.api.v1alpha1.RunState;
 import dev.concbench.api.v1alpha1.RunStatus;
@@ -351,5 +352,105 @@ class StatusAggregatorTest {
         StatusAggregator.aggregate(spec(WorkloadType.CPU, 8), b);
         assertThat(b.getResults()).usingRecursiveFieldByFieldElementComparator().isEqualTo(a.getResults());
         assertThat(b.getFastest()).isEqualTo(a.getFastest());
+    }
+
+    /** cpython-3.11 (GIL), cpython-3.13t (no GIL) and java-21 on 2 CPUs, one run each. */
+    private static ConcurrencyBenchmarkStatus runtimeSweep() {
+        RunStatus gil = run(0, 1, 0, List.of(2), List.of("node-a"), samples(
+                "sequential", List.of(4.0, 4.0, 4.0),
+                "threads", List.of(4.0, 4.0, 4.0),
+                "process-pool", List.of(2.0, 2.0, 2.0)));
+        gil.setRuntime(Runtime.CPYTHON_3_11);
+        gil.setKernel(new KernelInfo("cpython", "3.11.2", false, true, false, "fork"));
+        RunStatus noGil = run(1, 1, 0, List.of(2), List.of("node-b"), samples(
+                "sequential", List.of(5.0, 5.0, 5.0),
+                "threads", List.of(2.5, 2.5, 2.5),
+                "process-pool", List.of(2.5, 2.5, 2.5)));
+        noGil.setRuntime(Runtime.CPYTHON_3_13T);
+        noGil.setRuntimeVersion("3.13.5");
+        noGil.setKernel(new KernelInfo("cpython", "3.13.5", true, false, false, "fork"));
+        RunStatus jvm = run(2, 1, 0, List.of(2), List.of("node-a"), samples(
+                "sequential", List.of(0.4, 0.4, 0.4),
+                "threads", List.of(0.2, 0.2, 0.2)));
+        jvm.setRuntime(Runtime.JAVA_21);
+        jvm.setRuntimeVersion("21.0.5");
+        jvm.setSkipped(new LinkedHashMap<>(Map.of("asyncio", "asyncio is a Python strategy; java-21 is a Java runtime")));
+        return status(gil, noGil, jvm);
+    }
+
+    @Test
+    void aSweepOverRuntimesMeasuresEachAgainstItsOwnSequentialAndAllAgainstTheFirsts() {
+        ConcurrencyBenchmarkSpec spec = spec(WorkloadType.CPU, 8);
+        spec.setSweep(new dev.concbench.api.v1alpha1.SweepSpec());
+        spec.getSweep().setRuntimes(List.of(Runtime.CPYTHON_3_11, Runtime.CPYTHON_3_13T, Runtime.JAVA_21));
+        ConcurrencyBenchmarkStatus status = runtimeSweep();
+
+        StatusAggregator.aggregate(spec, status);
+
+        // runtime | strategy | speedup (own sequential) | relativeToFirstRuntime (4.0 / median)
+        Object[][] expected = {
+                {"cpython-3.11", "sequential", 1.0, 1.0},
+                {"cpython-3.11", "threads", 1.0, 1.0},
+                {"cpython-3.11", "process-pool", 2.0, 2.0},
+                {"cpython-3.13t", "sequential", 1.0, 0.8},
+                {"cpython-3.13t", "threads", 2.0, 1.6},
+                {"cpython-3.13t", "process-pool", 2.0, 1.6},
+                {"java-21", "sequential", 1.0, 10.0},
+                {"java-21", "threads", 2.0, 20.0},
+        };
+        assertThat(status.getResults()).hasSize(expected.length);
+        for (int i = 0; i < expected.length; i++) {
+            ResultRow r = status.getResults().get(i);
+            assertThat(r.getRuntime() + " " + r.getStrategy()).isEqualTo(expected[i][0] + " " + expected[i][1]);
+            assertThat(r.getSpeedup()).as("speedup of row %d", i).isEqualTo(expected[i][2]);
+            assertThat(r.getRelativeToFirstRuntime()).as("relative of row %d", i).isEqualTo(expected[i][3]);
+        }
+        assertThat(status.getFastest()).isEqualTo("java-21/threads");
+        assertThat(status.getFastestSpeedup()).isEqualTo(2.0);
+        assertThat(status.getBaseline()).isEqualTo("cpython-3.11/sequential@pods=1 4.000s, "
+                + "cpython-3.13t/sequential@pods=1 5.000s, java-21/sequential@pods=1 0.400s");
+
+        var env = status.getEnvironment();
+        assertThat(env.getRuntime()).isEqualTo("cpython-3.11,cpython-3.13t,java-21");
+        assertThat(env.getNodes()).containsExactly("node-a", "node-b");
+        assertThat(env.getRuntimes()).extracting(e -> e.getRuntime() + " " + e.getRuntimeVersion() + " gil="
+                        + (e.getKernel() == null ? null : e.getKernel().getGil()))
+                .containsExactly("cpython-3.11 3.11.7 gil=true", "cpython-3.13t 3.13.5 gil=false", "java-21 21.0.5 gil=null");
+        assertThat(env.getRuntimes().get(2).getSkipped()).containsOnlyKeys("asyncio");
+        assertThat(env.getSkipped()).containsOnlyKeys("java-21/asyncio");
+
+        assertThat(status.getConclusion()).isEqualTo(
+                "cpu-bound on cpython-3.11 3.11.7 (GIL enabled): threads 1.00x, process-pool 2.00x on 2 CPUs: use processes; "
+                + "cpu-bound on cpython-3.13t 3.13.5 (free-threaded, GIL disabled): threads 2.00x, process-pool 2.00x "
+                + "on 2 CPUs: use threads; "
+                + "cpu-bound on java-21 21.0.5: threads 2.00x on 2 CPUs: use threads; "
+                + "fastest of all: java-21/threads (20.00x cpython-3.11's sequential)");
+    }
+
+    @Test
+    void aPlainBenchmarksRowsNameNoRuntime() {
+        ConcurrencyBenchmarkStatus status = cpuSweep();
+        StatusAggregator.aggregate(spec(WorkloadType.CPU, 8), status);
+
+        assertThat(status.getResults()).allSatisfy(r -> {
+            assertThat(r.getRuntime()).isNull();
+            assertThat(r.getRelativeToFirstRuntime()).isNull();
+        });
+        assertThat(status.getEnvironment().getRuntimes()).isNull();
+        assertThat(status.getBaseline()).isEqualTo("sequential@pods=1 4.000s");
+    }
+
+    @Test
+    void rowsFollowTheRunsStrategiesNotTheOrderTheSamplesWereReadBackIn() {
+        // What the API server returns: the samples' keys sorted.
+        RunStatus run = run(0, 1, 0, List.of(2), List.of("node-a"), samples(
+                "asyncio", List.of(1.0), "sequential", List.of(1.0), "threads", List.of(1.0)));
+        run.setStrategies(List.of("sequential", "threads", "asyncio"));
+        ConcurrencyBenchmarkStatus status = status(run);
+
+        StatusAggregator.aggregate(spec(WorkloadType.CPU, 8), status);
+
+        assertThat(status.getResults()).extracting(ResultRow::getStrategy)
+                .containsExactly("sequential", "threads", "asyncio");
     }
 }

@@ -12,6 +12,7 @@ import dev.concbench.domain.Decision;
 import dev.concbench.domain.Lifecycle;
 import dev.concbench.domain.Names;
 import dev.concbench.domain.Observation;
+import dev.concbench.domain.BenchmarkPlanner;
 import dev.concbench.domain.PlannedRun;
 import dev.concbench.domain.RunObservation;
 import dev.concbench.domain.StatusTransitions;
@@ -313,7 +314,9 @@ public class BenchmarkReconciler implements Reconciler<ConcurrencyBenchmark> {
     }
 
     private void createJob(ConcurrencyBenchmark cb, KubernetesClient client, PlannedRun planned) {
-        String image = catalog.image(cb.getSpec());
+        // Every runtime of a sweep must have its image: refused before its first run, not half-way.
+        BenchmarkPlanner.sweepRuntimes(cb.getSpec()).forEach(runtime -> catalog.image(cb.getSpec(), runtime));
+        String image = catalog.image(cb.getSpec(), planned.runtimeOf(cb.getSpec()));
         try {
             client.batch().v1().jobs().inNamespace(cb.getMetadata().getNamespace())
                     .resource(JobFactory.job(cb, planned, image)).create();

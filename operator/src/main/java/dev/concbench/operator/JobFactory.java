@@ -51,11 +51,12 @@ public final class JobFactory {
         long generation = cb.getMetadata().getGeneration();
         Map<String, String> labels = Names.runLabels(cb, generation, run.index());
         boolean commonStart = run.pods() > 1;
-        boolean python = spec.getRuntime().isPython();
+        Runtime runtime = run.runtimeOf(spec);
+        boolean python = runtime.isPython();
 
         List<String> args = KernelCommand.args(spec, run, "$(JOB_COMPLETION_INDEX)/" + run.pods(),
                 commonStart ? GATE_DIR + "/" + GATE_FILE : null, null, TERMINATION_LOG);
-        List<String> command = python ? List.of(spec.getRuntime().interpreter(), KERNEL_DIR + "/" + KERNEL_SCRIPT) : null;
+        List<String> command = python ? List.of(runtime.interpreter(), KERNEL_DIR + "/" + KERNEL_SCRIPT) : null;
 
         List<Volume> volumes = new ArrayList<>();
         List<VolumeMount> mounts = new ArrayList<>();

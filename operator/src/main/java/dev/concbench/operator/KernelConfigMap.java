@@ -1,6 +1,8 @@
 package dev.concbench.operator;
 
 import dev.concbench.api.v1alpha1.ConcurrencyBenchmark;
+import dev.concbench.api.v1alpha1.Runtime;
+import dev.concbench.domain.BenchmarkPlanner;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.dependent.DependentResource;
@@ -45,12 +47,12 @@ public class KernelConfigMap extends CRUDKubernetesDependentResource<ConfigMap, 
         return false;
     }
 
-    /** Only Python kernels need the script: the Java kernel is in its image. */
+    /** Only Python kernels need the script (a sweep over runtimes: any Python one): the Java kernel is in its image. */
     public static class Python implements Condition<ConfigMap, ConcurrencyBenchmark> {
         @Override
         public boolean isMet(DependentResource<ConfigMap, ConcurrencyBenchmark> dependent, ConcurrencyBenchmark cb,
                              Context<ConcurrencyBenchmark> ctx) {
-            return cb.getSpec() != null && cb.getSpec().getRuntime() != null && cb.getSpec().getRuntime().isPython();
+            return cb.getSpec() != null && BenchmarkPlanner.sweepRuntimes(cb.getSpec()).stream().anyMatch(Runtime::isPython);
         }
     }
 }

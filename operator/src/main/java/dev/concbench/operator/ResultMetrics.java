@@ -49,7 +49,8 @@ public class ResultMetrics {
         List<Meter> meters = new ArrayList<>();
         for (ResultRow row : cb.getStatus().getResults()) {
             Tags tags = Tags.of("namespace", cb.getMetadata().getNamespace(), "benchmark", cb.getMetadata().getName(),
-                    "runtime", runtime, "strategy", row.getStrategy(), "pods", String.valueOf(row.getPods()),
+                    // a row of a sweep over runtimes names its own
+                    "runtime", row.getRuntime() != null ? row.getRuntime() : runtime, "strategy", row.getStrategy(), "pods", String.valueOf(row.getPods()),
                     "workers", String.valueOf(row.getWorkers()));
             gauge(meters, MEDIAN, "seconds", "Median wall time of a result row", tags, row, ResultRow::getMedian);
             gauge(meters, SPEEDUP, null, "Speedup of a result row over the single-pod sequential baseline", tags, row,

@@ -65,12 +65,16 @@ public final class RuntimeCatalog {
         return images;
     }
 
-    /** The image of the benchmark's kernel pods. */
+    /** The image of the kernel pods of the benchmark's runtime. */
     public String image(ConcurrencyBenchmarkSpec spec) {
+        return image(spec, spec.getRuntime());
+    }
+
+    /** The image of the kernel pods of {@code runtime} (a run's, in a sweep over runtimes). */
+    public String image(ConcurrencyBenchmarkSpec spec, Runtime runtime) {
         if (spec.getImage() != null) {
             return spec.getImage();
         }
-        Runtime runtime = spec.getRuntime();
         return switch (runtime) {
             case PYTHON -> pythonImage;
             case JAVA -> javaImage;

@@ -25,22 +25,30 @@ import java.util.List;
 @ValidationRule(value = "!has(self.sweep) || !has(self.sweep.pods) || self.sweep.pods.all(p, p <= self.workload.tasks)",
         message = "every sweep.pods entry must not exceed workload.tasks",
         fieldPath = ".sweep.pods", reason = "FieldValueInvalid")
-@ValidationRule(value = "!has(self.sweep) || "
+@ValidationRule(value = "!has(self.sweep) || (has(self.sweep.runtimes) ? size(self.sweep.runtimes) : 1) * "
         + "(has(self.sweep.pods) ? size(self.sweep.pods) : 1) * (has(self.sweep.workers) ? size(self.sweep.workers) : 1) <= "
         + ConcurrencyBenchmarkSpec.MAX_SWEEP_POINTS,
         message = "a sweep may have at most " + ConcurrencyBenchmarkSpec.MAX_SWEEP_POINTS
-                + " points (size(sweep.pods) * size(sweep.workers))",
+                + " points (size(sweep.runtimes) * size(sweep.pods) * size(sweep.workers))",
         fieldPath = ".sweep", reason = "FieldValueInvalid")
+@ValidationRule(value = "!has(self.image) || !has(self.sweep) || !has(self.sweep.runtimes)",
+        message = "spec.image cannot be combined with sweep.runtimes: one image cannot be several runtimes "
+                + "(the catalog gives each runtime its image)",
+        fieldPath = ".image", reason = "FieldValueForbidden")
 @ValidationRule(value = "self.strategies.all(s, self.strategies.exists_one(t, t == s))",
         message = "strategies must not repeat", fieldPath = ".strategies")
 // Pairs that never work, whatever the version (the kernel skips the version-dependent ones at run time).
-@ValidationRule(value = "!(self.runtime == 'java' || self.runtime.startsWith('java-')) "
-        + "|| !self.strategies.exists(s, s == 'asyncio' || s == 'interpreter-pool')",
-        message = "asyncio and interpreter-pool are Python strategies: a java runtime cannot run them",
+// In a sweep over runtimes a strategy is refused only when no runtime of the sweep can run it; the
+// others skip it (the planner names it in their runs' skipped).
+@ValidationRule(value = ConcurrencyBenchmarkSpec.CEL_HAS_PYTHON_RUNTIME
+        + " || !self.strategies.exists(s, s == 'asyncio' || s == 'interpreter-pool')",
+        message = "asyncio and interpreter-pool are Python strategies: a java runtime cannot run them "
+                + "(in a sweep over runtimes, list at least one Python runtime)",
         fieldPath = ".strategies", reason = "FieldValueInvalid")
-@ValidationRule(value = "self.runtime == 'java' || self.runtime.startsWith('java-') "
-        + "|| !self.strategies.exists(s, s == 'virtual-threads')",
-        message = "virtual-threads is a Java strategy (Java 21+): a python runtime cannot run it",
+@ValidationRule(value = ConcurrencyBenchmarkSpec.CEL_HAS_JAVA_RUNTIME
+        + " || !self.strategies.exists(s, s == 'virtual-threads')",
+        message = "virtual-threads is a Java strategy (Java 21+): a python runtime cannot run it "
+                + "(in a sweep over runtimes, list at least one Java runtime)",
         fieldPath = ".strategies", reason = "FieldValueInvalid")
 // spec.baseline is a name, never namespace/name: a benchmark compares only with one in its own namespace.
 @ValidationRule(value = "!has(self.baseline) || self.baseline.matches('^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$')",
@@ -55,6 +63,14 @@ import java.util.List;
 public class ConcurrencyBenchmarkSpec {
 
     public static final int MAX_SWEEP_POINTS = 16;
+    /** CEL: the runtimes measured (sweep.runtimes, else runtime) include a Java one. */
+    static final String CEL_HAS_JAVA_RUNTIME = "(has(self.sweep) && has(self.sweep.runtimes) "
+            + "? self.sweep.runtimes.exists(r, r == 'java' || r.startsWith('java-')) "
+            + ": (self.runtime == 'java' || self.runtime.startsWith('java-')))";
+    /** CEL: the runtimes measured include a Python one. */
+    static final String CEL_HAS_PYTHON_RUNTIME = "(has(self.sweep) && has(self.sweep.runtimes) "
+            + "? self.sweep.runtimes.exists(r, r != 'java' && !r.startsWith('java-')) "
+            + ": (self.runtime != 'java' && !self.runtime.startsWith('java-')))";
     public static final int MAX_PODS = 100;
     public static final int MAX_WORKERS = 256;
     public static final int MAX_REPETITIONS = 20;
@@ -64,7 +80,7 @@ public class ConcurrencyBenchmarkSpec {
             + "an image set in the chart's values: cpython-3.11, cpython-3.13, cpython-3.14 (the GIL serializes "
             + "threads), cpython-3.13t and cpython-3.14t (free-threaded: no GIL), pypy-3.11 (a JIT), java-17, "
             + "java-21, java-25 (the JVM: threads run in parallel); or python / java, the operator's default "
-            + "Python and Java images. Default: python.")
+            + "Python and Java images. Ignored when sweep.runtimes is set. Default: python.")
     @Default("python")
     private Runtime runtime = Runtime.PYTHON;
 
@@ -108,7 +124,7 @@ public class ConcurrencyBenchmarkSpec {
     @Max(MAX_PODS)
     private Integer pods = 1;
 
-    @JsonPropertyDescription("Measure several pod counts and/or worker counts: one run per combination, "
+    @JsonPropertyDescription("Measure several runtimes, pod counts and/or worker counts: one run per combination, "
             + "executed one after another, at most " + MAX_SWEEP_POINTS + " in all.")
     private SweepSpec sweep;
 

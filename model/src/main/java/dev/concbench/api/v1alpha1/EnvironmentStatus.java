@@ -14,7 +14,8 @@ import java.util.Map;
 @Setter
 public class EnvironmentStatus {
 
-    @JsonPropertyDescription("python or java.")
+    @JsonPropertyDescription("The runtime measured (spec.runtime); in a sweep over runtimes their names, "
+            + "comma-separated, and runtimes has each one's facts.")
     private String runtime;
 
     @JsonPropertyDescription("The interpreter's or JVM's version, as the kernel reported it.")
@@ -30,6 +31,10 @@ public class EnvironmentStatus {
             + "run time, JIT, start method.")
     private KernelInfo kernel;
 
-    @JsonPropertyDescription("Strategies the runtime could not run, with the kernel's reason (they have no rows).")
+    @JsonPropertyDescription("Strategies the runtime could not run, with the kernel's reason (they have no rows); "
+            + "in a sweep over runtimes keyed runtime/strategy.")
     private Map<String, String> skipped;
+
+    @JsonPropertyDescription("In a sweep over runtimes: one entry per runtime measured, in the sweep's order.")
+    private List<RuntimeEnvironment> runtimes;
 }

@@ -13,6 +13,9 @@ import java.util.List;
 @Setter
 public class ResultRow {
 
+    @JsonPropertyDescription("In a sweep over runtimes: the runtime this row measured.")
+    private String runtime;
+
     @JsonPropertyDescription("The strategy measured in this row.")
     private String strategy;
 
@@ -59,6 +62,11 @@ public class ResultRow {
 
     @JsonPropertyDescription("Standard uncertainty of the speedup, from both relative standard errors.")
     private Double speedupError;
+
+    @JsonPropertyDescription("In a sweep over runtimes: the first runtime's single-pod sequential median / this "
+            + "median, i.e. how many times faster than the first runtime's sequential this row is (speedup is "
+            + "against the row's own runtime's sequential).")
+    private Double relativeToFirstRuntime;
 
     @JsonPropertyDescription("speedup / parallelism.")
     private Double efficiency;

@@ -25,6 +25,9 @@ public class RunStatus {
     @JsonPropertyDescription("Name of the run's Job.")
     private String jobName;
 
+    @JsonPropertyDescription("In a sweep over runtimes: the runtime this run measured (its image and kernel).")
+    private Runtime runtime;
+
     @JsonPropertyDescription("Pods of the run.")
     private Integer pods;
 
@@ -75,8 +78,9 @@ public class RunStatus {
         this.samples = samples == null ? null : new LinkedHashMap<>(samples);
     }
 
-    @JsonPropertyDescription("Strategies this run's runtime could not run, each with the kernel's reason, e.g. "
-            + "interpreter-pool: needs CPython 3.14 or newer; this is 3.11.7.")
+    @JsonPropertyDescription("Strategies this run's runtime could not run, each with the reason: the kernel's for "
+            + "its version (interpreter-pool: needs CPython 3.14 or newer; this is 3.11.7), or, in a sweep over "
+            + "runtimes, a strategy of the other kind (asyncio is a Python strategy; java-21 is a Java runtime).")
     private Map<String, String> skipped;
 
     @JsonPropertyDescription("What the kernel reported of its runtime: implementation (cpython, pypy, the JVM's "

@@ -9,7 +9,10 @@ import lombok.Setter;
 
 import java.util.List;
 
-/** A grid of runs: one per (pods, workers) combination, run in the order listed (pods outer). */
+/**
+ * A grid of runs: one per (runtime, pods, workers) combination, run in the order listed (runtimes
+ * outer, then pods).
+ */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @Getter
 @Setter
@@ -28,6 +31,16 @@ public class SweepSpec {
     @ValidationRule(value = "self.all(w, w >= 0 && w <= 256)", message = "sweep.workers entries must be between 0 and 256")
     @ValidationRule(value = "self.all(w, self.exists_one(v, v == w))", message = "sweep.workers must not repeat")
     private List<Integer> workers;
+
+    @JsonPropertyDescription("Runtimes of the operator's catalog to measure, each once (replaces spec.runtime): "
+            + "one run per runtime and point of pods and workers, each with that runtime's image. Speedups are "
+            + "per runtime, against its own single-pod sequential row; each row's relativeToFirstRuntime compares "
+            + "it with the first runtime's sequential row. A strategy a runtime's kind never runs (asyncio on "
+            + "java, virtual-threads on python) is skipped on that runtime and named in the status. "
+            + "Not with spec.image (one image cannot be several runtimes).")
+    @Size(min = 1, max = 11)
+    @ValidationRule(value = "self.all(r, self.exists_one(q, q == r))", message = "sweep.runtimes must not repeat")
+    private List<Runtime> runtimes;
 
     public SweepSpec() {
     }

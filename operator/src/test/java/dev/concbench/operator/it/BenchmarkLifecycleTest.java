@@ -6,6 +6,7 @@ import dev.concbench.api.v1alpha1.ConcurrencyBenchmarkStatus;
 import dev.concbench.api.v1alpha1.Phase;
 import dev.concbench.api.v1alpha1.ResultRow;
 import dev.concbench.api.v1alpha1.RunState;
+import dev.concbench.api.v1alpha1.Runtime;
 import dev.concbench.api.v1alpha1.Strategy;
 import dev.concbench.api.v1alpha1.SweepSpec;
 import dev.concbench.api.v1alpha1.WorkloadSpec;
@@ -104,6 +105,39 @@ class BenchmarkLifecycleTest {
         assertThat(kernel.getData()).containsKey("concbench_kernel.py");
         assertThat(kernel.getMetadata().getOwnerReferences()).singleElement()
                 .satisfies(o -> assertThat(o.getKind()).isEqualTo("ConcurrencyBenchmark"));
+    }
+
+    @Test
+    void aSweepOverRuntimesRunsEachOnItsImageAndRefusesARuntimeWithoutOneBeforeItsFirstRun() {
+        ConcurrencyBenchmarkSpec spec = spec(WorkloadType.IO, 10, 2, List.of(Strategy.THREADS, Strategy.ASYNCIO));
+        spec.setSweep(new SweepSpec());
+        spec.getSweep().setRuntimes(List.of(Runtime.PYTHON, Runtime.JAVA));
+        create("runtimes", spec);
+
+        ConcurrencyBenchmarkStatus status = awaitPhase("runtimes", Phase.Succeeded);
+
+        assertThat(status.getRuns()).extracting(r -> r.getRuntime()).containsExactly(Runtime.PYTHON, Runtime.JAVA);
+        assertThat(jobsOf("runtimes")).extracting(j -> j.getMetadata().getName() + " "
+                        + j.getSpec().getTemplate().getSpec().getContainers().get(0).getImage())
+                .containsExactlyInAnyOrder("runtimes-g1-r0 python:3.11-slim",
+                        "runtimes-g1-r1 concbench/concbench-kernel:0.1.0");
+        assertThat(status.getResults()).extracting(r -> r.getRuntime() + "/" + r.getStrategy())
+                .containsExactly("python/sequential", "python/threads", "python/asyncio", "java/sequential",
+                        "java/threads");
+        assertThat(status.getEnvironment().getSkipped()).containsOnlyKeys("java/asyncio");
+        assertThat(status.getFastest()).matches("(python|java)/.+");
+
+        // The operator has no image of cpython-3.13t here: refused before anything runs.
+        ConcurrencyBenchmarkSpec missing = spec(WorkloadType.IO, 10, 2, List.of(Strategy.THREADS));
+        missing.setSweep(new SweepSpec());
+        missing.getSweep().setRuntimes(List.of(Runtime.PYTHON, Runtime.CPYTHON_3_13T));
+        create("missing-image", missing);
+        ConcurrencyBenchmarkStatus failed = awaitPhase("missing-image", Phase.Failed);
+        assertThat(condition(failed, Conditions.FAILED)).hasValueSatisfying(c -> {
+            assertThat(c.getReason()).isEqualTo("InvalidSpec");
+            assertThat(c.getMessage()).contains("runtime cpython-3.13t has no image in the operator's runtime catalog");
+        });
+        assertThat(jobsOf("missing-image")).isEmpty();
     }
 
     @Test

@@ -12,6 +12,7 @@ import dev.concbench.api.v1alpha1.WorkloadType;
 import dev.concbench.domain.PlannedRun;
 import dev.concbench.operator.JobFactory;
 import dev.concbench.operator.KernelScript;
+import dev.concbench.operator.RuntimeCatalog;
 import dev.concbench.domain.Names;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Container;
@@ -234,6 +235,39 @@ class JobFactoryTest {
                 .isEqualTo(same.getMetadata().getAnnotations().get(Names.ANNOTATION_KERNEL_SHA256));
         assertThat(other.getMetadata().getAnnotations().get(Names.ANNOTATION_KERNEL_SHA256)).isNotEqualTo(hash);
         assertThat(one.getData()).containsEntry(JobFactory.KERNEL_SCRIPT, "print(1)\n");
+    }
+
+    @Test
+    void inASweepOverRuntimesEachRunsJobRunsItsOwnRuntimesKernel() {
+        // spec.runtime says java; the planned runs of sweep.runtimes say otherwise, run by run.
+        ConcurrencyBenchmark cb = benchmark(Runtime.JAVA);
+        cb.getSpec().setSweep(new dev.concbench.api.v1alpha1.SweepSpec());
+        cb.getSpec().getSweep().setRuntimes(List.of(Runtime.PYPY_3_11, Runtime.JAVA_21));
+        cb.getSpec().setStrategies(List.of(Strategy.THREADS, Strategy.ASYNCIO, Strategy.PROCESS_POOL));
+        List<PlannedRun> plan = dev.concbench.domain.BenchmarkPlanner.plan(cb.getSpec());
+        RuntimeCatalog catalog = new RuntimeCatalog("py:default", "kernel:default",
+                Map.of("pypy-3.11", "reg/pypy:3.11", "java-21", "reg/kernel:java-21"));
+
+        // run | image | command | kernel script mounted
+        Object[][] expected = {
+                {0, "reg/pypy:3.11", "pypy3", true},
+                {1, "reg/kernel:java-21", null, false},
+        };
+        assertThat(plan).hasSize(expected.length);
+        for (Object[] e : expected) {
+            PlannedRun run = plan.get((Integer) e[0]);
+            Job job = JobFactory.job(cb, run, catalog.image(cb.getSpec(), run.runtimeOf(cb.getSpec())));
+            Container c = kernel(job);
+            assertThat(c.getImage()).isEqualTo(e[1]);
+            assertThat(c.getCommand() == null || c.getCommand().isEmpty() ? null : c.getCommand().get(0))
+                    .isEqualTo(e[2]);
+            assertThat(podSpec(job).getVolumes().stream().anyMatch(v -> v.getConfigMap() != null)).isEqualTo(e[3]);
+        }
+        // The java run does not ask for the Python strategy it skips.
+        assertThat(String.join(" ", kernel(JobFactory.job(cb, plan.get(0), "p")).getArgs()))
+                .contains("--strategies sequential,threads,process-pool,asyncio ");
+        assertThat(String.join(" ", kernel(JobFactory.job(cb, plan.get(1), "k")).getArgs()))
+                .contains("--strategies sequential,threads,process-pool ");
     }
 
     @Test
