@@ -361,8 +361,9 @@ public final class OperatorBench {
      * (so the new process is elected at once and start-up is what is measured), one new benchmark is
      * created, and a fresh process starts. Measured: process start -> Lease held, -> ready
      * (/q/health/ready: leader, caches synced), -> the new benchmark's Job (its first visible
-     * reconcile), and RSS. Each BENCH_TAKEOVER_VARIANTS entry ("label=JVM options", ';'-separated)
-     * is measured the same way first, with those options added (JAVA_TOOL_OPTIONS); the last
+     * reconcile), and RSS. Each BENCH_TAKEOVER_VARIANTS entry ("label=JVM options", ';'-separated;
+     * options starting "@/path/to/java" use that JVM) is measured the same way first, with those
+     * options added (JAVA_TOOL_OPTIONS); the last
      * process started is the chart's, and keeps running.
      */
     private void takeover() throws InterruptedException {
@@ -380,7 +381,17 @@ public final class OperatorBench {
             String name = String.format(Locale.ROOT, "t%03d", n++);
             client.genericKubernetesResources(BENCHMARKS).inNamespace("bench-takeover").resource(benchmark(name, 0, 1))
                     .create();
-            OperatorProcess p = startOperator("leader-" + (++operatorsStarted), options);
+            OperatorProcess p;
+            try {
+                p = startOperator("leader-" + (++operatorsStarted), options);
+            } catch (IllegalStateException e) {
+                if (variant.equals("chart=")) {
+                    throw e;
+                }
+                // A variant that cannot start (e.g. a heap too small for the initial lists) is a result too.
+                System.out.printf("  %-28s FAILED: %s%n", label, e.getMessage());
+                continue;
+            }
             Track t = awaitFirstJob("bench-takeover/" + name, Duration.ofMinutes(2));
             long firstJob = t == null ? -1 : t.firstJob;
             awaitTerminal("bench-takeover/" + name, Duration.ofMinutes(2));
@@ -388,11 +399,12 @@ public final class OperatorBench {
             double settledRss = p.rssMb();
             double peak = rss.peakMb();
             OperatorLog log = errors(p.log);
-            System.out.printf("  %-28s start -> Lease %5.0f ms, -> ready %5.0f ms (target <= %.0f ms: %s), -> first "
+            double live = p.liveHeapMb();
+            System.out.printf("  %-28s live heap after a full GC %.0f MB;%n", label, live);
+            System.out.printf("  %-28s start -> Lease %5.0f ms, -> ready %5.0f ms (%.1f CPU s; target <= %.0f ms: %s), -> first "
                             + "reconcile (a new benchmark's Job) %5.0f ms; RSS %3.0f MB 10 s after, peak %3.0f MB, high-water "
                             + "%3.0f MB (target <= %.0f MB: %s); CPU %.1f s; errors %d%n",
-                    label + (options.isBlank() ? "" : " (" + options + ")"), p.msTo(p.leader), p.msTo(p.ready),
-                    TARGET_START_TO_READY_MS, verdict(p.msTo(p.ready) <= TARGET_START_TO_READY_MS),
+                    label, p.msTo(p.leader), p.msTo(p.ready), p.cpuAtReady, TARGET_START_TO_READY_MS, verdict(p.msTo(p.ready) <= TARGET_START_TO_READY_MS),
                     p.msTo(firstJob), settledRss, peak, rss.highWaterMb(), TARGET_RSS_MB,
                     verdict(Math.max(peak, rss.highWaterMb()) <= TARGET_RSS_MB), p.cpuSeconds(), log.errors);
             if (variant.equals("chart=")) {
@@ -844,9 +856,6 @@ public final class OperatorBench {
                 default -> throw new IllegalStateException("no value for " + field + " outside a pod");
             });
         }
-        if (!extraOptions.isBlank()) {
-            env.merge("JAVA_TOOL_OPTIONS", extraOptions, (a, b) -> a + " " + b);
-        }
         int port = freePort();
         env.put("QUARKUS_HTTP_PORT", Integer.toString(port));
         env.put("HOSTNAME", identity);
@@ -864,8 +873,18 @@ public final class OperatorBench {
         env.put("KUBERNETES_AUTH_TRYSERVICEACCOUNT", "false");
         env.put("KUBECONFIG", "/nonexistent/kubeconfig");
 
+        // "@/path/to/java more options": another JVM for this process (a takeover variant).
+        String java = Objects.toString(System.getenv("BENCH_OPERATOR_JAVA"), image.entrypoint.get(0));
+        if (extraOptions.startsWith("@")) {
+            int space = extraOptions.indexOf(' ');
+            java = space < 0 ? extraOptions.substring(1) : extraOptions.substring(1, space);
+            extraOptions = space < 0 ? "" : extraOptions.substring(space + 1).trim();
+        }
+        if (!extraOptions.isBlank()) {
+            env.merge("JAVA_TOOL_OPTIONS", extraOptions, (a, b) -> a + " " + b);
+        }
         List<String> command = new ArrayList<>();
-        command.add(Objects.toString(System.getenv("BENCH_OPERATOR_JAVA"), image.entrypoint.get(0)));
+        command.add(java);
         String memoryLimit = container.path("resources").path("limits").path("memory").asText("");
         if (!memoryLimit.isEmpty()) {
             // What the container's memory limit tells a JVM; a local process has no cgroup for it.
@@ -884,11 +903,16 @@ public final class OperatorBench {
             throw new UncheckedIOException(e);
         }
         rss.watch(p.pid());
-        p.awaitLeaderAndReady(client);
+        try {
+            p.awaitLeaderAndReady(client);
+        } catch (IllegalStateException e) {
+            p.process.destroyForcibly();
+            throw e;
+        }
         operator = p;
-        System.out.printf("operator: process %d (%s), %s; leader after %.0f ms, ready after %.0f ms; log %s%n", p.pid(),
-                identity, String.join(" ", command.subList(0, Math.min(command.size(), 12))), p.msTo(p.leader),
-                p.msTo(p.ready), log);
+        System.out.printf("operator: process %d (%s), %s%s; leader after %.0f ms, ready after %.0f ms (%.1f CPU s); log %s%n",
+                p.pid(), identity, String.join(" ", command), extraOptions.isBlank() ? "" : " + JAVA_TOOL_OPTIONS "
+                        + extraOptions, p.msTo(p.leader), p.msTo(p.ready), p.cpuAtReady, log);
         return p;
     }
 
@@ -955,6 +979,8 @@ public final class OperatorBench {
         final Path log;
         volatile long leader = -1;
         volatile long ready = -1;
+        /** CPU seconds the process had used when it got ready: start-up cost less blurred by a busy machine. */
+        volatile double cpuAtReady = Double.NaN;
 
         OperatorProcess(String identity, Process process, long started, int port, Path log) {
             this.identity = identity;
@@ -994,6 +1020,7 @@ public final class OperatorBench {
                 }
                 if (ready < 0 && healthReady()) {
                     ready = System.nanoTime();
+                    cpuAtReady = cpuSeconds();
                 }
                 TimeUnit.MILLISECONDS.sleep(5);
             }
@@ -1010,6 +1037,26 @@ public final class OperatorBench {
                 return code == 200;
             } catch (IOException e) {
                 return false;
+            }
+        }
+
+        /** Heap used after a full GC (jcmd of the process's own JDK): what the caches really hold. Run after the RSS figures. */
+        double liveHeapMb() {
+            try {
+                Path jcmd = Path.of("/proc", Long.toString(pid()), "exe").toRealPath().resolveSibling("jcmd");
+                Cli.run(null, List.of(jcmd.toString(), Long.toString(pid()), "GC.run"));
+                Cli.Result info = Cli.run(null, List.of(jcmd.toString(), Long.toString(pid()), "GC.heap_info"));
+                long usedKb = 0;
+                // young and old generation lines ("total ..., used NK"); not the metaspace line
+                for (String line : info.out().lines().filter(l -> l.contains("generation")).toList()) {
+                    var g = java.util.regex.Pattern.compile("used (\\d+)K").matcher(line);
+                    if (g.find()) {
+                        usedKb += Long.parseLong(g.group(1));
+                    }
+                }
+                return usedKb / 1024.0;
+            } catch (IOException | RuntimeException e) {
+                return Double.NaN;
             }
         }
 
@@ -1041,10 +1088,13 @@ public final class OperatorBench {
             }
         }
 
-        /** SIGTERM, as the kubelet stops a pod; SIGKILL after the chart's grace period. */
+        /**
+         * SIGTERM, as the kubelet stops a pod; SIGKILL after 90 s (longer than the chart's grace
+         * period: a JDK 25 training run writes its AOT cache at exit).
+         */
         void stop() throws InterruptedException {
             process.destroy();
-            if (!process.waitFor(30, TimeUnit.SECONDS)) {
+            if (!process.waitFor(90, TimeUnit.SECONDS)) {
                 process.destroyForcibly();
                 process.waitFor(5, TimeUnit.SECONDS);
             }
