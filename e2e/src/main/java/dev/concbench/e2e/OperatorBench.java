@@ -227,9 +227,11 @@ public final class OperatorBench {
             return;
         }
         load("bench-load-1", 1);
-        install(settings.loadLimit);
+        install(Math.max(1, settings.loadLimit));
         takeover();
-        load("bench-load-" + settings.loadLimit, settings.loadLimit);
+        if (settings.loadLimit > 1) {
+            load("bench-load-" + settings.loadLimit, settings.loadLimit);
+        }
 
         System.out.println("\nsummary: " + String.join("; ", summary));
     }
@@ -1047,8 +1049,9 @@ public final class OperatorBench {
                 Cli.run(null, List.of(jcmd.toString(), Long.toString(pid()), "GC.run"));
                 Cli.Result info = Cli.run(null, List.of(jcmd.toString(), Long.toString(pid()), "GC.heap_info"));
                 long usedKb = 0;
-                // young and old generation lines ("total ..., used NK"); not the metaspace line
-                for (String line : info.out().lines().filter(l -> l.contains("generation")).toList()) {
+                // the generations' lines ("total ..., used NK"), up to the metaspace line
+                for (String line : info.out().lines().takeWhile(l -> !l.strip().startsWith("Metaspace"))
+                        .filter(l -> l.contains("total")).toList()) {
                     var g = java.util.regex.Pattern.compile("used (\\d+)K").matcher(line);
                     if (g.find()) {
                         usedKb += Long.parseLong(g.group(1));
