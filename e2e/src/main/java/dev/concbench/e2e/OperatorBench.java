@@ -46,7 +46,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
@@ -117,7 +116,6 @@ public final class OperatorBench {
         t.setDaemon(true);
         return t;
     });
-    private final AtomicLong podWrites = new AtomicLong();
     private final List<SharedIndexInformer<?>> informers = new ArrayList<>();
     private final RssSampler rss = new RssSampler();
     private final List<String> summary = new ArrayList<>();
@@ -617,7 +615,6 @@ public final class OperatorBench {
         try {
             client.pods().inNamespace(pod.getMetadata().getNamespace()).withName(pod.getMetadata().getName())
                     .subresource("status").patch(PatchContext.of(PatchType.STRATEGIC_MERGE), patch.toString());
-            podWrites.incrementAndGet();
         } catch (KubernetesClientException e) {
             if (e.getCode() != 404) { // a deleted benchmark's pod
                 System.out.printf("  (simulated kubelet: status of %s not written: %s)%n", pod.getMetadata().getName(),
