@@ -1,11 +1,11 @@
 # Sourced by e2e/run (the suite) and bench/operator (the operator benchmark): the tools, the
 # build outputs, a fresh local control plane (e2e/cluster) and its nodes: with
 # STACK_NODES=real (e2e/run) two real nodes (e2e/nodes: kubelet, containerd, runc, in network
-# namespaces) and the images of `make images` in the nodes' registry; with STACK_NODES=agent
-# (the default, bench/operator) the node agent (a TEST FIXTURE standing in for the scheduler
-# and the kubelet) in the background. Everything is stopped again when the sourcing script
-# exits, also on failure (then the tails of the node components' or the agent's and the
-# operator's logs are printed).
+# namespaces) and the images of `make images` in the nodes' registry; with STACK_NODES=kwok
+# (the default, bench/operator) KWOK and the real kube-scheduler in the background, for the
+# simulated nodes the benchmark creates (no pod runs anything: the benchmark writes their
+# results). Everything is stopped again when the sourcing script exits, also on failure (then
+# the tails of the node components' and the operator's logs are printed).
 #
 # The caller sets STACK_NAME (a word for its messages), optionally STACK_OK (the word for
 # success, default PASSED), STACK_LAST_LINE_FROM (a file whose last line is printed last) and
@@ -17,15 +17,15 @@
 #       hand with e2e/cluster keeps running next to it)
 #   CONCBENCH_APISERVER_PORT [26543] CONCBENCH_ETCD_PORT [23890] CONCBENCH_ETCD_PEER_PORT [23900]
 #   CONCBENCH_KCM_PORT [26359]
-#   CONCBENCH_E2E_KEEP=1   leave the control plane and the agent running afterwards
-#   CONCBENCH_E2E_NODES [e2e-node-a,e2e-node-b]   the agent's nodes (real nodes: CONCBENCH_NODES
-#       of e2e/nodes, also named e2e-node-a, e2e-node-b)
+#   CONCBENCH_SCHEDULER_PORT [26251]   the kube-scheduler's port (as in e2e/nodes)
+#   CONCBENCH_E2E_KEEP=1   leave the control plane and the nodes running afterwards
+#   CONCBENCH_E2E_NODES [e2e-node-a,e2e-node-b]   the real nodes' names (CONCBENCH_NODES of e2e/nodes)
 # Kubernetes, kubectl and helm versions: e2e/versions.env.
 
 E2E_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 REPO=$(cd "$E2E_DIR/.." && pwd)
 STACK_NAME=${STACK_NAME:-e2e}
-STACK_NODES=${STACK_NODES:-agent}
+STACK_NODES=${STACK_NODES:-kwok}
 
 export CONCBENCH_E2E_DIR=${CONCBENCH_E2E_DIR:-/tmp/concbench-e2e-suite}
 export CONCBENCH_APISERVER_PORT=${CONCBENCH_APISERVER_PORT:-26543}
@@ -33,9 +33,7 @@ export CONCBENCH_ETCD_PORT=${CONCBENCH_ETCD_PORT:-23890}
 export CONCBENCH_ETCD_PEER_PORT=${CONCBENCH_ETCD_PEER_PORT:-23900}
 export CONCBENCH_KCM_PORT=${CONCBENCH_KCM_PORT:-26359}
 STATE=$CONCBENCH_E2E_DIR
-AGENT_DIR=$STATE/agent
-AGENT_LOG=$STATE/node-agent.log
-AGENT_PID=$STATE/node-agent.pid
+KWOK_STATE=$STATE/kwok
 NODES=${CONCBENCH_E2E_NODES:-e2e-node-a,e2e-node-b}
 
 T0=$SECONDS
@@ -45,7 +43,7 @@ step() { say "$1 ($((SECONDS - step_start)) s)"; step_start=$SECONDS; }
 die() { echo "$STACK_NAME: error: $*" >&2; exit 1; }
 
 # ---------------------------------------------------------------- tools
-env_lines=$("$E2E_DIR/install-tools" --quiet --print-env $([[ $STACK_NODES == real ]] && echo --nodes)) ||
+env_lines=$("$E2E_DIR/install-tools" --quiet --print-env $([[ $STACK_NODES == real ]] && echo --nodes || echo --kwok)) ||
   die "e2e/install-tools failed"
 eval "$env_lines"
 export KUBECTL HELM K8S_VERSION
@@ -87,23 +85,34 @@ if [[ $STACK_NODES == real ]]; then
   step "images built (make images)"
 fi
 
-if stale e2e/target/agent.classpath e2e/src/main e2e/pom.xml pom.xml ||
-  stale e2e/target/classes/dev/concbench/e2e/NodeAgent.class e2e/src/main; then
+if stale e2e/target/e2e.classpath e2e/src/main e2e/pom.xml pom.xml ||
+  stale e2e/target/classes/dev/concbench/e2e/OperatorBench.class e2e/src/main; then
   mvn -B -q -f e2e/pom.xml -DskipTests package
-  step "node agent built"
+  step "e2e module built"
 fi
 
 # ---------------------------------------------------------------- control plane
-agent_running() { [[ -f $AGENT_PID ]] && kill -0 "$(<"$AGENT_PID")" 2>/dev/null; }
-stop_agent() {
-  if agent_running; then
-    local pid i
-    pid=$(<"$AGENT_PID")
+# start_sim NAME BIN ARGS...: a simulated-nodes process in the background (pid and log in $KWOK_STATE).
+start_sim() {
+  local name=$1
+  shift
+  "$@" >"$KWOK_STATE/$name.log" 2>&1 </dev/null &
+  echo $! >"$KWOK_STATE/$name.pid"
+  sleep 0.5
+  kill -0 "$(<"$KWOK_STATE/$name.pid")" 2>/dev/null || die "$name exited at once: $(tail -n 5 "$KWOK_STATE/$name.log")"
+}
+stop_sim() {
+  local f pid i
+  for f in "$KWOK_STATE"/*.pid; do
+    [[ -f $f ]] || continue
+    pid=$(<"$f")
+    rm -f "$f"
+    # only a process of this stack (its command line names this state directory), never a reused pid
+    tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -qF -- "$STATE/" || continue
     kill -TERM "$pid" 2>/dev/null || true
     for ((i = 0; i < 100; i++)); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
     kill -KILL "$pid" 2>/dev/null || true
-  fi
-  rm -f "$AGENT_PID"
+  done
 }
 
 print_logs() {
@@ -120,10 +129,14 @@ print_logs() {
     done
     return
   fi
-  echo "==== node agent log (tail): $AGENT_LOG" >&2
-  tail -n 40 "$AGENT_LOG" >&2 2>/dev/null || true
   local f
-  for f in $(ls -t "$AGENT_DIR"/pods/concbench-system/*/operator.log 2>/dev/null | head -n 2); do
+  for f in "$KWOK_STATE"/kwok.log "$KWOK_STATE"/kube-scheduler.log; do
+    [[ -f $f ]] || continue
+    echo "==== $f (tail)" >&2
+    tail -n 15 "$f" >&2
+  done
+  # bench/operator runs the operator as local processes, logs operator-*.log in the state directory
+  for f in $(ls -t "$STATE"/operator-*.log 2>/dev/null | head -n 2); do
     echo "==== operator log (tail, without stack frames): $f" >&2
     grep -v $'^\tat \\|^\t\\.\\.\\. [0-9]* more' "$f" | tail -n 40 >&2 || true
   done
@@ -136,10 +149,10 @@ cleanup() {
     print_logs
   fi
   if [[ ${CONCBENCH_E2E_KEEP:-0} == 1 ]]; then
-    say "CONCBENCH_E2E_KEEP=1: the control plane and the agent keep running; KUBECONFIG=$KUBECONFIG"
-    say "stop them with: kill \$(cat $AGENT_PID); CONCBENCH_E2E_DIR=$STATE e2e/nodes down; CONCBENCH_E2E_DIR=$STATE e2e/cluster down"
+    say "CONCBENCH_E2E_KEEP=1: the control plane and the nodes keep running; KUBECONFIG=$KUBECONFIG"
+    say "stop them with: kill \$(cat $KWOK_STATE/*.pid); CONCBENCH_E2E_DIR=$STATE e2e/nodes down; CONCBENCH_E2E_DIR=$STATE e2e/cluster down"
   else
-    stop_agent
+    stop_sim
     if [[ $STACK_NODES == real ]]; then "$E2E_DIR/nodes" down || say "e2e/nodes down failed"; fi
     "$E2E_DIR/cluster" down >/dev/null || true
   fi
@@ -155,10 +168,10 @@ trap 'exit 130' INT TERM
 
 # A fresh cluster every time: stop what an earlier run left, wipe the etcd data (keep the
 # certificates, which take a few seconds to make).
-stop_agent
+stop_sim
 if [[ $STACK_NODES == real && -d $STATE/nodes ]]; then "$E2E_DIR/nodes" down >/dev/null; fi
 "$E2E_DIR/cluster" down >/dev/null
-rm -rf "$STATE/etcd" "$AGENT_DIR"
+rm -rf "$STATE/etcd" "$KWOK_STATE"
 "$E2E_DIR/cluster" up
 step "control plane up: Kubernetes $("$KUBECTL" version -o json 2>/dev/null | sed -n 's/.*"gitVersion": "\(v[^"]*\)".*/\1/p' | tail -n 1)"
 
@@ -176,23 +189,18 @@ if [[ $STACK_NODES == real ]]; then
   return 0
 fi
 
-# ---------------------------------------------------------------- node agent
-mkdir -p "$AGENT_DIR"
-# All "pods" share this machine's network: give the operator a port nobody uses.
-CONCBENCH_E2E_HTTP_PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("", 0)); print(s.getsockname()[1])')
-export CONCBENCH_E2E_HTTP_PORT
-java -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xmx256m \
-  -cp "e2e/target/classes:$(<e2e/target/agent.classpath)" dev.concbench.e2e.NodeAgent \
-  --base-dir "$ARTIFACTS" --images "$E2E_DIR/node-agent-images.yaml" --work-dir "$AGENT_DIR" \
-  --nodes "$NODES" --cpu 2 --memory 8Gi >"$AGENT_LOG" 2>&1 </dev/null &
-echo $! >"$AGENT_PID"
-expected=$(tr ',' '\n' <<<"$NODES" | grep -c .)
-for ((i = 0; i < 120; i++)); do
-  agent_running || die "the node agent exited"
-  [[ $("$KUBECTL" get nodes -o name 2>/dev/null | wc -l) -ge $expected ]] && break
-  sleep 0.5
-done
-"$KUBECTL" wait --for=condition=Ready node --all --timeout=30s >/dev/null ||
-  die "the node agent did not register $expected Ready node(s)"
-step "node agent up (pid $(<"$AGENT_PID"), nodes $NODES, log $AGENT_LOG)"
-
+# ---------------------------------------------------------------- simulated nodes
+# KWOK (sigs.k8s.io/kwok) manages the nodes bench/operator creates (annotation
+# kwok.x-k8s.io/node=fake): it makes them Ready, keeps their Leases, and marks the pods bound
+# to them Running (the Stage files of install-tools: no pod ever completes by itself). The real
+# kube-scheduler binds the pods. Both run against this control plane with the admin kubeconfig.
+mkdir -p "$KWOK_STATE"
+kwok_stages=$(ls "$KWOK_STAGES_DIR"/*.yaml | paste -sd, -)
+start_sim kube-scheduler "$KUBE_SCHEDULER" --kubeconfig "$KUBECONFIG" \
+  --authentication-kubeconfig "$KUBECONFIG" --authorization-kubeconfig "$KUBECONFIG" \
+  --bind-address 127.0.0.1 --secure-port "${CONCBENCH_SCHEDULER_PORT:-26251}" --cert-dir "$KWOK_STATE/scheduler-pki" \
+  --leader-elect=false --profiling=false
+start_sim kwok "$KWOK" --kubeconfig "$KUBECONFIG" --config "$kwok_stages" \
+  --manage-all-nodes=false --manage-nodes-with-annotation-selector=kwok.x-k8s.io/node=fake \
+  --cidr 10.96.0.0/12 --node-ip 10.95.0.1 --node-lease-duration-seconds 40 --v WARN
+step "simulated nodes: kwok (pid $(<"$KWOK_STATE/kwok.pid")) and kube-scheduler (pid $(<"$KWOK_STATE/kube-scheduler.pid")); logs in $KWOK_STATE"

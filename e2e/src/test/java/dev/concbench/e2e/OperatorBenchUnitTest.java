@@ -1,12 +1,18 @@
 package dev.concbench.e2e;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodBuilder;
 import org.junit.jupiter.api.Test;
 
+import java.io.IOException;
+import java.nio.file.Path;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** The benchmark's own arithmetic: the overlap sweep and the percentiles it prints. */
+/** The benchmark's own arithmetic: the overlap sweep, the percentiles it prints, the results it writes for pods. */
 class OperatorBenchUnitTest {
 
     @Test
@@ -29,5 +35,35 @@ class OperatorBenchUnitTest {
         assertThat(s.p95()).isEqualTo(19.0);
         assertThat(s.max()).isEqualTo(20.0);
         assertThat(OperatorBench.Stats.of(List.of()).n()).isZero();
+    }
+
+    /** The simulated kubelet's checksums are the kernel contract's cases (kernel/contract/checksums.json). */
+    @Test
+    void simulatedResultsCarryTheChecksumsOfTheKernelContract() throws IOException {
+        JsonNode cases = new ObjectMapper().readTree(Path.of("../kernel/contract/checksums.json").toFile()).path("cases");
+        assertThat(cases.size()).isGreaterThan(5);
+        for (JsonNode c : cases) {
+            String[] shard = c.path("shard").asText().split("/");
+            Pod pod = kernelPod(c.path("workload").asText(), c.path("size").asInt(), c.path("tasks").asInt(),
+                    shard[0], shard[1]);
+            OperatorBench.KernelArgs args = OperatorBench.KernelArgs.of(pod);
+            assertThat(args.checksum()).as(c.toString()).isEqualTo(c.path("checksum").asText());
+            JsonNode result = new ObjectMapper().readTree(args.result(pod, 10.0, 10.5));
+            assertThat(result.path("shard").asText()).isEqualTo(c.path("shard").asText());
+            assertThat(result.path("tasks").asInt()).isEqualTo(c.path("indices").size());
+            assertThat(result.path("times").path("sequential").size()).isEqualTo(2);
+        }
+    }
+
+    /** A kernel pod as the operator's Job makes it: the shard's index is the pod's completion index. */
+    private static Pod kernelPod(String workload, int size, int tasks, String index, String count) {
+        return new PodBuilder().withNewMetadata().withName("b-g1-r0-" + index + "-abcde")
+                .addToAnnotations(OperatorBench.ANNOTATION_INDEX, index).endMetadata()
+                .withNewSpec().addNewContainer().withName("kernel").withImage("python:3.11-slim")
+                .withCommand("python3", "/opt/concbench/concbench_kernel.py")
+                .withArgs("--workload", workload, "--size", Integer.toString(size), "--tasks", Integer.toString(tasks),
+                        "--strategies", "sequential", "--workers", "0", "--repetitions", "2", "--warmup", "0",
+                        "--shard", "$(JOB_COMPLETION_INDEX)/" + count, "--skip-unsupported")
+                .endContainer().withNodeName("kwok-node-000").endSpec().build();
     }
 }

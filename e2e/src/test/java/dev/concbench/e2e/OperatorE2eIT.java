@@ -1126,23 +1126,14 @@ class OperatorE2eIT {
         return row;
     }
 
-    /** The operator's log: kubectl logs where the node runs it, else the node agent's file. */
+    /** The operator's log, as the node's kubelet keeps it. */
     private static String operatorLog() {
         JsonNode pod = operatorPod();
         assertThat(pod).as("the operator pod").isNotNull();
         String name = pod.path("metadata").path("name").asText();
         Cli.Result logs = kubectl("-n", SYSTEM_NS, "logs", name);
-        if (logs.ok() && !logs.out().isBlank()) {
-            return logs.out();
-        }
-        try (Stream<Path> files = Files.walk(STATE.resolve("agent/pods/" + SYSTEM_NS))) {
-            Path log = files.filter(f -> f.getFileName().toString().equals("operator.log")
-                    && f.toString().contains(name)).findFirst()
-                    .orElseThrow(() -> new AssertionError("no log of " + name + ": " + logs));
-            return Files.readString(log);
-        } catch (IOException e) {
-            throw new AssertionError("cannot read the operator's log", e);
-        }
+        assertThat(logs.ok()).as("kubectl logs " + name + ": " + logs).isTrue();
+        return logs.out();
     }
 
     static void apply(String ns, String manifest) {

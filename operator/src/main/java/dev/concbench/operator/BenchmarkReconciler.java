@@ -26,6 +26,7 @@ import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.fabric8.kubernetes.client.informers.cache.ReducedStateItemStore;
 import io.fabric8.kubernetes.client.utils.Serialization;
+import io.javaoperatorsdk.operator.api.config.informer.Informer;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
@@ -64,10 +65,19 @@ import java.util.Optional;
  * admission wake-ups are event sources, and so is the end or deletion of a benchmark another names
  * as its spec.baseline ({@link BaselineWatch}); Job deadlines come from activeDeadlineSeconds.
  */
-@ControllerConfiguration(name = BenchmarkReconciler.NAME)
+@ControllerConfiguration(name = BenchmarkReconciler.NAME,
+        informer = @Informer(informerListLimit = BenchmarkReconciler.LIST_LIMIT))
 @Workflow(dependents = @Dependent(type = KernelConfigMap.class, reconcilePrecondition = KernelConfigMap.Python.class,
         useEventSourceWithName = KernelConfigMap.EVENT_SOURCE))
 public class BenchmarkReconciler implements Reconciler<ConcurrencyBenchmark> {
+
+    /**
+     * Informers list in pages of this many objects: a new leader with a thousand benchmarks
+     * otherwise holds every Job, pod and ConfigMap (each with the 20 KB kernel script) as one
+     * response in memory before the caches reduce them, and the heap grows to that burst and stays
+     * (make bench-operator, takeover).
+     */
+    static final long LIST_LIMIT = 100;
 
     public static final String NAME = "concurrencybenchmark";
     private static final Logger LOG = Logger.getLogger(BenchmarkReconciler.class);
@@ -104,6 +114,7 @@ public class BenchmarkReconciler implements Reconciler<ConcurrencyBenchmark> {
         var jobs = new InformerEventSource<>(InformerEventSourceConfiguration.from(Job.class, ConcurrencyBenchmark.class)
                 .withName("jobs")
                 .withLabelSelector(MANAGED)
+                .withInformerListLimit(LIST_LIMIT)
                 .withSecondaryToPrimaryMapper(Mappers.fromOwnerReferences(ConcurrencyBenchmark.class))
                 .withItemStore(new ReducedStateItemStore<>(ReducedStateItemStore.NAME_KEY_STATE, Job.class,
                         serialization, "metadata.labels", "metadata.ownerReferences",
@@ -113,6 +124,7 @@ public class BenchmarkReconciler implements Reconciler<ConcurrencyBenchmark> {
         var pods = new InformerEventSource<>(InformerEventSourceConfiguration.from(Pod.class, ConcurrencyBenchmark.class)
                 .withName("pods")
                 .withLabelSelector(MANAGED)
+                .withInformerListLimit(LIST_LIMIT)
                 .withSecondaryToPrimaryMapper(Mappers.fromLabel(Names.LABEL_BENCHMARK, null, ConcurrencyBenchmark.class))
                 .withItemStore(new ReducedStateItemStore<>(ReducedStateItemStore.NAME_KEY_STATE, Pod.class,
                         serialization, "metadata.labels", "metadata.annotations", "metadata.ownerReferences",
@@ -122,6 +134,7 @@ public class BenchmarkReconciler implements Reconciler<ConcurrencyBenchmark> {
                 .from(ConfigMap.class, ConcurrencyBenchmark.class)
                 .withName(KernelConfigMap.EVENT_SOURCE)
                 .withLabelSelector(MANAGED)
+                .withInformerListLimit(LIST_LIMIT)
                 .withSecondaryToPrimaryMapper(Mappers.fromOwnerReferences(ConcurrencyBenchmark.class))
                 .withItemStore(new ReducedStateItemStore<>(ReducedStateItemStore.NAME_KEY_STATE, ConfigMap.class,
                         serialization, "metadata.labels", "metadata.annotations", "metadata.ownerReferences"))
