@@ -2,7 +2,6 @@ package dev.concbench.cli;
 
 import dev.concbench.domain.RowComparison;
 import dev.concbench.api.v1alpha1.ConcurrencyBenchmarkStatus;
-import dev.concbench.api.v1alpha1.Phase;
 import dev.concbench.api.v1alpha1.ResultRow;
 import org.apache.commons.math3.stat.inference.TTest;
 import org.jfree.chart.JFreeChart;

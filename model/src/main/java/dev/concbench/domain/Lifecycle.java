@@ -7,7 +7,6 @@ import dev.concbench.api.v1alpha1.ConcurrencyBenchmarkStatus;
 import dev.concbench.api.v1alpha1.Phase;
 import dev.concbench.api.v1alpha1.RunState;
 import dev.concbench.api.v1alpha1.RunStatus;
-import dev.concbench.api.v1alpha1.Runtime;
 import dev.concbench.domain.Action.BenchmarkFinished;
 import dev.concbench.domain.Action.CreateJob;
 import dev.concbench.domain.Action.DeleteJob;

@@ -6,7 +6,6 @@ import dev.concbench.api.v1alpha1.ConcurrencyBenchmarkStatus;
 import dev.concbench.api.v1alpha1.Phase;
 import dev.concbench.api.v1alpha1.RunState;
 import dev.concbench.api.v1alpha1.RunStatus;
-import dev.concbench.api.v1alpha1.Runtime;
 import dev.concbench.domain.Action;
 import dev.concbench.domain.Decision;
 import dev.concbench.domain.Lifecycle;

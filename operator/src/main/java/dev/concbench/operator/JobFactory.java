@@ -1,7 +1,6 @@
 package dev.concbench.operator;
 
 import dev.concbench.domain.Names;
-import dev.concbench.domain.RunObservation;
 import dev.concbench.api.v1alpha1.ConcurrencyBenchmark;
 import dev.concbench.api.v1alpha1.ConcurrencyBenchmarkSpec;
 import dev.concbench.api.v1alpha1.KernelToleration;
