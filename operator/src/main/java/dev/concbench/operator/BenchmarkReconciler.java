@@ -21,8 +21,6 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
-import io.fabric8.kubernetes.client.dsl.base.PatchContext;
-import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.fabric8.kubernetes.client.informers.cache.ReducedStateItemStore;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.javaoperatorsdk.operator.api.config.informer.Informer;
@@ -48,7 +46,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -88,18 +85,22 @@ public class BenchmarkReconciler implements Reconciler<ConcurrencyBenchmark> {
     private final BenchmarkEvents events;
     private final ResultMetrics resultMetrics;
     private final RuntimeCatalog catalog;
+    private final CommonStart commonStart;
     static final java.time.Duration QUEUED_RECHECK = java.time.Duration.ofSeconds(30);
     private final Clock clock;
+    /** The pods' informer (set up with the event sources): the common start's patches go through its cache. */
+    private InformerEventSource<Pod, ConcurrencyBenchmark> podEvents;
     /** spec.baseline: set up with the event sources. */
     private BaselineWatch baselines;
 
     @Inject
     public BenchmarkReconciler(OperatorConfig config, AdmissionController admission, BenchmarkEvents events,
-                               ResultMetrics resultMetrics) {
+                               ResultMetrics resultMetrics, CommonStart commonStart) {
         this.config = config;
         this.admission = admission;
         this.events = events;
         this.resultMetrics = resultMetrics;
+        this.commonStart = commonStart;
         this.catalog = RuntimeCatalog.of(config);
         this.clock = Clock.systemUTC();
     }
@@ -138,6 +139,7 @@ public class BenchmarkReconciler implements Reconciler<ConcurrencyBenchmark> {
                 .withItemStore(new ReducedStateItemStore<>(ReducedStateItemStore.NAME_KEY_STATE, ConfigMap.class,
                         serialization, "metadata.labels", "metadata.annotations", "metadata.ownerReferences"))
                 .build(), ctx);
+        podEvents = pods;
         baselines = BaselineWatch.on(ctx.getPrimaryCache());
         return List.of(jobs, pods, configMaps, admission.eventSource(ctx.getPrimaryCache(),
                 deleted -> resultMetrics.remove(ResourceID.fromResource(deleted))), baselines);
@@ -317,8 +319,9 @@ public class BenchmarkReconciler implements Reconciler<ConcurrencyBenchmark> {
                 client.batch().v1().jobs().inNamespace(namespace).withName(delete.jobName())
                         .withPropagationPolicy(DeletionPropagation.BACKGROUND).delete();
             } else if (action instanceof Action.ReleaseStart release) {
-                releaseCommonStart(client, podsOf(ctx, cb.getMetadata().getGeneration(), release.run()),
-                        clock.instant());
+                commonStart.release(client, podEvents::eventFilteringUpdateAndCacheResource,
+                        podsOf(ctx, cb.getMetadata().getGeneration(), release.run()),
+                        clock.instant(), config.startDelaySeconds());
             } else if (action instanceof Action.Event event) {
                 events.record(cb, event);
             }
@@ -371,18 +374,6 @@ public class BenchmarkReconciler implements Reconciler<ConcurrencyBenchmark> {
                         && gen.equals(p.getMetadata().getLabels().get(Names.LABEL_GENERATION))
                         && idx.equals(p.getMetadata().getLabels().get(Names.LABEL_RUN)))
                 .toList();
-    }
-
-    /** Every pod of a multi-pod run is running: give them one wall-clock second to start at. */
-    private void releaseCommonStart(KubernetesClient client, List<Pod> pods, Instant now) {
-        double startAt = now.toEpochMilli() / 1000.0 + config.startDelaySeconds();
-        String patch = "{\"metadata\":{\"annotations\":{\"" + Names.ANNOTATION_START_AT + "\":\""
-                + String.format(Locale.ROOT, "%.3f", startAt) + "\"}}}";
-        LOG.debugf("releasing the common start of %s pods at %s", Integer.valueOf(pods.size()), Double.valueOf(startAt));
-        for (Pod pod : pods) {
-            client.pods().inNamespace(pod.getMetadata().getNamespace()).withName(pod.getMetadata().getName())
-                    .patch(PatchContext.of(PatchType.JSON_MERGE), patch);
-        }
     }
 
     /** The Job controller has marked the Job Complete or Failed. */

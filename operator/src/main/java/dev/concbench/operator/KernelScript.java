@@ -44,19 +44,28 @@ public final class KernelScript {
                 && sha256.equals(existing.getMetadata().getAnnotations().get(Names.ANNOTATION_KERNEL_SHA256));
     }
 
+    /**
+     * This script's ConfigMap for the benchmark, with the hash made once: the dependent asks for it on
+     * every reconcile of every Python benchmark (a new leader: all of them), and hashing the 20 KB
+     * script each time was a tenth of a new leader's samples before it was ready (make bench-operator, JFR).
+     */
     ConfigMap configMap(ConcurrencyBenchmark cb) {
-        return configMap(cb, text);
+        return configMap(cb, text, sha256);
     }
 
     /** The ConfigMap holding {@code script}, owned by the benchmark, mounted read-only into its pods. */
     public static ConfigMap configMap(ConcurrencyBenchmark cb, String script) {
+        return configMap(cb, script, Names.sha256(script));
+    }
+
+    private static ConfigMap configMap(ConcurrencyBenchmark cb, String script, String sha256) {
         return new ConfigMapBuilder()
                 .withNewMetadata()
                     .withName(Names.kernelConfigMapName(cb.getMetadata().getName()))
                     .withNamespace(cb.getMetadata().getNamespace())
                     .withLabels(Map.of(Names.LABEL_MANAGED_BY, Names.MANAGED_BY,
                             Names.LABEL_BENCHMARK, cb.getMetadata().getName()))
-                    .withAnnotations(Map.of(Names.ANNOTATION_KERNEL_SHA256, Names.sha256(script)))
+                    .withAnnotations(Map.of(Names.ANNOTATION_KERNEL_SHA256, sha256))
                     .withOwnerReferences(JobFactory.ownerReference(cb))
                 .endMetadata()
                 .withData(Map.of(JobFactory.KERNEL_SCRIPT, script))
