@@ -1046,12 +1046,17 @@ public final class OperatorBench {
                 Cli.run(null, List.of(jcmd.toString(), Long.toString(pid()), "GC.run"));
                 Cli.Result info = Cli.run(null, List.of(jcmd.toString(), Long.toString(pid()), "GC.heap_info"));
                 long usedKb = 0;
-                // the generations' lines ("total ..., used NK"), up to the metaspace line
-                for (String line : info.out().lines().takeWhile(l -> !l.strip().startsWith("Metaspace"))
-                        .filter(l -> l.contains("total")).toList()) {
-                    var g = java.util.regex.Pattern.compile("used (\\d+)K").matcher(line);
+                // up to the metaspace line: the serial and G1 collectors' generations ("total ..., used NK"),
+                // or Shenandoah's one heap line ("... committed, NK used")
+                var generation = java.util.regex.Pattern.compile("total .*used (\\d+)K");
+                var shenandoah = java.util.regex.Pattern.compile("committed, (\\d+)([KMG]) used");
+                for (String line : info.out().lines().takeWhile(l -> !l.strip().startsWith("Metaspace")).toList()) {
+                    var g = generation.matcher(line);
+                    var s = shenandoah.matcher(line);
                     if (g.find()) {
                         usedKb += Long.parseLong(g.group(1));
+                    } else if (s.find()) {
+                        usedKb += Long.parseLong(s.group(1)) << ("KMG".indexOf(s.group(2)) * 10);
                     }
                 }
                 return usedKb / 1024.0;
