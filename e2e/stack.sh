@@ -123,7 +123,8 @@ print_logs() {
       echo "==== $f (tail, errors)" >&2
       grep -E '^[EW][0-9]{4}' "$f" | tail -n 15 >&2 || true
     done
-    for f in $(ls -t "$STATE"/nodes/node-*/kubelet/logs/concbench-system_*/operator/*.log 2>/dev/null | head -n 2); do
+    # `|| true`: with no operator log, the failed `ls` became print_logs' status (the `return` below)
+    for f in $(ls -t "$STATE"/nodes/node-*/kubelet/logs/concbench-system_*/operator/*.log 2>/dev/null | head -n 2 || true); do
       echo "==== operator log (tail, without stack frames): $f" >&2
       grep -v $'\tat \\|\t\\.\\.\\. [0-9]* more' "$f" | tail -n 40 >&2 || true
     done
@@ -136,7 +137,7 @@ print_logs() {
     tail -n 15 "$f" >&2
   done
   # bench/operator runs the operator as local processes, logs operator-*.log in the state directory
-  for f in $(ls -t "$STATE"/operator-*.log 2>/dev/null | head -n 2); do
+  for f in $(ls -t "$STATE"/operator-*.log 2>/dev/null | head -n 2 || true); do
     echo "==== operator log (tail, without stack frames): $f" >&2
     grep -v $'^\tat \\|^\t\\.\\.\\. [0-9]* more' "$f" | tail -n 40 >&2 || true
   done
@@ -145,6 +146,9 @@ print_logs() {
 cleanup() {
   local rc=$?
   trap - EXIT INT TERM
+  # Every step of the teardown runs, whatever an earlier one returned: with errexit on, print_logs
+  # returning non-zero (no operator log to show) once left the control plane and the nodes running.
+  set +e
   if [[ $rc != 0 ]]; then
     print_logs
   fi

@@ -6,7 +6,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import jakarta.annotation.PreDestroy;
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 import org.jboss.logging.Logger;
 
 import java.time.Instant;
@@ -36,10 +36,10 @@ import java.util.function.UnaryOperator;
  * A release that failed half-way (an API error; the reconcile retries) is completed with the start
  * time the first pods already have, never a second one.
  */
-@ApplicationScoped
+@Singleton // no client proxy: a proxy would run the constructor, and make a pool, of its own
 public class CommonStart {
 
-    /** Patches in flight at once: enough to overlap the API server's latency, few threads at rest (none). */
+    /** Patches in flight at once: enough to overlap the API server's latency; no thread is kept at rest. */
     static final int PARALLEL_PATCHES = 16;
     private static final Logger LOG = Logger.getLogger(CommonStart.class);
 
