@@ -77,7 +77,7 @@ public final class BaselineComparison {
                     + cb.getMetadata().getNamespace());
         }
         ConcurrencyBenchmarkStatus status = baseline.getStatus();
-        Phase phase = status == null ? Phase.Pending : StatusTransitions.phase(status.getConditions());
+        Phase phase = StatusTransitions.phase(status);
         Long generation = baseline.getMetadata().getGeneration();
         boolean current = status != null && Objects.equals(status.getObservedGeneration(), generation);
         if (phase == Phase.Failed && current) {

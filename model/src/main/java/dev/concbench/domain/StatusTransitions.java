@@ -119,6 +119,11 @@ public final class StatusTransitions {
                 generation, now);
     }
 
+    /** The phase {@code status}'s conditions say ({@link #phase(List)}); Pending when there is no status yet. */
+    public static Phase phase(ConcurrencyBenchmarkStatus status) {
+        return status == null ? Phase.Pending : phase(status.getConditions());
+    }
+
     /**
      * The phase the conditions say, the one rule for it: Failed or Complete end the generation;
      * otherwise Admitted says Running (True) or Queued (False); before admission, Pending.

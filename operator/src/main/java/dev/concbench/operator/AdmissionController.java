@@ -185,6 +185,6 @@ public class AdmissionController {
     }
 
     private static Phase phase(ConcurrencyBenchmark b) {
-        return b.getStatus() == null ? Phase.Pending : StatusTransitions.phase(b.getStatus().getConditions());
+        return StatusTransitions.phase(b.getStatus());
     }
 }
