@@ -36,6 +36,16 @@ STATE=$CONCBENCH_E2E_DIR
 KWOK_STATE=$STATE/kwok
 NODES=${CONCBENCH_E2E_NODES:-e2e-node-a,e2e-node-b}
 
+# One stack at a time on a machine: the real nodes' network namespaces, the bridge, the registry
+# and the default ports are machine-wide. A second suite or bench (another worktree, say) waits here
+# for the first to finish instead of tearing its cluster down under it.
+CONCBENCH_STACK_LOCK=${CONCBENCH_STACK_LOCK:-/tmp/concbench-e2e.lock}
+exec 8>"$CONCBENCH_STACK_LOCK"
+if ! flock -n 8; then
+  echo "${STACK_NAME}: another e2e stack runs on this machine; waiting for it (lock $CONCBENCH_STACK_LOCK)"
+  flock 8
+fi
+
 T0=$SECONDS
 step_start=$SECONDS
 say() { echo "$STACK_NAME: $*"; }
