@@ -48,4 +48,8 @@ public sealed interface Action {
 
     record Queued(String message) implements Event {
     }
+
+    /** The benchmark succeeded, but a row its conclusion rests on was contended: inconclusive, and why. */
+    record Contended(String message) implements Event {
+    }
 }

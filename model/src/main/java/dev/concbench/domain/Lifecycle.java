@@ -75,6 +75,7 @@ public final class Lifecycle {
         StatusTransitions.admitted(status, step.generation, now);
         step.advanceRuns(seen);
         StatusAggregator.aggregate(cb.getSpec(), status);
+        step.flagContended();
         BaselineComparison.apply(cb, status, seen.baseline(), now);
         return step.decision();
     }
@@ -214,6 +215,7 @@ public final class Lifecycle {
                     case Succeeded -> {
                         try {
                             RunMeasurement.record(spec, planned, observed.results(), run);
+                            run.setQosClass(observed.qosClass());
                         } catch (ResultFormatException e) {
                             failRun(run, "ResultUnreadable", "job " + run.getJobName() + ": " + e.getMessage());
                             return;
@@ -224,6 +226,19 @@ public final class Lifecycle {
                 }
             }
             finish(true, "AllRunsSucceeded", "all " + plan.size() + " run(s) succeeded");
+        }
+
+        /** A benchmark that succeeded with an inconclusive conclusion says so: the Contended reason, an event once. */
+        void flagContended() {
+            if (StatusTransitions.phase(status.getConditions()) != Phase.Succeeded) {
+                return;
+            }
+            Conclusion.inconclusive(spec, status).ifPresent(message -> {
+                StatusTransitions.contended(status, message, generation, now);
+                if (!was(Phase.Succeeded)) {
+                    actions.add(new Action.Contended(message));
+                }
+            });
         }
 
         void failRun(RunStatus run, String reason, String message) {

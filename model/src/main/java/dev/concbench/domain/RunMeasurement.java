@@ -1,10 +1,12 @@
 package dev.concbench.domain;
 
 import dev.concbench.api.v1alpha1.ConcurrencyBenchmarkSpec;
+import dev.concbench.api.v1alpha1.RunCpuUsage;
 import dev.concbench.api.v1alpha1.RunState;
 import dev.concbench.api.v1alpha1.KernelInfo;
 import dev.concbench.api.v1alpha1.RunStatus;
 import dev.concbench.api.v1alpha1.Strategy;
+import dev.concbench.api.v1alpha1.WorkloadType;
 
 import java.math.BigInteger;
 import java.util.ArrayList;
@@ -59,6 +61,9 @@ public final class RunMeasurement {
             samples.put(strategy, makespans);
         }
         run.setSamples(samples);
+        run.setCpu(cpu(spec, shards, samples.keySet()));
+        run.setCgroup(StatusAggregator.joined(shards.stream().map(KernelResult::cgroup).toList()));
+        run.setExclusiveCpus(allTrue(shards.stream().map(KernelResult::exclusiveCpus).toList()));
         run.setCpus(shards.stream().map(KernelResult::cpus).toList());
         run.setNodes(new ArrayList<>(new TreeSet<>(shards.stream()
                 .map(r -> r.node() == null ? "local" : r.node()).toList())));
@@ -69,6 +74,41 @@ public final class RunMeasurement {
                 first.implementationVersion(), first.freeThreaded(), first.gil(), first.jit(), first.startMethod()));
         run.setChecksum(Checksums.sum(shards.stream().map(KernelResult::checksum).toList()).toString());
         run.setState(RunState.Succeeded);
+    }
+
+    /**
+     * Per strategy, what the CPU gave it over the run's pods ({@link Contention}); null when no pod
+     * reported CPU figures (a format-1 kernel).
+     */
+    static Map<String, RunCpuUsage> cpu(ConcurrencyBenchmarkSpec spec, List<KernelResult> shards, Iterable<String> strategies) {
+        boolean cpuBound = spec.getWorkload().getType() == WorkloadType.CPU;
+        Map<String, RunCpuUsage> cpu = new LinkedHashMap<>();
+        for (String name : strategies) {
+            Strategy strategy = Strategy.fromValue(name);
+            List<Contention.Pod> pods = shards.stream().map(shard -> new Contention.Pod(
+                    shard.times().get(name).stream().mapToDouble(Double::doubleValue).sum(), shard.cpuOf(name),
+                    runnable(strategy, cpuBound, shard), shard.cpus(), shard.onlineCpus())).toList();
+            RunCpuUsage usage = Contention.of(pods, cpuBound);
+            if (usage != null) {
+                cpu.put(name, usage);
+            }
+        }
+        return cpu.isEmpty() ? null : cpu;
+    }
+
+    /**
+     * Threads (or processes) of a strategy that can be runnable at once in a shard: its calls in flight;
+     * virtual threads run on a carrier pool of as many threads as the JVM sees CPUs.
+     */
+    private static int runnable(Strategy strategy, boolean cpuBound, KernelResult shard) {
+        int inFlight = StatusAggregator.inFlight(strategy, cpuBound, shard.tasks(), Math.max(1, shard.workers()));
+        return strategy == Strategy.VIRTUAL_THREADS ? Math.min(inFlight, shard.cpus()) : inFlight;
+    }
+
+    /** True when every known value is, false when one is not; null when none is known. */
+    static Boolean allTrue(List<Boolean> values) {
+        List<Boolean> known = values.stream().filter(java.util.Objects::nonNull).toList();
+        return known.isEmpty() ? null : known.stream().allMatch(Boolean::booleanValue);
     }
 
     private static void check(ConcurrencyBenchmarkSpec spec, PlannedRun planned, List<KernelResult> shards)

@@ -71,6 +71,49 @@ class ConclusionTest {
                 + "use more pods");
     }
 
+    private static ResultRow contended(ResultRow row, String reason) {
+        row.setContended(true);
+        row.setContendedReason(reason);
+        return row;
+    }
+
+    @Test
+    void aContendedRowTheConclusionRestsOnMakesItInconclusive() {
+        KernelInfo gil = new KernelInfo("cpython", "3.11.7", false, true, false, "fork");
+        // The noisy run: the pool got half the CPUs; without the flag the line said processes do not help.
+        ConcurrencyBenchmarkStatus noisy = status(gil, row("sequential", 1, 1.0), row("threads", 1, 0.94),
+                contended(row("process-pool", 1, 0.95), "got 1.05 of 2 CPUs (waited 46 % of its time)"));
+        String why = "inconclusive: process-pool got 1.05 of 2 CPUs (waited 46 % of its time): rerun on a quiet node, "
+                + "or with requests equal to limits in whole CPUs";
+        assertThat(Conclusion.of(spec(WorkloadType.CPU), noisy).orElseThrow())
+                .isEqualTo("cpu-bound on python 3.11.7 (GIL enabled): " + why);
+        assertThat(Conclusion.inconclusive(spec(WorkloadType.CPU), noisy)).contains(why);
+
+        // The baseline contended: every speedup rests on it.
+        ConcurrencyBenchmarkStatus slowBaseline = status(gil,
+                contended(row("sequential", 1, 1.0), "got 0.60 of 1 CPU (waited 40 % of its time)"),
+                row("process-pool", 1, 3.1));
+        assertThat(Conclusion.of(spec(WorkloadType.CPU), slowBaseline).orElseThrow())
+                .endsWith(": inconclusive: sequential got 0.60 of 1 CPU (waited 40 % of its time): rerun on a quiet "
+                        + "node, or with requests equal to limits in whole CPUs");
+    }
+
+    @Test
+    void aContendedRowTheConclusionDoesNotNameLeavesItStanding() {
+        // processes on 2 pods is that strategy's best row; the contended single-pod one is not named.
+        ConcurrencyBenchmarkStatus sweep = status(null, row("sequential", 1, 1.0),
+                contended(row("processes", 1, 1.1), "got 1.20 of 2 CPUs (waited 80 % of its time)"),
+                row("processes", 2, 3.8));
+        assertThat(Conclusion.inconclusive(spec(WorkloadType.CPU), sweep)).isEmpty();
+        assertThat(Conclusion.of(spec(WorkloadType.CPU), sweep).orElseThrow()).endsWith("processes@pods=2 3.80x on 2 CPUs: "
+                + "use processes on 2 pods");
+        // A contended sequential row of another pod count is no baseline.
+        ConcurrencyBenchmarkStatus pods = status(null, row("sequential", 1, 1.0),
+                contended(row("sequential", 2, 1.5), "got 1.00 of 2 CPUs (waited 50 % of its time)"),
+                row("sequential", 4, 3.9));
+        assertThat(Conclusion.inconclusive(spec(WorkloadType.CPU), pods)).isEmpty();
+    }
+
     @Test
     void noSpeedupsNoConclusion() {
         assertThat(Conclusion.of(spec(WorkloadType.CPU), status(null, row("sequential", 1, 1.0)))).isEmpty();

@@ -95,13 +95,19 @@ public final class RunObserver {
                             "pod " + pod.getMetadata().getName() + ": " + e.getMessage());
                 }
             }
-            return RunObservation.succeeded(succeeded, results);
+            return RunObservation.succeeded(succeeded, results, qosClass(succeededByIndex.values()));
         }
         boolean allRunning = expectedPods > 1 && pods.size() >= expectedPods
                 && pods.stream().allMatch(p -> p.getStatus() != null && "Running".equals(p.getStatus().getPhase()));
         boolean released = pods.stream().allMatch(p -> p.getMetadata().getAnnotations() != null
                 && p.getMetadata().getAnnotations().containsKey(Names.ANNOTATION_START_AT));
         return RunObservation.running(succeeded, failed, allRunning && !released);
+    }
+
+    /** The pods' QoS class as the API server set it (one template: the same for all); null when not set. */
+    private static String qosClass(java.util.Collection<Pod> pods) {
+        return pods.stream().map(p -> p.getStatus() == null ? null : p.getStatus().getQosClass())
+                .filter(java.util.Objects::nonNull).findFirst().orElse(null);
     }
 
     private static boolean unschedulable(Pod pod) {

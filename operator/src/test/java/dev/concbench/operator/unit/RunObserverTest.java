@@ -231,6 +231,11 @@ class RunObserverTest {
         assertThat(seen.results().get(1).shard()).isEqualTo("1/2");
         assertThat(seen.results().get(1).cpuQuota()).isEqualTo(1.0);
         assertThat(seen.results().get(1).times().get("threads")).containsExactly(0.6, 0.61);
+        assertThat(seen.qosClass()).as("no status.qosClass on these pods").isNull();
+
+        // The API server sets status.qosClass from the pod's resources: the run records it.
+        pods.forEach(p -> p.getStatus().setQosClass("Guaranteed"));
+        assertThat(RunObserver.observe(job(), pods, 2).qosClass()).isEqualTo("Guaranteed");
     }
 
     @Test
