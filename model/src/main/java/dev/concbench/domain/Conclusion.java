@@ -30,8 +30,8 @@ import java.util.stream.Collectors;
  *
  * <p>A conclusion rests on the baseline (the single-pod sequential row) and the rows it names (each
  * strategy's best). When one of them is {@code contended} (it could not get the CPUs it could use:
- * {@link Contention}), its speedup says more about the machine than the strategy, and the line says
- * {@code inconclusive} and why instead of advice.
+ * {@link Contention}), its speedup says more about the machine than the strategy: the line keeps the
+ * speedups measured and says {@code inconclusive} and why instead of advice.
  */
 public final class Conclusion {
 
@@ -69,7 +69,8 @@ public final class Conclusion {
                 .filter(r -> env.getRuntimes().get(0).getRuntime().equals(r.getRuntime())).toList())
                 .ifPresent(acrossRestsOn::add);
         if (acrossRestsOn.stream().anyMatch(Conclusion::contended)) {
-            return Optional.of(String.join("; ", lines) + "; fastest of all: inconclusive (contended rows)");
+            return Optional.of(String.join("; ", lines) + "; fastest of all: " + status.getFastest()
+                    + ", inconclusive (it or " + env.getRuntimes().get(0).getRuntime() + "'s sequential was contended)");
         }
         Double relative = fastest.get().getRelativeToFirstRuntime();
         return Optional.of(String.join("; ", lines) + "; fastest of all: " + status.getFastest()
@@ -86,19 +87,17 @@ public final class Conclusion {
         List<String> speedups = new ArrayList<>();
         best.values().forEach(r -> speedups.add(r.getStrategy() + (r.getPods() == 1 ? "" : "@pods=" + r.getPods())
                 + String.format(Locale.ROOT, " %.2fx", r.getSpeedup())));
-        String prefix = (spec.getWorkload().getType() == WorkloadType.CPU ? "cpu-bound" : "io-bound") + " on "
-                + runtime(env) + ": ";
-        List<ResultRow> contended = restsOn(rows, best).stream().filter(Conclusion::contended).toList();
-        if (!contended.isEmpty()) {
-            return Optional.of(prefix + inconclusive(contended));
-        }
         ResultRow top = best.values().stream().max(Comparator.comparingDouble(ResultRow::getSpeedup)).orElseThrow();
-        String advice = top.getSpeedup() < CLEAR_SPEEDUP
+        List<ResultRow> contended = restsOn(rows, best).stream().filter(Conclusion::contended).toList();
+        // The speedups are what was measured; advice from a starved row would be the machine's, not the strategy's.
+        String advice = !contended.isEmpty() ? inconclusive(contended)
+                : top.getSpeedup() < CLEAR_SPEEDUP
                 ? "nothing beats sequential by " + String.format(Locale.ROOT, "%.1fx", CLEAR_SPEEDUP)
                 : "use " + family(top);
         String cpus = env.getCpus() == null || env.getCpus().isEmpty() ? "?" : env.getCpus().stream()
                 .map(String::valueOf).collect(Collectors.joining("/"));
-        return Optional.of(prefix + String.join(", ", speedups) + " on " + cpus + " CPU"
+        return Optional.of((spec.getWorkload().getType() == WorkloadType.CPU ? "cpu-bound" : "io-bound") + " on "
+                + runtime(env) + ": " + String.join(", ", speedups) + " on " + cpus + " CPU"
                 + ("1".equals(cpus) ? "" : "s") + ": " + advice);
     }
 

@@ -266,7 +266,7 @@ class LifecycleTest {
 
         String why = "inconclusive: threads got 0.55 of 2 CPUs (waited 55 % of its time): rerun on a quiet node, "
                 + "or with requests equal to limits in whole CPUs";
-        assertThat(status.getConclusion()).isEqualTo("cpu-bound on java 21.0.5: " + why);
+        assertThat(status.getConclusion()).isEqualTo("cpu-bound on java 21.0.5: threads 0.89x on 2 CPUs: " + why);
         var progressing = Conditions.find(status.getConditions(), Conditions.PROGRESSING).orElseThrow();
         assertThat(progressing.getStatus()).isEqualTo("False");
         assertThat(progressing.getReason()).isEqualTo("Contended");
