@@ -15,18 +15,20 @@ import java.util.function.ToDoubleFunction;
  *
  * <p>Per pod, over the strategy's measured intervals (wall seconds {@code W}):
  * <ul>
- *   <li>could use: {@code D = min(k, C) x W} CPU-seconds, with {@code k} the calls in flight (1, the
- *       pod's calls, the pool size) and {@code C} the CPUs the pod sees;</li>
+ *   <li>could use: {@code D = u x W} CPU-seconds, {@code u} the CPUs it can keep busy: min(calls in
+ *       flight, CPUs the pod sees), and 1 for threads under the GIL;</li>
  *   <li>shortfall: {@code S = D - used};</li>
- *   <li>explained by contention: {@code E = X + throttled + steal share}, where {@code X} is the waiting
- *       the strategy cannot have caused itself. A strategy with more calls in flight than CPUs waits by
- *       design (80 children on 2 CPUs wait for each other), but only while all its CPUs run its own
- *       work: without contention, waiting is at most {@code (k - C)} threads for at most the time its
- *       {@code C} CPUs were all busy, {@code used / C}. So {@code X = waited - (k - C)+ x (1 + slack) x
- *       used / C}: waiting beyond that happened while a CPU it could have had ran someone else.</li>
+ *   <li>explained by contention: {@code E = max(X, a x D) + throttled + steal share}. {@code X} is the
+ *       waiting the strategy cannot have caused itself: with {@code r} threads or children runnable by
+ *       design on {@code u} CPUs it waits by design (80 children on 2 CPUs wait for each other), but only
+ *       while all its CPUs run its own work, at most {@code used / u}: so {@code X = waited - (r - u)+ x
+ *       (1 + slack) x used / u}. {@code a} is what the machine took from a single runnable thread in the
+ *       same pod and run: the sequential row's waited / wall (strategies are interleaved per
+ *       repetition, so it saw the same machine). A strategy that oversubscribes cannot witness
+ *       contention with its own waiting; the sequential row can.</li>
  * </ul>
  * A pod is contended when {@code S >= SHORTFALL x D} and {@code E >= EXPLAINED x S}. Threads under the
- * GIL get about 1 CPU of 2 but sleep on the GIL, not runnable: S is large, E small, silent. An io row
+ * GIL keep one CPU busy and sleep on the GIL, not runnable: silent while they get that CPU. An io row
  * sleeps by design: never judged. The row is contended when one of its pods is (the slowest pod makes
  * the makespan).
  */
@@ -37,8 +39,8 @@ public final class Contention {
     /** ... and waiting, throttling and steal explain at least this share of the CPU it missed. */
     public static final double EXPLAINED = 0.5;
     /**
-     * Waiting a strategy causes itself beyond its calls in flight: the threads besides the calls (a
-     * parent forking children, a pool's helper threads, a JVM's compiler and collector threads).
+     * Waiting a strategy causes itself beyond its threads runnable by design: the threads besides them
+     * (a parent forking children, a pool's helper threads, a JVM's collector threads).
      */
     public static final double SELF_WAIT_SLACK = 0.1;
 
@@ -50,14 +52,19 @@ public final class Contention {
      *
      * @param wall       the strategy's wall seconds, summed over its measured repetitions
      * @param cpu        what the CPU gave it over the same intervals
-     * @param inFlight   calls in flight: 1 (sequential), the pod's calls (one per call), the pool size
+     * @param runnable   its threads and children that can be runnable at once by design (the calls in
+     *                   flight; two per child JVM, which compiles beside its main thread)
+     * @param usable     the CPUs it can keep busy: min(calls in flight, cpus); 1 under the GIL
      * @param cpus       CPUs the pod sees (affinity, the cgroup quota rounded up)
      * @param onlineCpus the machine's online CPUs, null when unknown
+     * @param ambient    the same pod's sequential waited / wall in the same run: what the machine took
+     *                   from one runnable thread; null when unknown
      */
-    public record Pod(double wall, CpuTimes cpu, int inFlight, int cpus, Integer onlineCpus) {
+    public record Pod(double wall, CpuTimes cpu, int runnable, int usable, int cpus, Integer onlineCpus,
+                      Double ambient) {
 
         double could() {
-            return Math.min(inFlight, cpus) * wall;
+            return usable * wall;
         }
 
         double shortfall() {
@@ -66,11 +73,21 @@ public final class Contention {
 
         /** Waiting beyond what the strategy can cause itself; null when not measured. */
         Double excessWait() {
-            if (cpu.waited() == null) {
+            if (cpu.waited() == null || usable <= 0) {
                 return null;
             }
-            double selfInflicted = Math.max(0, inFlight - cpus) * (1 + SELF_WAIT_SLACK) * cpu.used() / cpus;
+            double selfInflicted = Math.max(0, runnable - usable) * (1 + SELF_WAIT_SLACK) * cpu.used() / usable;
             return Math.max(0, cpu.waited() - selfInflicted);
+        }
+
+        /** The waiting that witnesses contention: its own beyond design, or the sequential row's share. */
+        Double witnessedWait() {
+            Double own = excessWait();
+            Double seen = ambient == null ? null : Math.min(1, ambient) * could();
+            if (own == null || seen == null) {
+                return own == null ? seen : own;
+            }
+            return Math.max(own, seen);
         }
 
         /** The machine's steal as a fraction of its CPU time; null when not measured. */
@@ -82,17 +99,17 @@ public final class Contention {
         /** True when contended, false when not, null when the figures cannot tell. */
         Boolean contended() {
             double could = could();
-            if (shortfall() < SHORTFALL * could || could <= 0) {
+            if (could <= 0 || shortfall() < SHORTFALL * could) {
                 return false;
             }
-            Double excess = excessWait();
-            double explained = (excess == null ? 0 : excess) + (cpu.throttled() == null ? 0 : cpu.throttled())
+            Double waited = witnessedWait();
+            double explained = (waited == null ? 0 : waited) + (cpu.throttled() == null ? 0 : cpu.throttled())
                     + (stealFraction() == null ? 0 : stealFraction() * could);
             if (explained >= EXPLAINED * shortfall()) {
                 return true;
             }
             // Throttling or steal not measured counts as none seen; waiting is the main witness.
-            return excess == null ? null : false;
+            return waited == null ? null : false;
         }
     }
 
@@ -109,9 +126,9 @@ public final class Contention {
         RunCpuUsage usage = new RunCpuUsage();
         double obtained = pods.stream().mapToDouble(p -> p.cpu().used() / p.wall()).sum();
         usage.setObtained(round(obtained));
-        usage.setWaitFraction(ratio(pods, p -> p.cpu().waited(), p -> p.wall() * Math.max(1, p.inFlight())));
+        usage.setWaitFraction(ratio(pods, p -> p.cpu().waited(), p -> p.wall() * Math.max(1, p.runnable())));
         usage.setThrottledFraction(clampToOne(ratio(pods, p -> p.cpu().throttled(),
-                p -> p.wall() * Math.max(1, Math.min(p.inFlight(), p.onlineCpus() == null ? p.cpus() : p.onlineCpus())))));
+                p -> p.wall() * Math.max(1, Math.min(p.runnable(), p.onlineCpus() == null ? p.cpus() : p.onlineCpus())))));
         usage.setStealFraction(pods.stream().anyMatch(p -> p.stealFraction() == null) ? null
                 : round(sum(pods, p -> p.cpu().steal()) / sum(pods, p -> p.wall() * p.onlineCpus())));
         if (!cpuBound) {
@@ -129,14 +146,22 @@ public final class Contention {
 
     /** e.g. {@code got 1.05 of 2 CPUs (waited 46 % of its time)}: the largest cause names itself. */
     private static String reason(List<Pod> pods, RunCpuUsage usage) {
-        double could = sum(pods, p -> Math.min(p.inFlight(), p.cpus()));
-        double waited = sum(pods, p -> Objects.requireNonNullElse(p.excessWait(), 0.0));
+        double could = sum(pods, Pod::usable);
+        double own = sum(pods, p -> Objects.requireNonNullElse(p.excessWait(), 0.0));
+        double beside = sum(pods, p -> p.ambient() == null ? 0 : Math.min(1, p.ambient()) * p.could());
+        double waited = Math.max(own, beside);
         double throttled = sum(pods, p -> Objects.requireNonNullElse(p.cpu().throttled(), 0.0));
         double stolen = sum(pods, p -> p.stealFraction() == null ? 0 : p.stealFraction() * p.could());
         String cause;
-        if (waited >= throttled && waited >= stolen) {
+        // A strategy that does not wait by design is its own witness; one that does relies on sequential's.
+        boolean ownWitness = own >= beside || pods.stream().allMatch(p -> p.runnable() <= p.usable());
+        if (waited >= throttled && waited >= stolen && ownWitness) {
             cause = usage.getWaitFraction() == null ? "waited for a CPU"
                     : String.format(Locale.ROOT, "waited %.0f %% of its time", 100 * usage.getWaitFraction());
+        } else if (waited >= throttled && waited >= stolen) {
+            // It waits by design (more threads than CPUs): the sequential row beside it says the machine was busy.
+            cause = String.format(Locale.ROOT, "sequential beside it waited %.0f %% of its time",
+                    100 * beside / sum(pods, Pod::could));
         } else if (throttled >= stolen) {
             cause = String.format(Locale.ROOT, "throttled %.0f %% of its time by its CPU limit",
                     100 * usage.getThrottledFraction());

@@ -85,9 +85,7 @@ public final class RunMeasurement {
         Map<String, RunCpuUsage> cpu = new LinkedHashMap<>();
         for (String name : strategies) {
             Strategy strategy = Strategy.fromValue(name);
-            List<Contention.Pod> pods = shards.stream().map(shard -> new Contention.Pod(
-                    shard.times().get(name).stream().mapToDouble(Double::doubleValue).sum(), shard.cpuOf(name),
-                    runnable(strategy, cpuBound, shard), shard.cpus(), shard.onlineCpus())).toList();
+            List<Contention.Pod> pods = shards.stream().map(shard -> pod(strategy, cpuBound, shard)).toList();
             RunCpuUsage usage = Contention.of(pods, cpuBound);
             if (usage != null) {
                 cpu.put(name, usage);
@@ -96,13 +94,34 @@ public final class RunMeasurement {
         return cpu.isEmpty() ? null : cpu;
     }
 
-    /**
-     * Threads (or processes) of a strategy that can be runnable at once in a shard: its calls in flight;
-     * virtual threads run on a carrier pool of as many threads as the JVM sees CPUs.
-     */
-    private static int runnable(Strategy strategy, boolean cpuBound, KernelResult shard) {
+    /** One shard's figures for a strategy, with what the rule needs to read them. */
+    private static Contention.Pod pod(Strategy strategy, boolean cpuBound, KernelResult shard) {
         int inFlight = StatusAggregator.inFlight(strategy, cpuBound, shard.tasks(), Math.max(1, shard.workers()));
-        return strategy == Strategy.VIRTUAL_THREADS ? Math.min(inFlight, shard.cpus()) : inFlight;
+        boolean jvm = !"python".equals(shard.runtime());
+        // Threads under the GIL run one at a time; virtual threads on as many carriers as the JVM sees CPUs.
+        boolean gilBound = Boolean.TRUE.equals(shard.gil())
+                && (strategy == Strategy.THREADS || strategy == Strategy.THREAD_POOL);
+        int runnable = switch (strategy) {
+            case VIRTUAL_THREADS -> Math.min(inFlight, shard.cpus());
+            // A child JVM compiles beside its main thread while it starts.
+            case PROCESSES, PROCESS_POOL -> jvm ? 2 * inFlight : inFlight;
+            default -> inFlight;
+        };
+        int usable = Math.min(gilBound ? 1 : inFlight, shard.cpus());
+        return new Contention.Pod(wall(shard, strategy.value()), shard.cpuOf(strategy.value()), runnable, usable,
+                shard.cpus(), shard.onlineCpus(), ambient(shard));
+    }
+
+    /** What the machine took from one runnable thread in this shard: sequential's waited / wall; null if unknown. */
+    private static Double ambient(KernelResult shard) {
+        KernelResult.CpuTimes sequential = shard.cpuOf(Strategy.SEQUENTIAL.value());
+        double wall = wall(shard, Strategy.SEQUENTIAL.value());
+        return sequential == null || sequential.waited() == null || wall <= 0 ? null : sequential.waited() / wall;
+    }
+
+    private static double wall(KernelResult shard, String strategy) {
+        List<Double> times = shard.times().get(strategy);
+        return times == null ? 0 : times.stream().mapToDouble(Double::doubleValue).sum();
     }
 
     /** True when every known value is, false when one is not; null when none is known. */

@@ -79,12 +79,12 @@ class RunMeasurementTest {
         assertThat(run.getCpu().get("sequential").getObtained()).isEqualTo(1.94); // 1.98/2 + 1.9/2
         assertThat(run.getCpu().get("sequential").getWaitFraction()).isEqualTo(0.01); // 0.04 / ((2 + 2) s x 1)
         assertThat(run.getCpu().get("sequential").getContended()).isFalse();
-        // threads (one per call) got 1 CPU of 2 in shard 0 (the GIL: not waiting) and 0.5 in shard 1, where
-        // they waited 3.6 s of 4 s x 2 calls in flight: shard 1 was contended, so the row is.
+        // threads (one per call, under the GIL: one CPU per pod at most) got their CPU in shard 0 and half
+        // of it in shard 1, where they waited 3.6 s of 4 s x 2 threads: shard 1 was contended, so the row is.
         assertThat(run.getCpu().get("threads").getObtained()).isEqualTo(1.5);
         assertThat(run.getCpu().get("threads").getWaitFraction()).isEqualTo(0.261); // 3.65 / (2 s x 3 + 4 s x 2)
         assertThat(run.getCpu().get("threads").getContended()).isTrue();
-        assertThat(run.getCpu().get("threads").getContendedReason()).isEqualTo("got 1.50 of 4 CPUs (waited 26 % of its time)");
+        assertThat(run.getCpu().get("threads").getContendedReason()).isEqualTo("got 1.50 of 2 CPUs (waited 26 % of its time)");
         assertThat(run.getCgroup()).isEqualTo("v2");
         assertThat(run.getExclusiveCpus()).as("one pod shared its machine's CPUs").isFalse();
     }
