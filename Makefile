@@ -2,7 +2,7 @@
 SHELL := /bin/bash
 MVN := mvn -B -q
 
-.PHONY: help build demo test unit python-test java-test e2e crds bench-kernel bench-operator bench-runtimes bench-job-cost images clean
+.PHONY: help build demo test unit python-test java-test e2e crds bench-kernel bench-operator bench-runtimes bench-job-cost bench-contention images clean
 
 help: ## list the targets
 	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -40,6 +40,9 @@ bench-operator: ## the operator's latency and load on the local control plane (d
 
 bench-job-cost: ## what a one-run benchmark costs over a bare Job with the same pod template, on the real nodes (root; docs/benchmarks.md)
 	bench/job-cost
+
+bench-contention: ## how often contended fires quiet and beside CPUs+1 busy processes, 10 runs each, on this machine (docs/benchmarks.md; bench/contention --nodes: on the real nodes, root)
+	bench/contention
 
 images: ## the operator, Java kernel and Python kernel images from their Dockerfiles (podman or docker; e2e/images)
 	$(MVN) -DskipTests -pl kernel,operator -am package
