@@ -43,7 +43,10 @@ public final class ChildWorker {
             return;
         }
         if (args.length == 3) {
-            System.out.println(Long.toUnsignedString(workload.call(Integer.parseInt(args[2]))) + " " + CpuMeter.ownRunDelay());
+            // no string concatenation in a child: its invokedynamic bootstrap costs tens of ms at every start
+            System.out.print(Long.toUnsignedString(workload.call(Integer.parseInt(args[2]))));
+            System.out.print(' ');
+            System.out.println(CpuSources.ownRunDelay());
             System.out.flush();
             return;
         }
@@ -67,7 +70,8 @@ public final class ChildWorker {
             out.write('\n');
             out.flush();
         }
-        out.write(END + CpuMeter.ownRunDelay());
+        out.write(END);
+        out.write(CpuSources.ownRunDelay());
         out.write('\n');
         out.flush();
     }

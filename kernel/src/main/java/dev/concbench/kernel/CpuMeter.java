@@ -1,9 +1,8 @@
 package dev.concbench.kernel;
 
+import java.io.File;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
-import java.nio.file.DirectoryStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Collection;
 import java.util.HashMap;
@@ -34,7 +33,8 @@ public final class CpuMeter {
 
     static final Path TASK_DIR = Path.of("/proc/self/task");
     static final Path PROC_SELF_STAT = Path.of("/proc/self/stat");
-    private static final Path THREAD_SELF = Path.of("/proc/thread-self");
+    private static final File THREAD_SELF = new File("/proc/thread-self");
+    private static final String THREAD_SCHEDSTAT = "/proc/thread-self/schedstat";
 
     /** {native thread id, run delay ns} of the threads that ended since the interval began. */
     private static final Queue<long[]> ENDED_THREADS = new ConcurrentLinkedQueue<>();
@@ -104,9 +104,9 @@ public final class CpuMeter {
     }
 
     private static void threadEnded() {
-        try {
-            String self = Files.readSymbolicLink(THREAD_SELF).toString(); // <pid>/task/<tid>
-            long[] stat = CpuSources.readSchedstat(THREAD_SELF.resolve("schedstat"));
+        try { // java.io, not NIO: this runs once per thread, and costs the strategy's wall time
+            String self = THREAD_SELF.getCanonicalPath(); // /proc/<pid>/task/<tid>
+            long[] stat = CpuSources.readSchedstat(THREAD_SCHEDSTAT);
             if (stat != null) {
                 ENDED_THREADS.add(new long[] {Long.parseLong(self.substring(self.lastIndexOf('/') + 1)), stat[1]});
             }
@@ -126,43 +126,14 @@ public final class CpuMeter {
         CHILD_DELAYS.merge(pid, delay, (a, b) -> a < 0 || b < 0 ? -1 : Math.max(a, b));
     }
 
-    /** What a child JVM reports: the run delay ns of all its threads so far, or "-" when unknown. */
-    static String ownRunDelay() {
-        Map<Long, long[]> stats = taskSchedstats(TASK_DIR);
-        if (stats == null) {
-            return "-";
-        }
-        long total = 0;
-        for (long[] stat : stats.values()) {
-            total += stat[1];
-        }
-        return Long.toString(total);
-    }
-
-    /** {thread id: {run ns, delay ns}} of every live thread; null when not readable. */
-    static Map<Long, long[]> taskSchedstats(Path taskDir) {
-        Map<Long, long[]> stats = new HashMap<>();
-        try (DirectoryStream<Path> tasks = Files.newDirectoryStream(taskDir)) {
-            for (Path task : tasks) {
-                long[] stat = CpuSources.readSchedstat(task.resolve("schedstat"));
-                if (stat != null) { // else the thread ended between listing and reading
-                    stats.put(Long.parseLong(task.getFileName().toString()), stat);
-                }
-            }
-        } catch (IOException | RuntimeException e) {
-            return null;
-        }
-        return stats;
-    }
-
     /**
      * {thread id: run delay ns} of this process's live threads; null when schedstat is not readable
      * or reads {@code 0 0 0} everywhere (a kernel without schedstat accounting: this long-running
-     * process has run, so its run time is not 0; a young child may read 0, hence {@link #ownRunDelay}
-     * does not check).
+     * process has run, so its run time is not 0; a young child may read 0, hence
+     * {@link CpuSources#ownRunDelay} does not check).
      */
     static Map<Long, Long> taskRunDelays(Path taskDir) {
-        Map<Long, long[]> stats = taskSchedstats(taskDir);
+        Map<Long, long[]> stats = CpuSources.taskSchedstats(taskDir);
         if (stats == null) {
             return null;
         }

@@ -6,6 +6,8 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
 
 /**
  * Reads and parses the files the CPU figures come from (samples of each in
@@ -37,24 +39,70 @@ final class CpuSources {
         }
     }
 
-    /** {run time ns, run-queue delay ns} of a schedstat line ({@code 1234 567 8}). */
+    /**
+     * {run time ns, run-queue delay ns} of a schedstat line ({@code 1234 567 8}). No regular
+     * expression: a child JVM reads its own as it ends, and loading the regex classes would
+     * lengthen every child.
+     */
     static long[] parseSchedstat(String text) {
-        String[] fields = text.strip().split("\\s+");
-        return new long[] {Long.parseLong(fields[0]), Long.parseLong(fields[1])};
+        String line = text.strip();
+        int first = line.indexOf(' ');
+        int second = line.indexOf(' ', first + 1);
+        return new long[] {Long.parseLong(line.substring(0, first)),
+            Long.parseLong(line.substring(first + 1, second < 0 ? line.length() : second))};
     }
 
     /**
      * parseSchedstat of the file; null when not readable (not Linux, no schedstat). Plain
-     * FileInputStream: every thread that ends reads its own, and NIO's channel costs more.
+     * FileInputStream: every thread and child JVM that ends reads its own, and NIO costs more.
      */
     static long[] readSchedstat(Path file) {
+        return readSchedstat(file.toString());
+    }
+
+    static long[] readSchedstat(String file) {
         byte[] buffer = new byte[128];
-        try (FileInputStream in = new FileInputStream(file.toString())) {
+        try (FileInputStream in = new FileInputStream(file)) {
             int length = in.read(buffer);
             return length <= 0 ? null : parseSchedstat(new String(buffer, 0, length, StandardCharsets.US_ASCII));
         } catch (IOException | RuntimeException e) {
             return null;
         }
+    }
+
+    /**
+     * What a child JVM reports as it ends: the run delay ns of all its threads so far, or "-" when
+     * unknown. Here, not in CpuMeter, so that a child loads no more classes than it needs.
+     */
+    static String ownRunDelay() {
+        Map<Long, long[]> stats = taskSchedstats(Path.of("/proc/self/task"));
+        if (stats == null) {
+            return "-";
+        }
+        long total = 0;
+        for (long[] stat : stats.values()) {
+            total += stat[1];
+        }
+        return Long.toString(total);
+    }
+
+    /**
+     * {thread id: {run ns, delay ns}} of every live thread; null when not readable. java.io.File,
+     * not NIO's directory stream: a child JVM calls this as it ends, before any NIO class is loaded.
+     */
+    static Map<Long, long[]> taskSchedstats(Path taskDir) {
+        String[] tids = taskDir.toFile().list();
+        if (tids == null) {
+            return null;
+        }
+        Map<Long, long[]> stats = new HashMap<>();
+        for (String tid : tids) {
+            long[] stat = CpuSources.readSchedstat(taskDir.resolve(tid).resolve("schedstat"));
+            if (stat != null) { // else the thread ended between listing and reading
+                stats.put(Long.parseLong(tid), stat);
+            }
+        }
+        return stats;
     }
 
     /** CFS throttled seconds of a cgroup's cpu.stat: v2 {@code throttled_usec}, v1 {@code throttled_time} (ns); null when absent. */

@@ -114,7 +114,7 @@ class CpuMeterTest {
         Files.writeString(tasks.resolve("1/schedstat"), "0 0 0\n");
         Files.writeString(tasks.resolve("2/schedstat"), "0 0 0\n");
         assertThat(CpuMeter.taskRunDelays(tasks)).isNull();
-        assertThat(CpuMeter.taskSchedstats(tasks)).hasSize(2); // a child's own: as read
+        assertThat(CpuSources.taskSchedstats(tasks)).hasSize(2); // a child's own: as read
         assertThat(CpuMeter.taskRunDelays(dir.resolve("missing"))).isNull();
     }
 
