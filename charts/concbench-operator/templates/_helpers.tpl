@@ -69,6 +69,8 @@ The operator's permissions in the namespaces it watches: exactly the API calls i
 - pods: read the results from the termination messages; patch the common-start annotation
 - configmaps: the Python kernel script, created and kept current
 - events: what `kubectl describe cb` shows
+RBAC cannot say "only the objects it made": with rbac.restrictWrites the ValidatingAdmissionPolicies of
+admission-operator-writes.yaml narrow the writes on pods, configmaps and jobs to those.
 */}}
 {{- define "concbench-operator.rules" -}}
 - apiGroups: ["concbench.dev"]
