@@ -98,6 +98,10 @@ class OperatorE2eIT {
                 "--set", "httpPort=" + HTTP_PORT,
                 "--set", "logLevel=DEBUG",
                 "--set", "metrics.service.enabled=true",
+                // The unpullable-image test names an image of its own (SecurityE2eIT tests the policy); the
+                // Prometheus test scrapes through the API server's proxy, from the hub (the registry's host).
+                "--set", "policy.allowImageOverride=true",
+                "--set", "metrics.networkPolicy.extraFrom[0].ipBlock.cidr=" + REGISTRY.split(":")[0] + "/32",
                 "--wait", "--timeout", "3m"));
         // The runtime catalog: the images e2e/images built and pushed, one per runtime.
         runtimeImages().forEach((name, image) -> args.addAll(List.of("--set", "runtimes." + name.replace(".", "\\.")
