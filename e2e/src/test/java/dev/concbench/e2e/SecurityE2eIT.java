@@ -291,7 +291,7 @@ class SecurityE2eIT {
         assertThat(token.err()).contains("No such file or directory");
 
         for (var e : Map.of("sealed", "[\"Ingress\",\"Egress\"]", "open", "[\"Ingress\"]").entrySet()) {
-            JsonNode policy = json("-n", NS, "get", "networkpolicy", e.getKey() + "-kernel");
+            JsonNode policy = items("-n", NS, "get", "networkpolicy", "-l", "concbench.dev/benchmark=" + e.getKey()).get(0);
             assertThat(policy.path("spec").path("policyTypes").toString()).isEqualTo(e.getValue());
             assertThat(policy.path("spec").has("ingress") || policy.path("spec").has("egress")).isFalse();
             assertThat(policy.path("metadata").path("ownerReferences").path(0).path("name").asText()).isEqualTo(e.getKey());
