@@ -106,8 +106,7 @@ public record KernelResult(
                     + (field == null ? "" : " (field " + field + " is missing or invalid)") + ": " + firstLine(json));
         }
         if (r.format < 1 || r.format > FORMAT) {
-            throw new ResultFormatException("unsupported result format " + r.format + " (expected 1 to " + FORMAT
-                    + ")");
+            throw new ResultFormatException("unsupported result format " + r.format + " (expected 1 to " + FORMAT + ")");
         }
         if (r.times == null || r.times.isEmpty()) {
             throw new ResultFormatException("result has no times");
