@@ -86,6 +86,7 @@ public class BenchmarkReconciler implements Reconciler<ConcurrencyBenchmark> {
     private final ResultMetrics resultMetrics;
     private final RuntimeCatalog catalog;
     private final CommonStart commonStart;
+    private final KernelDefaults kernelDefaults;
     static final java.time.Duration QUEUED_RECHECK = java.time.Duration.ofSeconds(30);
     private final Clock clock;
     /** The pods' informer (set up with the event sources): the common start's patches go through its cache. */
@@ -102,6 +103,7 @@ public class BenchmarkReconciler implements Reconciler<ConcurrencyBenchmark> {
         this.resultMetrics = resultMetrics;
         this.commonStart = commonStart;
         this.catalog = RuntimeCatalog.of(config);
+        this.kernelDefaults = KernelDefaults.parse(config.kernelDefaultResources().orElse(""));
         this.clock = Clock.systemUTC();
     }
 
@@ -334,7 +336,7 @@ public class BenchmarkReconciler implements Reconciler<ConcurrencyBenchmark> {
         String image = catalog.image(cb.getSpec(), planned.runtimeOf(cb.getSpec()));
         try {
             client.batch().v1().jobs().inNamespace(cb.getMetadata().getNamespace())
-                    .resource(JobFactory.job(cb, planned, image)).create();
+                    .resource(JobFactory.job(cb, planned, image, kernelDefaults)).create();
         } catch (KubernetesClientException e) {
             if (e.getCode() != 409) {
                 throw e;

@@ -45,7 +45,8 @@ public final class JobFactory {
     private JobFactory() {
     }
 
-    public static Job job(ConcurrencyBenchmark cb, PlannedRun run, String image) {
+    /** The Job of {@code run}, its kernel on {@code image}, with {@code defaults} where the spec says nothing. */
+    public static Job job(ConcurrencyBenchmark cb, PlannedRun run, String image, KernelDefaults defaults) {
         ConcurrencyBenchmarkSpec spec = cb.getSpec();
         long generation = cb.getMetadata().getGeneration();
         Map<String, String> labels = Names.runLabels(cb, generation, run.index());
@@ -121,7 +122,7 @@ public final class JobFactory {
                                 .withCommand(command)
                                 .withArgs(args)
                                 .withEnv(env())
-                                .withResources(spec.getResources() == null ? null : spec.getResources().toResourceRequirements())
+                                .withResources(defaults.of(spec))
                                 .withTerminationMessagePath(TERMINATION_LOG)
                                 .withTerminationMessagePolicy("FallbackToLogsOnError")
                                 .withVolumeMounts(mounts)

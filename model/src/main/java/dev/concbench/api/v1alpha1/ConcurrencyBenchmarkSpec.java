@@ -144,7 +144,8 @@ public class ConcurrencyBenchmarkSpec {
 
     @JsonPropertyDescription("CPU and memory requests and limits of each kernel pod (the container's resources). "
             + "Values are Kubernetes quantities; a request must not exceed its limit. A CPU limit caps the CPUs "
-            + "the kernel sees, and so the default pool size. Default: none (the node's CPUs).")
+            + "the kernel sees, and so the default pool size. Default: when neither requests nor limits is set, the "
+            + "chart's kernel.defaultResources (a memory limit, small requests, no CPU limit: the node's CPUs).")
     private KernelResources resources;
 
     @JsonPropertyDescription("Where the kernel pods may run: nodeSelector, tolerations, spreadAcrossNodes.")

@@ -11,6 +11,7 @@ import dev.concbench.api.v1alpha1.WorkloadSpec;
 import dev.concbench.api.v1alpha1.WorkloadType;
 import dev.concbench.domain.PlannedRun;
 import dev.concbench.operator.JobFactory;
+import dev.concbench.operator.KernelDefaults;
 import dev.concbench.operator.KernelScript;
 import dev.concbench.operator.RuntimeCatalog;
 import dev.concbench.domain.Names;
@@ -81,7 +82,7 @@ class JobFactoryTest {
 
     @Test
     void anIndexedJobWithOnePodPerShardAndNoRetries() {
-        Job job = JobFactory.job(benchmark(Runtime.PYTHON), FOUR_PODS, IMAGE);
+        Job job = JobFactory.job(benchmark(Runtime.PYTHON), FOUR_PODS, IMAGE, KernelDefaults.NONE);
         JobSpec spec = job.getSpec();
 
         assertThat(job.getMetadata().getName()).isEqualTo("demo-g3-r2");
@@ -97,7 +98,7 @@ class JobFactoryTest {
 
     @Test
     void aUsageErrorFailsTheJobAtOnce() {
-        Job job = JobFactory.job(benchmark(Runtime.PYTHON), FOUR_PODS, IMAGE);
+        Job job = JobFactory.job(benchmark(Runtime.PYTHON), FOUR_PODS, IMAGE, KernelDefaults.NONE);
 
         List<PodFailurePolicyRule> rules = job.getSpec().getPodFailurePolicy().getRules();
         assertThat(rules).singleElement().satisfies(rule -> {
@@ -110,7 +111,7 @@ class JobFactoryTest {
 
     @Test
     void theBenchmarkOwnsItsJob() {
-        Job job = JobFactory.job(benchmark(Runtime.PYTHON), FOUR_PODS, IMAGE);
+        Job job = JobFactory.job(benchmark(Runtime.PYTHON), FOUR_PODS, IMAGE, KernelDefaults.NONE);
 
         assertThat(job.getMetadata().getOwnerReferences()).singleElement().satisfies((OwnerReference ref) -> {
             assertThat(ref.getController()).isTrue();
@@ -124,7 +125,7 @@ class JobFactoryTest {
 
     @Test
     void jobAndPodsCarryTheRunLabels() {
-        Job job = JobFactory.job(benchmark(Runtime.PYTHON), FOUR_PODS, IMAGE);
+        Job job = JobFactory.job(benchmark(Runtime.PYTHON), FOUR_PODS, IMAGE, KernelDefaults.NONE);
         Map<String, String> expected = Map.of(
                 Names.LABEL_BENCHMARK, "demo",
                 Names.LABEL_GENERATION, "3",
@@ -137,7 +138,7 @@ class JobFactoryTest {
 
     @Test
     void podsAreLockedDown() {
-        Job job = JobFactory.job(benchmark(Runtime.PYTHON), FOUR_PODS, IMAGE);
+        Job job = JobFactory.job(benchmark(Runtime.PYTHON), FOUR_PODS, IMAGE, KernelDefaults.NONE);
 
         var pod = podSpec(job).getSecurityContext();
         assertThat(pod.getRunAsNonRoot()).isTrue();
@@ -157,7 +158,7 @@ class JobFactoryTest {
 
     @Test
     void theResultGoesToTheTerminationMessage() {
-        Container c = kernel(JobFactory.job(benchmark(Runtime.PYTHON), FOUR_PODS, IMAGE));
+        Container c = kernel(JobFactory.job(benchmark(Runtime.PYTHON), FOUR_PODS, IMAGE, KernelDefaults.NONE));
 
         assertThat(c.getTerminationMessagePolicy()).isEqualTo("FallbackToLogsOnError");
         assertThat(c.getTerminationMessagePath()).isEqualTo("/dev/termination-log");
@@ -166,7 +167,7 @@ class JobFactoryTest {
 
     @Test
     void nodeAndPodNamesComeFromTheDownwardApi() {
-        Container c = kernel(JobFactory.job(benchmark(Runtime.PYTHON), FOUR_PODS, IMAGE));
+        Container c = kernel(JobFactory.job(benchmark(Runtime.PYTHON), FOUR_PODS, IMAGE, KernelDefaults.NONE));
 
         assertThat(c.getEnv()).filteredOn(e -> e.getName().equals("NODE_NAME")).singleElement()
                 .satisfies((EnvVar e) -> assertThat(e.getValueFrom().getFieldRef().getFieldPath())
@@ -178,7 +179,7 @@ class JobFactoryTest {
 
     @Test
     void argsCarryTheSpecAndTheShardOfTheCompletionIndex() {
-        Container c = kernel(JobFactory.job(benchmark(Runtime.PYTHON), FOUR_PODS, IMAGE));
+        Container c = kernel(JobFactory.job(benchmark(Runtime.PYTHON), FOUR_PODS, IMAGE, KernelDefaults.NONE));
         String args = String.join(" ", c.getArgs());
 
         assertThat(args).contains("--shard $(JOB_COMPLETION_INDEX)/4")
@@ -201,13 +202,13 @@ class JobFactoryTest {
     void aStartMethodIsPassedToTheKernel() {
         ConcurrencyBenchmark cb = benchmark(Runtime.PYTHON);
         cb.getSpec().setStartMethod(dev.concbench.api.v1alpha1.StartMethod.FORKSERVER);
-        assertThat(String.join(" ", kernel(JobFactory.job(cb, FOUR_PODS, IMAGE)).getArgs()))
+        assertThat(String.join(" ", kernel(JobFactory.job(cb, FOUR_PODS, IMAGE, KernelDefaults.NONE)).getArgs()))
                 .contains("--start-method forkserver");
     }
 
     @Test
     void pythonRunsTheMountedScript() {
-        Job job = JobFactory.job(benchmark(Runtime.PYTHON), FOUR_PODS, IMAGE);
+        Job job = JobFactory.job(benchmark(Runtime.PYTHON), FOUR_PODS, IMAGE, KernelDefaults.NONE);
         Container c = kernel(job);
 
         assertThat(c.getCommand()).hasSize(2);
@@ -256,7 +257,7 @@ class JobFactoryTest {
         assertThat(plan).hasSize(expected.length);
         for (Object[] e : expected) {
             PlannedRun run = plan.get((Integer) e[0]);
-            Job job = JobFactory.job(cb, run, catalog.image(cb.getSpec(), run.runtimeOf(cb.getSpec())));
+            Job job = JobFactory.job(cb, run, catalog.image(cb.getSpec(), run.runtimeOf(cb.getSpec())), KernelDefaults.NONE);
             Container c = kernel(job);
             assertThat(c.getImage()).isEqualTo(e[1]);
             assertThat(c.getCommand() == null || c.getCommand().isEmpty() ? null : c.getCommand().get(0))
@@ -264,15 +265,15 @@ class JobFactoryTest {
             assertThat(podSpec(job).getVolumes().stream().anyMatch(v -> v.getConfigMap() != null)).isEqualTo(e[3]);
         }
         // The java run does not ask for the Python strategy it skips.
-        assertThat(String.join(" ", kernel(JobFactory.job(cb, plan.get(0), "p")).getArgs()))
+        assertThat(String.join(" ", kernel(JobFactory.job(cb, plan.get(0), "p", KernelDefaults.NONE)).getArgs()))
                 .contains("--strategies sequential,threads,process-pool,asyncio ");
-        assertThat(String.join(" ", kernel(JobFactory.job(cb, plan.get(1), "k")).getArgs()))
+        assertThat(String.join(" ", kernel(JobFactory.job(cb, plan.get(1), "k", KernelDefaults.NONE)).getArgs()))
                 .contains("--strategies sequential,threads,process-pool ");
     }
 
     @Test
     void javaUsesTheImagesEntrypoint() {
-        Job job = JobFactory.job(benchmark(Runtime.JAVA), FOUR_PODS, "concbench-kernel:dev");
+        Job job = JobFactory.job(benchmark(Runtime.JAVA), FOUR_PODS, "concbench-kernel:dev", KernelDefaults.NONE);
         Container c = kernel(job);
 
         assertThat(c.getCommand()).isNullOrEmpty();
@@ -283,7 +284,7 @@ class JobFactoryTest {
 
     @Test
     void multiPodRunsWaitOnTheStartGateAnnotation() {
-        Job job = JobFactory.job(benchmark(Runtime.PYTHON), FOUR_PODS, IMAGE);
+        Job job = JobFactory.job(benchmark(Runtime.PYTHON), FOUR_PODS, IMAGE, KernelDefaults.NONE);
         Container c = kernel(job);
 
         int gate = c.getArgs().indexOf("--start-gate");
@@ -305,7 +306,7 @@ class JobFactoryTest {
 
     @Test
     void aSinglePodRunHasNoStartGate() {
-        Job job = JobFactory.job(benchmark(Runtime.PYTHON), ONE_POD, IMAGE);
+        Job job = JobFactory.job(benchmark(Runtime.PYTHON), ONE_POD, IMAGE, KernelDefaults.NONE);
         Container c = kernel(job);
 
         assertThat(c.getArgs()).doesNotContain("--start-gate", "--start-at");
@@ -323,7 +324,7 @@ class JobFactoryTest {
         placement.setSpreadAcrossNodes(true);
         cb.getSpec().setPlacement(placement);
 
-        Job job = JobFactory.job(cb, FOUR_PODS, IMAGE);
+        Job job = JobFactory.job(cb, FOUR_PODS, IMAGE, KernelDefaults.NONE);
 
         var anti = podSpec(job).getAffinity().getPodAntiAffinity();
         assertThat(anti.getRequiredDuringSchedulingIgnoredDuringExecution()).singleElement()
@@ -341,7 +342,7 @@ class JobFactoryTest {
 
     @Test
     void withoutSpreadThereIsNoAffinity() {
-        Job job = JobFactory.job(benchmark(Runtime.PYTHON), FOUR_PODS, IMAGE);
+        Job job = JobFactory.job(benchmark(Runtime.PYTHON), FOUR_PODS, IMAGE, KernelDefaults.NONE);
         assertThat(podSpec(job).getAffinity()).isNull();
     }
 
@@ -357,7 +358,7 @@ class JobFactoryTest {
                 "bench", KernelToleration.Effect.NoSchedule)));
         cb.getSpec().setPlacement(placement);
 
-        Job job = JobFactory.job(cb, FOUR_PODS, IMAGE);
+        Job job = JobFactory.job(cb, FOUR_PODS, IMAGE, KernelDefaults.NONE);
 
         ResourceRequirements actual = kernel(job).getResources();
         assertThat(actual.getRequests()).containsEntry("cpu", new Quantity("2")).containsEntry("memory",
@@ -369,10 +370,43 @@ class JobFactoryTest {
                 .withOperator("Equal").withValue("bench").withEffect("NoSchedule").build());
     }
 
+    /** The chart's kernel.defaultResources, as the chart writes them into the operator's environment. */
+    private static final KernelDefaults CHART_DEFAULTS = KernelDefaults.parse(
+            "{\"limits\":{\"memory\":\"4Gi\"},\"requests\":{\"cpu\":\"100m\",\"memory\":128974848}}");
+
+    @Test
+    void aSpecWithoutResourcesGetsTheChartsDefaultsAndOneWithAnyKeepsItsOwn() {
+        ResourceRequirements defaulted = kernel(JobFactory.job(benchmark(Runtime.PYTHON), FOUR_PODS, IMAGE,
+                CHART_DEFAULTS)).getResources();
+        assertThat(defaulted.getRequests()).containsOnly(Map.entry("cpu", new Quantity("100m")),
+                Map.entry("memory", new Quantity("128974848")));
+        assertThat(defaulted.getLimits()).containsOnly(Map.entry("memory", new Quantity("4Gi")));
+
+        // Only a limit of its own: no default request is added (it could exceed that limit).
+        ConcurrencyBenchmark own = benchmark(Runtime.PYTHON);
+        own.getSpec().setResources(new KernelResources(null, Map.of("memory", new Quantity("64Mi"))));
+        ResourceRequirements kept = kernel(JobFactory.job(own, FOUR_PODS, IMAGE, CHART_DEFAULTS)).getResources();
+        assertThat(kept.getRequests()).isNullOrEmpty();
+        assertThat(kept.getLimits()).containsOnly(Map.entry("memory", new Quantity("64Mi")));
+
+        // No defaults configured: no resources at all, as before.
+        assertThat(kernel(JobFactory.job(benchmark(Runtime.PYTHON), FOUR_PODS, IMAGE, KernelDefaults.parse("")))
+                .getResources()).satisfiesAnyOf(r -> assertThat(r).isNull(),
+                r -> assertThat(r.getRequests()).isNullOrEmpty());
+    }
+
+    @Test
+    void badDefaultsStopTheOperatorNamingTheValue() {
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> KernelDefaults.parse("{\"limits\":{\"memory\":\"lots\"}}"))
+                .hasMessageContaining("limits.memory").hasMessageContaining("lots");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> KernelDefaults.parse("{\"limit\":{}}"))
+                .hasMessageContaining("kernel.defaultResources");
+    }
+
     @Test
     void theJobIsDeterministic() {
-        Job a = JobFactory.job(benchmark(Runtime.PYTHON), FOUR_PODS, IMAGE);
-        Job b = JobFactory.job(benchmark(Runtime.PYTHON), FOUR_PODS, IMAGE);
+        Job a = JobFactory.job(benchmark(Runtime.PYTHON), FOUR_PODS, IMAGE, KernelDefaults.NONE);
+        Job b = JobFactory.job(benchmark(Runtime.PYTHON), FOUR_PODS, IMAGE, KernelDefaults.NONE);
         assertThat(a).isEqualTo(b);
     }
 
