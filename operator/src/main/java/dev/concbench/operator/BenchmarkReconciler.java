@@ -143,7 +143,7 @@ public class BenchmarkReconciler implements Reconciler<ConcurrencyBenchmark> {
                 .build(), ctx);
         podEvents = pods;
         baselines = BaselineWatch.on(ctx.getPrimaryCache());
-        return List.of(jobs, pods, configMaps, admission.eventSource(ctx.getPrimaryCache(),
+        return List.of(jobs, pods, configMaps, admission.eventSource(
                 deleted -> resultMetrics.remove(ResourceID.fromResource(deleted))), baselines);
     }
 
@@ -167,7 +167,7 @@ public class BenchmarkReconciler implements Reconciler<ConcurrencyBenchmark> {
             if (decision.ended()) {
                 // Only once the terminal phase is written: the next benchmark's first Job must
                 // come after this one's end, also as seen by the API server.
-                admission.release(cb, ctx.getPrimaryCache().list());
+                admission.release(cb);
                 if (decision.status().getPhase() == Phase.Succeeded) {
                     ConcurrencyBenchmark done = Serialization.clone(cb);
                     done.setStatus(decision.status());
@@ -237,7 +237,7 @@ public class BenchmarkReconciler implements Reconciler<ConcurrencyBenchmark> {
                     // The status itself was refused: keep what says why, drop the measurements.
                     writeStatusIfChanged(ctx, current, StatusTransitions.withoutMeasurements(decision.status()));
                 }
-                admission.release(current, ctx.getPrimaryCache().list());
+                admission.release(current);
                 return;
             } catch (KubernetesClientException e) {
                 if (e.getCode() != 409) {
@@ -286,7 +286,7 @@ public class BenchmarkReconciler implements Reconciler<ConcurrencyBenchmark> {
         Observation.Admission slot = new Observation.Admission() {
             @Override
             public boolean admit() {
-                return admission.admit(cb, ctx.getPrimaryCache().list());
+                return admission.admit(cb);
             }
 
             @Override
@@ -398,6 +398,8 @@ public class BenchmarkReconciler implements Reconciler<ConcurrencyBenchmark> {
         ConcurrencyBenchmark updated = Serialization.clone(cb);
         updated.setStatus(after);
         ConcurrencyBenchmark written = ctx.resourceOperations().updatePrimaryStatus(updated);
+        // The SDK does not deliver our own writes as events: the admission index hears of them here.
+        admission.observe(written);
         if (baselines != null) {
             // The SDK filters the events of our own writes: tell the benchmarks that name this one.
             baselines.onResourceUpdated(written, cb);

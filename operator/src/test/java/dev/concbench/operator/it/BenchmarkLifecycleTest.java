@@ -228,6 +228,34 @@ class BenchmarkLifecycleTest {
         assertThat(Instant.parse(two.getStartTime())).isAfterOrEqualTo(Instant.parse(one.getCompletionTime()));
     }
 
+    /**
+     * At the limit of one: a queued benchmark deleted and applied again under its name (a new UID, generation
+     * 1 again) while another runs waits for it; it never runs beside it (by the recorded start and end).
+     */
+    @Test
+    void aBenchmarkDeletedAndAppliedAgainWhileAnotherRunsQueuesBehindIt() {
+        ConcurrencyBenchmarkSpec hold = spec(WorkloadType.IO, 10, 2, List.of(Strategy.THREADS));
+        hold.setImage("registry.test/hold:1");
+        create("running", hold);
+        awaitPhase("running", Phase.Running);
+        create("again", spec(WorkloadType.IO, 10, 2, List.of(Strategy.THREADS)));
+        awaitPhase("again", Phase.Queued);
+        client.resources(ConcurrencyBenchmark.class).inNamespace(NS).withName("again").delete();
+        await().atMost(TIMEOUT).until(() -> client.resources(ConcurrencyBenchmark.class).inNamespace(NS)
+                .withName("again").get() == null);
+
+        create("again", spec(WorkloadType.IO, 10, 2, List.of(Strategy.THREADS)));
+        awaitPhase("again", Phase.Queued);
+        // Long enough for its reconciles (creation, status write) to have happened: still queued, no Job.
+        await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(5))
+                .until(() -> status("again").getPhase() == Phase.Queued && jobsOf("again").isEmpty());
+
+        cluster.release();
+        ConcurrencyBenchmarkStatus first = awaitPhase("running", Phase.Succeeded);
+        ConcurrencyBenchmarkStatus second = awaitPhase("again", Phase.Succeeded);
+        assertThat(Instant.parse(second.getStartTime())).isAfterOrEqualTo(Instant.parse(first.getCompletionTime()));
+    }
+
     @Test
     void deletingABenchmarkMidRunLeavesNoJobAndFreesItsSlot() {
         ConcurrencyBenchmarkSpec spec = spec(WorkloadType.IO, 10, 2, List.of(Strategy.THREADS));
