@@ -183,7 +183,7 @@ class OperatorE2eIT {
         assertThat(spec.path("warmup").asInt()).isEqualTo(0);
         JsonNode status = cb.path("status");
         assertThat(status.path("observedGeneration").asLong()).isEqualTo(1);
-        assertThat(jobNames(ns, "seed-python-io")).containsExactly("seed-python-io-g1-r0");
+        assertThat(jobNames(ns, "seed-python-io")).containsExactly(Cli.jobName(ns, "seed-python-io", 1, 0));
 
         // The physics: 80 blocking sleeps of 50 ms overlap in threads (sequential: 4 s).
         Map<String, JsonNode> rows = new TreeMap<>();
@@ -289,7 +289,8 @@ class OperatorE2eIT {
         assertThat(nodes).as("required pod anti-affinity: one pod per node").containsExactlyInAnyOrder("e2e-node-a",
                 "e2e-node-b");
         // Placed by the real scheduler, one pod per node (the two-pod run; run 0 is the baseline).
-        List<JsonNode> pods = items("-n", ns, "get", "pods", "-l", "batch.kubernetes.io/job-name=jvm-spread-g1-r1");
+        List<JsonNode> pods = items("-n", ns, "get", "pods", "-l", "batch.kubernetes.io/job-name="
+                + Cli.jobName(ns, "jvm-spread", 1, 1));
         assertThat(pods.stream().map(p -> p.path("spec").path("nodeName").asText()).sorted().toList())
                 .containsExactly("e2e-node-a", "e2e-node-b");
         for (JsonNode pod : pods) {
@@ -720,7 +721,7 @@ class OperatorE2eIT {
         System.out.println("[e2e] Failed condition: " + failed);
         assertThat(failed.path("reason").asText()).isEqualTo("OOMKilled");
         // The message names the pod (the operator has stopped the Job; the pod may be gone by now).
-        assertThat(failed.path("message").asText()).matches("pod starved-g1-r0-0-[a-z0-9]{5} failed: exit code 137 "
+        assertThat(failed.path("message").asText()).matches("pod starved-[0-9a-f]{6}-g1-r0-0-[a-z0-9]{5} failed: exit code 137 "
                 + "\\(OOMKilled\\).*");
         List<JsonNode> pods = items("-n", ns, "get", "pods", "-l", "concbench.dev/benchmark=starved");
         for (JsonNode pod : pods) {
@@ -748,7 +749,8 @@ class OperatorE2eIT {
                         .path("state").asText()));
         Map<String, String> before = jobUids(ns, "resume");
         System.out.println("[e2e] Jobs before the restart: " + before.keySet());
-        assertThat(before).containsKeys("resume-g1-r0", "resume-g1-r1").doesNotContainKey("resume-g1-r2");
+        assertThat(before).containsKeys(Cli.jobName(ns, "resume", 1, 0), Cli.jobName(ns, "resume", 1, 1))
+                .doesNotContainKey(Cli.jobName(ns, "resume", 1, 2));
 
         String oldPod = operatorPod().path("metadata").path("name").asText();
         Instant killedAt = Instant.now();
@@ -769,8 +771,8 @@ class OperatorE2eIT {
 
         awaitStatus(ns, "cb/resume", "phase", "Succeeded", 180);
         Map<String, String> after = jobUids(ns, "resume");
-        assertThat(after.keySet()).containsExactlyInAnyOrder("resume-g1-r0", "resume-g1-r1", "resume-g1-r2",
-                "resume-g1-r3");
+        assertThat(after.keySet()).containsExactlyInAnyOrder(Cli.jobName(ns, "resume", 1, 0),
+                Cli.jobName(ns, "resume", 1, 1), Cli.jobName(ns, "resume", 1, 2), Cli.jobName(ns, "resume", 1, 3));
         before.forEach((job, uid) -> assertThat(after.get(job)).as("job %s was not re-created", job).isEqualTo(uid));
         // One RunStarted event per run: nothing was started twice.
         List<String> started = items("-n", ns, "get", "events", "--field-selector",
@@ -817,10 +819,11 @@ class OperatorE2eIT {
         awaitStatus(ns, "cb/respec", "observedGeneration", "2", 60);
         awaitStatus(ns, "cb/respec", "phase", "Succeeded", 120);
         awaitTrue("only generation 2's Job is left", Duration.ofSeconds(60),
-                () -> jobNames(ns, "respec").equals(List.of("respec-g2-r0")));
+                () -> jobNames(ns, "respec").equals(List.of(Cli.jobName(ns, "respec", 2, 0))));
         JsonNode cb = json("-n", ns, "get", "cb", "respec");
         assertThat(cb.path("metadata").path("generation").asLong()).isEqualTo(2);
-        assertThat(cb.path("status").path("runs").path(0).path("jobName").asText()).isEqualTo("respec-g2-r0");
+        assertThat(cb.path("status").path("runs").path(0).path("jobName").asText())
+                .isEqualTo(Cli.jobName(ns, "respec", 2, 0));
         // 10 sleeps of 50 ms, not 40.
         cb.path("status").path("results").path(0).path("samples")
                 .forEach(s -> assertThat(s.asDouble()).isBetween(0.45, 1.9));
@@ -828,7 +831,7 @@ class OperatorE2eIT {
         String events = kubectl("-n", ns, "get", "events", "--field-selector",
                 "involvedObject.kind=ConcurrencyBenchmark,involvedObject.name=respec,reason=SpecChanged",
                 "-o", "jsonpath={.items[*].message}").out();
-        assertThat(events).contains("generation 1 stopped", "respec-g1-r0", "generation 2 starts");
+        assertThat(events).contains("generation 1 stopped", Cli.jobName(ns, "respec", 1, 0), "generation 2 starts");
     }
 
     @Test
@@ -844,7 +847,7 @@ class OperatorE2eIT {
                   warmup: 0
                 """));
         awaitKernelPodRunning(ns, "doomed", "its kernel pod is running", 90);
-        assertThat(kubectl("-n", ns, "get", "configmap", "doomed-kernel").ok()).isTrue();
+        assertThat(kubectl("-n", ns, "get", "configmap", Cli.kernelConfigMapName(ns, "doomed")).ok()).isTrue();
         Cli.Result delete = kubectl("-n", ns, "delete", "cb", "doomed", "--timeout=60s");
         assertThat(delete.ok()).as(delete.toString()).isTrue();
         // The garbage collector of the real kube-controller-manager follows the owner references.
@@ -873,7 +876,7 @@ class OperatorE2eIT {
             awaitStatus(ns, "cb/" + name, "phase", "Succeeded", 180);
         }
         Instant firstDone = Instant.parse(json("-n", ns, "get", "cb", "first").path("status").path("completionTime").asText());
-        JsonNode secondJob = json("-n", ns, "get", "job", "second-g1-r0");
+        JsonNode secondJob = json("-n", ns, "get", "job", Cli.jobName(ns, "second", 1, 0));
         Instant secondStarted = Instant.parse(secondJob.path("metadata").path("creationTimestamp").asText());
         assertThat(secondStarted).as("the second benchmark's first Job starts after the first benchmark ends")
                 .isAfterOrEqualTo(firstDone.minusSeconds(1));
@@ -944,7 +947,7 @@ class OperatorE2eIT {
             System.out.println("[e2e] Failed condition with " + node + " lost: " + failed);
             assertThat(failed.path("status").asText()).isEqualTo("True");
             assertThat(failed.path("reason").asText()).isEqualTo("DeadlineExceeded");
-            assertThat(failed.path("message").asText()).contains("stranded-g1-r0").contains("deadline");
+            assertThat(failed.path("message").asText()).contains(Cli.jobName(ns, "stranded", 1, 0)).contains("deadline");
             assertThat(cb.path("status").path("runs").path(0).path("state").asText()).isEqualTo("Failed");
 
             // The slot is free and the cluster still works: the next benchmark runs, on the other node.

@@ -45,8 +45,12 @@ public final class JobFactory {
     private JobFactory() {
     }
 
-    /** The Job of {@code run}, its kernel on {@code image}, with {@code defaults} where the spec says nothing. */
-    public static Job job(ConcurrencyBenchmark cb, PlannedRun run, String image, KernelDefaults defaults) {
+    /**
+     * The Job of {@code run}, named {@code jobName} (the plan's, as the status records it), its kernel on
+     * {@code image}, with {@code defaults} where the spec says nothing.
+     */
+    public static Job job(ConcurrencyBenchmark cb, PlannedRun run, String jobName, String image,
+                          KernelDefaults defaults) {
         ConcurrencyBenchmarkSpec spec = cb.getSpec();
         long generation = cb.getMetadata().getGeneration();
         Map<String, String> labels = Names.runLabels(cb, generation, run.index());
@@ -64,7 +68,8 @@ public final class JobFactory {
         mounts.add(new VolumeMountBuilder().withName("tmp").withMountPath("/tmp").build());
         if (python) {
             volumes.add(new VolumeBuilder().withName("kernel").withNewConfigMap()
-                    .withName(Names.kernelConfigMapName(cb.getMetadata().getName())).endConfigMap().build());
+                    .withName(Names.kernelConfigMapName(cb.getMetadata().getName(), cb.getMetadata().getUid()))
+                    .endConfigMap().build());
             mounts.add(new VolumeMountBuilder().withName("kernel").withMountPath(KERNEL_DIR).withReadOnly(true).build());
         }
         if (commonStart) {
@@ -80,7 +85,7 @@ public final class JobFactory {
 
         return new JobBuilder()
                 .withNewMetadata()
-                    .withName(Names.jobName(cb.getMetadata().getName(), generation, run.index()))
+                    .withName(jobName)
                     .withNamespace(cb.getMetadata().getNamespace())
                     .withLabels(labels)
                     .withOwnerReferences(ownerReference(cb))

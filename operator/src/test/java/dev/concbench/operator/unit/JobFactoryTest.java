@@ -53,13 +53,19 @@ class JobFactoryTest {
         spec.setTtlSecondsAfterFinished(600);
         ConcurrencyBenchmark cb = new ConcurrencyBenchmark("bench-ns", "demo", spec);
         cb.getMetadata().setGeneration(3L);
-        cb.getMetadata().setUid("0f9c2a4e-uid");
+        cb.getMetadata().setUid("0f9c2a4e-77d1-4b9e-a3c5-81e6d20b9f3a");
         return cb;
     }
 
     private static final PlannedRun FOUR_PODS = new PlannedRun(2, 4, 0,
             List.of(Strategy.SEQUENTIAL, Strategy.THREADS, Strategy.PROCESS_POOL), false);
     private static final PlannedRun ONE_POD = new PlannedRun(0, 1, 2, List.of(Strategy.SEQUENTIAL), true);
+
+    /** The Job of {@code run} under the name the plan gives it. */
+    private static Job job(ConcurrencyBenchmark cb, PlannedRun run, String image, KernelDefaults defaults) {
+        return JobFactory.job(cb, run, Names.jobName(cb.getMetadata().getName(), cb.getMetadata().getUid(),
+                cb.getMetadata().getGeneration(), run.index()), image, defaults);
+    }
 
     private static PodSpec podSpec(Job job) {
         return job.getSpec().getTemplate().getSpec();
@@ -82,10 +88,10 @@ class JobFactoryTest {
 
     @Test
     void anIndexedJobWithOnePodPerShardAndNoRetries() {
-        Job job = JobFactory.job(benchmark(Runtime.PYTHON), FOUR_PODS, IMAGE, KernelDefaults.NONE);
+        Job job = job(benchmark(Runtime.PYTHON), FOUR_PODS, IMAGE, KernelDefaults.NONE);
         JobSpec spec = job.getSpec();
 
-        assertThat(job.getMetadata().getName()).isEqualTo("demo-g3-r2");
+        assertThat(job.getMetadata().getName()).isEqualTo("demo-0b9f3a-g3-r2");
         assertThat(job.getMetadata().getNamespace()).isEqualTo("bench-ns");
         assertThat(spec.getCompletionMode()).isEqualTo("Indexed");
         assertThat(spec.getCompletions()).isEqualTo(4);
@@ -98,7 +104,7 @@ class JobFactoryTest {
 
     @Test
     void aUsageErrorFailsTheJobAtOnce() {
-        Job job = JobFactory.job(benchmark(Runtime.PYTHON), FOUR_PODS, IMAGE, KernelDefaults.NONE);
+        Job job = job(benchmark(Runtime.PYTHON), FOUR_PODS, IMAGE, KernelDefaults.NONE);
 
         List<PodFailurePolicyRule> rules = job.getSpec().getPodFailurePolicy().getRules();
         assertThat(rules).singleElement().satisfies(rule -> {
@@ -111,7 +117,7 @@ class JobFactoryTest {
 
     @Test
     void theBenchmarkOwnsItsJob() {
-        Job job = JobFactory.job(benchmark(Runtime.PYTHON), FOUR_PODS, IMAGE, KernelDefaults.NONE);
+        Job job = job(benchmark(Runtime.PYTHON), FOUR_PODS, IMAGE, KernelDefaults.NONE);
 
         assertThat(job.getMetadata().getOwnerReferences()).singleElement().satisfies((OwnerReference ref) -> {
             assertThat(ref.getController()).isTrue();
@@ -119,13 +125,13 @@ class JobFactoryTest {
             assertThat(ref.getKind()).isEqualTo("ConcurrencyBenchmark");
             assertThat(ref.getApiVersion()).isEqualTo("concbench.dev/v1alpha1");
             assertThat(ref.getName()).isEqualTo("demo");
-            assertThat(ref.getUid()).isEqualTo("0f9c2a4e-uid");
+            assertThat(ref.getUid()).isEqualTo("0f9c2a4e-77d1-4b9e-a3c5-81e6d20b9f3a");
         });
     }
 
     @Test
     void jobAndPodsCarryTheRunLabels() {
-        Job job = JobFactory.job(benchmark(Runtime.PYTHON), FOUR_PODS, IMAGE, KernelDefaults.NONE);
+        Job job = job(benchmark(Runtime.PYTHON), FOUR_PODS, IMAGE, KernelDefaults.NONE);
         Map<String, String> expected = Map.of(
                 Names.LABEL_BENCHMARK, "demo",
                 Names.LABEL_GENERATION, "3",
@@ -138,7 +144,7 @@ class JobFactoryTest {
 
     @Test
     void podsAreLockedDown() {
-        Job job = JobFactory.job(benchmark(Runtime.PYTHON), FOUR_PODS, IMAGE, KernelDefaults.NONE);
+        Job job = job(benchmark(Runtime.PYTHON), FOUR_PODS, IMAGE, KernelDefaults.NONE);
 
         var pod = podSpec(job).getSecurityContext();
         assertThat(pod.getRunAsNonRoot()).isTrue();
@@ -158,7 +164,7 @@ class JobFactoryTest {
 
     @Test
     void theResultGoesToTheTerminationMessage() {
-        Container c = kernel(JobFactory.job(benchmark(Runtime.PYTHON), FOUR_PODS, IMAGE, KernelDefaults.NONE));
+        Container c = kernel(job(benchmark(Runtime.PYTHON), FOUR_PODS, IMAGE, KernelDefaults.NONE));
 
         assertThat(c.getTerminationMessagePolicy()).isEqualTo("FallbackToLogsOnError");
         assertThat(c.getTerminationMessagePath()).isEqualTo("/dev/termination-log");
@@ -167,7 +173,7 @@ class JobFactoryTest {
 
     @Test
     void nodeAndPodNamesComeFromTheDownwardApi() {
-        Container c = kernel(JobFactory.job(benchmark(Runtime.PYTHON), FOUR_PODS, IMAGE, KernelDefaults.NONE));
+        Container c = kernel(job(benchmark(Runtime.PYTHON), FOUR_PODS, IMAGE, KernelDefaults.NONE));
 
         assertThat(c.getEnv()).filteredOn(e -> e.getName().equals("NODE_NAME")).singleElement()
                 .satisfies((EnvVar e) -> assertThat(e.getValueFrom().getFieldRef().getFieldPath())
@@ -179,7 +185,7 @@ class JobFactoryTest {
 
     @Test
     void argsCarryTheSpecAndTheShardOfTheCompletionIndex() {
-        Container c = kernel(JobFactory.job(benchmark(Runtime.PYTHON), FOUR_PODS, IMAGE, KernelDefaults.NONE));
+        Container c = kernel(job(benchmark(Runtime.PYTHON), FOUR_PODS, IMAGE, KernelDefaults.NONE));
         String args = String.join(" ", c.getArgs());
 
         assertThat(args).contains("--shard $(JOB_COMPLETION_INDEX)/4")
@@ -202,13 +208,13 @@ class JobFactoryTest {
     void aStartMethodIsPassedToTheKernel() {
         ConcurrencyBenchmark cb = benchmark(Runtime.PYTHON);
         cb.getSpec().setStartMethod(dev.concbench.api.v1alpha1.StartMethod.FORKSERVER);
-        assertThat(String.join(" ", kernel(JobFactory.job(cb, FOUR_PODS, IMAGE, KernelDefaults.NONE)).getArgs()))
+        assertThat(String.join(" ", kernel(job(cb, FOUR_PODS, IMAGE, KernelDefaults.NONE)).getArgs()))
                 .contains("--start-method forkserver");
     }
 
     @Test
     void pythonRunsTheMountedScript() {
-        Job job = JobFactory.job(benchmark(Runtime.PYTHON), FOUR_PODS, IMAGE, KernelDefaults.NONE);
+        Job job = job(benchmark(Runtime.PYTHON), FOUR_PODS, IMAGE, KernelDefaults.NONE);
         Container c = kernel(job);
 
         assertThat(c.getCommand()).hasSize(2);
@@ -218,7 +224,7 @@ class JobFactoryTest {
 
         Volume kernelVolume = podSpec(job).getVolumes().stream().filter(v -> v.getConfigMap() != null)
                 .findFirst().orElseThrow();
-        assertThat(kernelVolume.getConfigMap().getName()).isEqualTo(Names.kernelConfigMapName("demo"));
+        assertThat(kernelVolume.getConfigMap().getName()).isEqualTo(Names.kernelConfigMapName("demo", "0f9c2a4e-77d1-4b9e-a3c5-81e6d20b9f3a"));
         VolumeMount m = mount(job, dir).orElseThrow(() -> new AssertionError("script dir not mounted"));
         assertThat(m.getName()).isEqualTo(kernelVolume.getName());
         assertThat(m.getReadOnly()).isTrue();
@@ -257,7 +263,7 @@ class JobFactoryTest {
         assertThat(plan).hasSize(expected.length);
         for (Object[] e : expected) {
             PlannedRun run = plan.get((Integer) e[0]);
-            Job job = JobFactory.job(cb, run, catalog.image(cb.getSpec(), run.runtimeOf(cb.getSpec())), KernelDefaults.NONE);
+            Job job = job(cb, run, catalog.image(cb.getSpec(), run.runtimeOf(cb.getSpec())), KernelDefaults.NONE);
             Container c = kernel(job);
             assertThat(c.getImage()).isEqualTo(e[1]);
             assertThat(c.getCommand() == null || c.getCommand().isEmpty() ? null : c.getCommand().get(0))
@@ -265,15 +271,15 @@ class JobFactoryTest {
             assertThat(podSpec(job).getVolumes().stream().anyMatch(v -> v.getConfigMap() != null)).isEqualTo(e[3]);
         }
         // The java run does not ask for the Python strategy it skips.
-        assertThat(String.join(" ", kernel(JobFactory.job(cb, plan.get(0), "p", KernelDefaults.NONE)).getArgs()))
+        assertThat(String.join(" ", kernel(job(cb, plan.get(0), "p", KernelDefaults.NONE)).getArgs()))
                 .contains("--strategies sequential,threads,process-pool,asyncio ");
-        assertThat(String.join(" ", kernel(JobFactory.job(cb, plan.get(1), "k", KernelDefaults.NONE)).getArgs()))
+        assertThat(String.join(" ", kernel(job(cb, plan.get(1), "k", KernelDefaults.NONE)).getArgs()))
                 .contains("--strategies sequential,threads,process-pool ");
     }
 
     @Test
     void javaUsesTheImagesEntrypoint() {
-        Job job = JobFactory.job(benchmark(Runtime.JAVA), FOUR_PODS, "concbench-kernel:dev", KernelDefaults.NONE);
+        Job job = job(benchmark(Runtime.JAVA), FOUR_PODS, "concbench-kernel:dev", KernelDefaults.NONE);
         Container c = kernel(job);
 
         assertThat(c.getCommand()).isNullOrEmpty();
@@ -284,7 +290,7 @@ class JobFactoryTest {
 
     @Test
     void multiPodRunsWaitOnTheStartGateAnnotation() {
-        Job job = JobFactory.job(benchmark(Runtime.PYTHON), FOUR_PODS, IMAGE, KernelDefaults.NONE);
+        Job job = job(benchmark(Runtime.PYTHON), FOUR_PODS, IMAGE, KernelDefaults.NONE);
         Container c = kernel(job);
 
         int gate = c.getArgs().indexOf("--start-gate");
@@ -306,7 +312,7 @@ class JobFactoryTest {
 
     @Test
     void aSinglePodRunHasNoStartGate() {
-        Job job = JobFactory.job(benchmark(Runtime.PYTHON), ONE_POD, IMAGE, KernelDefaults.NONE);
+        Job job = job(benchmark(Runtime.PYTHON), ONE_POD, IMAGE, KernelDefaults.NONE);
         Container c = kernel(job);
 
         assertThat(c.getArgs()).doesNotContain("--start-gate", "--start-at");
@@ -314,7 +320,7 @@ class JobFactoryTest {
         assertThat(String.join(" ", c.getArgs())).contains("--shard $(JOB_COMPLETION_INDEX)/1")
                 .contains("--strategies sequential ").contains("--workers 2");
         assertThat(job.getSpec().getCompletions()).isEqualTo(1);
-        assertThat(job.getMetadata().getName()).isEqualTo("demo-g3-r0");
+        assertThat(job.getMetadata().getName()).isEqualTo("demo-0b9f3a-g3-r0");
     }
 
     @Test
@@ -324,7 +330,7 @@ class JobFactoryTest {
         placement.setSpreadAcrossNodes(true);
         cb.getSpec().setPlacement(placement);
 
-        Job job = JobFactory.job(cb, FOUR_PODS, IMAGE, KernelDefaults.NONE);
+        Job job = job(cb, FOUR_PODS, IMAGE, KernelDefaults.NONE);
 
         var anti = podSpec(job).getAffinity().getPodAntiAffinity();
         assertThat(anti.getRequiredDuringSchedulingIgnoredDuringExecution()).singleElement()
@@ -342,7 +348,7 @@ class JobFactoryTest {
 
     @Test
     void withoutSpreadThereIsNoAffinity() {
-        Job job = JobFactory.job(benchmark(Runtime.PYTHON), FOUR_PODS, IMAGE, KernelDefaults.NONE);
+        Job job = job(benchmark(Runtime.PYTHON), FOUR_PODS, IMAGE, KernelDefaults.NONE);
         assertThat(podSpec(job).getAffinity()).isNull();
     }
 
@@ -358,7 +364,7 @@ class JobFactoryTest {
                 "bench", KernelToleration.Effect.NoSchedule)));
         cb.getSpec().setPlacement(placement);
 
-        Job job = JobFactory.job(cb, FOUR_PODS, IMAGE, KernelDefaults.NONE);
+        Job job = job(cb, FOUR_PODS, IMAGE, KernelDefaults.NONE);
 
         ResourceRequirements actual = kernel(job).getResources();
         assertThat(actual.getRequests()).containsEntry("cpu", new Quantity("2")).containsEntry("memory",
@@ -376,7 +382,7 @@ class JobFactoryTest {
 
     @Test
     void aSpecWithoutResourcesGetsTheChartsDefaultsAndOneWithAnyKeepsItsOwn() {
-        ResourceRequirements defaulted = kernel(JobFactory.job(benchmark(Runtime.PYTHON), FOUR_PODS, IMAGE,
+        ResourceRequirements defaulted = kernel(job(benchmark(Runtime.PYTHON), FOUR_PODS, IMAGE,
                 CHART_DEFAULTS)).getResources();
         assertThat(defaulted.getRequests()).containsOnly(Map.entry("cpu", new Quantity("100m")),
                 Map.entry("memory", new Quantity("128974848")));
@@ -385,12 +391,12 @@ class JobFactoryTest {
         // Only a limit of its own: no default request is added (it could exceed that limit).
         ConcurrencyBenchmark own = benchmark(Runtime.PYTHON);
         own.getSpec().setResources(new KernelResources(null, Map.of("memory", new Quantity("64Mi"))));
-        ResourceRequirements kept = kernel(JobFactory.job(own, FOUR_PODS, IMAGE, CHART_DEFAULTS)).getResources();
+        ResourceRequirements kept = kernel(job(own, FOUR_PODS, IMAGE, CHART_DEFAULTS)).getResources();
         assertThat(kept.getRequests()).isNullOrEmpty();
         assertThat(kept.getLimits()).containsOnly(Map.entry("memory", new Quantity("64Mi")));
 
         // No defaults configured: no resources at all, as before.
-        assertThat(kernel(JobFactory.job(benchmark(Runtime.PYTHON), FOUR_PODS, IMAGE, KernelDefaults.parse("")))
+        assertThat(kernel(job(benchmark(Runtime.PYTHON), FOUR_PODS, IMAGE, KernelDefaults.parse("")))
                 .getResources()).satisfiesAnyOf(r -> assertThat(r).isNull(),
                 r -> assertThat(r.getRequests()).isNullOrEmpty());
     }
@@ -405,15 +411,15 @@ class JobFactoryTest {
 
     @Test
     void theJobIsDeterministic() {
-        Job a = JobFactory.job(benchmark(Runtime.PYTHON), FOUR_PODS, IMAGE, KernelDefaults.NONE);
-        Job b = JobFactory.job(benchmark(Runtime.PYTHON), FOUR_PODS, IMAGE, KernelDefaults.NONE);
+        Job a = job(benchmark(Runtime.PYTHON), FOUR_PODS, IMAGE, KernelDefaults.NONE);
+        Job b = job(benchmark(Runtime.PYTHON), FOUR_PODS, IMAGE, KernelDefaults.NONE);
         assertThat(a).isEqualTo(b);
     }
 
     @Test
     void theKernelConfigMapIsOwnedAndHoldsTheScript() {
         ConfigMap cm = KernelScript.configMap(benchmark(Runtime.PYTHON), "print('hi')\n");
-        assertThat(cm.getMetadata().getName()).isEqualTo("demo-kernel");
+        assertThat(cm.getMetadata().getName()).isEqualTo("demo-0b9f3a-kernel");
         assertThat(cm.getMetadata().getNamespace()).isEqualTo("bench-ns");
         assertThat(cm.getData()).containsExactlyEntriesOf(
                 Collections.singletonMap(JobFactory.KERNEL_SCRIPT, "print('hi')\n"));
