@@ -68,7 +68,8 @@ The operator's permissions in the namespaces it watches: exactly the API calls i
 - jobs: one per run, created and (on a spec change or failure) deleted
 - pods: read the results from the termination messages; patch the common-start annotation
 - configmaps: the Python kernel script, created and kept current
-- events: what `kubectl describe cb` shows
+- events: what `kubectl describe cb` shows (create); the Job controller's FailedCreate events, the only
+  word of a pod the cluster refused (list, watch; the operator's informer selects those by field)
 */}}
 {{- define "concbench-operator.rules" -}}
 - apiGroups: ["concbench.dev"]
@@ -91,7 +92,7 @@ The operator's permissions in the namespaces it watches: exactly the API calls i
   verbs: ["get", "list", "watch", "create", "update"]
 - apiGroups: [""]
   resources: ["events"]
-  verbs: ["create"]
+  verbs: ["create", "list", "watch"]
 {{- end }}
 
 {{/* The runtime catalog as the operator reads it: name=image,... (runtimes without an image left out). */}}

@@ -889,7 +889,7 @@ class OperatorE2eIT {
     @Order(80)
     void operatorWorksWithLeastPrivilegeAndWasNeverForbidden() throws IOException {
         for (String allowed : List.of("create jobs", "delete jobs", "patch pods", "create configmaps", "create events",
-                "update concurrencybenchmarks.concbench.dev --subresource=status")) {
+                "watch events", "update concurrencybenchmarks.concbench.dev --subresource=status")) {
             assertThat(canI(allowed, "e2e-seed")).as(allowed).isEqualTo("yes");
         }
         for (String denied : List.of("delete pods", "create pods", "get secrets", "delete configmaps",

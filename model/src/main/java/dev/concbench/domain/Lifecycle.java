@@ -209,7 +209,7 @@ public final class Lifecycle {
                         if (observed.startReady()) {
                             actions.add(new ReleaseStart(planned.index(), run.getJobName()));
                         }
-                        StatusTransitions.progressing(status, run, generation, now);
+                        StatusTransitions.progressing(status, run, observed.waiting(), generation, now);
                         return;
                     }
                     case Succeeded -> {

@@ -73,6 +73,7 @@ public final class SpecValidator {
         range(errors, "spec.repetitions", spec.getRepetitions(), 1, ConcurrencyBenchmarkSpec.MAX_REPETITIONS, "");
         range(errors, "spec.warmup", spec.getWarmup(), 0, ConcurrencyBenchmarkSpec.MAX_WARMUP, "");
         range(errors, "spec.timeoutSeconds", spec.getTimeoutSeconds(), 10, 86400, "");
+        range(errors, "spec.schedulingTimeoutSeconds", spec.getSchedulingTimeoutSeconds(), 10, 86400, "");
         range(errors, "spec.ttlSecondsAfterFinished", spec.getTtlSecondsAfterFinished(), 0, 604800, "");
         if (spec.getPods() != null && spec.getPods() > w.getTasks()) {
             errors.add("spec.pods (" + spec.getPods() + ") must not exceed spec.workload.tasks (" + w.getTasks()

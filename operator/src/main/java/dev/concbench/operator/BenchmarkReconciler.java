@@ -2,6 +2,7 @@ package dev.concbench.operator;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.concbench.api.v1alpha1.ConcurrencyBenchmark;
+import dev.concbench.api.v1alpha1.ConcurrencyBenchmarkSpec;
 import dev.concbench.api.v1alpha1.ConcurrencyBenchmarkStatus;
 import dev.concbench.api.v1alpha1.Phase;
 import dev.concbench.api.v1alpha1.RunState;
@@ -18,12 +19,14 @@ import dev.concbench.domain.RunObservation;
 import dev.concbench.domain.StatusTransitions;
 import io.fabric8.kubernetes.api.model.DeletionPropagation;
 import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.informers.cache.ReducedStateItemStore;
 import io.fabric8.kubernetes.client.utils.Serialization;
+import io.javaoperatorsdk.operator.api.config.informer.FieldSelector;
 import io.javaoperatorsdk.operator.api.config.informer.Informer;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
@@ -44,13 +47,16 @@ import jakarta.inject.Inject;
 import org.jboss.logging.Logger;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -92,11 +98,11 @@ public class BenchmarkReconciler implements Reconciler<ConcurrencyBenchmark> {
     private final RuntimeCatalog catalog;
     private final CommonStart commonStart;
     private final KernelDefaults kernelDefaults;
-    static final java.time.Duration QUEUED_RECHECK = java.time.Duration.ofSeconds(30);
+    static final Duration QUEUED_RECHECK = Duration.ofSeconds(30);
     /** After a 409 or a stale view: at once, from the newer version (a short pause lets the cache catch up). */
-    static final java.time.Duration AGAIN = java.time.Duration.ofMillis(100);
+    static final Duration AGAIN = Duration.ofMillis(100);
     /** After the SDK's retries, or a failure status not written yet: again this often, until it lands. */
-    static final java.time.Duration ERROR_RETRY = java.time.Duration.ofSeconds(5);
+    static final Duration ERROR_RETRY = Duration.ofSeconds(5);
     /**
      * The last net: every benchmark is reconciled at least this often, whatever events were lost
      * (an API server restarted, a failure that exhausted the retries).
@@ -144,7 +150,23 @@ public class BenchmarkReconciler implements Reconciler<ConcurrencyBenchmark> {
                 .withSecondaryToPrimaryMapper(Mappers.fromLabel(Names.LABEL_BENCHMARK, null, ConcurrencyBenchmark.class))
                 .withItemStore(new ReducedStateItemStore<>(ReducedStateItemStore.NAME_KEY_STATE, Pod.class,
                         serialization, "metadata.labels", "metadata.annotations", "metadata.ownerReferences",
-                        "status"))
+                        "metadata.creationTimestamp", "spec.nodeName", "status"))
+                .build(), ctx);
+        // The Job controller's word when it cannot create a run's pods (a quota, Pod Security, a LimitRange,
+        // a webhook): nothing else says it, the Job's status does not. Mapped to the benchmark through the
+        // Job's owner in the Jobs' cache.
+        var failedCreates = new InformerEventSource<>(InformerEventSourceConfiguration
+                .from(Event.class, ConcurrencyBenchmark.class)
+                .withName("job-failed-create-events")
+                .withFieldSelector(new FieldSelector(new FieldSelector.Field("involvedObject.kind", "Job"),
+                        new FieldSelector.Field("reason", RunObserver.FAILED_CREATE)))
+                .withInformerListLimit(LIST_LIMIT)
+                .withSecondaryToPrimaryMapper(event -> event.getInvolvedObject() == null ? Set.of()
+                        : jobs.get(new ResourceID(event.getInvolvedObject().getName(), event.getMetadata().getNamespace()))
+                        .map(job -> Mappers.fromOwnerReferences(ConcurrencyBenchmark.class).toPrimaryResourceIDs(job))
+                        .orElse(Set.of()))
+                .withItemStore(new ReducedStateItemStore<>(ReducedStateItemStore.NAME_KEY_STATE, Event.class,
+                        serialization, "involvedObject", "reason", "message", "firstTimestamp", "lastTimestamp"))
                 .build(), ctx);
         var configMaps = new InformerEventSource<>(InformerEventSourceConfiguration
                 .from(ConfigMap.class, ConcurrencyBenchmark.class)
@@ -157,7 +179,7 @@ public class BenchmarkReconciler implements Reconciler<ConcurrencyBenchmark> {
                 .build(), ctx);
         podEvents = pods;
         baselines = BaselineWatch.on(ctx.getPrimaryCache());
-        return List.of(jobs, pods, configMaps, admission.eventSource(
+        return List.of(jobs, pods, configMaps, failedCreates, admission.eventSource(
                 deleted -> resultMetrics.remove(ResourceID.fromResource(deleted))), baselines);
     }
 
@@ -188,6 +210,15 @@ public class BenchmarkReconciler implements Reconciler<ConcurrencyBenchmark> {
                     done.setStatus(decision.status());
                     resultMetrics.publish(done);
                 }
+            }
+            Optional<Instant> recheck = seen.get().runs().values().stream().map(RunObservation::waiting)
+                    .filter(Objects::nonNull).map(RunObservation.Waiting::until).filter(Objects::nonNull)
+                    .min(Comparator.naturalOrder());
+            if (recheck.isPresent() && !decision.status().getPhase().terminal()) {
+                // A wait that ends the run when its time is up (a pod no node takes): nothing else would say so.
+                Duration left = Duration.between(clock.instant(), recheck.get());
+                return UpdateControl.<ConcurrencyBenchmark>noUpdate().rescheduleAfter(
+                        left.isNegative() ? AGAIN : left.plus(AGAIN));
             }
             if (decision.status().getPhase() == Phase.Queued) {
                 // A fallback only: a freed slot, or a new head of the queue, wakes the waiting benchmarks
@@ -325,8 +356,9 @@ public class BenchmarkReconciler implements Reconciler<ConcurrencyBenchmark> {
                     jobs.add(jobSeen(job));
                 }
                 if (job != null) {
-                    runs.put(run.getJobName(), RunObserver.observe(job, podsOf(ctx, run.getJobName()),
-                            run.getPods()));
+                    runs.put(run.getJobName(), RunObserver.observe(job, podsOf(ctx, run.getJobName()), run.getPods(),
+                            ctx.getSecondaryResources(Event.class).stream().toList(), clock.instant(),
+                            schedulingTimeout(cb)));
                 }
             }
         }
@@ -420,6 +452,11 @@ public class BenchmarkReconciler implements Reconciler<ConcurrencyBenchmark> {
 
     private static Job fetchJob(KubernetesClient client, ConcurrencyBenchmark cb, String name) {
         return client.batch().v1().jobs().inNamespace(cb.getMetadata().getNamespace()).withName(name).get();
+    }
+
+    private static Duration schedulingTimeout(ConcurrencyBenchmark cb) {
+        Integer seconds = cb.getSpec() == null ? null : cb.getSpec().getSchedulingTimeoutSeconds();
+        return Duration.ofSeconds(seconds == null ? ConcurrencyBenchmarkSpec.DEFAULT_SCHEDULING_TIMEOUT : seconds);
     }
 
     /** The pods of a run's Job: by their owner, not by labels, which a benchmark of the same name shared. */

@@ -75,6 +75,7 @@ public class ConcurrencyBenchmarkSpec {
     public static final int MAX_WORKERS = 256;
     public static final int MAX_REPETITIONS = 20;
     public static final int MAX_WARMUP = 10;
+    public static final int DEFAULT_SCHEDULING_TIMEOUT = 300;
 
     @JsonPropertyDescription("Which runtime runs the kernel: a name of the operator's runtime catalog, each "
             + "an image set in the chart's values: cpython-3.11, cpython-3.13, cpython-3.14 (the GIL serializes "
@@ -157,6 +158,15 @@ public class ConcurrencyBenchmarkSpec {
     @Min(10)
     @Max(86400)
     private Integer timeoutSeconds = 900;
+
+    @JsonPropertyDescription("How long a run's pods may wait for a node, 10 to 86400 seconds: a pod the scheduler "
+            + "cannot place (no node matches its nodeSelector, tolerations, spread or resource requests) ends the run "
+            + "Failed (Unschedulable) after this long, with the scheduler's message, instead of holding the queue until "
+            + "timeoutSeconds; while it waits, the Progressing condition says why. Default: 300.")
+    @Default("" + DEFAULT_SCHEDULING_TIMEOUT)
+    @Min(10)
+    @Max(86400)
+    private Integer schedulingTimeoutSeconds = DEFAULT_SCHEDULING_TIMEOUT;
 
     @JsonPropertyDescription("How long a finished run's Job and pods are kept (the Job's "
             + "ttlSecondsAfterFinished), 0 to 604800. Results are copied into the status before that. Default: 3600.")

@@ -184,6 +184,30 @@ class FaultsLifecycleTest {
         client.batch().v1().jobs().inNamespace(NS).withName(name).delete();
     }
 
+    /**
+     * Pods no node takes: while they wait, the Progressing condition quotes the scheduler; at
+     * spec.schedulingTimeoutSeconds the run ends Unschedulable (not at its deadline), with nothing but
+     * the passing of time to say so.
+     */
+    @Test
+    void podsNoNodeTakesSayWhyWhileTheyWaitAndEndUnschedulableAtTheirTimeout() {
+        ConcurrencyBenchmarkSpec nowhere = java();
+        nowhere.setImage("registry.test/unschedulable:1");
+        nowhere.setSchedulingTimeoutSeconds(10);
+        on.create("nowhere", nowhere);
+
+        org.awaitility.Awaitility.await().atMost(PROMPTLY).until(() -> condition(on.status("nowhere"),
+                Conditions.PROGRESSING).map(c -> "Unschedulable".equals(c.getReason())).orElse(false));
+        assertThat(condition(on.status("nowhere"), Conditions.PROGRESSING).orElseThrow().getMessage())
+                .contains("waiting: pod ", "cannot be scheduled", "didn't match Pod's node affinity/selector");
+        assertThat(on.status("nowhere").getPhase()).isEqualTo(Phase.Running);
+
+        ConcurrencyBenchmarkStatus failed = awaitPhase("nowhere", Phase.Failed, PROMPTLY);
+        Condition reason = condition(failed, Conditions.FAILED).orElseThrow();
+        assertThat(reason.getReason()).isEqualTo("Unschedulable");
+        assertThat(reason.getMessage()).contains("didn't match Pod's node affinity/selector", "waited 10 s");
+    }
+
     /** The last net: every benchmark is reconciled again within a few minutes, whatever events were lost. */
     @Test
     void theMaximumReconciliationIntervalIsAFewMinutes() {
