@@ -42,6 +42,7 @@ public record KernelResult(
         String startMethod) {
 
     public static final int FORMAT = 1;
+    private static final java.util.regex.Pattern SHARD = java.util.regex.Pattern.compile("[0-9]{1,6}/[0-9]{1,6}");
 
     private static final ObjectMapper MAPPER = new ObjectMapper()
             .configure(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES, true)
@@ -64,6 +65,9 @@ public record KernelResult(
         }
         if (r.format != FORMAT) {
             throw new ResultFormatException("unsupported result format " + r.format + " (expected " + FORMAT + ")");
+        }
+        if (r.shard == null || !SHARD.matcher(r.shard).matches()) {
+            throw new ResultFormatException("shard must be I/N, got " + (r.shard == null ? "none" : "\"" + r.shard + "\""));
         }
         if (r.times == null || r.times.isEmpty()) {
             throw new ResultFormatException("result has no times");

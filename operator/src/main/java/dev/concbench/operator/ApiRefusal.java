@@ -102,7 +102,9 @@ public record ApiRefusal(String reason, String message) {
         }
         String reason = code == 400 || code == 422 ? "InvalidSpec" : code == 403 ? "Forbidden" : "RequestRefused";
         Status status = e.getStatus();
-        String said = status != null && status.getMessage() != null ? status.getMessage() : e.getMessage();
+        // The server's own words; never the client's exception text.
+        String said = status != null && status.getMessage() != null ? status.getMessage()
+                : "(no message from the server)";
         Set<String> fields = new LinkedHashSet<>();
         if (status != null && status.getDetails() != null && status.getDetails().getCauses() != null) {
             for (StatusCause cause : status.getDetails().getCauses()) {

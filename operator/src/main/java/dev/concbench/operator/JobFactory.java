@@ -97,7 +97,9 @@ public final class JobFactory {
                     // One failed pod spoils the run's common start: fail fast, no retries.
                     .withBackoffLimit(0)
                     .withActiveDeadlineSeconds(spec.getTimeoutSeconds().longValue())
-                    .withTtlSecondsAfterFinished(spec.getTtlSecondsAfterFinished())
+                    // The schema's floor, also for a benchmark stored before it existed.
+                    .withTtlSecondsAfterFinished(Math.max(spec.getTtlSecondsAfterFinished(),
+                            ConcurrencyBenchmarkSpec.MIN_TTL_SECONDS_AFTER_FINISHED))
                     .withNewPodFailurePolicy()
                         .addNewRule().withAction("FailJob")
                             .withNewOnExitCodes().withContainerName(CONTAINER).withOperator("In")
