@@ -6,6 +6,9 @@ import dev.concbench.domain.StatusTransitions;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.ResourceEventAware;
 import io.javaoperatorsdk.operator.processing.event.source.inbound.SimpleInboundEventSource;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
@@ -19,6 +22,7 @@ import java.util.NavigableSet;
 import java.util.Objects;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 /**
@@ -50,6 +54,8 @@ public class AdmissionController {
             .thenComparing(e -> e.uid);
 
     private final int limit;
+    /** How long decisions take (admit: the index's lookups): make bench-operator reads it from /q/metrics. */
+    private final Timer decisions;
     private final Map<String, Entry> byUid = new HashMap<>();
     private final NavigableSet<Entry> waiting = new TreeSet<>(QUEUE_ORDER);
     private final Set<String> holding = new HashSet<>();
@@ -58,12 +64,18 @@ public class AdmissionController {
     private SimpleInboundEventSource<ConcurrencyBenchmark> wakeups;
 
     @Inject
-    public AdmissionController(OperatorConfig config) {
-        this(config.maxConcurrentBenchmarks());
+    public AdmissionController(OperatorConfig config, MeterRegistry registry) {
+        this(config.maxConcurrentBenchmarks(), registry);
     }
 
     AdmissionController(int limit) {
+        this(limit, new SimpleMeterRegistry());
+    }
+
+    private AdmissionController(int limit, MeterRegistry registry) {
         this.limit = Math.max(1, limit);
+        this.decisions = Timer.builder("concbench.admission.decision")
+                .description("Admission decisions of a benchmark's reconcile, and their time").register(registry);
     }
 
     public int limit() {
@@ -169,6 +181,15 @@ public class AdmissionController {
 
     /** Whether {@code cb} holds a slot: it keeps one it has, or claims a free one in its turn. */
     public synchronized boolean admit(ConcurrencyBenchmark cb) {
+        long start = System.nanoTime();
+        try {
+            return decide(cb);
+        } finally {
+            decisions.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+        }
+    }
+
+    private boolean decide(ConcurrencyBenchmark cb) {
         Entry e = byUid.get(cb.getMetadata().getUid());
         if (e == null) {
             observe(cb); // not indexed yet: its own event is on its way
