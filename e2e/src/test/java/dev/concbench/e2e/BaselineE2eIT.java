@@ -19,18 +19,9 @@ import java.util.Map;
 import java.util.TreeMap;
 
 import static dev.concbench.e2e.Cli.REPO;
-import static dev.concbench.e2e.Cli.helm;
 import static dev.concbench.e2e.Cli.json;
 import static dev.concbench.e2e.Cli.kubectl;
 import static dev.concbench.e2e.Cli.kubectlIn;
-import static dev.concbench.e2e.OperatorE2eIT.CHART;
-import static dev.concbench.e2e.OperatorE2eIT.HTTP_PORT;
-import static dev.concbench.e2e.OperatorE2eIT.IMAGE_TAG;
-import static dev.concbench.e2e.OperatorE2eIT.JAVA_IMAGE;
-import static dev.concbench.e2e.OperatorE2eIT.PYTHON_IMAGE;
-import static dev.concbench.e2e.OperatorE2eIT.REGISTRY;
-import static dev.concbench.e2e.OperatorE2eIT.RELEASE;
-import static dev.concbench.e2e.OperatorE2eIT.SYSTEM_NS;
 import static dev.concbench.e2e.OperatorE2eIT.apply;
 import static dev.concbench.e2e.OperatorE2eIT.awaitStatus;
 import static dev.concbench.e2e.OperatorE2eIT.condition;
@@ -65,25 +56,13 @@ class BaselineE2eIT {
 
     @BeforeAll
     void operatorInstalled() {
-        if (helm("status", RELEASE, "-n", SYSTEM_NS).ok()) {
-            return;
-        }
-        Cli.Result install = helm("install", RELEASE, CHART, "-n", SYSTEM_NS, "--create-namespace",
-                "--set", "image.repository=" + REGISTRY + "/concbench/concbench-operator",
-                "--set", "image.tag=" + IMAGE_TAG,
-                "--set", "kernel.pythonImage=" + PYTHON_IMAGE,
-                "--set", "kernel.javaImage=" + JAVA_IMAGE,
-                "--set", "httpPort=" + HTTP_PORT,
-                "--wait", "--timeout", "3m");
-        assertThat(install.ok()).as(install.toString()).isTrue();
-        installedHere = true;
+        installedHere = OperatorRelease.installIfAbsent();
     }
 
     @AfterAll
     void uninstallIfInstalledHere() {
         if (installedHere) {
-            Cli.Result uninstall = helm("uninstall", RELEASE, "-n", SYSTEM_NS, "--wait", "--timeout", "2m");
-            assertThat(uninstall.ok()).as(uninstall.toString()).isTrue();
+            OperatorRelease.uninstall();
         }
     }
 

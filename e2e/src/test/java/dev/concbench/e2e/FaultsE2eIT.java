@@ -28,18 +28,11 @@ import java.util.Objects;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 import static dev.concbench.e2e.Cli.REPO;
-import static dev.concbench.e2e.Cli.helm;
 import static dev.concbench.e2e.Cli.items;
 import static dev.concbench.e2e.Cli.json;
 import static dev.concbench.e2e.Cli.kubectl;
 import static dev.concbench.e2e.Cli.kubectlIn;
-import static dev.concbench.e2e.OperatorE2eIT.CHART;
-import static dev.concbench.e2e.OperatorE2eIT.HTTP_PORT;
-import static dev.concbench.e2e.OperatorE2eIT.IMAGE_TAG;
-import static dev.concbench.e2e.OperatorE2eIT.JAVA_IMAGE;
 import static dev.concbench.e2e.OperatorE2eIT.PYTHON_IMAGE;
-import static dev.concbench.e2e.OperatorE2eIT.REGISTRY;
-import static dev.concbench.e2e.OperatorE2eIT.RELEASE;
 import static dev.concbench.e2e.OperatorE2eIT.SYSTEM_NS;
 import static dev.concbench.e2e.OperatorE2eIT.apply;
 import static dev.concbench.e2e.OperatorE2eIT.awaitStatus;
@@ -74,22 +67,10 @@ class FaultsE2eIT {
     static final String POLICY = "e2e-faults-no-kernel-pods";
 
     private boolean installedHere;
-    private final List<String> namespaces = new ArrayList<>();
 
     @BeforeAll
     void operatorInstalled() {
-        if (helm("status", RELEASE, "-n", SYSTEM_NS).ok()) {
-            return;
-        }
-        Cli.Result install = helm("install", RELEASE, CHART, "-n", SYSTEM_NS, "--create-namespace",
-                "--set", "image.repository=" + REGISTRY + "/concbench/concbench-operator",
-                "--set", "image.tag=" + IMAGE_TAG,
-                "--set", "kernel.pythonImage=" + PYTHON_IMAGE,
-                "--set", "kernel.javaImage=" + JAVA_IMAGE,
-                "--set", "httpPort=" + HTTP_PORT,
-                "--wait", "--timeout", "3m");
-        assertThat(install.ok()).as(install.toString()).isTrue();
-        installedHere = true;
+        installedHere = OperatorRelease.installIfAbsent();
     }
 
     @AfterAll
@@ -97,28 +78,14 @@ class FaultsE2eIT {
         kubectl("delete", "validatingadmissionpolicybinding", POLICY, "--ignore-not-found");
         kubectl("delete", "validatingadmissionpolicy", POLICY, "--ignore-not-found");
         if (installedHere) {
-            Cli.Result uninstall = helm("uninstall", RELEASE, "-n", SYSTEM_NS, "--wait", "--timeout", "2m");
-            assertThat(uninstall.ok()).as(uninstall.toString()).isTrue();
+            OperatorRelease.uninstall();
         }
     }
 
     /** No benchmark of a test that failed half-way may hold the slot for the next ones. */
     @AfterEach
     void releaseSlots() {
-        for (String ns : namespaces) {
-            for (JsonNode cb : items("-n", ns, "get", "cb")) {
-                String phase = cb.path("status").path("phase").asText();
-                if (!"Succeeded".equals(phase) && !"Failed".equals(phase)) {
-                    kubectl("-n", ns, "delete", "cb", cb.path("metadata").path("name").asText(), "--wait=false");
-                }
-            }
-        }
-        namespaces.clear();
-    }
-
-    private String ns(String name) {
-        namespaces.add(name);
-        return namespace(name);
+        OperatorE2eIT.releaseTouchedSlots();
     }
 
     // ------------------------------------------------------------------ the schema
@@ -126,7 +93,7 @@ class FaultsE2eIT {
     @Test
     @Order(1)
     void theSchemaRefusesNoSpecAnUnboundedFanOutAndAShortTtlSayingWhy() {
-        String ns = ns("e2e-faults-schema");
+        String ns = namespace("e2e-faults-schema");
         Map<String, List<String>> refused = new LinkedHashMap<>();
         refused.put("", List.of("spec is required", "kubectl explain cb.spec"));
         refused.put("spec: {workload: {type: io, size: 1, tasks: 1000}, strategies: [processes]}",
@@ -162,10 +129,10 @@ class FaultsE2eIT {
     @Test
     @Order(2)
     void refusedPodsEndTheirRunsInSecondsAndTheQueueNeverRunsTwoAtOnce() {
-        String quota = ns("e2e-faults-quota");
-        String limits = ns("e2e-faults-limits");
-        String policy = ns("e2e-faults-policy");
-        String queue = ns("e2e-faults-queue");
+        String quota = namespace("e2e-faults-quota");
+        String limits = namespace("e2e-faults-limits");
+        String policy = namespace("e2e-faults-policy");
+        String queue = namespace("e2e-faults-queue");
         apply(quota, "apiVersion: v1\nkind: ResourceQuota\nmetadata: {name: no-pods}\nspec: {hard: {pods: \"0\"}}\n");
         apply(limits, "apiVersion: v1\nkind: LimitRange\nmetadata: {name: small}\nspec:\n  limits:\n"
                 + "  - type: Container\n    max: {memory: 64Mi}\n");
@@ -250,7 +217,7 @@ class FaultsE2eIT {
     @Test
     @Order(3)
     void aBenchmarkSurvivesTheApiServerRestartingAndItsOperatorKilledMidRun() {
-        String ns = ns("e2e-faults-restarts");
+        String ns = namespace("e2e-faults-restarts");
         apply(ns, manifest("survivor", """
                 spec:
                   workload: {type: io, size: 500, tasks: 24}

@@ -14,15 +14,12 @@ import io.fabric8.kubernetes.api.model.Status;
 import io.fabric8.kubernetes.api.model.StatusBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.batch.v1.JobBuilder;
-import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.Operator;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.kubernetes.client.KubernetesServer;
 import io.quarkus.test.kubernetes.client.KubernetesTestServer;
 import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
 import jakarta.inject.Inject;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -42,13 +39,11 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 @QuarkusTest
 @WithKubernetesTestServer(crud = true)
-class FaultsLifecycleTest {
+class FaultsLifecycleTest extends LifecycleOnMockServer {
 
     /** Far below the 90 s the other tests allow: these must not wait for a fallback. */
     static final Duration PROMPTLY = Duration.ofSeconds(20);
 
-    @Inject
-    KubernetesClient client;
 
     @Inject
     Operator operator;
@@ -56,18 +51,6 @@ class FaultsLifecycleTest {
     @KubernetesTestServer
     KubernetesServer server;
 
-    final BenchmarkLifecycleTest on = new BenchmarkLifecycleTest();
-
-    @BeforeEach
-    void startCluster() {
-        on.client = client;
-        on.startCluster();
-    }
-
-    @AfterEach
-    void stopCluster() {
-        on.stopCluster();
-    }
 
     private static ConcurrencyBenchmarkSpec java() {
         ConcurrencyBenchmarkSpec spec = spec(WorkloadType.IO, 10, 2, List.of(Strategy.THREADS));

@@ -19,8 +19,6 @@ import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
 import jakarta.enterprise.inject.Alternative;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
@@ -40,7 +38,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 @QuarkusTest
 @WithKubernetesTestServer(crud = true)
 @TestProfile(OperatorErrorLifecycleTest.PlantedBug.class)
-class OperatorErrorLifecycleTest {
+class OperatorErrorLifecycleTest extends LifecycleOnMockServer {
 
     public static class PlantedBug implements QuarkusTestProfile {
         @Override
@@ -72,21 +70,7 @@ class OperatorErrorLifecycleTest {
         }
     }
 
-    @Inject
-    KubernetesClient client;
 
-    final BenchmarkLifecycleTest on = new BenchmarkLifecycleTest();
-
-    @BeforeEach
-    void startCluster() {
-        on.client = client;
-        on.startCluster();
-    }
-
-    @AfterEach
-    void stopCluster() {
-        on.stopCluster();
-    }
 
     @Test
     void aBugOfTheOperatorEndsTheBenchmarkWithAMessageForAPersonAndFreesTheSlot() {
