@@ -24,6 +24,8 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
+import java.util.stream.Stream;
 
 /**
  * Admits at most {@code maxConcurrentBenchmarks} benchmarks at once, the others wait in
@@ -61,7 +63,20 @@ public class AdmissionController {
     private final Set<String> holding = new HashSet<>();
     /** This process's claims: a claim holds even before the cache shows the Running status it leads to. */
     private final Set<String> claimed = new HashSet<>();
+    /**
+     * UIDs deleted lately: a reconcile that was under way when its benchmark was deleted must not put it
+     * back into the queue (a ghost that would wait at its head for ever). Bounded: only a short window matters.
+     */
+    private final Set<String> deleted = java.util.Collections.newSetFromMap(new java.util.LinkedHashMap<>() {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
+            return size() > 10_000;
+        }
+    });
     private SimpleInboundEventSource<ConcurrencyBenchmark> wakeups;
+    /** The benchmarks the cache holds: read once, before the first decision, in case an event came before us. */
+    private Supplier<Stream<ConcurrencyBenchmark>> cached = Stream::empty;
+    private boolean seeded;
 
     @Inject
     public AdmissionController(OperatorConfig config, MeterRegistry registry) {
@@ -112,9 +127,11 @@ public class AdmissionController {
      * the slot of a deleted benchmark and tells {@code onDeleted} (the only place the operator hears of
      * a deletion: it has no finalizer).
      */
-    synchronized SimpleInboundEventSource<ConcurrencyBenchmark> eventSource(Consumer<ConcurrencyBenchmark> onDeleted) {
+    synchronized SimpleInboundEventSource<ConcurrencyBenchmark> eventSource(Supplier<Stream<ConcurrencyBenchmark>> cache,
+                                                                           Consumer<ConcurrencyBenchmark> onDeleted) {
         if (wakeups == null) {
             wakeups = new Wakeups(onDeleted);
+            cached = cache;
         }
         return wakeups;
     }
@@ -147,6 +164,9 @@ public class AdmissionController {
 
     /** A version of a benchmark seen in the cache or written by the operator itself. */
     public synchronized void observe(ConcurrencyBenchmark cb) {
+        if (deleted.contains(cb.getMetadata().getUid())) {
+            return;
+        }
         List<String> before = head();
         int holdingBefore = holding.size();
         Entry e = entry(cb);
@@ -170,6 +190,7 @@ public class AdmissionController {
     public synchronized void forget(ConcurrencyBenchmark cb) {
         List<String> before = head();
         int holdingBefore = holding.size();
+        deleted.add(cb.getMetadata().getUid());
         Entry e = byUid.remove(cb.getMetadata().getUid());
         if (e != null) {
             waiting.remove(e);
@@ -190,6 +211,13 @@ public class AdmissionController {
     }
 
     private boolean decide(ConcurrencyBenchmark cb) {
+        if (!seeded) {
+            seeded = true;
+            cached.get().forEach(this::observe);
+        }
+        if (deleted.contains(cb.getMetadata().getUid())) {
+            return false; // deleted while this reconcile ran
+        }
         Entry e = byUid.get(cb.getMetadata().getUid());
         if (e == null) {
             observe(cb); // not indexed yet: its own event is on its way
@@ -226,6 +254,9 @@ public class AdmissionController {
 
     /** Frees {@code cb}'s slot once its terminal status is written; the next waiting benchmarks are woken. */
     public synchronized void release(ConcurrencyBenchmark cb) {
+        if (deleted.contains(cb.getMetadata().getUid())) {
+            return;
+        }
         List<String> before = head();
         int holdingBefore = holding.size();
         Entry e = entry(cb);

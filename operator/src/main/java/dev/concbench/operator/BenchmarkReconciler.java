@@ -180,7 +180,7 @@ public class BenchmarkReconciler implements Reconciler<ConcurrencyBenchmark> {
         podEvents = pods;
         baselines = BaselineWatch.on(ctx.getPrimaryCache());
         return List.of(jobs, pods, configMaps, failedCreates, admission.eventSource(
-                deleted -> resultMetrics.remove(ResourceID.fromResource(deleted))), baselines);
+                () -> ctx.getPrimaryCache().list(), deleted -> resultMetrics.remove(ResourceID.fromResource(deleted))), baselines);
     }
 
     /**

@@ -25,12 +25,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 class AdmissionControllerUnitTest {
 
     private final List<ResourceID> woken = new ArrayList<>();
+    /** What the primary cache holds before the first decision (events may have come before the index). */
+    private final List<ConcurrencyBenchmark> cached = new ArrayList<>();
     private int uids;
     private int versions;
 
     private AdmissionController admission(int limit) {
         AdmissionController admission = new AdmissionController(limit);
-        var wakeups = admission.eventSource(deleted -> { });
+        var wakeups = admission.eventSource(cached::stream, deleted -> { });
         wakeups.setEventHandler(event -> woken.add(event.getRelatedCustomResourceID()));
         wakeups.start();
         return admission;
@@ -39,6 +41,7 @@ class AdmissionControllerUnitTest {
     @BeforeEach
     void reset() {
         woken.clear();
+        cached.clear();
     }
 
     /** A new benchmark (a new UID), as the cache shows it: no status yet, or in {@code phase}. */
@@ -281,6 +284,37 @@ class AdmissionControllerUnitTest {
         // c is behind a, which still waits for its reconcile: the last slot is a's
         assertThat(admission.admit(c)).isFalse();
         assertThat(admission.admit(a)).isTrue();
+    }
+
+    /** A reconcile under way when its benchmark was deleted must not leave a ghost waiting at the queue's head. */
+    @Test
+    void aDecisionForABenchmarkDeletedMeanwhileLeavesNoGhostInTheQueue() {
+        AdmissionController admission = admission(1);
+        ConcurrencyBenchmark running = cb("running", "2025-03-01T09:00:00Z", null);
+        ConcurrencyBenchmark gone = cb("gone", "2025-03-01T10:00:00Z", null);
+        ConcurrencyBenchmark next = cb("next", "2025-03-01T10:00:05Z", null);
+        seen(admission, running, gone, next);
+        assertThat(admission.admit(running)).isTrue();
+
+        admission.forget(gone);
+        assertThat(admission.admit(gone)).isFalse(); // its last reconcile, after the deletion
+        admission.release(gone);
+
+        assertThat(admission.waiting()).containsExactly(ResourceID.fromResource(next));
+        admission.release(withPhase(running, Phase.Succeeded));
+        assertThat(admission.admit(next)).isTrue();
+    }
+
+    /** Benchmarks the cache held before the index heard of them still count, in their order. */
+    @Test
+    void theFirstDecisionReadsWhatTheCacheHolds() {
+        AdmissionController admission = admission(1);
+        ConcurrencyBenchmark older = cb("older", "2025-03-01T10:00:00Z", Phase.Queued);
+        ConcurrencyBenchmark younger = cb("younger", "2025-03-01T10:00:05Z", Phase.Queued);
+        cached.addAll(List.of(older, younger));
+
+        assertThat(admission.admit(younger)).isFalse();
+        assertThat(admission.admit(older)).isTrue();
     }
 
     @Test
