@@ -409,6 +409,15 @@ class JobFactoryTest {
                 .hasMessageContaining("kernel.defaultResources");
     }
 
+    /** A benchmark stored before the schema's floor (ttlSecondsAfterFinished 0) still leaves time to read its results. */
+    @Test
+    void aFinishedJobIsKeptAtLeastTheFloorSoItsResultsCanBeRead() {
+        ConcurrencyBenchmark cb = benchmark(Runtime.PYTHON);
+        cb.getSpec().setTtlSecondsAfterFinished(0);
+        assertThat(job(cb, FOUR_PODS, IMAGE, KernelDefaults.NONE).getSpec().getTtlSecondsAfterFinished())
+                .isEqualTo(ConcurrencyBenchmarkSpec.MIN_TTL_SECONDS_AFTER_FINISHED).isEqualTo(300);
+    }
+
     @Test
     void theJobIsDeterministic() {
         Job a = job(benchmark(Runtime.PYTHON), FOUR_PODS, IMAGE, KernelDefaults.NONE);
