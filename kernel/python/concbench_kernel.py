@@ -20,7 +20,12 @@ import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 
-FORMAT_VERSION = 1
+try:
+    import resource  # Unix: the CPU time of waited-for children
+except ImportError:  # pragma: no cover (Windows)
+    resource = None
+
+FORMAT_VERSION = 2
 PROGRAM = "concbench-kernel"
 # Every strategy name of the contract, in its order (kernel/contract/strategies.json);
 # without --strategies the kernel runs the classic five.
@@ -32,7 +37,9 @@ START_METHODS = ("fork", "forkserver", "spawn")
 WORKLOADS = ("cpu", "io")
 MASK64 = (1 << 64) - 1
 DEFAULT_CGROUP_ROOT = "/sys/fs/cgroup"
-DEFAULT_PROC_STATUS = "/proc/self/status"
+DEFAULT_PROC_CGROUP = "/proc/self/cgroup"
+DEFAULT_PROC_STAT = "/proc/stat"
+DEFAULT_CPU_ONLINE = "/sys/devices/system/cpu/online"
 
 EXIT_OK, EXIT_FAILURE, EXIT_USAGE, EXIT_MISMATCH = 0, 1, 2, 3
 
@@ -138,52 +145,101 @@ def affinity_cpus(proc_status=None):
     return os.cpu_count() or 1, "host"
 
 
+def _read_text(path):
+    try:
+        with open(path) as f:
+            return f.read()
+    except (OSError, ValueError):
+        return None
+
+
 def _read_first_line(path):
     try:
         with open(path) as f:
             return f.readline().strip()
-    except OSError:
+    except (OSError, ValueError):
         return None
 
 
-def cgroup_quota(cgroup_root):
-    """The CPU quota as (quota_us, period_us), or None when no quota is set.
+# --------------------------------------------------------------------------
+# The kernel's own cgroup: its CPU controller's version and directory
+# --------------------------------------------------------------------------
 
-    cgroup v2: <root>/cpu.max ("max 100000" or "150000 100000").
-    cgroup v1: cpu.cfs_quota_us / cpu.cfs_period_us in <root>, <root>/cpu or
-    <root>/cpu,cpuacct (quota -1 means none).
-    """
-    line = _read_first_line(os.path.join(cgroup_root, "cpu.max"))
-    if line:
+def parse_proc_cgroup(text):
+    """{controller: path} from /proc/<pid>/cgroup lines such as '4:cpu,cpuacct:/kubepods/x'; the
+    cgroup v2 line ('0::/user.slice') is under ''."""
+    paths = {}
+    for line in (text or "").splitlines():
+        parts = line.strip().split(":", 2)
+        if len(parts) != 3:
+            continue
+        controllers, path = parts[1], parts[2]
+        for controller in controllers.split(",") if controllers else [""]:
+            paths[controller] = path
+    return paths
+
+
+V1_CPU_MOUNTS = ("cpu", "cpu,cpuacct", "cpuacct,cpu")
+
+
+def locate_cgroup(cgroup_root, proc_cgroup=DEFAULT_PROC_CGROUP):
+    """(version, directory) of this process's CPU cgroup: ('v2', dir), ('v1', dir of the cpu
+    controller) or (None, None) when no cgroup CPU controller is readable (not Linux).
+
+    A v2 mount holds cgroup.controllers (or cpu.max) at its root; a v1 (or hybrid) root holds
+    one directory per controller. The process's own cgroup is <mount>/<path of /proc/self/cgroup>
+    where that exists (outside a container); in a container the mount is the view of its own
+    cgroup, and /proc/self/cgroup may name a host path that the view lacks: then the mount."""
+    paths = parse_proc_cgroup(_read_text(proc_cgroup))
+    if any(os.path.exists(os.path.join(cgroup_root, name)) for name in ("cgroup.controllers", "cpu.max")):
+        return "v2", _own_cgroup_directory(cgroup_root, paths.get(""))
+    for mount in [os.path.join(cgroup_root, name) for name in V1_CPU_MOUNTS] + [cgroup_root]:
+        if any(os.path.exists(os.path.join(mount, name)) for name in ("cpu.cfs_quota_us", "cpu.stat")):
+            return "v1", _own_cgroup_directory(mount, paths.get("cpu"))
+    return None, None
+
+
+def _own_cgroup_directory(mount, path):
+    if path and path.strip("/"):
+        directory = os.path.join(mount, path.strip("/"))
+        if os.path.isdir(directory):
+            return directory
+    return mount
+
+
+def cgroup_quota(cgroup):
+    """The CPU quota of the located cgroup as (quota_us, period_us), or None when none is set:
+    v2 cpu.max ("max 100000" or "150000 100000"); v1 cpu.cfs_quota_us (-1: none) and
+    cpu.cfs_period_us."""
+    version, directory = cgroup
+    if version == "v2":
+        line = _read_first_line(os.path.join(directory, "cpu.max"))
+        if not line:
+            return None
         fields = line.split()
         if fields[0] == "max":
             return None
-        try:
-            quota = int(fields[0])
-            period = int(fields[1]) if len(fields) > 1 else 100_000
-        except ValueError:
+        quota_text, period_text = fields[0], fields[1] if len(fields) > 1 else "100000"
+    elif version == "v1":
+        quota_text = _read_first_line(os.path.join(directory, "cpu.cfs_quota_us"))
+        period_text = _read_first_line(os.path.join(directory, "cpu.cfs_period_us")) or "100000"
+        if quota_text is None:
             return None
-        return (quota, period) if quota > 0 and period > 0 else None
-    for directory in (cgroup_root, os.path.join(cgroup_root, "cpu"),
-                      os.path.join(cgroup_root, "cpu,cpuacct")):
-        quota_line = _read_first_line(os.path.join(directory, "cpu.cfs_quota_us"))
-        if quota_line is None:
-            continue
-        period_line = _read_first_line(os.path.join(directory, "cpu.cfs_period_us"))
-        try:
-            quota, period = int(quota_line), int(period_line or "100000")
-        except ValueError:
-            return None
-        return (quota, period) if quota > 0 and period > 0 else None
-    return None
+    else:
+        return None
+    try:
+        quota, period = int(quota_text), int(period_text)
+    except ValueError:
+        return None
+    return (quota, period) if quota > 0 and period > 0 else None
 
 
-def count_cpus(cgroup_root, proc_status=None):
+def count_cpus(cgroup, proc_status=None):
     """Returns (cpus, source, quota): the CPUs seen, which bound won ('affinity',
     'cgroup-quota', or 'host' where no affinity mask can be read), and the quota in
-    CPUs as a float (None without a quota)."""
+    CPUs as a float (None without a quota). cgroup: locate_cgroup's answer."""
     cpus, source = affinity_cpus(proc_status)
-    quota = cgroup_quota(cgroup_root)
+    quota = cgroup_quota(cgroup)
     if quota is None:
         return cpus, source, None
     quota_us, period_us = quota
@@ -191,6 +247,256 @@ def count_cpus(cgroup_root, proc_status=None):
     if quota_cpus < cpus:
         cpus, source = quota_cpus, "cgroup-quota"
     return cpus, source, quota_us / period_us
+
+
+def online_cpus(cpu_online=DEFAULT_CPU_ONLINE):
+    """The machine's online CPUs (/sys/devices/system/cpu/online, e.g. '0-3'), None when unknown."""
+    text = _read_first_line(cpu_online)
+    try:
+        count = parse_cpu_list(text) if text else 0
+    except ValueError:
+        return None
+    return count or None
+
+
+def cpu_facts(cgroup, proc_status=None, cpu_online=DEFAULT_CPU_ONLINE):
+    """The runtime facts of format 2: {"cgroup", "exclusiveCpus", "onlineCpus"}."""
+    online = online_cpus(cpu_online)
+    affinity, source = affinity_cpus(proc_status)
+    return {
+        "cgroup": cgroup[0],
+        "exclusiveCpus": None if online is None or source != "affinity" else affinity < online,
+        "onlineCpus": online,
+    }
+
+
+# --------------------------------------------------------------------------
+# What the CPU gave each strategy (format 2's "cpu"), over its timed intervals only.
+#
+# used:   CPU time of this process (every thread, also those that exited: the process
+#         clock) plus its waited-for children (RUSAGE_CHILDREN); a child that is not ours
+#         (forkserver's) reports its own.
+# waited: run-queue delay (schedstat, 2nd field, ns) of every thread and child that ran.
+#         Threads alive at both ends of the interval: the delta from /proc/self/task. A
+#         thread or a child loses its schedstat when it exits, so it reports its own
+#         cumulative value before: threads at the end of Thread.run, children with their
+#         results (a pool worker with every chunk: the latest per worker counts).
+# throttled, stalled: the kernel's own cgroup's cpu.stat and (v2) cpu.pressure.
+# steal:  machine-wide, /proc/stat.
+# --------------------------------------------------------------------------
+
+USER_HZ = 100  # the unit of /proc/stat (ticks of 1/100 s on every Linux the kernel runs on)
+TASK_DIR = "/proc/self/task"
+THREAD_SCHEDSTAT = "/proc/thread-self/schedstat"
+CPU_FIGURES = ("used", "waited", "throttled", "stalled", "steal")
+
+# (native thread id, cumulative run delay ns) of the threads that ended since the interval began
+_ended_threads = []
+# {pid: (parent pid, CPU seconds, run delay ns or None)} of the children that reported (latest wins)
+_child_figures = {}
+
+
+def parse_schedstat(text):
+    """(run time ns, run-queue delay ns) from a schedstat line ('1234 567 8')."""
+    fields = text.split()
+    return int(fields[0]), int(fields[1])
+
+
+def read_schedstat(path):
+    """parse_schedstat of the file, None when it is not readable (not Linux, no schedstat)."""
+    try:
+        fd = os.open(path, os.O_RDONLY)  # cheaper than open(): read once per thread that ends
+        try:
+            return parse_schedstat(os.read(fd, 128))
+        finally:
+            os.close(fd)
+    except (OSError, ValueError, IndexError):
+        return None
+
+
+def task_schedstats(task_dir=TASK_DIR):
+    """{thread id: (run time ns, run delay ns)} of every live thread of this process, None
+    when not readable."""
+    try:
+        tids = os.listdir(task_dir)
+    except OSError:
+        return None
+    stats = {}
+    for tid in tids:
+        stat = read_schedstat(os.path.join(task_dir, tid, "schedstat"))
+        if stat is not None:  # else the thread ended between listdir and open
+            stats[int(tid)] = stat
+    return stats
+
+
+def task_run_delays(task_dir=TASK_DIR):
+    """{thread id: run delay ns} of this process's live threads; None when schedstat is not
+    readable, or reads '0 0 0' everywhere (a kernel without schedstat accounting: this
+    long-running process has run, so its run time is not 0). A young child may read a run
+    time of 0 (its first slice is not yet accounted): children use task_schedstats."""
+    stats = task_schedstats(task_dir)
+    if not stats or sum(run for run, _ in stats.values()) == 0:
+        return None
+    return {tid: delay for tid, (_, delay) in stats.items()}
+
+
+def _record_thread_end(run):
+    def run_then_record(self):
+        try:
+            run(self)
+        finally:
+            stat = read_schedstat(THREAD_SCHEDSTAT)
+            if stat is not None:
+                _ended_threads.append((threading.get_native_id(), stat[1]))
+    run_then_record.records_thread_end = True
+    return run_then_record
+
+
+def record_thread_ends():
+    """Makes every thread started through threading (ours, ThreadPoolExecutor's, the process
+    pool's handlers, InterpreterPoolExecutor's) record its run delay as its run() ends."""
+    if not getattr(threading.Thread.run, "records_thread_end", False):
+        threading.Thread.run = _record_thread_end(threading.Thread.run)
+
+
+def own_figures():
+    """What a child sends back with its results: (pid, parent pid, CPU seconds of this
+    process so far, run delay ns of its threads so far or None)."""
+    stats = task_schedstats()
+    return (os.getpid(), os.getppid(), time.process_time(),
+            None if stats is None else sum(delay for _, delay in stats.values()))
+
+
+def report_child(figures):
+    """Keeps a child's latest own_figures() (its figures only grow: the largest is the latest)."""
+    pid, parent, cpu, delay = figures
+    if pid not in _child_figures or _child_figures[pid][1] <= cpu:
+        _child_figures[pid] = (parent, cpu, delay)
+
+
+def cpu_used_so_far():
+    """CPU seconds of this process (all threads, ended ones too) and its waited-for children."""
+    if resource is None:
+        return None
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return time.process_time() + children.ru_utime + children.ru_stime
+
+
+def parse_throttled_seconds(text, version):
+    """CFS throttled time (s) from a cgroup's cpu.stat: v2 throttled_usec, v1 throttled_time
+    (ns); None when the key is absent (a v2 cgroup without the cpu controller)."""
+    key, unit = ("throttled_usec", 1e6) if version == "v2" else ("throttled_time", 1e9)
+    for line in (text or "").splitlines():
+        fields = line.split()
+        if len(fields) == 2 and fields[0] == key:
+            return int(fields[1]) / unit
+    return None
+
+
+def throttled_seconds(cgroup):
+    version, directory = cgroup
+    if version is None:
+        return None
+    try:
+        return parse_throttled_seconds(_read_text(os.path.join(directory, "cpu.stat")), version)
+    except ValueError:
+        return None
+
+
+def parse_stalled_seconds(text):
+    """The 'some' total (µs, as s) of a PSI file: 'some avg10=0.00 avg60=0.00 avg300=0.00 total=123'."""
+    for line in (text or "").splitlines():
+        fields = line.split()
+        if fields and fields[0] == "some":
+            for field in fields[1:]:
+                if field.startswith("total="):
+                    return int(field[len("total="):]) / 1e6
+    return None
+
+
+def stalled_seconds(cgroup):
+    """Time some task of the cgroup was runnable but waiting: v2 cpu.pressure only (a v1
+    cgroup has none; the machine-wide /proc/pressure/cpu is not the cgroup's)."""
+    version, directory = cgroup
+    if version != "v2":
+        return None
+    try:
+        return parse_stalled_seconds(_read_text(os.path.join(directory, "cpu.pressure")))
+    except ValueError:
+        return None
+
+
+def parse_steal_seconds(text):
+    """The steal time (s) of all CPUs from /proc/stat's first line ('cpu user nice system idle
+    iowait irq softirq steal ...', in USER_HZ ticks); None when absent."""
+    fields = (text or "").split("\n", 1)[0].split()
+    if len(fields) < 9 or fields[0] != "cpu":
+        return None
+    try:
+        return int(fields[8]) / USER_HZ
+    except ValueError:
+        return None
+
+
+class CpuMeter:
+    """Samples the sources around each timed interval; sums the figures per strategy."""
+
+    def __init__(self, cgroup=(None, None), proc_stat=DEFAULT_PROC_STAT, task_dir=TASK_DIR):
+        self.cgroup = cgroup
+        self.proc_stat = proc_stat
+        self.task_dir = task_dir
+        self.totals = {}
+
+    def begin(self):
+        """Just before a timed interval (the precise CPU clock last, nearest to it)."""
+        del _ended_threads[:]
+        _child_figures.clear()
+        sample = self._sample()
+        sample["used"] = cpu_used_so_far()
+        return sample
+
+    def end(self, name, began):
+        """Just after the interval (the CPU clock first): adds its figures to the strategy's."""
+        used = cpu_used_so_far()
+        now = self._sample()
+        me = os.getpid()
+        # a child forked by another process (forkserver) is not in RUSAGE_CHILDREN: it counts itself
+        foreign_children = sum(cpu for parent, cpu, _ in _child_figures.values() if parent != me)
+        figures = {
+            "used": _delta(began["used"], used, foreign_children),
+            "waited": interval_run_delay(began["delays"], now["delays"], _ended_threads, _child_figures),
+            "throttled": _delta(began["throttled"], now["throttled"]),
+            "stalled": _delta(began["stalled"], now["stalled"]),
+            "steal": _delta(began["steal"], now["steal"]),
+        }
+        totals = self.totals.setdefault(name, dict.fromkeys(CPU_FIGURES, 0.0))
+        for key in CPU_FIGURES:
+            totals[key] = None if totals[key] is None or figures[key] is None else totals[key] + figures[key]
+
+    def _sample(self):
+        return {"steal": parse_steal_seconds(_read_first_line(self.proc_stat)),
+                "throttled": throttled_seconds(self.cgroup),
+                "stalled": stalled_seconds(self.cgroup),
+                "delays": task_run_delays(self.task_dir)}
+
+
+def _delta(before, after, extra=0.0):
+    return None if before is None or after is None else max(0.0, after - before) + extra
+
+
+def interval_run_delay(before, after, ended_threads, children):
+    """Seconds the interval's threads and children waited for a CPU: live threads' deltas,
+    ended threads' own values (less what they had at the start), children's own values."""
+    if before is None or after is None:
+        return None
+    total = sum(max(0, delay - before.get(tid, 0)) for tid, delay in after.items())
+    # an ended thread may still be listed (its run() ended, the thread had not yet): counted once
+    total += sum(max(0, delay - before.get(tid, 0)) for tid, delay in ended_threads if tid not in after)
+    for _, _, delay in children.values():
+        if delay is None:
+            return None
+        total += delay
+    return total / 1e9
 
 
 # --------------------------------------------------------------------------
@@ -224,8 +530,9 @@ def run_thread_pool(jobs, workers, mp_context):
 
 
 def _process_child(writer, job):
-    """Body of one child of the `processes` strategy: one call, result to the pipe."""
-    writer.send(call_task(job))
+    """Body of one child of the `processes` strategy: one call, its result and the child's
+    own CPU figures to the pipe."""
+    writer.send((call_task(job), own_figures()))
     writer.close()
 
 
@@ -241,9 +548,11 @@ def run_processes(jobs, workers, mp_context):
         results = []
         for _ in jobs:
             try:
-                results.append(reader.recv())
+                result, figures = reader.recv()
             except EOFError:
                 raise ChildFailed("a child process exited without a result") from None
+            results.append(result)
+            report_child(figures)
         for child in children:
             child.join()
             if child.exitcode != 0:
@@ -257,12 +566,31 @@ def run_processes(jobs, workers, mp_context):
         reader.close()
 
 
+def pool_chunks(jobs, workers):
+    """The chunks Pool.map(call_task, jobs) would send its workers (its own rule: 4 chunks per
+    worker, rounded up), so that mapping _pool_chunk over them sends the same messages."""
+    if not jobs:
+        return []
+    size, extra = divmod(len(jobs), workers * 4)
+    size += 1 if extra else 0
+    return [jobs[i:i + size] for i in range(0, len(jobs), size)]
+
+
+def _pool_chunk(chunk):
+    """A pool worker's share: the chunk's results and the worker's own CPU figures after it."""
+    return [call_task(job) for job in chunk], own_figures()
+
+
 def run_process_pool(jobs, workers, mp_context):
     # Note: a worker killed outright (OOM) makes Pool.map wait forever; the Job's
     # deadline ends that. An exception in a worker comes back here as ChildFailed.
     pool = mp_context.Pool(processes=workers)
     try:
-        total = checksum(pool.map(call_task, jobs))
+        results = []
+        for chunk_results, figures in pool.map(_pool_chunk, pool_chunks(jobs, workers), chunksize=1):
+            results.extend(chunk_results)
+            report_child(figures)  # a worker's latest figures replace its earlier ones
+        total = checksum(results)
         pool.close()
         pool.join()
         return total
@@ -371,16 +699,23 @@ def run_strategy(name, jobs, workers, mp_context=None):
 # The interleaved repetition loop
 # --------------------------------------------------------------------------
 
-def run_benchmark(strategies, jobs, workers, repetitions, warmup, mp_context=None):
+def run_benchmark(strategies, jobs, workers, repetitions, warmup, mp_context=None, meter=None):
     """Warmup rounds, then measured rounds; each round runs every strategy in order.
-    Returns (checksum, start epoch, end epoch, {strategy: [seconds, ...]})."""
+    Returns (checksum, start epoch, end epoch, {strategy: [seconds, ...]},
+    {strategy: {CPU figure: seconds or None}}) -- the CPU figures summed over the measured
+    rounds, sampled by meter (a CpuMeter of this machine when None) around each timed call."""
+    meter = meter or CpuMeter()
+    record_thread_ends()
     times = {name: [] for name in strategies}
     expected = None
     start = time.time()
     for round_number in range(warmup + repetitions):
         measured = round_number >= warmup
         for name in strategies:
+            began = meter.begin() if measured else None
             total, seconds = run_strategy(name, jobs, workers, mp_context)
+            if measured:
+                meter.end(name, began)
             if expected is None:
                 expected = (total, name)
             elif total != expected[0]:
@@ -389,7 +724,8 @@ def run_benchmark(strategies, jobs, workers, repetitions, warmup, mp_context=Non
             if measured:
                 times[name].append(seconds)
     end = time.time()
-    return (expected[0] if expected else 0), start, end, times
+    cpu = {name: meter.totals.get(name, dict.fromkeys(CPU_FIGURES)) for name in strategies}
+    return (expected[0] if expected else 0), start, end, times, cpu
 
 
 # --------------------------------------------------------------------------
@@ -430,6 +766,10 @@ class Fixed6(float):
     """A float written with exactly 6 decimals (seconds, epoch stamps)."""
 
 
+class Millis(float):
+    """A float written with at most 3 decimals, trailing zeros dropped but one kept (CPU figures)."""
+
+
 def _json_value(value):
     if value is None:
         return "null"
@@ -438,7 +778,8 @@ def _json_value(value):
     if isinstance(value, Fixed6):
         return "%.6f" % value
     if isinstance(value, float):
-        text = ("%.6f" % value).rstrip("0")
+        text = ("%.3f" if isinstance(value, Millis) else "%.6f") % value
+        text = text.rstrip("0")
         return text + "0" if text.endswith(".") else text
     if isinstance(value, int):
         return str(value)
@@ -482,9 +823,12 @@ def runtime_info():
 
 def result_document(*, cpus, cpu_source, cpu_quota, node, pod, shard, tasks, workload,
                     size, workers, repetitions, warmup, checksum_value, start, end, times,
-                    start_method=None, skipped=None, runtime=None):
+                    start_method=None, skipped=None, runtime=None, facts=None, cpu=None):
     """The result as a compact JSON string, keys in the order of CONTRACT.md.
-    runtime: the runtime_info() fields (this interpreter's when None)."""
+    runtime: the runtime_info() fields (this interpreter's when None); facts: cpu_facts()
+    (all unknown when None); cpu: run_benchmark's CPU figures (unknown when None)."""
+    facts = facts or {"cgroup": None, "exclusiveCpus": None, "onlineCpus": None}
+    cpu = cpu or {}
     return _json_value({
         "format": FORMAT_VERSION,
         "runtime": "python",
@@ -506,9 +850,18 @@ def result_document(*, cpus, cpu_source, cpu_quota, node, pod, shard, tasks, wor
         "end": Fixed6(end),
         **(runtime_info() if runtime is None else runtime),
         "startMethod": start_method,
+        "cgroup": facts["cgroup"],
+        "exclusiveCpus": facts["exclusiveCpus"],
+        "onlineCpus": facts["onlineCpus"],
         "skipped": dict(skipped or {}),
         "times": {name: [Fixed6(t) for t in values] for name, values in times.items()},
+        "cpu": {name: {key: _millis(cpu.get(name, {}).get(key)) for key in CPU_FIGURES} for name in times},
     })
+
+
+def _millis(seconds):
+    # rounded to the millisecond first, so that -0.0004 cannot be written as "-0.0"
+    return None if seconds is None else Millis(max(0.0, round(seconds, 3)))
 
 
 # --------------------------------------------------------------------------
@@ -639,9 +992,12 @@ def main(argv=None):
         print("%s: %s" % (PROGRAM, " ".join(str(error).split())), file=sys.stderr)
         return EXIT_USAGE
     try:
-        cpus, cpu_source, cpu_quota = count_cpus(
-            os.environ.get("CONCBENCH_CGROUP_ROOT", DEFAULT_CGROUP_ROOT),
-            os.environ.get("CONCBENCH_PROC_STATUS"))
+        cgroup = locate_cgroup(os.environ.get("CONCBENCH_CGROUP_ROOT", DEFAULT_CGROUP_ROOT),
+                               os.environ.get("CONCBENCH_PROC_CGROUP", DEFAULT_PROC_CGROUP))
+        proc_status = os.environ.get("CONCBENCH_PROC_STATUS")
+        cpus, cpu_source, cpu_quota = count_cpus(cgroup, proc_status)
+        facts = cpu_facts(cgroup, proc_status, os.environ.get("CONCBENCH_CPU_ONLINE", DEFAULT_CPU_ONLINE))
+        meter = CpuMeter(cgroup, os.environ.get("CONCBENCH_PROC_STAT", DEFAULT_PROC_STAT))
         workers = options.workers or cpus
         shard_index, shard_count = options.shard
         jobs = [(options.workload, options.size, t)
@@ -651,8 +1007,8 @@ def main(argv=None):
         mp_context = multiprocessing.get_context(options.start_method)
         uses_processes = any(name in PROCESS_STRATEGIES for name in options.strategies)
         wait_for_start(options.start_at, options.start_gate)
-        total, start, end, times = run_benchmark(
-            options.strategies, jobs, workers, options.repetitions, options.warmup, mp_context)
+        total, start, end, times, cpu = run_benchmark(
+            options.strategies, jobs, workers, options.repetitions, options.warmup, mp_context, meter)
         document = result_document(
             cpus=cpus, cpu_source=cpu_source, cpu_quota=cpu_quota,
             node=os.environ.get("NODE_NAME"), pod=os.environ.get("POD_NAME"),
@@ -661,7 +1017,7 @@ def main(argv=None):
             repetitions=options.repetitions, warmup=options.warmup,
             checksum_value=total, start=start, end=end, times=times,
             start_method=mp_context.get_start_method() if uses_processes else None,
-            skipped=options.skipped)
+            skipped=options.skipped, facts=facts, cpu=cpu)
         if options.output:
             with open(options.output, "w") as f:
                 f.write(document)

@@ -25,7 +25,8 @@ import concbench_kernel as kernel  # noqa: E402
 KEYS = ["format", "runtime", "runtimeVersion", "cpus", "cpuSource", "cpuQuota", "node", "pod",
         "shard", "tasks", "workload", "size", "workers", "repetitions", "warmup", "checksum",
         "start", "end", "implementation", "implementationVersion", "vendor", "freeThreaded", "gil",
-        "jit", "jitCompiler", "gc", "jvmFlags", "startMethod", "skipped", "times"]
+        "jit", "jitCompiler", "gc", "jvmFlags", "startMethod", "cgroup", "exclusiveCpus", "onlineCpus",
+        "skipped", "times", "cpu"]
 
 
 def contract(name):
@@ -148,11 +149,13 @@ class ChecksumTest(unittest.TestCase):
             return run
 
         with mock.patch.dict(kernel.STRATEGY_FUNCTIONS, {"a": recorder("a"), "b": recorder("b")}):
-            total, start, end, times = kernel.run_benchmark(["a", "b"], [], 1, 3, 2)
+            total, start, end, times, cpu = kernel.run_benchmark(["a", "b"], [], 1, 3, 2)
         self.assertEqual(calls, ["a", "b"] * 5)
         self.assertEqual(total, 9)
         self.assertEqual(list(times), ["a", "b"])
         self.assertEqual(len(times["a"]), 3)
+        self.assertEqual(list(cpu), ["a", "b"])
+        self.assertEqual(list(cpu["a"]), list(kernel.CPU_FIGURES))
         self.assertLessEqual(start, end)
 
 
@@ -185,6 +188,14 @@ class CpuCountTest(unittest.TestCase):
     def tearDown(self):
         self._dir.cleanup()
 
+    def count(self, status):
+        """count_cpus of the fixture cgroup tree, seen from a container: /proc/self/cgroup names
+        a host path the view lacks, so the mount is the container's own cgroup."""
+        proc_cgroup = os.path.join(self.dir, "proc-self-cgroup")
+        with open(proc_cgroup, "w") as f:
+            f.write("4:cpu,cpuacct:/kubepods/pod-a/container-b\n0::/kubepods/pod-a/container-b\n")
+        return kernel.count_cpus(kernel.locate_cgroup(self.root, proc_cgroup), status)
+
     def status(self, cpu_list):
         path = os.path.join(self.dir, "status")
         with open(path, "w") as f:
@@ -199,38 +210,38 @@ class CpuCountTest(unittest.TestCase):
 
     def test_cgroup_v2_quota_caps_the_affinity(self):
         self.cgroup("cpu.max", "150000 100000\n")
-        self.assertEqual(kernel.count_cpus(self.root, self.status("0-3")), (2, "cgroup-quota", 1.5))
+        self.assertEqual(self.count(self.status("0-3")), (2, "cgroup-quota", 1.5))
 
     def test_cgroup_v1_quota(self):
         self.cgroup("cpu/cpu.cfs_quota_us", "50000\n")
         self.cgroup("cpu/cpu.cfs_period_us", "100000\n")
-        self.assertEqual(kernel.count_cpus(self.root, self.status("0-7")), (1, "cgroup-quota", 0.5))
+        self.assertEqual(self.count(self.status("0-7")), (1, "cgroup-quota", 0.5))
 
     def test_cgroup_v1_without_quota(self):
         self.cgroup("cpu,cpuacct/cpu.cfs_quota_us", "-1\n")
         self.cgroup("cpu,cpuacct/cpu.cfs_period_us", "100000\n")
-        self.assertEqual(kernel.count_cpus(self.root, self.status("0-5")), (6, "affinity", None))
+        self.assertEqual(self.count(self.status("0-5")), (6, "affinity", None))
 
     def test_max_means_no_quota(self):
         self.cgroup("cpu.max", "max 100000\n")
-        self.assertEqual(kernel.count_cpus(self.root, self.status("0-1")), (2, "affinity", None))
+        self.assertEqual(self.count(self.status("0-1")), (2, "affinity", None))
 
     def test_affinity_list_with_ranges_and_singles(self):
         self.cgroup("cpu.max", "max 100000\n")
-        self.assertEqual(kernel.count_cpus(self.root, self.status("0-1,4")), (3, "affinity", None))
+        self.assertEqual(self.count(self.status("0-1,4")), (3, "affinity", None))
         self.assertEqual(kernel.parse_cpu_list("0,2,4-7,9"), 7)
 
     def test_a_quota_above_the_affinity_leaves_the_affinity(self):
         self.cgroup("cpu.max", "400000 100000\n")
-        self.assertEqual(kernel.count_cpus(self.root, self.status("0-1")), (2, "affinity", 4.0))
+        self.assertEqual(self.count(self.status("0-1")), (2, "affinity", 4.0))
 
     def test_a_fractional_quota_rounds_up(self):
         self.cgroup("cpu.max", "250001 100000\n")
-        self.assertEqual(kernel.count_cpus(self.root, self.status("0-15"))[0], 3)
+        self.assertEqual(self.count(self.status("0-15"))[0], 3)
 
     def test_without_a_status_file_the_affinity_mask_is_used(self):
         expected = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
-        self.assertEqual(kernel.count_cpus(self.root, None), (expected, "affinity", None))
+        self.assertEqual(self.count(None), (expected, "affinity", None))
 
     @unittest.skipUnless(os.path.exists("/proc/self/status"), "needs Linux's /proc")
     def test_without_sched_getaffinity_the_mask_comes_from_proc(self):
@@ -401,23 +412,37 @@ class RuntimeInfoTest(unittest.TestCase):
 
 class ResultDocumentTest(unittest.TestCase):
 
+    # The largest CPU figures a run can have: a run lasts at most 86400 s (the longest timeoutSeconds);
+    # used and steal are at most that times 1024 CPUs, waited that times 100000 runnable tasks,
+    # throttled and stalled that wall time.
+    LARGEST_FIGURES = {"used": 88_473_599.999, "waited": 8_639_999_999.999, "throttled": 86_399.999,
+                       "stalled": 86_399.999, "steal": 88_473_599.999}
+
     def test_the_largest_allowed_document_fits_the_termination_message(self):
+        # Every strategy a Python can run measured (CPython 3.14+: all but virtual-threads),
+        # the others skipped: a strategy is one or the other.
+        measured = [name for name in kernel.STRATEGIES
+                    if kernel.unsupported_reason(name, "cpython", "3.99.99", True) is None]
+        self.assertEqual(len(measured), 7)
         document = kernel.result_document(
             cpus=1024, cpu_source="cgroup-quota", cpu_quota=1023.999999,
             node="n" * 253, pod="p" * 63, shard="99999/100000", tasks=100_000, workload="cpu",
             size=100_000, workers=1024, repetitions=20, warmup=10,
             checksum_value=2 ** 64 - 1, start=9_999_999_999.999999, end=9_999_999_999.999999,
-            times={name: [99_999.999999] * 20 for name in kernel.STRATEGIES},
+            times={name: [99_999.999999] * 20 for name in measured},
             start_method="forkserver",
-            # an upper bound: no run both measures and skips a strategy
-            skipped={name: kernel.unsupported_reason(name, "pypy", "3.99.99rc99") or "x" * 60
-                     for name in kernel.STRATEGIES[5:]},
-            runtime=dict(kernel.runtime_info(), implementationVersion="99.99.99"))
+            skipped={name: kernel.unsupported_reason(name, "cpython", "3.99.99rc99")
+                     for name in kernel.STRATEGIES if name not in measured},
+            runtime=dict(kernel.runtime_info(), implementationVersion="99.99.99"),
+            facts={"cgroup": "v2", "exclusiveCpus": False, "onlineCpus": 99_999},
+            cpu={name: self.LARGEST_FIGURES for name in measured})
         self.assertLessEqual(len(document.encode("utf-8")), contract("limits.json")["resultMaxBytes"])
         parsed = json.loads(document)
         self.assertEqual(list(parsed), KEYS)
         self.assertEqual(parsed["checksum"], "18446744073709551615")
         self.assertEqual(len(parsed["times"]["process-pool"]), 20)
+        self.assertEqual(list(parsed["cpu"]), measured)
+        self.assertEqual(parsed["cpu"]["interpreter-pool"], self.LARGEST_FIGURES)
         self.assertIn("99999.999999,", document)
 
     def test_types_and_formats(self):
@@ -425,18 +450,35 @@ class ResultDocumentTest(unittest.TestCase):
             cpus=2, cpu_source="affinity", cpu_quota=None, node=None, pod='pod-"x"\u0153',
             shard="0/1", tasks=3, workload="cpu", size=10, workers=2, repetitions=1, warmup=0,
             checksum_value=7, start=1764070000.123456, end=1764070001.000005,
-            times={"sequential": [0.0015]})
+            times={"sequential": [0.0015], "threads": [0.002]},
+            facts={"cgroup": "v1", "exclusiveCpus": True, "onlineCpus": 4},
+            cpu={"sequential": {"used": 1.23449, "waited": 0.0004, "throttled": 0.0, "stalled": None,
+                                "steal": 2.5},
+                 "threads": {"used": -0.0004, "waited": 12.0, "throttled": None, "stalled": 0.0104,
+                             "steal": 0.02}})
         self.assertNotIn(" ", document)
-        self.assertIn('"format":1,"runtime":"python","runtimeVersion":', document)
+        self.assertIn('"format":2,"runtime":"python","runtimeVersion":', document)
         self.assertIn('"cpuQuota":null,"node":null,"pod":"pod-\\"x\\"\\u0153"', document)
         self.assertIn('"checksum":"7","start":1764070000.123456,"end":1764070001.000005,', document)
-        self.assertTrue(document.endswith('"times":{"sequential":[0.001500]}}'))
+        self.assertIn('"cgroup":"v1","exclusiveCpus":true,"onlineCpus":4,"skipped":{},', document)
+        self.assertIn('"times":{"sequential":[0.001500],"threads":[0.002000]},', document)
+        self.assertTrue(document.endswith(
+            '"cpu":{"sequential":{"used":1.234,"waited":0.0,"throttled":0.0,"stalled":null,"steal":2.5},'
+            '"threads":{"used":0.0,"waited":12.0,"throttled":null,"stalled":0.01,"steal":0.02}}}'), document)
         parsed = json.loads(document)
         self.assertIsInstance(parsed["cpus"], int)
         self.assertIsInstance(parsed["start"], float)
         self.assertEqual(kernel._json_value(1.5), "1.5")
         self.assertEqual(kernel._json_value(2.0), "2.0")
         self.assertEqual(kernel._json_value(1 / 3), "0.333333")
+
+    def test_without_facts_and_figures_everything_is_unknown(self):
+        parsed = json.loads(kernel.result_document(
+            cpus=1, cpu_source="host", cpu_quota=None, node=None, pod=None, shard="0/1", tasks=1,
+            workload="io", size=0, workers=1, repetitions=1, warmup=0, checksum_value=0, start=0.0,
+            end=0.0, times={"sequential": [0.0]}))
+        self.assertEqual([parsed["cgroup"], parsed["exclusiveCpus"], parsed["onlineCpus"]], [None] * 3)
+        self.assertEqual(parsed["cpu"], {"sequential": dict.fromkeys(kernel.CPU_FIGURES)})
 
 
 class StartGateTest(unittest.TestCase):

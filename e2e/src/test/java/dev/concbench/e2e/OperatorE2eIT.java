@@ -15,6 +15,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -63,6 +64,14 @@ class OperatorE2eIT {
     static final String PYTHON_IMAGE = REGISTRY + "/concbench/concbench-python:" + IMAGE_TAG;
     static final String JAVA_IMAGE = REGISTRY + "/concbench/concbench-kernel:" + IMAGE_TAG;
 
+    /** The chart's image values of every release the suite installs: the images e2e/run pushed. */
+    static List<String> imageValues() {
+        return List.of("--set", "image.repository=" + REGISTRY + "/concbench/concbench-operator",
+                "--set", "image.tag=" + IMAGE_TAG,
+                "--set", "kernel.pythonImage=" + PYTHON_IMAGE,
+                "--set", "kernel.javaImage=" + JAVA_IMAGE);
+    }
+
     // ------------------------------------------------------------------ install
 
     @Test
@@ -91,14 +100,15 @@ class OperatorE2eIT {
     @Order(2)
     void helmInstallMakesTheOperatorReady() {
         List<String> args = new ArrayList<>(List.of("install", RELEASE, CHART, "-n", SYSTEM_NS, "--create-namespace",
-                "--set", "image.repository=" + REGISTRY + "/concbench/concbench-operator",
-                "--set", "image.tag=" + IMAGE_TAG,
-                "--set", "kernel.pythonImage=" + PYTHON_IMAGE,
-                "--set", "kernel.javaImage=" + JAVA_IMAGE,
                 "--set", "httpPort=" + HTTP_PORT,
                 "--set", "logLevel=DEBUG",
                 "--set", "metrics.service.enabled=true",
+                // The unpullable-image test names an image of its own (SecurityE2eIT tests the policy); the
+                // Prometheus test scrapes through the API server's proxy, from the hub (the registry's host).
+                "--set", "policy.allowImageOverride=true",
+                "--set", "metrics.networkPolicy.extraFrom[0].ipBlock.cidr=" + REGISTRY.split(":")[0] + "/32",
                 "--wait", "--timeout", "3m"));
+        args.addAll(imageValues());
         // The runtime catalog: the images e2e/images built and pushed, one per runtime.
         runtimeImages().forEach((name, image) -> args.addAll(List.of("--set", "runtimes." + name.replace(".", "\\.")
                 + "=" + image)));
@@ -912,12 +922,31 @@ class OperatorE2eIT {
         System.out.println("[e2e] API calls of the operator (verb resource[/subresource] -> HTTP code: count):");
         used.forEach((k, v) -> System.out.printf("[e2e]   %-60s %d%n", k, v));
         assertThat(requests).as("the operator authenticated as its ServiceAccount").isNotEmpty();
-        List<String> forbidden = requests.stream().filter(e -> e.path("responseStatus").path("code").asInt() == 403)
-                .map(e -> describe(e) + " " + e.path("objectRef").path("namespace").asText() + " "
-                        + e.path("responseStatus").path("message").asText())
-                .distinct().toList();
-        assertThat(forbidden).as("requests of the operator refused by RBAC: add exactly these verbs to the chart")
-                .isEmpty();
+        assertThat(refusedForGood(requests)).as("requests of the operator refused by RBAC: add exactly these verbs to "
+                + "the chart").isEmpty();
+    }
+
+    /**
+     * The operator's requests that RBAC refused and never allowed afterwards. A refusal followed by the same
+     * request allowed is the API server's authorizer catching up with a (Cluster)RoleBinding helm has just
+     * created (seen on a loaded machine: the new operator's first lease read, refused once, then allowed); a
+     * missing verb is refused every time.
+     */
+    private static List<String> refusedForGood(List<JsonNode> requests) {
+        Map<String, String> refused = new LinkedHashMap<>();
+        for (JsonNode e : requests) { // the audit log's order: the order the server answered
+            JsonNode ref = e.path("objectRef");
+            String request = e.path("verb").asText() + " " + ref.path("resource").asText() + "."
+                    + ref.path("apiGroup").asText() + "/" + ref.path("subresource").asText() + " "
+                    + ref.path("namespace").asText() + "/" + ref.path("name").asText();
+            if (e.path("responseStatus").path("code").asInt() == 403) {
+                refused.putIfAbsent(request, describe(e) + " " + ref.path("namespace").asText() + " "
+                        + e.path("responseStatus").path("message").asText());
+            } else {
+                refused.remove(request);
+            }
+        }
+        return List.copyOf(refused.values());
     }
 
     // ------------------------------------------------------------------ a node lost
@@ -1011,9 +1040,7 @@ class OperatorE2eIT {
         awaitStatus(watched, "cb/here", "phase", "Succeeded", 180);
         assertThat(json("-n", other, "get", "cb", "elsewhere").path("status").isMissingNode())
                 .as("a namespace that is not watched is left alone").isTrue();
-        long forbidden = auditEventsOf(OPERATOR_SA).stream()
-                .filter(e -> e.path("responseStatus").path("code").asInt() == 403).count();
-        assertThat(forbidden).as("RBAC refusals in namespaced mode").isZero();
+        assertThat(refusedForGood(auditEventsOf(OPERATOR_SA))).as("RBAC refusals in namespaced mode").isEmpty();
     }
 
     @Test

@@ -1,12 +1,11 @@
 package dev.concbench.e2e;
 
+import java.util.ArrayList;
+import java.util.List;
+
 import static dev.concbench.e2e.Cli.helm;
 import static dev.concbench.e2e.OperatorE2eIT.CHART;
 import static dev.concbench.e2e.OperatorE2eIT.HTTP_PORT;
-import static dev.concbench.e2e.OperatorE2eIT.IMAGE_TAG;
-import static dev.concbench.e2e.OperatorE2eIT.JAVA_IMAGE;
-import static dev.concbench.e2e.OperatorE2eIT.PYTHON_IMAGE;
-import static dev.concbench.e2e.OperatorE2eIT.REGISTRY;
 import static dev.concbench.e2e.OperatorE2eIT.RELEASE;
 import static dev.concbench.e2e.OperatorE2eIT.SYSTEM_NS;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -25,13 +24,10 @@ final class OperatorRelease {
         if (helm("status", RELEASE, "-n", SYSTEM_NS).ok()) {
             return false;
         }
-        Cli.Result install = helm("install", RELEASE, CHART, "-n", SYSTEM_NS, "--create-namespace",
-                "--set", "image.repository=" + REGISTRY + "/concbench/concbench-operator",
-                "--set", "image.tag=" + IMAGE_TAG,
-                "--set", "kernel.pythonImage=" + PYTHON_IMAGE,
-                "--set", "kernel.javaImage=" + JAVA_IMAGE,
-                "--set", "httpPort=" + HTTP_PORT,
-                "--wait", "--timeout", "3m");
+        List<String> args = new ArrayList<>(List.of("install", RELEASE, CHART, "-n", SYSTEM_NS, "--create-namespace",
+                "--set", "httpPort=" + HTTP_PORT, "--wait", "--timeout", "3m"));
+        args.addAll(OperatorE2eIT.imageValues());
+        Cli.Result install = helm(args.toArray(String[]::new));
         assertThat(install.ok()).as(install.toString()).isTrue();
         return true;
     }

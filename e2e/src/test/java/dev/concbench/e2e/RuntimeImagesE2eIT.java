@@ -153,7 +153,15 @@ class RuntimeImagesE2eIT {
                 r.path("startMethod"), r.path("times"), r.path("skipped"));
 
         boolean isJava = rt.startsWith("java-");
-        assertThat(r.path("format").asInt()).isEqualTo(1);
+        assertThat(r.path("format").asInt()).isEqualTo(2);
+        // Format 2, on every runtime's image: what the CPU gave each measured strategy, read in a real pod.
+        assertThat(r.path("cgroup").asText()).isIn("v1", "v2");
+        r.path("times").fieldNames().forEachRemaining(strategy -> {
+            JsonNode cpu = r.path("cpu").path(strategy);
+            assertThat(cpu.path("used").isNumber()).as(strategy + " cpu.used: " + cpu).isTrue();
+            assertThat(cpu.path("waited").isNumber()).as(strategy + " cpu.waited (schedstat in a pod): " + cpu).isTrue();
+            assertThat(cpu.path("used").asDouble()).as(strategy + " cpu.used").isNotNegative();
+        });
         assertThat(r.path("runtime").asText()).isEqualTo(isJava ? "java" : "python");
         assertThat(r.path("tasks").asInt()).isEqualTo(TASKS);
         // No CPU limit: the affinity mask, read on every runtime (PyPy has no os.sched_getaffinity).

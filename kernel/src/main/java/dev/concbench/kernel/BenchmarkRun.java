@@ -1,5 +1,6 @@
 package dev.concbench.kernel;
 
+import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -8,12 +9,14 @@ import java.util.Map;
 
 /**
  * Warmup rounds, then measured rounds; each round runs every strategy in the given
- * order, so drift hits all strategies alike. Every run's checksum must agree.
+ * order, so drift hits all strategies alike. Every run's checksum must agree. Around each
+ * measured run the meter samples what the CPU gave it (outside the timed region).
  */
 public final class BenchmarkRun {
 
-    /** The outcome: the agreed checksum, the wall-clock stamps, the measured nanoseconds. */
-    public record Outcome(long checksum, Instant start, Instant end, Map<String, List<Long>> nanos) {
+    /** The outcome: the agreed checksum, the wall-clock stamps, the measured nanoseconds, the CPU figures. */
+    public record Outcome(long checksum, Instant start, Instant end, Map<String, List<Long>> nanos,
+                          Map<String, CpuFigures> cpu) {
     }
 
     private final List<Strategy> strategies;
@@ -22,9 +25,17 @@ public final class BenchmarkRun {
     private final int workers;
     private final int repetitions;
     private final int warmup;
+    private final CpuMeter meter;
 
+    /** A run measured by a meter of this process without a cgroup (tests). */
     public BenchmarkRun(List<Strategy> strategies, Workload workload, int[] tasks, int workers,
                         int repetitions, int warmup) {
+        this(strategies, workload, tasks, workers, repetitions, warmup, new CpuMeter(Cgroup.NONE, Path.of("/proc/stat")));
+    }
+
+    public BenchmarkRun(List<Strategy> strategies, Workload workload, int[] tasks, int workers,
+                        int repetitions, int warmup, CpuMeter meter) {
+        this.meter = meter;
         this.strategies = List.copyOf(strategies);
         this.workload = workload;
         this.tasks = tasks.clone();
@@ -42,9 +53,13 @@ public final class BenchmarkRun {
         for (int round = 0; round < warmup + repetitions; round++) {
             boolean measured = round >= warmup;
             for (Strategy strategy : strategies) {
+                CpuMeter.Sample sample = measured ? meter.begin() : null;
                 long began = System.nanoTime();
                 long checksum = strategy.run(workload, tasks, workers);
                 long elapsed = System.nanoTime() - began;
+                if (measured) {
+                    meter.end(strategy.name(), sample);
+                }
                 if (expected == null) {
                     expected = checksum;
                     expectedFrom = strategy.name();
@@ -59,6 +74,8 @@ public final class BenchmarkRun {
             }
         }
         Instant end = Instant.now();
-        return new Outcome(expected == null ? 0 : expected, start, end, nanos);
+        Map<String, CpuFigures> cpu = new LinkedHashMap<>();
+        strategies.forEach(s -> cpu.put(s.name(), meter.totals().getOrDefault(s.name(), CpuFigures.UNKNOWN)));
+        return new Outcome(expected == null ? 0 : expected, start, end, nanos, cpu);
     }
 }

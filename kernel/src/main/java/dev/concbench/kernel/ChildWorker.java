@@ -12,14 +12,19 @@ import java.nio.charset.StandardCharsets;
  *
  * <ul>
  *   <li>{@code ChildWorker cpu|io SIZE TASK}: one call (the {@code processes}
- *       strategy); prints the result and exits.</li>
+ *       strategy); prints the result and its run delay ({@code RESULT RUN_DELAY}) and exits.</li>
  *   <li>{@code ChildWorker cpu|io SIZE}: a pool worker (the {@code process-pool}
  *       strategy); reads one task index per line from stdin and answers one result
- *       per line on stdout, until stdin closes.</li>
+ *       per line on stdout, until stdin closes; then answers {@code end RUN_DELAY}.</li>
  * </ul>
- * Results are unsigned decimal. Exit code 2 on bad arguments or input.
+ * Results are unsigned decimal; RUN_DELAY is the run-queue delay in ns of all the child's
+ * threads (its schedstat is gone once it exits), {@code -} when unknown. Exit code 2 on bad
+ * arguments or input.
  */
 public final class ChildWorker {
+
+    /** How a pool worker's last line starts. */
+    static final String END = "end ";
 
     private ChildWorker() {
     }
@@ -38,7 +43,10 @@ public final class ChildWorker {
             return;
         }
         if (args.length == 3) {
-            System.out.println(Long.toUnsignedString(workload.call(Integer.parseInt(args[2]))));
+            // no string concatenation in a child: its invokedynamic bootstrap costs tens of ms at every start
+            System.out.print(Long.toUnsignedString(workload.call(Integer.parseInt(args[2]))));
+            System.out.print(' ');
+            System.out.println(CpuSources.ownRunDelay());
             System.out.flush();
             return;
         }
@@ -62,5 +70,9 @@ public final class ChildWorker {
             out.write('\n');
             out.flush();
         }
+        out.write(END);
+        out.write(CpuSources.ownRunDelay());
+        out.write('\n');
+        out.flush();
     }
 }

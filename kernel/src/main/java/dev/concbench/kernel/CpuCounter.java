@@ -3,40 +3,58 @@ package dev.concbench.kernel;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Map;
 
 /**
  * Counts the CPUs this process may really use: the affinity mask from
- * {@code Cpus_allowed_list} in {@code /proc/self/status}, capped by the cgroup CPU
- * quota rounded up (v2 {@code cpu.max}, v1 {@code cpu.cfs_quota_us}/{@code cpu.cfs_period_us}).
- * The host's count (as the JVM sees it) only where no affinity mask can be read.
- * Both paths are parameters so tests can use fixture files.
+ * {@code Cpus_allowed_list} in {@code /proc/self/status}, capped by the quota of its CPU
+ * cgroup rounded up (v2 {@code cpu.max}, v1 {@code cpu.cfs_quota_us}/{@code cpu.cfs_period_us}).
+ * The host's count (as the JVM sees it) only where no affinity mask can be read. Every path
+ * can be pointed at a fixture by an environment variable.
  */
 public final class CpuCounter {
 
     public static final String CGROUP_ROOT_ENV = "CONCBENCH_CGROUP_ROOT";
     public static final String PROC_STATUS_ENV = "CONCBENCH_PROC_STATUS";
+    public static final String PROC_CGROUP_ENV = "CONCBENCH_PROC_CGROUP";
+    public static final String PROC_STAT_ENV = "CONCBENCH_PROC_STAT";
+    public static final String CPU_ONLINE_ENV = "CONCBENCH_CPU_ONLINE";
 
-    private final Path cgroupRoot;
+    private final Cgroup cgroup;
     private final Path procStatus;
+    private final Path cpuOnline;
 
-    public CpuCounter(Path cgroupRoot, Path procStatus) {
-        this.cgroupRoot = cgroupRoot;
+    public CpuCounter(Cgroup cgroup, Path procStatus, Path cpuOnline) {
+        this.cgroup = cgroup;
         this.procStatus = procStatus;
+        this.cpuOnline = cpuOnline;
     }
 
     public static CpuCounter fromEnvironment(Map<String, String> env) {
-        return new CpuCounter(
-                Path.of(env.getOrDefault(CGROUP_ROOT_ENV, "/sys/fs/cgroup")),
-                Path.of(env.getOrDefault(PROC_STATUS_ENV, "/proc/self/status")));
+        return new CpuCounter(cgroupFromEnvironment(env),
+                Path.of(env.getOrDefault(PROC_STATUS_ENV, "/proc/self/status")),
+                Path.of(env.getOrDefault(CPU_ONLINE_ENV, "/sys/devices/system/cpu/online")));
+    }
+
+    public static Cgroup cgroupFromEnvironment(Map<String, String> env) {
+        return Cgroup.locate(Path.of(env.getOrDefault(CGROUP_ROOT_ENV, "/sys/fs/cgroup")),
+                Path.of(env.getOrDefault(PROC_CGROUP_ENV, "/proc/self/cgroup")));
+    }
+
+    /** The machine's {@code /proc/stat} (steal), or the fixture the environment names. */
+    public static Path procStatFromEnvironment(Map<String, String> env) {
+        return Path.of(env.getOrDefault(PROC_STAT_ENV, "/proc/stat"));
+    }
+
+    public Cgroup cgroup() {
+        return cgroup;
     }
 
     public CpuCount count() {
         Integer affinity = affinityCpus();
         int cpus = affinity != null ? affinity : Runtime.getRuntime().availableProcessors();
         String source = affinity != null ? "affinity" : "host";
-        long[] quota = quota();
+        long[] quota = cgroup.quota();
         if (quota == null) {
             return new CpuCount(cpus, source, null);
         }
@@ -48,6 +66,13 @@ public final class CpuCounter {
             return new CpuCount((int) rounded, "cgroup-quota", quotaCpus);
         }
         return new CpuCount(cpus, source, quotaCpus);
+    }
+
+    /** The cgroup version, whether the affinity mask is narrower than the online CPUs, the online CPUs. */
+    public CpuFacts facts() {
+        Integer online = CpuSources.onlineCpus(cpuOnline);
+        Integer affinity = affinityCpus();
+        return new CpuFacts(cgroup.version(), online == null || affinity == null ? null : affinity < online, online);
     }
 
     /** CPUs in the affinity mask; null when the status file is unreadable (then the JVM's own count is used). */
@@ -82,45 +107,5 @@ public final class CpuCounter {
             }
         }
         return total;
-    }
-
-    /** {quota_us, period_us}, or null when no quota is set. */
-    long[] quota() {
-        String cpuMax = firstLine(cgroupRoot.resolve("cpu.max"));
-        if (cpuMax != null && !cpuMax.isEmpty()) {
-            String[] fields = cpuMax.trim().split("\\s+");
-            if (fields[0].equals("max")) {
-                return null;
-            }
-            return positive(fields[0], fields.length > 1 ? fields[1] : "100000");
-        }
-        for (Path dir : List.of(cgroupRoot, cgroupRoot.resolve("cpu"), cgroupRoot.resolve("cpu,cpuacct"))) {
-            String quota = firstLine(dir.resolve("cpu.cfs_quota_us"));
-            if (quota == null) {
-                continue;
-            }
-            String period = firstLine(dir.resolve("cpu.cfs_period_us"));
-            return positive(quota, period == null ? "100000" : period);
-        }
-        return null;
-    }
-
-    private static long[] positive(String quota, String period) {
-        try {
-            long q = Long.parseLong(quota.trim());
-            long p = Long.parseLong(period.trim());
-            return q > 0 && p > 0 ? new long[] {q, p} : null;
-        } catch (NumberFormatException e) {
-            return null;
-        }
-    }
-
-    private static String firstLine(Path file) {
-        try {
-            List<String> lines = Files.readAllLines(file);
-            return lines.isEmpty() ? "" : lines.get(0).trim();
-        } catch (IOException | RuntimeException e) {
-            return null;
-        }
     }
 }

@@ -15,10 +15,13 @@ import java.util.List;
 public record JvmInfo(String implementation, String implementationVersion, String vendor, boolean jit,
                       String jitCompiler, List<String> gc, List<String> jvmFlags) {
 
-    static final int MAX_TEXT = 64;
+    static final int MAX_TEXT = 40;
     static final int MAX_GCS = 4;
-    /** Flags are kept in order until their characters would pass this; then one "..." stands for the rest. */
-    static final int MAX_FLAG_CHARS = 256;
+    /**
+     * Flags are kept in order until they would pass this many characters as written (each with its
+     * quotes and comma: short flags cost more than their length); then one "..." stands for the rest.
+     */
+    static final int MAX_FLAG_CHARS = 128;
 
     public JvmInfo {
         implementation = clip(implementation);
@@ -52,12 +55,13 @@ public record JvmInfo(String implementation, String implementationVersion, Strin
         int chars = 0;
         for (String flag : flags) {
             String clipped = clip(flag);
-            if (chars + clipped.length() > MAX_FLAG_CHARS) {
+            int written = clipped.length() + 3; // "flag",
+            if (chars + written > MAX_FLAG_CHARS) {
                 kept.add("...");
                 break;
             }
             kept.add(clipped);
-            chars += clipped.length();
+            chars += written;
         }
         return List.copyOf(kept);
     }

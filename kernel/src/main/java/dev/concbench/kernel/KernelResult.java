@@ -9,6 +9,8 @@ import java.util.Map;
  *
  * @param jvm     what the JVM is (implementation, JIT, GC, flags)
  * @param skipped the strategies skipped with {@code --skip-unsupported}, each with why
+ * @param facts   the cgroup version, exclusive CPUs, the machine's online CPUs
+ * @param cpu     per strategy of {@code nanos}, what the CPU gave it over its measured intervals
  */
 public record KernelResult(
         String runtimeVersion,
@@ -26,13 +28,15 @@ public record KernelResult(
         Instant end,
         Map<String, List<Long>> nanos,
         JvmInfo jvm,
-        Map<String, String> skipped) {
+        Map<String, String> skipped,
+        CpuFacts facts,
+        Map<String, CpuFigures> cpu) {
 
-    /** A result of this JVM with nothing skipped. */
+    /** A result of this JVM with nothing skipped, its CPU facts and figures unknown. */
     public KernelResult(String runtimeVersion, CpuCount cpus, String node, String pod, Shard shard, int tasks,
                         Workload workload, int workers, int repetitions, int warmup, long checksum,
                         Instant start, Instant end, Map<String, List<Long>> nanos) {
         this(runtimeVersion, cpus, node, pod, shard, tasks, workload, workers, repetitions, warmup, checksum,
-                start, end, nanos, JvmInfo.current(), Map.of());
+                start, end, nanos, JvmInfo.current(), Map.of(), CpuFacts.UNKNOWN, Map.of());
     }
 }

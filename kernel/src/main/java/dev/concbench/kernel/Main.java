@@ -42,7 +42,10 @@ public final class Main {
             return fail(err, e.getMessage(), EXIT_USAGE);
         }
         try {
-            CpuCount cpus = CpuCounter.fromEnvironment(env).count();
+            CpuCounter counter = CpuCounter.fromEnvironment(env);
+            CpuCount cpus = counter.count();
+            CpuFacts facts = counter.facts();
+            CpuMeter meter = new CpuMeter(counter.cgroup(), CpuCounter.procStatFromEnvironment(env));
             int workers = options.workers() > 0 ? options.workers() : cpus.cpus();
             int[] tasks = options.shard().taskIndices(options.tasks());
             List<Strategy> strategies = new ArrayList<>();
@@ -50,13 +53,14 @@ public final class Main {
 
             StartGate.await(options.startAt(), options.startGate());
             BenchmarkRun.Outcome outcome = new BenchmarkRun(strategies, options.workload(), tasks, workers,
-                    options.repetitions(), options.warmup()).run();
+                    options.repetitions(), options.warmup(), meter).run();
 
             String document = ResultJson.write(new KernelResult(
                     Runtime.version().toString(), cpus, env.get("NODE_NAME"), env.get("POD_NAME"),
                     options.shard(), tasks.length, options.workload(), workers,
                     options.repetitions(), options.warmup(), outcome.checksum(),
-                    outcome.start(), outcome.end(), outcome.nanos(), JvmInfo.current(), options.skipped()));
+                    outcome.start(), outcome.end(), outcome.nanos(), JvmInfo.current(), options.skipped(),
+                    facts, outcome.cpu()));
             if (options.output() != null) {
                 Files.writeString(options.output(), document, StandardCharsets.US_ASCII);
             }

@@ -37,8 +37,11 @@ public record ProcessPerCallStrategy(ChildJvm childJvm) implements Strategy.Body
         if (exitCode != 0) {
             throw new ChildFailedException("processes: the child for task " + task + " exited with code " + exitCode);
         }
+        String[] answer = output.split(" ", 2); // RESULT RUN_DELAY (ChildWorker)
         try {
-            return Long.parseUnsignedLong(output);
+            long result = Long.parseUnsignedLong(answer[0]);
+            CpuMeter.childReported(child.pid(), answer.length > 1 ? answer[1] : "-");
+            return result;
         } catch (NumberFormatException e) {
             throw new ChildFailedException("processes: the child for task " + task + " answered '" + output + "'");
         }

@@ -31,13 +31,13 @@ public record ProcessPoolStrategy(ChildJvm childJvm) implements Strategy.Body {
             }
             List<Thread> feeders = new ArrayList<>(workers);
             for (Process child : children) {
-                Thread feeder = new Thread(() -> {
+                Thread feeder = new Thread(CpuMeter.recording(() -> {
                     try {
                         sum.addAndGet(feed(child, tasks, next, failure));
                     } catch (Exception e) {
                         failure.compareAndSet(null, e);
                     }
-                }, "concbench-feeder-" + child.pid());
+                }), "concbench-feeder-" + child.pid());
                 feeder.start();
                 feeders.add(feeder);
             }
@@ -62,12 +62,15 @@ public record ProcessPoolStrategy(ChildJvm childJvm) implements Strategy.Body {
         }
     }
 
-    /** Feeds one child until the tasks run out (or another feeder failed); returns its sum. */
+    /**
+     * Feeds one child until the tasks run out (or another feeder failed); returns its sum. Then
+     * closes the child's input, and the child answers with its run delay ({@code end RUN_DELAY}).
+     */
     private static long feed(Process child, int[] tasks, AtomicInteger next, AtomicReference<Exception> failure)
             throws IOException, ChildFailedException {
         long sum = 0;
-        try (BufferedWriter toChild = new BufferedWriter(new OutputStreamWriter(child.getOutputStream(), StandardCharsets.US_ASCII));
-             BufferedReader fromChild = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.US_ASCII))) {
+        try (BufferedReader fromChild = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.US_ASCII))) {
+            BufferedWriter toChild = new BufferedWriter(new OutputStreamWriter(child.getOutputStream(), StandardCharsets.US_ASCII));
             int i;
             while (failure.get() == null && (i = next.getAndIncrement()) < tasks.length) {
                 toChild.write(Integer.toString(tasks[i]));
@@ -82,6 +85,11 @@ public record ProcessPoolStrategy(ChildJvm childJvm) implements Strategy.Body {
                 } catch (NumberFormatException e) {
                     throw new ChildFailedException("process-pool: a worker answered '" + answer + "'");
                 }
+            }
+            toChild.close();
+            String last = fromChild.readLine();
+            if (last != null && last.startsWith(ChildWorker.END)) {
+                CpuMeter.childReported(child.pid(), last.substring(ChildWorker.END.length()));
             }
         }
         return sum;

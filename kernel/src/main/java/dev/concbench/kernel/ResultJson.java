@@ -11,7 +11,7 @@ import java.util.Map;
  */
 public final class ResultJson {
 
-    public static final int FORMAT_VERSION = 1;
+    public static final int FORMAT_VERSION = 2;
 
     private ResultJson() {
     }
@@ -48,6 +48,10 @@ public final class ResultJson {
         strings(field(json, "gc"), jvm.gc()).append(',');
         strings(field(json, "jvmFlags"), jvm.jvmFlags()).append(',');
         field(json, "startMethod").append("null,");  // child JVMs are always new processes
+        CpuFacts facts = r.facts();
+        text(json, "cgroup", facts.cgroup());
+        field(json, "exclusiveCpus").append(facts.exclusiveCpus()).append(',');
+        field(json, "onlineCpus").append(facts.onlineCpus()).append(',');
         field(json, "skipped").append('{');
         boolean firstSkipped = true;
         for (Map.Entry<String, String> entry : r.skipped().entrySet()) {
@@ -69,7 +73,31 @@ public final class ResultJson {
             }
             json.append(']');
         }
+        json.append("},");
+        field(json, "cpu").append('{');
+        boolean firstFigures = true;
+        for (String strategy : r.nanos().keySet()) {
+            CpuFigures f = r.cpu().getOrDefault(strategy, CpuFigures.UNKNOWN);
+            json.append(firstFigures ? "" : ",");
+            firstFigures = false;
+            field(json, strategy).append('{');
+            field(json, "used").append(millis(f.used())).append(',');
+            field(json, "waited").append(millis(f.waited())).append(',');
+            field(json, "throttled").append(millis(f.throttled())).append(',');
+            field(json, "stalled").append(millis(f.stalled())).append(',');
+            field(json, "steal").append(millis(f.steal())).append('}');
+        }
         return json.append("}}").toString();
+    }
+
+    /** Seconds with at most 3 decimals, trailing zeros dropped but one kept (1.234, 0.5, 2.0); null stays null. */
+    static String millis(Double seconds) {
+        if (seconds == null) {
+            return "null";
+        }
+        String text = String.format(Locale.ROOT, "%.3f", Math.max(0, Math.round(seconds * 1000) / 1000.0))
+                .replaceAll("0+$", "");
+        return text.endsWith(".") ? text + "0" : text;
     }
 
     /** Nanoseconds as seconds with exactly 6 decimals (rounded to the microsecond). */

@@ -16,9 +16,10 @@ public record ThreadPerCallStrategy(ThreadFactory factory) implements Strategy.B
     static final ThreadFactory VIRTUAL_THREADS = virtualThreadFactory();
 
     public static ThreadPerCallStrategy platform() {
-        return new ThreadPerCallStrategy(runnable -> new Thread(runnable, "concbench-call"));
+        return new ThreadPerCallStrategy(runnable -> new Thread(CpuMeter.recording(runnable), "concbench-call"));
     }
 
+    /** Virtual threads do not record their run delay: their carrier threads, alive across intervals, are measured. */
     public static ThreadPerCallStrategy virtual() {
         if (VIRTUAL_THREADS == null) {
             throw new IllegalStateException("virtual threads need Java 21 or newer");

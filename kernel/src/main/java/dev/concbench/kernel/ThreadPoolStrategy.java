@@ -12,7 +12,8 @@ public final class ThreadPoolStrategy implements Strategy.Body {
 
     @Override
     public long run(Workload workload, int[] tasks, int workers) throws Exception {
-        ExecutorService pool = Executors.newFixedThreadPool(workers);
+        ExecutorService pool = Executors.newFixedThreadPool(workers,
+                runnable -> new Thread(CpuMeter.recording(runnable), "concbench-pool"));
         try {
             List<Future<Long>> futures = new ArrayList<>(tasks.length);
             for (int t : tasks) {

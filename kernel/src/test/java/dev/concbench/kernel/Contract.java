@@ -15,12 +15,17 @@ final class Contract {
     }
 
     static JsonNode read(String name) {
-        Path file = Path.of(System.getProperty("basedir", "")).toAbsolutePath().resolve("contract").resolve(name);
+        Path file = path(name);
         try {
             return new ObjectMapper().readTree(file.toFile());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** A file of kernel/contract/. */
+    static Path path(String name) {
+        return Path.of(System.getProperty("basedir", "")).toAbsolutePath().resolve("contract").resolve(name);
     }
 
     /** The elements of a JSON array of strings. */

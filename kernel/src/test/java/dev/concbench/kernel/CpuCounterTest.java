@@ -25,8 +25,11 @@ class CpuCounterTest {
         return Files.writeString(path, content);
     }
 
-    private CpuCount count(Path status) {
-        return new CpuCounter(dir.resolve("cgroup"), status).count();
+    /** The fixture cgroup tree seen from a container: /proc/self/cgroup names a host path the view lacks. */
+    private CpuCount count(Path status) throws IOException {
+        Path procCgroup = Files.writeString(dir.resolve("proc-self-cgroup"),
+                "4:cpu,cpuacct:/kubepods/pod-a/container-b\n0::/kubepods/pod-a/container-b\n");
+        return new CpuCounter(Cgroup.locate(dir.resolve("cgroup"), procCgroup), status, dir.resolve("online")).count();
     }
 
     @Test
@@ -75,7 +78,7 @@ class CpuCounterTest {
     }
 
     @Test
-    void noCgroupFilesAndNoStatusFallBackToTheJvm() {
+    void noCgroupFilesAndNoStatusFallBackToTheJvm() throws IOException {
         assertThat(count(dir.resolve("missing")))
                 .isEqualTo(new CpuCount(Runtime.getRuntime().availableProcessors(), "host", null));
     }
@@ -84,9 +87,23 @@ class CpuCounterTest {
     void environmentPointsAtTheFixture() throws IOException {
         cgroup("cpu.max", "100000 100000\n");
         Path status = status("0-3");
+        Path online = Files.writeString(dir.resolve("online"), "0-7\n");
         CpuCounter counter = CpuCounter.fromEnvironment(Map.of(
                 CpuCounter.CGROUP_ROOT_ENV, dir.resolve("cgroup").toString(),
-                CpuCounter.PROC_STATUS_ENV, status.toString()));
+                CpuCounter.PROC_CGROUP_ENV, dir.resolve("missing").toString(),
+                CpuCounter.PROC_STATUS_ENV, status.toString(),
+                CpuCounter.CPU_ONLINE_ENV, online.toString()));
         assertThat(counter.count()).isEqualTo(new CpuCount(1, "cgroup-quota", 1.0));
+        assertThat(counter.facts()).isEqualTo(new CpuFacts("v2", true, 8));
+    }
+
+    @Test
+    void factsAreUnknownWhereNothingIsReadable() throws IOException {
+        Path online = Files.writeString(dir.resolve("online"), "0-3\n");
+        assertThat(new CpuCounter(Cgroup.NONE, status("0-3"), online).facts()).isEqualTo(new CpuFacts(null, false, 4));
+        assertThat(new CpuCounter(Cgroup.NONE, dir.resolve("missing"), online).facts())
+                .isEqualTo(new CpuFacts(null, null, 4));
+        assertThat(new CpuCounter(Cgroup.NONE, status("0-3"), dir.resolve("missing")).facts())
+                .isEqualTo(CpuFacts.UNKNOWN);
     }
 }

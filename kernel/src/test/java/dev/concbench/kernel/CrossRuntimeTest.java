@@ -46,8 +46,19 @@ class CrossRuntimeTest {
         assertThat(jv.get("freeThreaded").isNull()).isTrue();
         assertThat(jv.get("startMethod").isNull()).isTrue();
         assertThat(jv.get("gc").isArray()).isTrue();
-        for (String key : List.of("cpus", "cpuSource", "cpuQuota", "node", "pod", "shard", "tasks",
-                "workload", "size", "workers", "repetitions", "warmup", "skipped")) {
+        assertThat(keys(jv.get("cpu"))).isEqualTo(keys(py.get("cpu"))).isEqualTo(keys(py.get("times")));
+        assertThat(keys(jv.get("cpu").get("thread-pool"))).isEqualTo(keys(py.get("cpu").get("thread-pool")))
+                .containsExactly("used", "waited", "throttled", "stalled", "steal");
+        // what one can measure here, so can the other
+        for (String strategy : keys(py.get("cpu"))) {
+            for (String figure : keys(py.get("cpu").get(strategy))) {
+                assertThat(jv.get("cpu").get(strategy).get(figure).isNull()).as(strategy + " " + figure)
+                        .isEqualTo(py.get("cpu").get(strategy).get(figure).isNull());
+            }
+        }
+        for (String key : List.of("format", "cpus", "cpuSource", "cpuQuota", "node", "pod", "shard", "tasks",
+                "workload", "size", "workers", "repetitions", "warmup", "cgroup", "exclusiveCpus", "onlineCpus",
+                "skipped")) {
             assertThat(jv.get(key)).as(key).isEqualTo(py.get(key));
         }
     }

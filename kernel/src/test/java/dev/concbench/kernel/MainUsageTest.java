@@ -87,7 +87,7 @@ class MainUsageTest {
         assertThat(result.stdout())
                 .contains("\"skipped\":{\"asyncio\":\"needs CPython or PyPy; this is Java " + version
                         + "\",\"interpreter-pool\":\"needs CPython 3.14 or newer; this is Java " + version + "\"},")
-                .containsPattern("\"times\":\\{\"sequential\":\\[[0-9.,]+],\"threads\":\\[[0-9.]+,[0-9.]+]}}")
+                .containsPattern("\"times\":\\{\"sequential\":\\[[0-9.,]+],\"threads\":\\[[0-9.]+,[0-9.]+]},\"cpu\":")
                 .contains("\"checksum\":\"6\"");
     }
 

@@ -41,7 +41,8 @@ public record KernelResult(
         Boolean jit,
         String startMethod) {
 
-    public static final int FORMAT = 1;
+    /** The newest result format this reader knows; it reads every format from 1 up to this one. */
+    public static final int FORMAT = 2;
     private static final java.util.regex.Pattern SHARD = java.util.regex.Pattern.compile("[0-9]{1,6}/[0-9]{1,6}");
 
     private static final ObjectMapper MAPPER = new ObjectMapper()
@@ -63,8 +64,8 @@ public record KernelResult(
             throw new ResultFormatException("not a kernel result"
                     + (field == null ? "" : " (field " + field + " is missing or invalid)") + ": " + firstLine(json));
         }
-        if (r.format != FORMAT) {
-            throw new ResultFormatException("unsupported result format " + r.format + " (expected " + FORMAT + ")");
+        if (r.format < 1 || r.format > FORMAT) {
+            throw new ResultFormatException("unsupported result format " + r.format + " (expected 1 to " + FORMAT + ")");
         }
         if (r.shard == null || !SHARD.matcher(r.shard).matches()) {
             throw new ResultFormatException("shard must be I/N, got " + (r.shard == null ? "none" : "\"" + r.shard + "\""));

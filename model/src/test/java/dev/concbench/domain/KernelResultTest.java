@@ -62,6 +62,17 @@ class KernelResultTest {
     }
 
     @Test
+    void readsFormatTwoAsWellAsOne() throws Exception {
+        String formatTwo = VALID.replace("\"format\":1", "\"format\":2")
+                .replace("\"times\":", "\"cgroup\":\"v1\",\"exclusiveCpus\":false,\"onlineCpus\":2,\"skipped\":{},\"times\":")
+                .replace("]}}", "]},\"cpu\":{\"sequential\":{\"used\":3.6,\"waited\":0.012,\"throttled\":0.0,"
+                        + "\"stalled\":null,\"steal\":0.0}}}");
+        KernelResult r = KernelResult.parse(formatTwo);
+        assertThat(r.format()).isEqualTo(2);
+        assertThat(r.times()).isEqualTo(KernelResult.parse(VALID).times());
+    }
+
+    @Test
     void shardIndexOfALaterShard() throws Exception {
         assertThat(KernelResult.parse(VALID.replace("\"0/4\"", "\"3/4\"")).shardIndex()).isEqualTo(3);
     }
@@ -88,7 +99,8 @@ class KernelResultTest {
         return Stream.of(
                 Arguments.of("[1,2,3]", List.of("not a kernel result")),
                 Arguments.of(VALID.substring(0, VALID.length() / 2), List.of("not a kernel result")),
-                Arguments.of(VALID.replace("\"format\":1", "\"format\":2"), List.of("format 2", "expected 1")),
+                Arguments.of(VALID.replace("\"format\":1", "\"format\":3"), List.of("format 3", "expected 1 to 2")),
+                Arguments.of(VALID.replace("\"format\":1", "\"format\":0"), List.of("format 0", "expected 1 to 2")),
                 Arguments.of(VALID.replace("\"format\":1,", ""), List.of("format")),
                 Arguments.of(VALID.replace("\"cpus\":2,", ""), List.of("field cpus")),
                 Arguments.of(VALID.replace("\"tasks\":20", "\"tasks\":\"many\""), List.of("field tasks")),
