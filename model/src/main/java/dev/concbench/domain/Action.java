@@ -16,8 +16,8 @@ public sealed interface Action {
     record DeleteJob(String jobName) implements Action {
     }
 
-    /** Every pod of run {@code run} is running: give them one common start time. */
-    record ReleaseStart(int run) implements Action {
+    /** Every pod of run {@code run} (its Job {@code jobName}) is running: give them one common start time. */
+    record ReleaseStart(int run, String jobName) implements Action {
     }
 
     /** Something a person reading {@code kubectl describe} wants to know (and a counter counts). */

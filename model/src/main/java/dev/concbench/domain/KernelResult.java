@@ -85,6 +85,7 @@ public record KernelResult(
                 workers, repetitions, warmup, checksum, start, end, times, skipped, implementation,
                 implementationVersion, freeThreaded, gil, jit, startMethod, null, null, null, null);
     }
+    private static final java.util.regex.Pattern SHARD = java.util.regex.Pattern.compile("[0-9]{1,6}/[0-9]{1,6}");
 
     private static final ObjectMapper MAPPER = new ObjectMapper()
             .configure(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES, true)
@@ -107,6 +108,9 @@ public record KernelResult(
         }
         if (r.format < 1 || r.format > FORMAT) {
             throw new ResultFormatException("unsupported result format " + r.format + " (expected 1 to " + FORMAT + ")");
+        }
+        if (r.shard == null || !SHARD.matcher(r.shard).matches()) {
+            throw new ResultFormatException("shard must be I/N, got " + (r.shard == null ? "none" : "\"" + r.shard + "\""));
         }
         if (r.times == null || r.times.isEmpty()) {
             throw new ResultFormatException("result has no times");

@@ -123,8 +123,9 @@ public final class Lifecycle {
     private static ConcurrencyBenchmarkStatus newGeneration(ConcurrencyBenchmark cb, ConcurrencyBenchmarkStatus old,
                                                             List<PlannedRun> plan) {
         String name = cb.getMetadata().getName();
+        String uid = cb.getMetadata().getUid();
         long generation = cb.getMetadata().getGeneration();
-        return StatusTransitions.newGeneration(old, generation, plan, run -> Names.jobName(name, generation, run));
+        return StatusTransitions.newGeneration(old, generation, plan, run -> Names.jobName(name, uid, generation, run));
     }
 
     /** One step's working state: the status being built and the actions so far. */
@@ -207,9 +208,9 @@ public final class Lifecycle {
                     }
                     case Running -> {
                         if (observed.startReady()) {
-                            actions.add(new ReleaseStart(planned.index()));
+                            actions.add(new ReleaseStart(planned.index(), run.getJobName()));
                         }
-                        StatusTransitions.progressing(status, run, generation, now);
+                        StatusTransitions.progressing(status, run, observed.waiting(), generation, now);
                         return;
                     }
                     case Succeeded -> {

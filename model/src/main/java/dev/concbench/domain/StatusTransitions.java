@@ -76,9 +76,17 @@ public final class StatusTransitions {
     }
 
     public static void progressing(ConcurrencyBenchmarkStatus status, RunStatus run, long generation, Instant now) {
-        Conditions.set(status.getConditions(), Conditions.PROGRESSING, true, "RunInProgress",
+        progressing(status, run, null, generation, now);
+    }
+
+    /** In progress, or waiting for what {@code waiting} says (its reason then is the condition's). */
+    public static void progressing(ConcurrencyBenchmarkStatus status, RunStatus run, RunObservation.Waiting waiting,
+                                   long generation, Instant now) {
+        Conditions.set(status.getConditions(), Conditions.PROGRESSING, true,
+                waiting == null ? "RunInProgress" : waiting.reason(),
                 "run " + (run.getIndex() + 1) + "/" + status.getRuns().size() + " (pods=" + run.getPods()
-                        + ", workers=" + run.getWorkers() + "): job " + run.getJobName(), generation, now);
+                        + ", workers=" + run.getWorkers() + "): job " + run.getJobName()
+                        + (waiting == null ? "" : "; waiting: " + waiting.message()), generation, now);
     }
 
     public static void runFailed(RunStatus run, String message, Instant now) {

@@ -113,7 +113,11 @@ class KernelResultTest {
                 Arguments.of(VALID.replace("\"process-pool\":[0.7,0.65,0.66]", "\"process-pool\":[0.7,-0.65,0.66]"),
                         List.of("process-pool", "non-negative")),
                 Arguments.of(VALID.replace("\"process-pool\":[0.7,0.65,0.66]", "\"process-pool\":[0.7,null,0.66]"),
-                        List.of("process-pool")));
+                        List.of("process-pool")),
+                // The shard orders a run's results: a malformed one is a format error, not an operator's crash.
+                Arguments.of(VALID.replace("\"shard\":\"0/4\"", "\"shard\":\"two of four\""),
+                        List.of("shard must be I/N", "two of four")),
+                Arguments.of(VALID.replace("\"shard\":\"0/4\",", ""), List.of("shard must be I/N")));
     }
 
     @ParameterizedTest

@@ -61,7 +61,7 @@ public final class KernelScript {
     private static ConfigMap configMap(ConcurrencyBenchmark cb, String script, String sha256) {
         return new ConfigMapBuilder()
                 .withNewMetadata()
-                    .withName(Names.kernelConfigMapName(cb.getMetadata().getName()))
+                    .withName(Names.kernelConfigMapName(cb.getMetadata().getName(), cb.getMetadata().getUid()))
                     .withNamespace(cb.getMetadata().getNamespace())
                     .withLabels(Names.benchmarkLabels(cb.getMetadata().getName()))
                     .withAnnotations(Map.of(Names.ANNOTATION_KERNEL_SHA256, sha256))

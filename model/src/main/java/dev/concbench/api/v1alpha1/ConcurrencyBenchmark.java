@@ -43,6 +43,8 @@ import io.fabric8.generator.annotation.ValidationRule;
 // Names and labels of the Jobs and pods derive from the benchmark's name; labels allow 63 characters.
 @ValidationRule(value = "size(self.metadata.name) <= 63",
         message = "metadata.name must be at most 63 characters: it is used in labels of the benchmark's Jobs and pods")
+@ValidationRule(value = "has(self.spec)", message = "spec is required: a ConcurrencyBenchmark needs at least "
+        + "spec.workload (type, size and tasks); `kubectl explain cb.spec` lists every field", reason = "FieldValueRequired")
 public class ConcurrencyBenchmark
         extends CustomResource<ConcurrencyBenchmarkSpec, ConcurrencyBenchmarkStatus>
         implements Namespaced {
