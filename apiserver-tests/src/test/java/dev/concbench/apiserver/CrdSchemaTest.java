@@ -18,6 +18,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
+import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
@@ -39,11 +40,18 @@ class CrdSchemaTest {
     static final String ALL_RUNTIMES = "[cpython-3.11, cpython-3.13, cpython-3.13t, cpython-3.14, cpython-3.14t, java, "
             + "java-17, java-21, java-25, pypy-3.11, python]";
 
+    static final String RUNTIMES_SUPPORTED = Stream.of(ALL_RUNTIMES.replaceAll("[\\[\\]]", "").split(", "))
+            .map(r -> '"' + r + '"').collect(Collectors.joining(", ", "supported values: ", ""));
+    static final String PYTHON_STRATEGIES = "spec.strategies: Invalid value: \"object\": asyncio and interpreter-pool are Python "
+            + "strategies: a java runtime cannot run them (in a sweep over runtimes, list at least one Python runtime)";
+    static final String JAVA_STRATEGIES = "spec.strategies: Invalid value: \"object\": virtual-threads is a Java strategy "
+            + "(Java 21+): a python runtime cannot run it (in a sweep over runtimes, list at least one Java runtime)";
+
     // @formatter:off
     static final List<Row> ROWS = List.of(
         // accepted (at the bound; null: the base)                         refused (just past it)                                     the refusal, as kubectl prints it
         // ---- the runtime, the workload
-        row("spec: {runtime: pypy-3.11}",                                  "spec: {runtime: ruby}",                                   "spec.runtime: Unsupported value: \"ruby\""),
+        row("spec: {runtime: pypy-3.11}",                                  "spec: {runtime: ruby}",                                   "spec.runtime: Unsupported value: \"ruby\": " + RUNTIMES_SUPPORTED),
         row("spec: {workload: {type: cpu}}",                               "spec: {workload: {type: gpu}}",                           "spec.workload.type: Unsupported value: \"gpu\""),
         row(null,                                                          "spec: {workload: null}",                                  "spec.workload: Required value"),
         row(null,                                                          "spec: {workload: {type: null}}",                          "spec.workload.type: Required value"),
@@ -63,10 +71,15 @@ class CrdSchemaTest {
                                                                            "spec: {strategies: " + ALL_STRATEGIES.replace("]", ", threads]") + "}",
                                                                                                                                       "spec.strategies: Too many: 9: must have at most 8 items"),
         row("spec: {strategies: [threads, sequential]}",                   "spec: {strategies: [threads, threads]}",                  "spec.strategies: Invalid value: \"object\": strategies must not repeat"),
+        row("spec: {runtime: cpython-3.14, strategies: [asyncio, interpreter-pool]}",
+                                                                           "spec: {runtime: java, strategies: [asyncio]}",            PYTHON_STRATEGIES),
         row("spec: {sweep: {runtimes: [java-21, python]}, strategies: [asyncio, interpreter-pool]}",
-                                                                           "spec: {runtime: java, strategies: [asyncio]}",            "spec.strategies: Invalid value: \"object\": asyncio and interpreter-pool are Python strategies: a java runtime cannot run them (in a sweep over runtimes, list at least one Python runtime)"),
-        row("spec: {runtime: java-21, strategies: [virtual-threads]}",     "spec: {sweep: {runtimes: [python, pypy-3.11]}, strategies: [virtual-threads]}",
-                                                                                                                                      "spec.strategies: Invalid value: \"object\": virtual-threads is a Java strategy (Java 21+): a python runtime cannot run it (in a sweep over runtimes, list at least one Java runtime)"),
+                                                                           "spec: {sweep: {runtimes: [java-17, java-21]}, strategies: [sequential, asyncio]}",
+                                                                                                                                      PYTHON_STRATEGIES),
+        row("spec: {runtime: java-21, strategies: [virtual-threads]}",     "spec: {runtime: python, strategies: [virtual-threads]}",  JAVA_STRATEGIES),
+        row("spec: {sweep: {runtimes: [python, java-25]}, strategies: [virtual-threads]}",
+                                                                           "spec: {sweep: {runtimes: [python, pypy-3.11]}, strategies: [virtual-threads]}",
+                                                                                                                                      JAVA_STRATEGIES),
         row("spec: {startMethod: spawn}",                                  "spec: {startMethod: vfork}",                              "spec.startMethod: Unsupported value: \"vfork\""),
         // ---- sizes
         row("spec: {pods: 1}",                                             "spec: {pods: 0}",                                         "spec.pods: Invalid value: 0: spec.pods in body should be greater than or equal to 1"),
@@ -94,7 +107,7 @@ class CrdSchemaTest {
         row("spec: {sweep: {workers: [1, 2]}}",                            "spec: {sweep: {workers: [2, 2]}}",                        "spec.sweep.workers: Invalid value: \"array\": sweep.workers must not repeat"),
         row("spec: {sweep: {workers: [0]}}",                               "spec: {sweep: {workers: []}}",                            "spec.sweep.workers: Invalid value: 0: spec.sweep.workers in body should have at least 1 items"),
         row("spec: {sweep: {workers: " + seq(0, 7) + "}}",                 "spec: {sweep: {workers: " + seq(0, 8) + "}}",             "spec.sweep.workers: Too many: 9: must have at most 8 items"),
-        row("spec: {sweep: {runtimes: [pypy-3.11]}}",                      "spec: {sweep: {runtimes: [ruby]}}",                       "spec.sweep.runtimes[0]: Unsupported value: \"ruby\""),
+        row("spec: {sweep: {runtimes: [pypy-3.11]}}",                      "spec: {sweep: {runtimes: [ruby]}}",                       "spec.sweep.runtimes[0]: Unsupported value: \"ruby\": " + RUNTIMES_SUPPORTED),
         row("spec: {sweep: {runtimes: [python, java]}}",                   "spec: {sweep: {runtimes: [python, python]}}",             "spec.sweep.runtimes: Invalid value: \"array\": sweep.runtimes must not repeat"),
         row("spec: {sweep: {runtimes: [python]}}",                         "spec: {sweep: {runtimes: []}}",                           "spec.sweep.runtimes: Invalid value: 0: spec.sweep.runtimes in body should have at least 1 items"),
         row("spec: {sweep: {runtimes: " + ALL_RUNTIMES + "}}",             "spec: {sweep: {runtimes: " + ALL_RUNTIMES.replace("]", ", python]") + "}}",
