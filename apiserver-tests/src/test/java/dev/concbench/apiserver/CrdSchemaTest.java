@@ -15,6 +15,7 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
@@ -63,7 +64,7 @@ class CrdSchemaTest {
         row("spec: {workload: {type: cpu, size: 100000}}",                 "spec: {workload: {type: cpu, size: 100001}}",             "spec.workload.size: Invalid value: \"object\": for a cpu workload, size (n of the n*n loop) must be at most 100000"),
         row("spec: {workload: {tasks: 1}}",                                "spec: {workload: {tasks: 0}}",                            "spec.workload.tasks: Invalid value: 0: spec.workload.tasks in body should be greater than or equal to 1",
                                                                                                                                       "spec.pods: Invalid value: \"object\": pods must not exceed workload.tasks"),
-        row("spec: {workload: {tasks: 100000}}",                           "spec: {workload: {tasks: 100001}}",                       "spec.workload.tasks: Invalid value: 100001: spec.workload.tasks in body should be less than or equal to 100000"),
+        row("spec: {workload: {tasks: 100000}, strategies: [thread-pool]}", "spec: {workload: {tasks: 100001}, strategies: [thread-pool]}", "spec.workload.tasks: Invalid value: 100001: spec.workload.tasks in body should be less than or equal to 100000"),
         // ---- strategies
         row("spec: {strategies: [asyncio]}",                               "spec: {strategies: [green-threads]}",                     "spec.strategies[0]: Unsupported value: \"green-threads\""),
         row("spec: {strategies: [sequential]}",                            "spec: {strategies: []}",                                  "spec.strategies: Invalid value: 0: spec.strategies in body should have at least 1 items"),
@@ -281,6 +282,13 @@ class CrdSchemaTest {
         String path = cause.getField() == null || cause.getField().equals("<nil>") ? ""
                 : cause.getField().replaceAll("\\[\\d+]", "[]");
         String message = cause.getMessage();
+        // A rule's message follows the server's words for its reason: Invalid value: "object": , Forbidden: , ...
+        String text = message.replaceFirst("^(Invalid value: \"[a-z]+\": |Forbidden: |Required value: )", "");
+        List<String> rulesHere = rules.keySet().stream().filter(k -> k.startsWith(path + " rule: ")).toList();
+        Optional<String> rule = rulesHere.stream().filter(k -> text.equals(rules.get(k))).findFirst();
+        if (rule.isPresent()) {
+            return rule.get();
+        }
         switch (cause.getReason()) {
             case "FieldValueNotSupported":
                 return path + " enum";
@@ -302,12 +310,8 @@ class CrdSchemaTest {
         if (message.contains("should have at least")) {
             return path + " minItems";
         }
-        // A rule: its message follows the server's "Invalid value: "object": " or "Forbidden: ".
-        String text = message.replaceFirst("^(Invalid value: \"[a-z]+\": |Forbidden: )", "");
-        List<String> atPath = rules.keySet().stream().filter(k -> k.startsWith(path + " rule: ")).toList();
-        return atPath.stream().filter(k -> text.equals(rules.get(k))).findFirst()
-                .or(() -> atPath.stream().filter(k -> rules.get(k) == null).findFirst())
-                .orElse(path + " rule: " + text);
+        // A rule with a messageExpression: its message is computed, so it is the one at this path without a static one.
+        return rulesHere.stream().filter(k -> rules.get(k) == null).findFirst().orElse(path + " rule: " + text);
     }
 
     private static String seq(int from, int to) {
