@@ -14,6 +14,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -28,8 +30,10 @@ class CrdServedTest {
     @RegisterExtension
     static final ApiServer API = new ApiServer();
 
-    /** A benchmark that sets only its workload (and an empty placement), as the server stores it. */
-    static final String DEFAULTED = """
+    // @formatter:off
+    /** Benchmarks that set little (merged into ApiServer.BASE), and the spec the server stores for each. */
+    static final List<Defaulted> DEFAULTED = List.of(
+        new Defaulted("spec: {placement: {}}", """
             runtime: python
             workload: {type: io, size: 20, tasks: 4}
             strategies: [sequential, threads, thread-pool, processes, process-pool]
@@ -41,20 +45,39 @@ class CrdServedTest {
             timeoutSeconds: 900
             ttlSecondsAfterFinished: 3600
             placement: {spreadAcrossNodes: false}
-            """;
+            """)
+    );
+    // @formatter:on
 
+    record Defaulted(String benchmark, String stored) {
+    }
+
+    /**
+     * The server writes each default of the CRD; the operator, reading a benchmark stored before a
+     * default existed, assumes the same value (the API types' initial values).
+     */
     @Test
     void theServerWritesTheDefaultsTheApiTypesAssume() throws Exception {
-        GenericKubernetesResource created = API.benchmarks().inNamespace(API.namespace("defaults"))
-                .resource(ApiServer.benchmark("defaults", "spec: {placement: {}}")).create();
-        JsonNode spec = ApiServer.JSON.valueToTree(created.getAdditionalProperties().get("spec"));
-        assertThat(spec).isEqualTo(ApiServer.YAML.readTree(DEFAULTED));
+        String ns = API.namespace("defaults");
+        Set<String> shown = new TreeSet<>();
+        for (Defaulted d : DEFAULTED) {
+            GenericKubernetesResource sent = ApiServer.benchmark("defaults-" + DEFAULTED.indexOf(d), d.benchmark());
+            GenericKubernetesResource created = API.benchmarks().inNamespace(ns).resource(sent).create();
+            JsonNode stored = ApiServer.JSON.valueToTree(created.getAdditionalProperties().get("spec"));
+            assertThat(stored).as(d.benchmark()).isEqualTo(ApiServer.YAML.readTree(d.stored()));
 
-        // The operator reads benchmarks stored before a default existed: a fresh spec holds the same values.
-        ConcurrencyBenchmarkSpec fresh = new ConcurrencyBenchmarkSpec();
-        fresh.setWorkload(ApiServer.JSON.treeToValue(spec.path("workload"), fresh.getWorkload().getClass()));
-        fresh.setPlacement(new dev.concbench.api.v1alpha1.PlacementSpec());
-        assertThat(ApiServer.JSON.<JsonNode>valueToTree(fresh)).isEqualTo(spec);
+            ConcurrencyBenchmarkSpec read = ApiServer.JSON.convertValue(sent.getAdditionalProperties().get("spec"),
+                    ConcurrencyBenchmarkSpec.class);
+            assertThat(ApiServer.JSON.<JsonNode>valueToTree(read)).as("the API types' defaults for " + d.benchmark())
+                    .isEqualTo(stored);
+            paths(stored, "spec", shown);
+        }
+        JsonNode spec = ApiServer.YAML.readTree(ApiServer.CRD.toFile()).path("spec").path("versions").path(0)
+                .path("schema").path("openAPIV3Schema").path("properties").path("spec");
+        Set<String> defaults = new TreeSet<>();
+        defaultsIn(spec, "spec", defaults);
+        defaults.removeAll(shown);
+        assertThat(defaults).as("defaults of the CRD that no case of CrdServedTest.DEFAULTED shows: add one").isEmpty();
     }
 
     /** The columns of kubectl get (-o wide adds those of priority 1), from the server's Table of a finished benchmark. */
@@ -128,6 +151,19 @@ class CrdServedTest {
     }
 
     // ------------------------------------------------------------------ helpers
+
+    /** The paths of the CRD's schema that have a default, e.g. spec.placement.spreadAcrossNodes. */
+    private static void defaultsIn(JsonNode schema, String path, Set<String> defaults) {
+        if (schema.has("default")) {
+            defaults.add(path);
+        }
+        schema.path("properties").fields().forEachRemaining(p -> defaultsIn(p.getValue(), path + "." + p.getKey(), defaults));
+    }
+
+    private static void paths(JsonNode node, String path, Set<String> paths) {
+        paths.add(path);
+        node.fields().forEachRemaining(f -> paths(f.getValue(), path + "." + f.getKey(), paths));
+    }
 
     /** The text with every run of white space made one space: kubectl explain wraps lines. */
     private static String words(String text) {
