@@ -48,6 +48,11 @@ class CrdSchemaTest {
     static final String JAVA_STRATEGIES = "spec.strategies: Invalid value: \"object\": virtual-threads is a Java strategy "
             + "(Java 21+): a python runtime cannot run it (in a sweep over runtimes, list at least one Java runtime)";
 
+    static final String PROCESSES_PER_POD = "spec.workload.tasks: Invalid value: \"object\": processes starts one child process "
+            + "per call, all of a pod's calls at once: at most 256 calls per pod";
+    static final String THREADS_PER_POD = "spec.workload.tasks: Invalid value: \"object\": threads starts one thread per call, "
+            + "all of a pod's calls at once: at most 1024 calls per pod";
+
     // @formatter:off
     static final List<Row> ROWS = List.of(
         // accepted (at the bound; null: the base)                         refused (just past it)                                     the refusal, as kubectl prints it
@@ -94,8 +99,15 @@ class CrdSchemaTest {
         row("spec: {warmup: 10}",                                          "spec: {warmup: 11}",                                      "spec.warmup: Invalid value: 11: spec.warmup in body should be less than or equal to 10"),
         row("spec: {timeoutSeconds: 10}",                                  "spec: {timeoutSeconds: 9}",                               "spec.timeoutSeconds: Invalid value: 9: spec.timeoutSeconds in body should be greater than or equal to 10"),
         row("spec: {timeoutSeconds: 86400}",                               "spec: {timeoutSeconds: 86401}",                           "spec.timeoutSeconds: Invalid value: 86401: spec.timeoutSeconds in body should be less than or equal to 86400"),
-        row("spec: {ttlSecondsAfterFinished: 0}",                          "spec: {ttlSecondsAfterFinished: -1}",                     "spec.ttlSecondsAfterFinished: Invalid value: -1: spec.ttlSecondsAfterFinished in body should be greater than or equal to 0"),
+        row("spec: {ttlSecondsAfterFinished: 300}",                        "spec: {ttlSecondsAfterFinished: 299}",                    "spec.ttlSecondsAfterFinished: Invalid value: 299: spec.ttlSecondsAfterFinished in body should be greater than or equal to 300"),
         row("spec: {ttlSecondsAfterFinished: 604800}",                     "spec: {ttlSecondsAfterFinished: 604801}",                 "spec.ttlSecondsAfterFinished: Invalid value: 604801: spec.ttlSecondsAfterFinished in body should be less than or equal to 604800"),
+        row("spec: {schedulingTimeoutSeconds: 10}",                        "spec: {schedulingTimeoutSeconds: 9}",                     "spec.schedulingTimeoutSeconds: Invalid value: 9: spec.schedulingTimeoutSeconds in body should be greater than or equal to 10"),
+        row("spec: {schedulingTimeoutSeconds: 86400}",                     "spec: {schedulingTimeoutSeconds: 86401}",                 "spec.schedulingTimeoutSeconds: Invalid value: 86401: spec.schedulingTimeoutSeconds in body should be less than or equal to 86400"),
+        row("spec: {strategies: [processes], workload: {tasks: 512}, pods: 2}", "spec: {strategies: [processes], workload: {tasks: 257}}", PROCESSES_PER_POD),
+        row("spec: {strategies: [processes], workload: {tasks: 512}, sweep: {pods: [2, 4]}}",
+                                                                           "spec: {strategies: [processes], workload: {tasks: 512}, sweep: {pods: [1, 2]}}", PROCESSES_PER_POD),
+        row("spec: {strategies: [threads], workload: {tasks: 1024}}",      "spec: {strategies: [threads], workload: {tasks: 1025}}",  THREADS_PER_POD),
+        row(null,                                                          "spec: null",                                              "<nil>: Required value: spec is required: a ConcurrencyBenchmark needs at least spec.workload (type, size and tasks); `kubectl explain cb.spec` lists every field"),
         // ---- sweep
         row("spec: {sweep: {pods: [1, 100]}, workload: {tasks: 100}}",     "spec: {sweep: {pods: [0]}}",                              "spec.sweep.pods: Invalid value: \"array\": sweep.pods entries must be between 1 and 100"),
         row("spec: {sweep: {pods: [1, 2]}}",                               "spec: {sweep: {pods: [2, 2]}}",                           "spec.sweep.pods: Invalid value: \"array\": sweep.pods must not repeat"),

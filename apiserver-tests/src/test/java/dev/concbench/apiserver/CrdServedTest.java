@@ -43,6 +43,7 @@ class CrdServedTest {
             warmup: 1
             network: none
             timeoutSeconds: 900
+            schedulingTimeoutSeconds: 300
             ttlSecondsAfterFinished: 3600
             placement: {spreadAcrossNodes: false}
             """)
