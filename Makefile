@@ -2,11 +2,7 @@
 SHELL := /bin/bash
 MVN := mvn -B -q
 
-<<<<<<< HEAD
-.PHONY: help build demo test unit python-test java-test e2e crds bench-kernel bench-operator bench-runtimes bench-job-cost bench-contention images clean
-=======
-.PHONY: help build demo test unit python-test java-test apiserver-test apiserver-tools e2e crds bench-kernel bench-operator bench-runtimes bench-job-cost images clean
->>>>>>> issue-23-apiserver-tier
+.PHONY: help build demo test unit python-test java-test apiserver-test apiserver-tools e2e crds bench-kernel bench-operator bench-runtimes bench-job-cost bench-contention images clean
 
 help: ## list the targets
 	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
