@@ -13,9 +13,9 @@ build: ## build the kernel jar, the model, the operator and the command line (no
 demo: ## run the classic experiment on this machine, no cluster (examples/seed-python-cpu.yaml)
 	bin/concbench run examples/seed-python-cpu.yaml
 
-test: unit e2e ## every test: kernel (Python + Java), domain, operator (mock server), end to end (real control plane and nodes)
+test: unit e2e ## every test: kernel (Python + Java), domain, operator (mock server), API-server tier, end to end (real control plane and nodes); docs/testing.md
 
-unit: python-test java-test ## the tests that need no cluster
+unit: python-test java-test ## every tier without nodes (no root): kernels, domain, operator on the mock server, API-server tier, command line
 
 python-test: ## the Python kernel's tests
 	python3 -m unittest discover -s kernel/python/tests
@@ -37,19 +37,19 @@ e2e: ## end to end on a local control plane and two real nodes (kubelet, contain
 crds: ## regenerate crds/ and the chart's CRD from the API types
 	$(MVN) -DskipTests -Dcrds.update -pl operator -am package
 
-bench-kernel: ## the classic tables for CPython and the JVM, checked against the kernel targets (docs/benchmarks.md)
+bench-kernel: ## the classic tables for CPython and the JVM, checked against the kernel targets (docs/benchmarks/kernel.md)
 	bench/kernel
 
-bench-runtimes: ## examples/runtimes-cpu.yaml through the operator on the real nodes: the table across runtimes (root)
+bench-runtimes: ## examples/runtimes-cpu.yaml through the operator on the real nodes: the table across runtimes (root; docs/benchmarks/runtimes.md)
 	bench/runtimes
 
-bench-operator: ## the operator's latency and load on the local control plane (docs/benchmarks.md)
+bench-operator: ## the operator's latency, requests, load and memory on 100 simulated nodes (KWOK; docs/benchmarks/operator.md)
 	bench/operator
 
-bench-job-cost: ## what a one-run benchmark costs over a bare Job with the same pod template, on the real nodes (root; docs/benchmarks.md)
+bench-job-cost: ## what a one-run benchmark costs over a bare Job with the same pod template, on the real nodes (root; docs/benchmarks/job-cost.md)
 	bench/job-cost
 
-bench-contention: ## how often contended fires quiet and beside CPUs+1 busy processes, 10 runs each, on this machine (docs/benchmarks.md; bench/contention --nodes: on the real nodes, root)
+bench-contention: ## how often contended fires quiet and beside CPUs+1 busy processes, 10 runs each, on this machine (docs/benchmarks/contention.md; bench/contention --nodes: on the real nodes, root)
 	bench/contention
 
 images: ## the operator, Java kernel and Python kernel images from their Dockerfiles (podman or docker; e2e/images)
