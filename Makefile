@@ -15,7 +15,7 @@ demo: ## run the classic experiment on this machine, no cluster (examples/seed-p
 
 test: unit e2e ## every test: kernel (Python + Java), domain, operator (mock server), API-server tier, end to end (real control plane and nodes); docs/testing.md
 
-unit: python-test java-test ## every tier without nodes (no root): kernels, domain, operator on the mock server, API-server tier, command line
+unit: python-test java-test ## every tier without nodes: kernels, domain, operator on the mock server, API-server tier, command line
 
 python-test: ## the Python kernel's tests
 	python3 -m unittest discover -s kernel/python/tests
