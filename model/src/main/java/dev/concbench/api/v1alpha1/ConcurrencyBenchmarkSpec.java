@@ -56,18 +56,17 @@ import java.util.List;
                 + "prefix): a benchmark in another namespace cannot be a baseline",
         fieldPath = ".baseline", reason = "FieldValueInvalid")
 // Bounded fan-out: the per-call strategies start every call of a pod at once.
-@ValidationRule(value = "!self.strategies.exists(s, s == 'processes') || " + ConcurrencyBenchmarkSpec.CEL_PODS
-        + ".all(p, p < 1 || (self.workload.tasks + p - 1) / p <= " + ConcurrencyBenchmarkSpec.MAX_PROCESSES_PER_POD + ")",
+@ValidationRule(value = "!self.strategies.exists(s, s == 'processes') || " + ConcurrencyBenchmarkSpec.CEL_CALLS_PER_POD_AT_MOST
+        + ConcurrencyBenchmarkSpec.MAX_PROCESSES_PER_POD + ")",
         message = "processes starts one child process per call, all of a pod's calls at once: at most "
-                + ConcurrencyBenchmarkSpec.MAX_PROCESSES_PER_POD + " calls per pod (workload.tasks divided by pods, "
-                + "rounded up, for pods and every sweep.pods entry); for more, use process-pool or more pods",
+                + ConcurrencyBenchmarkSpec.MAX_PROCESSES_PER_POD + ConcurrencyBenchmarkSpec.CALLS_PER_POD
+                + "; for more, use process-pool or more pods",
         fieldPath = ".workload.tasks", reason = "FieldValueInvalid")
-@ValidationRule(value = "!self.strategies.exists(s, s == 'threads') || " + ConcurrencyBenchmarkSpec.CEL_PODS
-        + ".all(p, p < 1 || (self.workload.tasks + p - 1) / p <= " + ConcurrencyBenchmarkSpec.MAX_THREADS_PER_POD + ")",
+@ValidationRule(value = "!self.strategies.exists(s, s == 'threads') || " + ConcurrencyBenchmarkSpec.CEL_CALLS_PER_POD_AT_MOST
+        + ConcurrencyBenchmarkSpec.MAX_THREADS_PER_POD + ")",
         message = "threads starts one thread per call, all of a pod's calls at once: at most "
-                + ConcurrencyBenchmarkSpec.MAX_THREADS_PER_POD + " calls per pod (workload.tasks divided by pods, "
-                + "rounded up, for pods and every sweep.pods entry); for more, use thread-pool, asyncio, "
-                + "virtual-threads or more pods",
+                + ConcurrencyBenchmarkSpec.MAX_THREADS_PER_POD + ConcurrencyBenchmarkSpec.CALLS_PER_POD
+                + "; for more, use thread-pool, asyncio, virtual-threads or more pods",
         fieldPath = ".workload.tasks", reason = "FieldValueInvalid")
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonClassDescription("What to measure: the runtime, the workload, the strategies to compare, the pods and "
@@ -87,6 +86,10 @@ public class ConcurrencyBenchmarkSpec {
             + ": (self.runtime != 'java' && !self.runtime.startsWith('java-')))";
     /** CEL: the pod counts the runs use (sweep.pods, else pods). */
     static final String CEL_PODS = "(has(self.sweep) && has(self.sweep.pods) ? self.sweep.pods : [self.pods])";
+    /** CEL, completed by a maximum and ")": every pod count gives each pod at most that many calls. */
+    static final String CEL_CALLS_PER_POD_AT_MOST = CEL_PODS + ".all(p, p < 1 || (self.workload.tasks + p - 1) / p <= ";
+    static final String CALLS_PER_POD = " calls per pod (workload.tasks divided by pods, rounded up, for pods and every "
+            + "sweep.pods entry)";
     /** Calls one pod may start at once with processes (a child process each) and threads (a thread each). */
     public static final int MAX_PROCESSES_PER_POD = 256;
     public static final int MAX_THREADS_PER_POD = 1024;
