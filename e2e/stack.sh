@@ -57,6 +57,8 @@ env_lines=$("$E2E_DIR/install-tools" --quiet --print-env $([[ $STACK_NODES == re
   die "e2e/install-tools failed"
 eval "$env_lines"
 export KUBECTL HELM K8S_VERSION
+# kubeconform, for the suite's manifest check (built with --nodes)
+[[ -n ${KUBECONFORM:-} ]] && export KUBECONFORM
 export KUBECONFIG=$STATE/kubeconfig
 export CONCBENCH_REPO=$REPO
 step "tools: kubectl and helm from $TOOLS_DIR, Kubernetes $K8S_VERSION"

@@ -69,6 +69,9 @@ The operator's permissions in the namespaces it watches: exactly the API calls i
 - pods: read the results from the termination messages; patch the common-start annotation
 - configmaps: the Python kernel script, created and kept current
 - events: what `kubectl describe cb` shows
+- networkpolicies (kernel.networkPolicy.enabled): one per benchmark for its kernel pods, made and kept current
+RBAC cannot say "only the objects it made": with rbac.restrictWrites the ValidatingAdmissionPolicies of
+admission-operator-writes.yaml narrow the writes on pods, configmaps, jobs and networkpolicies to those.
 */}}
 {{- define "concbench-operator.rules" -}}
 - apiGroups: ["concbench.dev"]
@@ -92,6 +95,11 @@ The operator's permissions in the namespaces it watches: exactly the API calls i
 - apiGroups: [""]
   resources: ["events"]
   verbs: ["create"]
+{{- if .Values.kernel.networkPolicy.enabled }}
+- apiGroups: ["networking.k8s.io"]
+  resources: ["networkpolicies"]
+  verbs: ["get", "list", "watch", "create", "update"]
+{{- end }}
 {{- end }}
 
 {{/* The runtime catalog as the operator reads it: name=image,... (runtimes without an image left out). */}}
@@ -103,4 +111,18 @@ The operator's permissions in the namespaces it watches: exactly the API calls i
 {{- end -}}
 {{- end -}}
 {{- join "," $entries -}}
+{{- end -}}
+
+{{/* A map of quantities as the operator reads it: name=quantity,... in key order (integers as written). */}}
+{{- define "concbench-operator.quantityPairs" -}}
+{{- $entries := list -}}
+{{- range $name, $quantity := . -}}
+{{- $entries = append $entries (printf "%s=%s" $name (include "concbench-operator.quantity" $quantity)) -}}
+{{- end -}}
+{{- join "," $entries -}}
+{{- end -}}
+
+{{/* One quantity as a string: YAML gives an integer such as 4 as a float, which would print as 4e+00. */}}
+{{- define "concbench-operator.quantity" -}}
+{{- if kindIs "string" . }}{{ . }}{{ else }}{{ int64 . }}{{ end -}}
 {{- end -}}

@@ -25,10 +25,6 @@ import static dev.concbench.e2e.Cli.kubectl;
 import static dev.concbench.e2e.Cli.kubectlIn;
 import static dev.concbench.e2e.OperatorE2eIT.CHART;
 import static dev.concbench.e2e.OperatorE2eIT.HTTP_PORT;
-import static dev.concbench.e2e.OperatorE2eIT.IMAGE_TAG;
-import static dev.concbench.e2e.OperatorE2eIT.JAVA_IMAGE;
-import static dev.concbench.e2e.OperatorE2eIT.PYTHON_IMAGE;
-import static dev.concbench.e2e.OperatorE2eIT.REGISTRY;
 import static dev.concbench.e2e.OperatorE2eIT.RELEASE;
 import static dev.concbench.e2e.OperatorE2eIT.SYSTEM_NS;
 import static dev.concbench.e2e.OperatorE2eIT.apply;
@@ -68,13 +64,10 @@ class BaselineE2eIT {
         if (helm("status", RELEASE, "-n", SYSTEM_NS).ok()) {
             return;
         }
-        Cli.Result install = helm("install", RELEASE, CHART, "-n", SYSTEM_NS, "--create-namespace",
-                "--set", "image.repository=" + REGISTRY + "/concbench/concbench-operator",
-                "--set", "image.tag=" + IMAGE_TAG,
-                "--set", "kernel.pythonImage=" + PYTHON_IMAGE,
-                "--set", "kernel.javaImage=" + JAVA_IMAGE,
-                "--set", "httpPort=" + HTTP_PORT,
-                "--wait", "--timeout", "3m");
+        List<String> args = new ArrayList<>(List.of("install", RELEASE, CHART, "-n", SYSTEM_NS, "--create-namespace",
+                "--set", "httpPort=" + HTTP_PORT, "--wait", "--timeout", "3m"));
+        args.addAll(OperatorE2eIT.imageValues());
+        Cli.Result install = helm(args.toArray(String[]::new));
         assertThat(install.ok()).as(install.toString()).isTrue();
         installedHere = true;
     }

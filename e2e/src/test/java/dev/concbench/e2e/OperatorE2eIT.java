@@ -64,6 +64,14 @@ class OperatorE2eIT {
     static final String PYTHON_IMAGE = REGISTRY + "/concbench/concbench-python:" + IMAGE_TAG;
     static final String JAVA_IMAGE = REGISTRY + "/concbench/concbench-kernel:" + IMAGE_TAG;
 
+    /** The chart's image values of every release the suite installs: the images e2e/run pushed. */
+    static List<String> imageValues() {
+        return List.of("--set", "image.repository=" + REGISTRY + "/concbench/concbench-operator",
+                "--set", "image.tag=" + IMAGE_TAG,
+                "--set", "kernel.pythonImage=" + PYTHON_IMAGE,
+                "--set", "kernel.javaImage=" + JAVA_IMAGE);
+    }
+
     // ------------------------------------------------------------------ install
 
     @Test
@@ -92,14 +100,15 @@ class OperatorE2eIT {
     @Order(2)
     void helmInstallMakesTheOperatorReady() {
         List<String> args = new ArrayList<>(List.of("install", RELEASE, CHART, "-n", SYSTEM_NS, "--create-namespace",
-                "--set", "image.repository=" + REGISTRY + "/concbench/concbench-operator",
-                "--set", "image.tag=" + IMAGE_TAG,
-                "--set", "kernel.pythonImage=" + PYTHON_IMAGE,
-                "--set", "kernel.javaImage=" + JAVA_IMAGE,
                 "--set", "httpPort=" + HTTP_PORT,
                 "--set", "logLevel=DEBUG",
                 "--set", "metrics.service.enabled=true",
+                // The unpullable-image test names an image of its own (SecurityE2eIT tests the policy); the
+                // Prometheus test scrapes through the API server's proxy, from the hub (the registry's host).
+                "--set", "policy.allowImageOverride=true",
+                "--set", "metrics.networkPolicy.extraFrom[0].ipBlock.cidr=" + REGISTRY.split(":")[0] + "/32",
                 "--wait", "--timeout", "3m"));
+        args.addAll(imageValues());
         // The runtime catalog: the images e2e/images built and pushed, one per runtime.
         runtimeImages().forEach((name, image) -> args.addAll(List.of("--set", "runtimes." + name.replace(".", "\\.")
                 + "=" + image)));

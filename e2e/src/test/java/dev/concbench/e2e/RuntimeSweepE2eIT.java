@@ -51,12 +51,9 @@ class RuntimeSweepE2eIT {
         assertThat(images).as("the e2e tier's runtime catalog").containsKeys(SWEPT.toArray(String[]::new));
         List<String> args = new ArrayList<>(List.of("install", RELEASE, OperatorE2eIT.CHART, "-n", SYSTEM_NS,
                 "--create-namespace",
-                "--set", "image.repository=" + OperatorE2eIT.REGISTRY + "/concbench/concbench-operator",
-                "--set", "image.tag=" + OperatorE2eIT.IMAGE_TAG,
-                "--set", "kernel.pythonImage=" + OperatorE2eIT.PYTHON_IMAGE,
-                "--set", "kernel.javaImage=" + OperatorE2eIT.JAVA_IMAGE,
                 "--set", "watchNamespaces={" + NS + "}",
                 "--wait", "--timeout", "3m"));
+        args.addAll(OperatorE2eIT.imageValues());
         images.forEach((name, image) -> args.addAll(List.of("--set", "runtimes." + name.replace(".", "\\.")
                 + "=" + image)));
         // The watched namespace first: the chart makes the operator's Role in it.

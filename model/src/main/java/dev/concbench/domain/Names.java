@@ -41,6 +41,19 @@ public final class Names {
         return fit(benchmark, "-kernel", MAX);
     }
 
+    /** The NetworkPolicy of the benchmark's kernel pods (another kind than the ConfigMap: the same name). */
+    public static String kernelNetworkPolicyName(String benchmark) {
+        return kernelConfigMapName(benchmark);
+    }
+
+    /**
+     * The labels of what the operator makes for a benchmark (its Jobs' and pods' too): they select every
+     * kernel pod of it, whatever the generation and run.
+     */
+    public static Map<String, String> benchmarkLabels(String benchmark) {
+        return Map.of(LABEL_MANAGED_BY, MANAGED_BY, LABEL_BENCHMARK, benchmark);
+    }
+
     public static Map<String, String> runLabels(ConcurrencyBenchmark cb, long generation, int run) {
         return Map.of(
                 LABEL_MANAGED_BY, MANAGED_BY,

@@ -7,6 +7,7 @@ import dev.concbench.api.v1alpha1.Phase;
 import dev.concbench.api.v1alpha1.RunState;
 import dev.concbench.api.v1alpha1.RunStatus;
 import dev.concbench.domain.Action;
+import dev.concbench.domain.BenchmarkPolicy;
 import dev.concbench.domain.Decision;
 import dev.concbench.domain.Lifecycle;
 import dev.concbench.domain.Names;
@@ -14,11 +15,13 @@ import dev.concbench.domain.Observation;
 import dev.concbench.domain.BenchmarkPlanner;
 import dev.concbench.domain.PlannedRun;
 import dev.concbench.domain.RunObservation;
+import dev.concbench.domain.SpecValidator;
 import dev.concbench.domain.StatusTransitions;
 import io.fabric8.kubernetes.api.model.DeletionPropagation;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.informers.cache.ReducedStateItemStore;
@@ -76,6 +79,8 @@ public class BenchmarkReconciler implements Reconciler<ConcurrencyBenchmark> {
     static final long LIST_LIMIT = 100;
 
     public static final String NAME = "concurrencybenchmark";
+    /** The Failed reason of a benchmark that asks for more than the chart's policy values allow. */
+    public static final String NOT_ALLOWED = "NotAllowed";
     private static final Logger LOG = Logger.getLogger(BenchmarkReconciler.class);
     private static final ObjectMapper MAPPER = new ObjectMapper();
     private static final String MANAGED = Names.LABEL_MANAGED_BY + "=" + Names.MANAGED_BY;
@@ -86,10 +91,13 @@ public class BenchmarkReconciler implements Reconciler<ConcurrencyBenchmark> {
     private final ResultMetrics resultMetrics;
     private final RuntimeCatalog catalog;
     private final CommonStart commonStart;
+    private final BenchmarkPolicy policy;
     static final java.time.Duration QUEUED_RECHECK = java.time.Duration.ofSeconds(30);
     private final Clock clock;
     /** The pods' informer (set up with the event sources): the common start's patches go through its cache. */
     private InformerEventSource<Pod, ConcurrencyBenchmark> podEvents;
+    /** The kernel pods' NetworkPolicies ({@link KernelNetworkPolicy}); null when the operator makes none. */
+    private InformerEventSource<NetworkPolicy, ConcurrencyBenchmark> networkPolicyEvents;
     /** spec.baseline: set up with the event sources. */
     private BaselineWatch baselines;
 
@@ -102,6 +110,7 @@ public class BenchmarkReconciler implements Reconciler<ConcurrencyBenchmark> {
         this.resultMetrics = resultMetrics;
         this.commonStart = commonStart;
         this.catalog = RuntimeCatalog.of(config);
+        this.policy = config.policy().toPolicy();
         this.clock = Clock.systemUTC();
     }
 
@@ -141,8 +150,20 @@ public class BenchmarkReconciler implements Reconciler<ConcurrencyBenchmark> {
                 .build(), ctx);
         podEvents = pods;
         baselines = BaselineWatch.on(ctx.getPrimaryCache());
-        return List.of(jobs, pods, configMaps, admission.eventSource(ctx.getPrimaryCache(),
-                deleted -> resultMetrics.remove(ResourceID.fromResource(deleted))), baselines);
+        List<EventSource<?, ConcurrencyBenchmark>> sources = new ArrayList<>(List.of(jobs, pods, configMaps,
+                admission.eventSource(ctx.getPrimaryCache(), deleted -> resultMetrics.remove(ResourceID.fromResource(deleted))),
+                baselines));
+        if (config.kernelNetworkPolicy()) {
+            networkPolicyEvents = new InformerEventSource<>(InformerEventSourceConfiguration
+                    .from(NetworkPolicy.class, ConcurrencyBenchmark.class)
+                    .withName(KernelNetworkPolicy.EVENT_SOURCE)
+                    .withLabelSelector(MANAGED)
+                    .withInformerListLimit(LIST_LIMIT)
+                    .withSecondaryToPrimaryMapper(Mappers.fromOwnerReferences(ConcurrencyBenchmark.class))
+                    .build(), ctx);
+            sources.add(networkPolicyEvents);
+        }
+        return sources;
     }
 
     /**
@@ -155,6 +176,9 @@ public class BenchmarkReconciler implements Reconciler<ConcurrencyBenchmark> {
     @Override
     public UpdateControl<ConcurrencyBenchmark> reconcile(ConcurrencyBenchmark cb, Context<ConcurrencyBenchmark> ctx) {
         try {
+            if (refusedByPolicy(cb, ctx)) {
+                return UpdateControl.noUpdate();
+            }
             Optional<Observation> seen = observe(cb, ctx);
             if (seen.isEmpty()) {
                 return UpdateControl.noUpdate(); // a stale view: the newer version's event comes next
@@ -212,6 +236,28 @@ public class BenchmarkReconciler implements Reconciler<ConcurrencyBenchmark> {
         LOG.warnf("benchmark %s/%s: %s", cb.getMetadata().getNamespace(), cb.getMetadata().getName(), message);
         endWithError(cb, ctx, reason, message);
         return ErrorStatusUpdateControl.<ConcurrencyBenchmark>noStatusUpdate().withNoRetry();
+    }
+
+    /**
+     * A valid spec that asks for more than the policy allows (an image, a toleration, resources) ends
+     * Failed, NotAllowed, before its generation makes a Job. The API server refuses such a spec at apply
+     * already (the chart's ValidatingAdmissionPolicy); this catches benchmarks admitted before a policy
+     * value was tightened, or while the policy was not yet in force. A generation that has ended is left
+     * as it is.
+     */
+    private boolean refusedByPolicy(ConcurrencyBenchmark cb, Context<ConcurrencyBenchmark> ctx) {
+        ConcurrencyBenchmarkStatus status = cb.getStatus();
+        boolean ended = status != null && Objects.equals(status.getObservedGeneration(), cb.getMetadata().getGeneration())
+                && StatusTransitions.phase(status).terminal();
+        if (ended || !SpecValidator.validate(cb.getSpec()).isEmpty()) {
+            return false; // an invalid spec is the lifecycle's to report (InvalidSpec)
+        }
+        List<String> refusals = policy.refusals(cb.getSpec());
+        if (refusals.isEmpty()) {
+            return false;
+        }
+        endWithError(cb, ctx, NOT_ALLOWED, String.join("; ", refusals));
+        return true;
     }
 
     /** Fails the current generation with {@code reason}: stops its Jobs, writes the status, frees the slot. */
@@ -314,6 +360,7 @@ public class BenchmarkReconciler implements Reconciler<ConcurrencyBenchmark> {
         String namespace = cb.getMetadata().getNamespace();
         for (Action action : actions) {
             if (action instanceof Action.CreateJob create) {
+                ensureNetworkPolicy(cb, ctx); // before the run's pods exist
                 createJob(cb, client, create.run());
             } else if (action instanceof Action.DeleteJob delete) {
                 client.batch().v1().jobs().inNamespace(namespace).withName(delete.jobName())
@@ -341,6 +388,35 @@ public class BenchmarkReconciler implements Reconciler<ConcurrencyBenchmark> {
             }
             // Already there: created by an earlier step whose status write was lost.
         }
+    }
+
+    /**
+     * The kernel pods' NetworkPolicy as the spec says it (spec.network): made when missing, updated when
+     * it says something else, through the informer's cache (the next run finds it there at once).
+     */
+    private void ensureNetworkPolicy(ConcurrencyBenchmark cb, Context<ConcurrencyBenchmark> ctx) {
+        if (networkPolicyEvents == null) {
+            return;
+        }
+        KubernetesClient client = ctx.getClient();
+        NetworkPolicy desired = KernelNetworkPolicy.desired(cb);
+        NetworkPolicy actual = secondary(ctx, NetworkPolicy.class, desired.getMetadata().getName());
+        if (actual == null) {
+            try {
+                networkPolicyEvents.eventFilteringUpdateAndCacheResource(desired, np -> client.resource(np).create());
+                return;
+            } catch (KubernetesClientException e) {
+                if (e.getCode() != 409) {
+                    throw e;
+                }
+                actual = client.resource(desired).get(); // made by an earlier pass; its event has not come yet
+            }
+        }
+        if (actual == null || KernelNetworkPolicy.matches(actual, desired)) {
+            return;
+        }
+        desired.getMetadata().setResourceVersion(actual.getMetadata().getResourceVersion());
+        networkPolicyEvents.eventFilteringUpdateAndCacheResource(desired, np -> client.resource(np).update());
     }
 
     /** The secondary resource of that type and name from the informer caches, or null. */

@@ -63,8 +63,7 @@ public final class KernelScript {
                 .withNewMetadata()
                     .withName(Names.kernelConfigMapName(cb.getMetadata().getName()))
                     .withNamespace(cb.getMetadata().getNamespace())
-                    .withLabels(Map.of(Names.LABEL_MANAGED_BY, Names.MANAGED_BY,
-                            Names.LABEL_BENCHMARK, cb.getMetadata().getName()))
+                    .withLabels(Names.benchmarkLabels(cb.getMetadata().getName()))
                     .withAnnotations(Map.of(Names.ANNOTATION_KERNEL_SHA256, sha256))
                     .withOwnerReferences(JobFactory.ownerReference(cb))
                 .endMetadata()

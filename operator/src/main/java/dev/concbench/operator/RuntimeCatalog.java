@@ -50,19 +50,8 @@ public final class RuntimeCatalog {
     }
 
     static RuntimeCatalog of(OperatorConfig config) {
-        return new RuntimeCatalog(config.pythonImage(), config.kernelImage(), parse(config.runtimeImages().orElse("")));
-    }
-
-    /** {@code name=image,name=image}, as the chart writes it. */
-    static Map<String, String> parse(String text) {
-        Map<String, String> images = new LinkedHashMap<>();
-        for (String entry : text.split(",")) {
-            int eq = entry.indexOf('=');
-            if (eq > 0 && eq < entry.strip().length()) {
-                images.put(entry.substring(0, eq).strip(), entry.substring(eq + 1).strip());
-            }
-        }
-        return images;
+        return new RuntimeCatalog(config.pythonImage(), config.kernelImage(),
+                OperatorConfig.pairs(config.runtimeImages().orElse("")));
     }
 
     /** The image of the kernel pods of the benchmark's runtime. */

@@ -169,6 +169,14 @@ public class ConcurrencyBenchmarkSpec {
     @JsonPropertyDescription("Where the kernel pods may run: nodeSelector, tolerations, spreadAcrossNodes.")
     private PlacementSpec placement;
 
+    @JsonPropertyDescription("What the kernel pods may reach on the network: none (no connection in or out; the "
+            + "built-in workloads need none) or allow (they may open connections out, e.g. a custom workload that "
+            + "calls a service; none come in). Enforced by a NetworkPolicy the operator makes per benchmark (the "
+            + "chart's kernel.networkPolicy.enabled) where the cluster's network plugin enforces NetworkPolicy. "
+            + "Default: none.")
+    @Default("none")
+    private Network network = Network.NONE;
+
     @JsonPropertyDescription("Deadline of one run (its Job's activeDeadlineSeconds), from its creation, "
             + "image pull and scheduling included, 10 to 86400. Default: 900.")
     @Default("900")

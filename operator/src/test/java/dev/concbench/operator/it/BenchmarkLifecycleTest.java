@@ -3,7 +3,9 @@ package dev.concbench.operator.it;
 import dev.concbench.api.v1alpha1.ConcurrencyBenchmark;
 import dev.concbench.api.v1alpha1.ConcurrencyBenchmarkSpec;
 import dev.concbench.api.v1alpha1.ConcurrencyBenchmarkStatus;
+import dev.concbench.api.v1alpha1.KernelToleration;
 import dev.concbench.api.v1alpha1.Phase;
+import dev.concbench.api.v1alpha1.PlacementSpec;
 import dev.concbench.api.v1alpha1.ResultRow;
 import dev.concbench.api.v1alpha1.RunState;
 import dev.concbench.api.v1alpha1.Runtime;
@@ -12,6 +14,7 @@ import dev.concbench.api.v1alpha1.SweepSpec;
 import dev.concbench.api.v1alpha1.WorkloadSpec;
 import dev.concbench.api.v1alpha1.WorkloadType;
 import dev.concbench.domain.Conditions;
+import dev.concbench.domain.Names;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.StatusBuilder;
@@ -105,6 +108,10 @@ class BenchmarkLifecycleTest {
         assertThat(kernel.getData()).containsKey("concbench_kernel.py");
         assertThat(kernel.getMetadata().getOwnerReferences()).singleElement()
                 .satisfies(o -> assertThat(o.getKind()).isEqualTo("ConcurrencyBenchmark"));
+        // Its kernel pods' NetworkPolicy: no ingress, no egress (spec.network: none).
+        assertThat(client.network().v1().networkPolicies().inNamespace(NS).withLabel(Names.LABEL_BENCHMARK, "sweep")
+                .list().getItems()).singleElement()
+                .satisfies(p -> assertThat(p.getSpec().getPolicyTypes()).containsExactly("Ingress", "Egress"));
     }
 
     @Test
@@ -186,6 +193,35 @@ class BenchmarkLifecycleTest {
         assertThat(valid.getMessage()).contains("spec.pods");
         assertThat(status.getRuns()).isEmpty();
         assertThat(jobsOf("invalid")).isEmpty();
+    }
+
+    /**
+     * What the chart's policy values do not allow ends Failed, NotAllowed, before any Job: the test
+     * profile allows images under registry.test/ only, and keyed tolerations (the default).
+     */
+    @Test
+    void aBenchmarkAskingForMoreThanThePolicyAllowsEndsNotAllowedWithoutAJob() {
+        ConcurrencyBenchmarkSpec image = spec(WorkloadType.IO, 10, 2, List.of(Strategy.THREADS));
+        image.setImage("elsewhere.example/python:3");
+        create("other-image", image);
+        ConcurrencyBenchmarkSpec everyTaint = spec(WorkloadType.IO, 10, 2, List.of(Strategy.THREADS));
+        everyTaint.setPlacement(new PlacementSpec());
+        everyTaint.getPlacement().setTolerations(List.of(new KernelToleration(null, KernelToleration.Operator.Exists,
+                null, null)));
+        create("every-taint", everyTaint);
+
+        for (var expected : java.util.Map.of("other-image", "chart value policy.allowedImagePrefixes",
+                "every-taint", "chart value policy.allowTolerations").entrySet()) {
+            ConcurrencyBenchmarkStatus failed = awaitPhase(expected.getKey(), Phase.Failed);
+            assertThat(condition(failed, Conditions.FAILED)).hasValueSatisfying(c -> {
+                assertThat(c.getReason()).isEqualTo("NotAllowed");
+                assertThat(c.getMessage()).contains(expected.getValue());
+            });
+            assertThat(jobsOf(expected.getKey())).as("no Job was made").isEmpty();
+        }
+        // Both gave their slot back (a limit of one): an allowed benchmark runs after them.
+        create("allowed", spec(WorkloadType.IO, 10, 2, List.of(Strategy.THREADS)));
+        awaitPhase("allowed", Phase.Succeeded);
     }
 
     @Test
