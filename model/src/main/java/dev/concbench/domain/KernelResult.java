@@ -11,7 +11,13 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** One pod's (one shard's) result document, as kernel/CONTRACT.md defines it. */
+/**
+ * One pod's (one shard's) result document, as kernel/CONTRACT.md defines it.
+ *
+ * @param setup   custom code: seconds its import (set-up) took in the kernel process; else null
+ * @param differs custom code: per strategy whose values differed from sequential's, the lowest such task
+ * @param lost    race: per strategy, the updates lost over the measured repetitions; else null
+ */
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record KernelResult(
         int format,
@@ -39,7 +45,22 @@ public record KernelResult(
         Boolean freeThreaded,
         Boolean gil,
         Boolean jit,
-        String startMethod) {
+        String startMethod,
+        Double setup,
+        LinkedHashMap<String, Integer> differs,
+        LinkedHashMap<String, Long> lost) {
+
+    /** A result without the keys of custom code and race (setup, differs, lost). */
+    public KernelResult(int format, String runtime, String runtimeVersion, int cpus, String cpuSource, Double cpuQuota,
+                        String node, String pod, String shard, int tasks, String workload, long size, int workers,
+                        int repetitions, int warmup, String checksum, double start, double end,
+                        LinkedHashMap<String, List<Double>> times, LinkedHashMap<String, String> skipped,
+                        String implementation, String implementationVersion, Boolean freeThreaded, Boolean gil,
+                        Boolean jit, String startMethod) {
+        this(format, runtime, runtimeVersion, cpus, cpuSource, cpuQuota, node, pod, shard, tasks, workload, size, workers,
+                repetitions, warmup, checksum, start, end, times, skipped, implementation, implementationVersion,
+                freeThreaded, gil, jit, startMethod, null, null, null);
+    }
 
     /** The newest result format this reader knows; it reads every format from 1 up to this one. */
     public static final int FORMAT = 2;
@@ -85,6 +106,22 @@ public record KernelResult(
             }
         }
         return r;
+    }
+
+    /**
+     * The text of a kernel's error document ({@code {"format":2,"workloadError":TEXT}}, written when the
+     * user's code failed: exit code 4), empty when the message is something else.
+     */
+    public static java.util.Optional<String> workloadError(String message) {
+        if (message == null || !message.contains("\"workloadError\"")) {
+            return java.util.Optional.empty();
+        }
+        try {
+            com.fasterxml.jackson.databind.JsonNode text = MAPPER.readTree(message.trim()).get("workloadError");
+            return text != null && text.isTextual() ? java.util.Optional.of(text.asText()) : java.util.Optional.empty();
+        } catch (JsonProcessingException e) {
+            return java.util.Optional.empty();
+        }
     }
 
     /** The shard index from "i/n". */

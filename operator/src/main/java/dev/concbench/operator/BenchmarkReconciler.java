@@ -17,6 +17,7 @@ import dev.concbench.domain.PlannedRun;
 import dev.concbench.domain.RunObservation;
 import dev.concbench.domain.SpecValidator;
 import dev.concbench.domain.StatusTransitions;
+import dev.concbench.domain.WorkloadCode;
 import io.fabric8.kubernetes.api.model.DeletionPropagation;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -176,7 +177,7 @@ public class BenchmarkReconciler implements Reconciler<ConcurrencyBenchmark> {
     @Override
     public UpdateControl<ConcurrencyBenchmark> reconcile(ConcurrencyBenchmark cb, Context<ConcurrencyBenchmark> ctx) {
         try {
-            if (refusedByPolicy(cb, ctx)) {
+            if (refusedByPolicy(cb, ctx) || codeMissing(cb, ctx)) {
                 return UpdateControl.noUpdate();
             }
             Optional<Observation> seen = observe(cb, ctx);
@@ -258,6 +259,29 @@ public class BenchmarkReconciler implements Reconciler<ConcurrencyBenchmark> {
         }
         endWithError(cb, ctx, NOT_ALLOWED, String.join("; ", refusals));
         return true;
+    }
+
+    /**
+     * A custom workload's ConfigMap that does not exist, is too big or lacks the entrypoint's module ends
+     * the benchmark Failed, WorkloadError, naming it, before the next run's Job exists (while no run is
+     * running: the first, or the next). A GET of the user's ConfigMap: the operator caches only its own.
+     */
+    private boolean codeMissing(ConcurrencyBenchmark cb, Context<ConcurrencyBenchmark> ctx) {
+        Optional<String> name = WorkloadCode.configMapName(cb.getSpec());
+        ConcurrencyBenchmarkStatus status = cb.getStatus();
+        boolean current = status != null && Objects.equals(status.getObservedGeneration(), cb.getMetadata().getGeneration());
+        if (name.isEmpty() || current && (StatusTransitions.phase(status).terminal()
+                || status.getRuns().stream().anyMatch(r -> r.getState() == RunState.Running))
+                || !SpecValidator.validate(cb.getSpec()).isEmpty()) {
+            return false;
+        }
+        String namespace = cb.getMetadata().getNamespace();
+        ConfigMap code = ctx.getClient().configMaps().inNamespace(namespace).withName(name.get()).get();
+        Optional<String> problem = WorkloadCode.problem(cb.getSpec(), "namespace " + namespace,
+                code == null ? null : Optional.ofNullable(code.getData()).orElse(Map.of()),
+                code == null ? null : code.getBinaryData());
+        problem.ifPresent(message -> endWithError(cb, ctx, WorkloadCode.REASON, message));
+        return problem.isPresent();
     }
 
     /** Fails the current generation with {@code reason}: stops its Jobs, writes the status, frees the slot. */

@@ -4,6 +4,7 @@ import dev.concbench.domain.Names;
 import dev.concbench.domain.RunObservation;
 import dev.concbench.domain.KernelResult;
 import dev.concbench.domain.ResultFormatException;
+import dev.concbench.domain.WorkloadCode;
 import io.fabric8.kubernetes.api.model.ContainerStateTerminated;
 import io.fabric8.kubernetes.api.model.ContainerStateWaiting;
 import io.fabric8.kubernetes.api.model.ContainerStatus;
@@ -59,6 +60,11 @@ public final class RunObserver {
                     + " exceeded its deadline" + optional(deadline.get().getMessage())
                     + (unscheduled.isEmpty() ? "" : "; never scheduled: " + String.join(", ", unscheduled)));
         }
+        // The user's code failed in a pod: that decides the run, whichever pods the Job stopped after it.
+        Optional<RunObservation> workloadError = workloadError(pods, succeeded, failed);
+        if (workloadError.isPresent()) {
+            return workloadError.get();
+        }
         // A pod that failed or cannot start decides the run.
         for (Pod pod : pods.stream().sorted(Comparator.comparing(p -> p.getMetadata().getName())).toList()) {
             Optional<ContainerStatus> kernel = kernelStatus(pod);
@@ -102,6 +108,25 @@ public final class RunObserver {
         boolean released = pods.stream().allMatch(p -> p.getMetadata().getAnnotations() != null
                 && p.getMetadata().getAnnotations().containsKey(Names.ANNOTATION_START_AT));
         return RunObservation.running(succeeded, failed, allRunning && !released);
+    }
+
+    /**
+     * The first pod (by name) whose kernel exited with the workload error's code: its error document's text
+     * (file, line, exception), or the kernel's log where no document was written.
+     */
+    static Optional<RunObservation> workloadError(List<Pod> pods, int succeeded, int failed) {
+        for (Pod pod : pods.stream().sorted(Comparator.comparing(p -> p.getMetadata().getName())).toList()) {
+            Optional<ContainerStateTerminated> terminated = kernelStatus(pod).map(ContainerStatus::getState)
+                    .map(s -> s.getTerminated())
+                    .filter(t -> Integer.valueOf(JobFactory.WORKLOAD_ERROR_EXIT_CODE).equals(t.getExitCode()));
+            if (terminated.isPresent()) {
+                String message = Optional.ofNullable(terminated.get().getMessage()).orElse("").strip();
+                String text = KernelResult.workloadError(message).orElse(message);
+                return Optional.of(RunObservation.failed(succeeded, failed, WorkloadCode.REASON,
+                        "pod " + pod.getMetadata().getName() + ": " + text));
+            }
+        }
+        return Optional.empty();
     }
 
     private static boolean unschedulable(Pod pod) {

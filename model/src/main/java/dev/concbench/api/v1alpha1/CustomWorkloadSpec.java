@@ -33,6 +33,9 @@ import lombok.Setter;
         message = "a Java class comes from spec.image (an image built FROM the kernel image with your jar in "
                 + "/app/workloads/): custom.configMap and custom.source are for Python",
         fieldPath = ".className", reason = "FieldValueForbidden")
+@ValidationRule(value = "!has(self.source) || !has(self.entrypoint) || !self.entrypoint.startsWith('concbench_kernel:')",
+        message = "with custom.source the module cannot be named concbench_kernel: that is the kernel's own file",
+        fieldPath = ".entrypoint", reason = "FieldValueInvalid")
 @ValidationRule(value = "!has(self.configMap) || self.configMap.matches('^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$')",
         message = "custom.configMap must be the name of a ConfigMap of this namespace",
         fieldPath = ".configMap", reason = "FieldValueInvalid")

@@ -77,6 +77,17 @@ public class ResultRow {
     @JsonPropertyDescription("True when the standard deviation exceeds 10% of the mean: read with care.")
     private Boolean unstable;
 
+    @JsonPropertyDescription("custom workloads: true when this strategy's values differed from sequential's (the code "
+            + "is not thread-safe, or not deterministic); the timings are kept, but they measured wrong results.")
+    private Boolean resultsDiffer;
+
+    @JsonPropertyDescription("With resultsDiffer: the task index of the first (lowest) call whose value differed.")
+    private Integer firstDifferingCall;
+
+    @JsonPropertyDescription("race workloads: updates of the shared variable lost over the measured repetitions, out "
+            + "of tasks x size x repetitions (0 where calls cannot overlap, or run in processes of their own).")
+    private Long lostUpdates;
+
     @JsonPropertyDescription("With spec.baseline: this row against the baseline's row of the same runtime, strategy, "
             + "pods and workers (ratio of medians, Welch's p-value, verdict), or no matching row.")
     private RowComparisonStatus comparison;
