@@ -73,8 +73,11 @@ public final class JobFactory {
         }
         CustomWorkloadSpec custom = spec.getWorkload().getCustom();
         if (custom != null && custom.getConfigMap() != null) {
+            // optional: a ConfigMap deleted after the operator's check leaves the directory empty, and the kernel
+            // fails at once naming the missing module (WorkloadError), where a required one would hold the pod
+            // in ContainerCreating until the deadline
             volumes.add(new VolumeBuilder().withName("workload").withNewConfigMap().withName(custom.getConfigMap())
-                    .endConfigMap().build());
+                    .withOptional(true).endConfigMap().build());
             mounts.add(new VolumeMountBuilder().withName("workload").withMountPath(WORKLOAD_DIR).withReadOnly(true)
                     .build());
         }

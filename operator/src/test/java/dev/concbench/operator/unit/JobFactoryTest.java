@@ -390,6 +390,8 @@ class JobFactoryTest {
 
         Volume workload = volume(job, "workload").orElseThrow();
         assertThat(workload.getConfigMap().getName()).isEqualTo("records-code");
+        assertThat(workload.getConfigMap().getOptional()).as("deleted after the check: the kernel names what is missing")
+                .isTrue();
         VolumeMount m = mount(job, "/opt/concbench/workload").orElseThrow();
         assertThat(m.getName()).isEqualTo("workload");
         assertThat(m.getReadOnly()).isTrue();
