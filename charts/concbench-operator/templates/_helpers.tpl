@@ -68,7 +68,8 @@ The operator's permissions in the namespaces it watches: exactly the API calls i
 - jobs: one per run, created and (on a spec change or failure) deleted
 - pods: read the results from the termination messages; patch the common-start annotation
 - configmaps: the Python kernel script, created and kept current
-- events: what `kubectl describe cb` shows
+- events: what `kubectl describe cb` shows (create); the Job controller's FailedCreate events, the only
+  word of a pod the cluster refused (list, watch; the operator's informer selects those by field)
 - networkpolicies (kernel.networkPolicy.enabled): one per benchmark for its kernel pods, made and kept current
 RBAC cannot say "only the objects it made": with rbac.restrictWrites the ValidatingAdmissionPolicies of
 admission-operator-writes.yaml narrow the writes on pods, configmaps, jobs and networkpolicies to those.
@@ -94,7 +95,7 @@ admission-operator-writes.yaml narrow the writes on pods, configmaps, jobs and n
   verbs: ["get", "list", "watch", "create", "update"]
 - apiGroups: [""]
   resources: ["events"]
-  verbs: ["create"]
+  verbs: ["create", "list", "watch"]
 {{- if .Values.kernel.networkPolicy.enabled }}
 - apiGroups: ["networking.k8s.io"]
   resources: ["networkpolicies"]

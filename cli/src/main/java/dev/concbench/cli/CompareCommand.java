@@ -25,9 +25,11 @@ import java.util.concurrent.Callable;
                 + "Welch's t-test on the raw samples, verdicts in pyperf's words.",
                 "OLD and NEW are status files (concbench run -o json|yaml, kubectl get cb NAME -o yaml) or "
                         + "live:NAMESPACE/NAME for a benchmark in the cluster of the kubeconfig.",
-                "Exit codes: 0 no row significantly slower beyond the threshold; 2 bad input (unreadable file, "
-                        + "no such benchmark, bad option); 3 a regression: a row significantly slower beyond the "
-                        + "threshold; 4 not comparable: no row of NEW has a match in OLD."})
+                "A row contended on either side (it could not get the CPUs it could use) is not comparable: "
+                        + "never a regression.",
+                "Exit codes: 0 no comparable row significantly slower beyond the threshold; 2 bad input (unreadable "
+                        + "file, no such benchmark, bad option); 3 a regression: a comparable row significantly slower "
+                        + "beyond the threshold; 4 not comparable: no row of NEW has an uncontended match in OLD."})
 final class CompareCommand implements Callable<Integer> {
 
     static final int EXIT_REGRESSION = 3;
@@ -71,8 +73,21 @@ final class CompareCommand implements Callable<Integer> {
         List<RowComparison> rows = RowComparison.compare(a.status().getResults(), b.status().getResults());
         out.print(table(old, current, rows, threshold));
         out.flush();
+        List<RowComparison> contended = rows.stream().filter(c -> c.verdict() == RowComparison.Verdict.CONTENDED)
+                .toList();
+        if (!contended.isEmpty()) {
+            err.println("concbench: " + contended.size() + " row(s) not comparable: contended (could not get the CPUs "
+                    + "they could use) in " + String.join(", ", contended.stream().map(CompareCommand::contendedSide)
+                    .toList()));
+        }
         if (rows.stream().allMatch(c -> c.verdict() == RowComparison.Verdict.NO_MATCH)) {
             err.println("concbench: nothing to compare: no row of " + current + " has a matching row in " + old);
+            return EXIT_NOT_COMPARABLE;
+        }
+        if (rows.stream().allMatch(c -> c.verdict() == RowComparison.Verdict.NO_MATCH
+                || c.verdict() == RowComparison.Verdict.CONTENDED)) {
+            err.println("concbench: nothing to compare: every matching row was contended; rerun on a quiet node, or "
+                    + "with requests equal to limits in whole CPUs");
             return EXIT_NOT_COMPARABLE;
         }
         List<RowComparison> regressions = regressions(rows, threshold);
@@ -83,6 +98,18 @@ final class CompareCommand implements Callable<Integer> {
             return EXIT_REGRESSION;
         }
         return ConcbenchCli.EXIT_OK;
+    }
+
+    /** e.g. {@code process-pool pods=1 workers=0 (NEW: got 1.05 of 2 CPUs (waited 46 % of its time))}. */
+    private static String contendedSide(RowComparison c) {
+        List<String> sides = new java.util.ArrayList<>();
+        if (Boolean.TRUE.equals(c.baseline().getContended())) {
+            sides.add("OLD: " + c.baseline().getContendedReason());
+        }
+        if (Boolean.TRUE.equals(c.current().getContended())) {
+            sides.add("NEW: " + c.current().getContendedReason());
+        }
+        return Exports.rowName(c.current()) + " (" + String.join("; ", sides) + ")";
     }
 
     /** Rows significantly slower whose median is more than {@code threshold} (a fraction) above the baseline's. */

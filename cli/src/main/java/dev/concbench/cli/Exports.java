@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.concbench.api.v1alpha1.ConcurrencyBenchmarkStatus;
 import dev.concbench.api.v1alpha1.EnvironmentStatus;
 import dev.concbench.api.v1alpha1.ResultRow;
+import dev.concbench.api.v1alpha1.RowCpuUsage;
 
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -27,6 +28,7 @@ final class Exports {
 
     /** What a result was measured on; Kubernetes' version only when read from a cluster. */
     record Environment(String runtime, String runtimeVersion, List<Integer> cpus, List<String> nodes,
+                       String cgroup, Boolean exclusiveCpus, String qosClass,
                        String kubernetesVersion, String concbenchVersion) {
 
         static Environment of(ConcurrencyBenchmarkStatus status, String kubernetesVersion) {
@@ -34,6 +36,7 @@ final class Exports {
             return new Environment(env.getRuntime(), env.getRuntimeVersion(),
                     env.getCpus() == null ? List.of() : env.getCpus(),
                     env.getNodes() == null ? List.of() : env.getNodes(),
+                    env.getCgroup(), env.getExclusiveCpus(), env.getQosClass(),
                     kubernetesVersion, ConcbenchCli.Version.number());
         }
 
@@ -44,6 +47,9 @@ final class Exports {
             put(m, "runtime_version", runtimeVersion);
             put(m, "cpus_seen", cpus.stream().map(String::valueOf).collect(Collectors.joining(",")));
             put(m, "nodes", String.join(",", nodes));
+            put(m, "cgroup", cgroup);
+            put(m, "exclusive_cpus", exclusiveCpus == null ? null : exclusiveCpus.toString());
+            put(m, "qos_class", qosClass);
             put(m, "kubernetes_version", kubernetesVersion);
             put(m, "concbench_version", concbenchVersion);
             return m;
@@ -104,7 +110,13 @@ final class Exports {
                 continue;
             }
             ObjectNode b = benchmarks.addObject();
-            b.putObject("metadata").put("name", rowName(r));
+            ObjectNode rowMetadata = b.putObject("metadata").put("name", rowName(r));
+            if (r.getCpu() != null && r.getCpu().getObtained() != null) {
+                rowMetadata.put("cpus_obtained", r.getCpu().getObtained());
+            }
+            if (Boolean.TRUE.equals(r.getContended())) {
+                rowMetadata.put("contended", r.getContendedReason());
+            }
             ArrayNode values = b.putArray("runs").addObject().putArray("values");
             r.getSamples().forEach(values::add);
         }
@@ -113,8 +125,9 @@ final class Exports {
 
     /**
      * hyperfine's {@code --export-json} shape: a result per row with its field names (times in seconds);
-     * user and system are null (the kernel measures wall time only), the pods and workers are its
-     * parameters, the environment under an extra {@code concbench} key.
+     * user and system are null (the kernel measures their sum, as CPUs obtained), the pods and workers are
+     * its parameters, the CPU figures under an extra {@code concbench} key of the result, the environment
+     * under one of the document.
      */
     static String hyperfine(ConcurrencyBenchmarkStatus status, Environment env) {
         ObjectNode doc = JSON.createObjectNode();
@@ -144,6 +157,18 @@ final class Exports {
             parameters.put("strategy", r.getStrategy());
             parameters.put("pods", String.valueOf(r.getPods()));
             parameters.put("workers", String.valueOf(r.getWorkers()));
+            if (r.getCpu() != null) {
+                // hyperfine's user and system stay null: the kernel measures their sum, per strategy.
+                ObjectNode cpu = o.putObject("concbench");
+                cpu.put("cpus_obtained", r.getCpu().getObtained());
+                cpu.put("wait_fraction", r.getCpu().getWaitFraction());
+                cpu.put("throttled_fraction", r.getCpu().getThrottledFraction());
+                cpu.put("steal_fraction", r.getCpu().getStealFraction());
+                cpu.put("contended", r.getContended());
+                if (r.getContendedReason() != null) {
+                    cpu.put("contended_reason", r.getContendedReason());
+                }
+            }
         }
         ObjectNode concbench = doc.putObject("concbench");
         env.fields().forEach(concbench::put);
@@ -153,7 +178,9 @@ final class Exports {
     static final List<String> CSV_COLUMNS = List.of("benchmark", "strategy", "pods", "workers", "pool_size",
             "samples", "min", "median", "mean", "stddev", "max", "ci_low", "ci_high", "speedup", "speedup_error",
             "parallelism", "efficiency", "tasks_per_second", "unstable",
-            "runtime", "runtime_version", "cpus_seen", "nodes", "kubernetes_version", "concbench_version");
+            "runtime", "runtime_version", "cpus_seen", "nodes", "kubernetes_version", "concbench_version",
+            "cpus_obtained", "wait_fraction", "throttled_fraction", "steal_fraction", "efficiency_per_cpu_obtained",
+            "contended", "contended_reason", "cgroup", "exclusive_cpus", "qos_class");
 
     /** One line per row; samples separated by spaces; the environment repeated on every line. */
     static String csv(String name, ConcurrencyBenchmarkStatus status, Environment env) {
@@ -170,7 +197,11 @@ final class Exports {
                     r.getRuntime() != null ? r.getRuntime() : e.getOrDefault("runtime", ""),
                     runtimeVersion(status, r, e),
                     e.getOrDefault("cpus_seen", ""), e.getOrDefault("nodes", ""),
-                    e.getOrDefault("kubernetes_version", ""), e.getOrDefault("concbench_version", ""));
+                    e.getOrDefault("kubernetes_version", ""), e.getOrDefault("concbench_version", ""),
+                    number(cpu(r, RowCpuUsage::getObtained)), number(cpu(r, RowCpuUsage::getWaitFraction)),
+                    number(cpu(r, RowCpuUsage::getThrottledFraction)), number(cpu(r, RowCpuUsage::getStealFraction)),
+                    number(cpu(r, RowCpuUsage::getEfficiency)), orEmpty(r.getContended()), orEmpty(r.getContendedReason()),
+                    e.getOrDefault("cgroup", ""), e.getOrDefault("exclusive_cpus", ""), e.getOrDefault("qos_class", ""));
             sb.append(cells.stream().map(c -> quote(String.valueOf(c))).collect(Collectors.joining(","))).append('\n');
         }
         return sb.toString();
@@ -183,6 +214,10 @@ final class Exports {
                     .map(x -> Objects.toString(x.getRuntimeVersion(), "")).findFirst().orElse("");
         }
         return env.getOrDefault("runtime_version", "");
+    }
+
+    private static Double cpu(ResultRow r, java.util.function.Function<RowCpuUsage, Double> figure) {
+        return r.getCpu() == null ? null : figure.apply(r.getCpu());
     }
 
     private static Object orEmpty(Object o) {

@@ -31,10 +31,14 @@ public final class MarkdownReport {
         }
         // A sweep over runtimes: each row's runtime, and its time against the first runtime's sequential.
         boolean runtimes = status.getResults().stream().anyMatch(r -> r.getRuntime() != null);
+        // A format-2 kernel's rows: the CPUs each got, and whether it was contended.
+        boolean cpu = status.getResults().stream().anyMatch(r -> r.getCpu() != null);
         sb.append(runtimes ? "| runtime " : "")
                 .append("| strategy | pods | workers | median s | 95% CI s | speedup | efficiency | unstable |")
+                .append(cpu ? " CPUs obtained | contended |" : "")
                 .append(runtimes ? " vs first runtime's sequential |\n" : "\n");
         sb.append(runtimes ? "|---" : "").append("|---|---:|---:|---:|---|---:|---:|---|")
+                .append(cpu ? "---:|---|" : "")
                 .append(runtimes ? "---:|\n" : "\n");
         for (ResultRow r : status.getResults()) {
             if (runtimes) {
@@ -52,6 +56,8 @@ public final class MarkdownReport {
                     .append(" | ").append(r.getEfficiency() == null ? "-"
                             : String.format(Locale.ROOT, "%.0f%%", r.getEfficiency() * 100))
                     .append(" | ").append(Boolean.TRUE.equals(r.getUnstable()) ? "yes" : "")
+                    .append(cpu ? " | " + number(r.getCpu() == null ? null : r.getCpu().getObtained(), 2) + " | "
+                            + (Boolean.TRUE.equals(r.getContended()) ? escape(r.getContendedReason()) : "") : "")
                     .append(runtimes ? " | " + (r.getRelativeToFirstRuntime() == null ? "-"
                             : number(r.getRelativeToFirstRuntime(), 2) + "x") : "")
                     .append(" |\n");

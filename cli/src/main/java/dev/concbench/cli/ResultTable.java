@@ -48,6 +48,19 @@ public final class ResultTable {
                 sb.append(String.format(Locale.ROOT, "unstable: the standard deviation exceeds %.0f%% of the mean; "
                         + "read with care (more repetitions, a quieter machine)\n", Statistics.UNSTABLE_CV * 100));
             }
+            List<ResultRow> contended = status.getResults().stream()
+                    .filter(r -> Boolean.TRUE.equals(r.getContended())).toList();
+            if (!contended.isEmpty()) {
+                sb.append("contended: the row could not get the CPUs it could use, and the CPU it missed went to other "
+                        + "work (it waited runnable, was throttled, or was stolen): its times say more about the machine "
+                        + "than the strategy\n");
+                contended.forEach(r -> sb.append("  ").append(StatusAggregator.label(r, false)).append(": ")
+                        .append(r.getContendedReason()).append('\n'));
+            }
+            if (hasCpuFigures(status.getResults())) {
+                sb.append("CPUS: CPUs obtained (CPU time / wall time, summed over the pods)")
+                        .append(isolation(status.getEnvironment())).append('\n');
+            }
         }
         if (status.getResults() != null && status.getResults().stream().anyMatch(r -> r.getRuntime() != null)
                 && status.getEnvironment() != null && status.getEnvironment().getRuntimes() != null) {
@@ -134,9 +147,33 @@ public final class ResultTable {
         };
     }
 
+    /** Any row with CPU figures (a format-2 kernel): the CPUS column is shown. */
+    private static boolean hasCpuFigures(List<ResultRow> results) {
+        return results.stream().anyMatch(r -> r.getCpu() != null);
+    }
+
+    /** e.g. {@code ; cgroup v1, CPUs shared with the machine, QoS Burstable}: what the pods ran on, as far as known. */
+    static String isolation(EnvironmentStatus env) {
+        if (env == null) {
+            return "";
+        }
+        List<String> facts = new ArrayList<>();
+        if (env.getCgroup() != null) {
+            facts.add("cgroup " + env.getCgroup());
+        }
+        if (env.getExclusiveCpus() != null) {
+            facts.add(env.getExclusiveCpus() ? "CPUs of its own" : "CPUs shared with the machine");
+        }
+        if (env.getQosClass() != null) {
+            facts.add("QoS " + env.getQosClass());
+        }
+        return facts.isEmpty() ? "" : "; " + String.join(", ", facts);
+    }
+
     static String rows(List<ResultRow> results) {
         // A sweep over runtimes: which runtime, and each row against the first runtime's sequential.
         boolean runtimes = results.stream().anyMatch(r -> r.getRuntime() != null);
+        boolean cpu = hasCpuFigures(results);
         List<Column> columns = new ArrayList<>();
         if (runtimes) {
             columns.add(new Column("RUNTIME", false));
@@ -144,6 +181,9 @@ public final class ResultTable {
         columns.addAll(List.of(new Column("STRATEGY", false), new Column("PODS", true), new Column("WORKERS", true),
                 new Column("MEDIAN s", true), new Column("±STDDEV", false), new Column("SPEEDUP", true),
                 new Column("±ERR", false), new Column("EFFICIENCY", true), new Column("TASKS/s", true)));
+        if (cpu) {
+            columns.add(new Column("CPUS", true));
+        }
         if (runtimes) {
             columns.add(new Column("VS FIRST", true));
         }
@@ -167,6 +207,9 @@ public final class ResultTable {
                     r.getSpeedupError() == null ? "" : "±" + number(r.getSpeedupError(), 2),
                     r.getEfficiency() == null ? "-" : String.format(Locale.ROOT, "%.0f%%", r.getEfficiency() * 100),
                     number(r.getTasksPerSecond(), 1)));
+            if (cpu) {
+                cells.add(number(r.getCpu() == null ? null : r.getCpu().getObtained(), 2));
+            }
             if (runtimes) {
                 cells.add(r.getRelativeToFirstRuntime() == null ? "-" : number(r.getRelativeToFirstRuntime(), 2) + "x");
             }
@@ -179,6 +222,9 @@ public final class ResultTable {
             }
             if (Boolean.TRUE.equals(r.getUnstable())) {
                 flags.add("unstable");
+            }
+            if (Boolean.TRUE.equals(r.getContended())) {
+                flags.add("contended");
             }
             cells.add(String.join(", ", flags));
             t.add(cells.toArray(String[]::new));

@@ -75,6 +75,33 @@ class CompareCommandTest {
     }
 
     @Test
+    void aContendedRowOnEitherSideIsNotComparableNeverARegression() throws IOException {
+        String starved = "got 1.05 of 2 CPUs (waited 46 % of its time)";
+        Path quiet = save("quiet.yaml", status(TestResults.cpu(row("sequential", 1, 0, 1, BASE, 1, 0), 0.99, null),
+                TestResults.cpu(row("process-pool", 1, 0, 2, BASE, 2, 0), 1.97, null)));
+        Path noisy = save("noisy.yaml", status(TestResults.cpu(row("sequential", 1, 0, 1, BASE, 1, 0), 0.99, null),
+                TestResults.cpu(row("process-pool", 1, 0, 2, TWICE_AS_SLOW, 1, 0), 1.05, starved)));
+
+        CliHarness r = compare(quiet, noisy, "--fail-if-slower", "5%");
+        assertThat(r.exitCode()).as(r.out() + r.err()).isZero();
+        assertThat(r.out()).containsPattern("process-pool pods=1 workers=0 .* 2\\.000x .* not comparable \\(contended\\)\\n")
+                .doesNotContain("REGRESSION");
+        assertThat(r.err()).contains("1 row(s) not comparable: contended", "process-pool pods=1 workers=0 (NEW: " + starved
+                + ")");
+        // The baseline's side contended: the same.
+        CliHarness back = compare(noisy, quiet);
+        assertThat(back.exitCode()).isZero();
+        assertThat(back.err()).contains("(OLD: " + starved + ")");
+
+        // Nothing comparable left: every match contended.
+        Path allNoisy = save("all-noisy.yaml", status(
+                TestResults.cpu(row("sequential", 1, 0, 1, TWICE_AS_SLOW, 1, 0), 0.5, "got 0.50 of 1 CPU (waited 50 % of its time)")));
+        CliHarness none = compare(quiet, allNoisy);
+        assertThat(none.exitCode()).isEqualTo(CompareCommand.EXIT_NOT_COMPARABLE);
+        assertThat(none.err()).contains("every matching row was contended");
+    }
+
+    @Test
     void unreadableInputIsBadInput() throws IOException {
         Path a = save("a.yaml", result(BASE, BASE));
         Path garbage = dir.resolve("garbage.yaml");

@@ -144,6 +144,47 @@ class ExportsTest {
     }
 
     @Test
+    void everyFormatCarriesTheCpusObtainedAndTheContendedFlag() throws Exception {
+        String starved = "got 1.05 of 2 CPUs (waited 46 % of its time)";
+        ConcurrencyBenchmarkStatus s = measured(List.of(1.0, 1.01, 0.99), List.of(0.95, 0.96, 0.94),
+                List.of(1.0, 1.02, 0.98));
+        TestResults.cpu(s.getResults().get(0), 0.99, null);
+        TestResults.cpu(s.getResults().get(1), 1.05, starved);
+        s.getEnvironment().setCgroup("v2");
+        s.getEnvironment().setExclusiveCpus(true);
+        s.getEnvironment().setQosClass("Guaranteed");
+
+        Path pyperfFile = export("cpu", s, "pyperf");
+        Run metadata = pyperf("metadata", pyperfFile.toString());
+        assertThat(metadata.code()).as(metadata.out()).isZero();
+        assertThat(metadata.out()).contains("cgroup: v2", "exclusive_cpus: true", "qos_class: Guaranteed",
+                "cpus_obtained: 1.05", "contended: " + starved);
+        assertThat(pyperf("stats", pyperfFile.toString()).code()).isZero();
+
+        JsonNode hyperfine = new ObjectMapper().readTree(export("cpu", s, "hyperfine").toFile());
+        JsonNode pool = hyperfine.path("results").get(1).path("concbench");
+        assertThat(pool.path("cpus_obtained").asDouble()).isEqualTo(1.05);
+        assertThat(pool.path("contended").asBoolean()).isTrue();
+        assertThat(pool.path("contended_reason").asText()).isEqualTo(starved);
+        assertThat(hyperfine.path("results").get(2).has("concbench")).as("no figures, no key").isFalse();
+
+        List<String> csv = Files.readAllLines(export("cpu", s, "csv"));
+        String[] poolRow = csv.get(2).split(",(?=(?:[^\"]*\"[^\"]*\")*[^\"]*$)", -1);
+        assertThat(poolRow[Exports.CSV_COLUMNS.indexOf("cpus_obtained")]).isEqualTo("1.05");
+        assertThat(poolRow[Exports.CSV_COLUMNS.indexOf("wait_fraction")]).isEqualTo("0.46");
+        assertThat(poolRow[Exports.CSV_COLUMNS.indexOf("contended")]).isEqualTo("true");
+        assertThat(poolRow[Exports.CSV_COLUMNS.indexOf("contended_reason")]).isEqualTo(starved);
+        assertThat(poolRow[Exports.CSV_COLUMNS.indexOf("qos_class")]).isEqualTo("Guaranteed");
+        String[] threadsRow = csv.get(3).split(",", -1);
+        assertThat(threadsRow[Exports.CSV_COLUMNS.indexOf("cpus_obtained")]).as("unknown stays empty").isEmpty();
+        assertThat(threadsRow[Exports.CSV_COLUMNS.indexOf("contended")]).isEmpty();
+
+        String markdown = Files.readString(export("cpu", s, "markdown"));
+        assertThat(markdown).contains("| CPUs obtained | contended |", "| 1.05 | " + starved + " |",
+                "- qos_class: Guaranteed");
+    }
+
+    @Test
     void anUnknownFormatIsAUsageError() throws IOException {
         Path file = dir.resolve("s.yaml");
         Files.writeString(file, ConcbenchCli.yaml(OLD));

@@ -108,6 +108,17 @@ class LocalRunnerTest {
         assertThat(status.getRuns()).allSatisfy(run -> assertThat(run.getChecksum()).isEqualTo(expected));
         assertThat(status.getResults()).extracting(r -> r.getStrategy() + "@" + r.getPods())
                 .containsExactly("sequential@1", "sequential@2", "threads@2");
+        // The real kernel's CPU figures (result format 2), summed over the pods: a pod gets at most its CPUs.
+        assertThat(status.getResults()).allSatisfy(r -> {
+            assertThat(r.getCpu()).as(r.getStrategy() + "@" + r.getPods()).isNotNull();
+            assertThat(r.getCpu().getObtained()).isPositive().isLessThanOrEqualTo(r.getPods() * 2.0 * 1.1 + 0.1);
+        });
+        if (System.getProperty("os.name").startsWith("Linux")) {
+            // schedstat and a cgroup are read on Linux
+            assertThat(status.getResults()).allSatisfy(r -> assertThat(r.getCpu().getWaitFraction()).isNotNull());
+            assertThat(status.getEnvironment().getCgroup()).isIn("v1", "v2");
+        }
+        assertThat(status.getEnvironment().getQosClass()).as("no pods, no QoS class").isNull();
     }
 
     @Test

@@ -77,6 +77,31 @@ class ResultTableTest {
     }
 
     @Test
+    void showsTheCpusEachRowObtainedAndFlagsAContendedRowWithAFootnote() {
+        ConcurrencyBenchmarkStatus status = succeeded();
+        List<ResultRow> rows = status.getResults();
+        TestResults.cpu(rows.get(0), 0.99, null);
+        TestResults.cpu(rows.get(1), 1.01, null);
+        TestResults.cpu(rows.get(2), 1.05, "got 1.05 of 2 CPUs (waited 46 % of its time)");
+        status.getEnvironment().setCgroup("v1");
+        status.getEnvironment().setExclusiveCpus(false);
+
+        List<String> lines = ResultTable.render(classic(), status).lines().toList();
+
+        assertThat(lines.subList(2, 6)).containsExactly(
+                "STRATEGY      PODS   WORKERS  MEDIAN s  ±STDDEV  SPEEDUP  ±ERR   EFFICIENCY  TASKS/s  CPUS",
+                "sequential       1         -     1.061  ±0.010      1.00  ±0.01        100%     75.4  0.99",
+                "threads          1         -    12.500  ±0.043      0.09  ±0.01          4%      6.4  1.01",
+                "process-pool     1  2 (auto)     0.489  ±0.065      2.17  ±0.20        109%    163.4  1.05  unstable, contended");
+        assertThat(lines.get(7)).startsWith("contended: the row could not get the CPUs it could use");
+        assertThat(lines.get(8)).isEqualTo("  process-pool: got 1.05 of 2 CPUs (waited 46 % of its time)");
+        assertThat(lines.get(9)).isEqualTo("CPUS: CPUs obtained (CPU time / wall time, summed over the pods); cgroup v1, "
+                + "CPUs shared with the machine");
+        // An older kernel's result (no CPU figures): the table as before, no CPUS column.
+        assertThat(ResultTable.render(classic(), succeeded())).doesNotContain("CPUS", "contended");
+    }
+
+    @Test
     void rightAlignsNumbersUnderTheirHeadings() {
         List<String> lines = ResultTable.render(classic(), succeeded()).lines().toList();
         String header = lines.get(2);

@@ -4,6 +4,7 @@ import dev.concbench.api.v1alpha1.ConcurrencyBenchmarkStatus;
 import dev.concbench.api.v1alpha1.EnvironmentStatus;
 import dev.concbench.api.v1alpha1.Phase;
 import dev.concbench.api.v1alpha1.ResultRow;
+import dev.concbench.api.v1alpha1.RowCpuUsage;
 
 import java.util.List;
 
@@ -31,6 +32,20 @@ final class TestResults {
         r.setEfficiency(speedup / parallelism);
         r.setUnstable(false);
         return r;
+    }
+
+    /** {@code row} with the CPU figures a format-2 kernel gives: {@code obtained} CPUs, contended when a reason is given. */
+    static ResultRow cpu(ResultRow row, double obtained, String contendedReason) {
+        RowCpuUsage cpu = new RowCpuUsage();
+        cpu.setObtained(obtained);
+        cpu.setWaitFraction(contendedReason == null ? 0.01 : 0.46);
+        cpu.setThrottledFraction(0.0);
+        cpu.setStealFraction(0.0);
+        cpu.setEfficiency(row.getSpeedup() == null ? null : Math.round(row.getSpeedup() / obtained * 1000) / 1000.0);
+        row.setCpu(cpu);
+        row.setContended(contendedReason != null);
+        row.setContendedReason(contendedReason);
+        return row;
     }
 
     static ConcurrencyBenchmarkStatus status(ResultRow... rows) {

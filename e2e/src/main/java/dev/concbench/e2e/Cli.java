@@ -86,6 +86,24 @@ final class Cli {
         return list;
     }
 
+    /**
+     * The name of a benchmark's run's Job as the operator makes it: the benchmark's name, the last six
+     * hex digits of its UID, generation and run ({@code demo-1c6d70-g1-r0}; short names only).
+     */
+    static String jobName(String ns, String benchmark, long generation, int run) {
+        return benchmark + "-" + uidFragment(ns, benchmark) + "-g" + generation + "-r" + run;
+    }
+
+    /** The kernel ConfigMap of a Python benchmark ({@code demo-1c6d70-kernel}). */
+    static String kernelConfigMapName(String ns, String benchmark) {
+        return benchmark + "-" + uidFragment(ns, benchmark) + "-kernel";
+    }
+
+    private static String uidFragment(String ns, String benchmark) {
+        String uid = json("-n", ns, "get", "cb", benchmark).path("metadata").path("uid").asText().replace("-", "");
+        return uid.substring(uid.length() - 6);
+    }
+
     static Result run(String stdin, List<String> command) {
         long t0 = System.nanoTime();
         try {

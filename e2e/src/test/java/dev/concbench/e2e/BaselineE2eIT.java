@@ -19,14 +19,9 @@ import java.util.Map;
 import java.util.TreeMap;
 
 import static dev.concbench.e2e.Cli.REPO;
-import static dev.concbench.e2e.Cli.helm;
 import static dev.concbench.e2e.Cli.json;
 import static dev.concbench.e2e.Cli.kubectl;
 import static dev.concbench.e2e.Cli.kubectlIn;
-import static dev.concbench.e2e.OperatorE2eIT.CHART;
-import static dev.concbench.e2e.OperatorE2eIT.HTTP_PORT;
-import static dev.concbench.e2e.OperatorE2eIT.RELEASE;
-import static dev.concbench.e2e.OperatorE2eIT.SYSTEM_NS;
 import static dev.concbench.e2e.OperatorE2eIT.apply;
 import static dev.concbench.e2e.OperatorE2eIT.awaitStatus;
 import static dev.concbench.e2e.OperatorE2eIT.condition;
@@ -57,27 +52,16 @@ class BaselineE2eIT {
               warmup: 0
             """;
 
-    private boolean installedHere;
+    private final SharedOperator operator = new SharedOperator();
 
     @BeforeAll
     void operatorInstalled() {
-        if (helm("status", RELEASE, "-n", SYSTEM_NS).ok()) {
-            return;
-        }
-        List<String> args = new ArrayList<>(List.of("install", RELEASE, CHART, "-n", SYSTEM_NS, "--create-namespace",
-                "--set", "httpPort=" + HTTP_PORT, "--wait", "--timeout", "3m"));
-        args.addAll(OperatorE2eIT.imageValues());
-        Cli.Result install = helm(args.toArray(String[]::new));
-        assertThat(install.ok()).as(install.toString()).isTrue();
-        installedHere = true;
+        operator.installIfMissing();
     }
 
     @AfterAll
     void uninstallIfInstalledHere() {
-        if (installedHere) {
-            Cli.Result uninstall = helm("uninstall", RELEASE, "-n", SYSTEM_NS, "--wait", "--timeout", "2m");
-            assertThat(uninstall.ok()).as(uninstall.toString()).isTrue();
-        }
+        operator.uninstallIfInstalledHere();
     }
 
     @Test

@@ -27,10 +27,15 @@ public final class Timings implements BeforeEachCallback, AfterEachCallback, Aft
     @Override
     public void afterEach(ExtensionContext context) {
         double seconds = (System.nanoTime() - start) / 1e9;
-        String result = context.getExecutionException().isPresent() ? "FAILED" : "ok";
-        rows.put(context.getDisplayName(), String.format("%6.1f s  %s", seconds, result));
+        // An assumption not met (org.opentest4j.TestAbortedException) skips the test: it did not fail.
+        boolean skipped = context.getExecutionException().filter(e -> e instanceof org.opentest4j.TestAbortedException)
+                .isPresent();
+        boolean failed = context.getExecutionException().isPresent() && !skipped;
+        String result = failed ? "FAILED" : skipped ? "skipped: " + context.getExecutionException().get().getMessage()
+                : "ok";
+        rows.put(context.getDisplayName(), String.format("%6.1f s  %s", seconds, failed || !skipped ? result : "skipped"));
         System.out.printf("[e2e] <<< %s: %s in %.1f s%n", context.getDisplayName(), result, seconds);
-        if (context.getExecutionException().isPresent()) {
+        if (failed) {
             // What the cluster looked like when the test failed.
             System.out.println(Cli.kubectl("get", "cb,jobs,pods", "-A", "-o", "wide"));
             Cli.Result events = Cli.kubectl("get", "events", "-A", "--sort-by=.lastTimestamp");

@@ -16,8 +16,8 @@ public sealed interface Action {
     record DeleteJob(String jobName) implements Action {
     }
 
-    /** Every pod of run {@code run} is running: give them one common start time. */
-    record ReleaseStart(int run) implements Action {
+    /** Every pod of run {@code run} (its Job {@code jobName}) is running: give them one common start time. */
+    record ReleaseStart(int run, String jobName) implements Action {
     }
 
     /** Something a person reading {@code kubectl describe} wants to know (and a counter counts). */
@@ -47,5 +47,9 @@ public sealed interface Action {
     }
 
     record Queued(String message) implements Event {
+    }
+
+    /** The benchmark succeeded, but a row its conclusion rests on was contended: inconclusive, and why. */
+    record Contended(String message) implements Event {
     }
 }

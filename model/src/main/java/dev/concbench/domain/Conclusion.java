@@ -15,6 +15,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.stream.Collectors;
 
@@ -26,11 +27,18 @@ import java.util.stream.Collectors;
  * a clear margin, and says so when none does. A sweep over runtimes gets that line per runtime
  * (against its own sequential), then the fastest row of all and how it compares with the first
  * runtime's sequential.
+ *
+ * <p>A conclusion rests on the baseline (the single-pod sequential row) and the rows it names (each
+ * strategy's best). When one of them is {@code contended} (it could not get the CPUs it could use:
+ * {@link Contention}), its speedup says more about the machine than the strategy: the line keeps the
+ * speedups measured and says {@code inconclusive} and why instead of advice.
  */
 public final class Conclusion {
 
     /** Below this, "faster" is within what a noisy machine gives: no strategy is recommended. */
     static final double CLEAR_SPEEDUP = 1.2;
+    /** What to do about a contended row. */
+    static final String RERUN = "rerun on a quiet node, or with requests equal to limits in whole CPUs";
 
     private Conclusion() {
     }
@@ -59,6 +67,15 @@ public final class Conclusion {
         if (lines.isEmpty() || fastest.isEmpty() || status.getFastest() == null) {
             return Optional.empty();
         }
+        // Across runtimes the fastest row is compared with the first runtime's sequential.
+        List<ResultRow> acrossRestsOn = new ArrayList<>(List.of(fastest.get()));
+        baselineRow(status.getResults().stream()
+                .filter(r -> env.getRuntimes().get(0).getRuntime().equals(r.getRuntime())).toList())
+                .ifPresent(acrossRestsOn::add);
+        if (acrossRestsOn.stream().anyMatch(Conclusion::contended)) {
+            return Optional.of(String.join("; ", lines) + "; fastest of all: " + status.getFastest()
+                    + ", inconclusive (it or " + env.getRuntimes().get(0).getRuntime() + "'s sequential was contended)");
+        }
         Double relative = fastest.get().getRelativeToFirstRuntime();
         return Optional.of(String.join("; ", lines) + "; fastest of all: " + status.getFastest()
                 + (relative == null ? "" : String.format(Locale.ROOT, " (%.2fx %s's sequential)", relative,
@@ -67,13 +84,7 @@ public final class Conclusion {
 
     /** The line of one runtime, from its rows. */
     private static Optional<String> line(ConcurrencyBenchmarkSpec spec, List<ResultRow> rows, EnvironmentStatus env) {
-        Map<String, ResultRow> best = new LinkedHashMap<>();
-        for (ResultRow row : rows) {
-            if (row.getSpeedup() == null || Strategy.SEQUENTIAL.value().equals(row.getStrategy()) && row.getPods() == 1) {
-                continue;
-            }
-            best.merge(row.getStrategy(), row, (a, b) -> b.getSpeedup() > a.getSpeedup() ? b : a);
-        }
+        Map<String, ResultRow> best = best(rows);
         if (best.isEmpty() || env == null) {
             return Optional.empty();
         }
@@ -83,7 +94,10 @@ public final class Conclusion {
         // a strategy that gave wrong results is no advice, however fast
         ResultRow top = best.values().stream().filter(r -> !Boolean.TRUE.equals(r.getResultsDiffer()))
                 .max(Comparator.comparingDouble(ResultRow::getSpeedup)).orElse(null);
-        String advice = top == null || top.getSpeedup() < CLEAR_SPEEDUP
+        List<ResultRow> contended = restsOn(rows, best).stream().filter(Conclusion::contended).toList();
+        // The speedups are what was measured; advice from a starved row would be the machine's, not the strategy's.
+        String advice = !contended.isEmpty() ? inconclusive(contended)
+                : top == null || top.getSpeedup() < CLEAR_SPEEDUP
                 ? "nothing beats sequential by " + String.format(Locale.ROOT, "%.1fx", CLEAR_SPEEDUP)
                 : "use " + family(top);
         String cpus = env.getCpus() == null || env.getCpus().isEmpty() ? "?" : env.getCpus().stream()
@@ -139,6 +153,58 @@ public final class Conclusion {
     private static String name(ResultRow row) {
         return (row.getRuntime() == null ? "" : row.getRuntime() + "/") + row.getStrategy()
                 + (row.getPods() == 1 ? "" : "@pods=" + row.getPods());
+    }
+
+    /**
+     * Why no conclusion can be drawn, when a row it rests on is contended, e.g. {@code inconclusive:
+     * process-pool got 1.05 of 2 CPUs (waited 46 % of its time): rerun on a quiet node, or with requests
+     * equal to limits in whole CPUs}; empty when the conclusion stands (or there is none).
+     */
+    public static Optional<String> inconclusive(ConcurrencyBenchmarkSpec spec, ConcurrencyBenchmarkStatus status) {
+        List<ResultRow> rows = status.getResults() == null ? List.of() : status.getResults();
+        List<ResultRow> contended = new ArrayList<>();
+        for (String runtime : rows.stream().map(ResultRow::getRuntime).distinct().toList()) {
+            List<ResultRow> ofRuntime = rows.stream().filter(r -> Objects.equals(runtime, r.getRuntime())).toList();
+            restsOn(ofRuntime, best(ofRuntime)).stream().filter(Conclusion::contended).forEach(contended::add);
+        }
+        return contended.isEmpty() ? Optional.empty() : Optional.of(inconclusive(contended));
+    }
+
+    private static String inconclusive(List<ResultRow> contended) {
+        return "inconclusive: " + contended.stream()
+                .map(r -> StatusAggregator.label(r, false) + " " + r.getContendedReason())
+                .collect(Collectors.joining(", ")) + ": " + RERUN;
+    }
+
+    /** What a runtime's line rests on: its baseline and the best row of each strategy, in row order. */
+    private static List<ResultRow> restsOn(List<ResultRow> rows, Map<String, ResultRow> best) {
+        Optional<ResultRow> baseline = baselineRow(rows);
+        return rows.stream().filter(r -> best.containsValue(r) || baseline.filter(b -> b == r).isPresent()).toList();
+    }
+
+    /** The single-pod sequential row every speedup of these rows (one runtime's) is measured against. */
+    private static Optional<ResultRow> baselineRow(List<ResultRow> rows) {
+        return rows.stream().filter(Conclusion::isBaseline).findFirst();
+    }
+
+    private static boolean isBaseline(ResultRow row) {
+        return Strategy.SEQUENTIAL.value().equals(row.getStrategy()) && row.getPods() == 1;
+    }
+
+    private static boolean contended(ResultRow row) {
+        return Boolean.TRUE.equals(row.getContended());
+    }
+
+    /** Per strategy, the row with the highest speedup (the single-pod sequential baseline aside). */
+    private static Map<String, ResultRow> best(List<ResultRow> rows) {
+        Map<String, ResultRow> best = new LinkedHashMap<>();
+        for (ResultRow row : rows) {
+            if (row.getSpeedup() == null || isBaseline(row)) {
+                continue;
+            }
+            best.merge(row.getStrategy(), row, (a, b) -> b.getSpeedup() > a.getSpeedup() ? b : a);
+        }
+        return best;
     }
 
     /** e.g. {@code python 3.11.7 (GIL enabled)}, {@code python 3.13.5 (free-threaded, GIL disabled)}. */

@@ -75,6 +75,7 @@ public final class Lifecycle {
         StatusTransitions.admitted(status, step.generation, now);
         step.advanceRuns(seen);
         StatusAggregator.aggregate(cb.getSpec(), status);
+        step.flagContended();
         BaselineComparison.apply(cb, status, seen.baseline(), now);
         return step.decision();
     }
@@ -122,8 +123,9 @@ public final class Lifecycle {
     private static ConcurrencyBenchmarkStatus newGeneration(ConcurrencyBenchmark cb, ConcurrencyBenchmarkStatus old,
                                                             List<PlannedRun> plan) {
         String name = cb.getMetadata().getName();
+        String uid = cb.getMetadata().getUid();
         long generation = cb.getMetadata().getGeneration();
-        return StatusTransitions.newGeneration(old, generation, plan, run -> Names.jobName(name, generation, run));
+        return StatusTransitions.newGeneration(old, generation, plan, run -> Names.jobName(name, uid, generation, run));
     }
 
     /** One step's working state: the status being built and the actions so far. */
@@ -206,14 +208,15 @@ public final class Lifecycle {
                     }
                     case Running -> {
                         if (observed.startReady()) {
-                            actions.add(new ReleaseStart(planned.index()));
+                            actions.add(new ReleaseStart(planned.index(), run.getJobName()));
                         }
-                        StatusTransitions.progressing(status, run, generation, now);
+                        StatusTransitions.progressing(status, run, observed.waiting(), generation, now);
                         return;
                     }
                     case Succeeded -> {
                         try {
                             RunMeasurement.record(spec, planned, observed.results(), run);
+                            run.setQosClass(observed.qosClass());
                         } catch (ResultFormatException e) {
                             failRun(run, "ResultUnreadable", "job " + run.getJobName() + ": " + e.getMessage());
                             return;
@@ -224,6 +227,19 @@ public final class Lifecycle {
                 }
             }
             finish(true, "AllRunsSucceeded", "all " + plan.size() + " run(s) succeeded");
+        }
+
+        /** A benchmark that succeeded with an inconclusive conclusion says so: the Contended reason, an event once. */
+        void flagContended() {
+            if (StatusTransitions.phase(status.getConditions()) != Phase.Succeeded) {
+                return;
+            }
+            Conclusion.inconclusive(spec, status).ifPresent(message -> {
+                StatusTransitions.contended(status, message, generation, now);
+                if (!was(Phase.Succeeded)) {
+                    actions.add(new Action.Contended(message));
+                }
+            });
         }
 
         void failRun(RunStatus run, String reason, String message) {

@@ -15,7 +15,8 @@ import java.util.Objects;
 /**
  * One result row compared with the matching row of a baseline (same strategy, pods and workers):
  * the ratio of medians and Welch's two-sided t-test on the raw samples, with pyperf's words for
- * the verdict. Shared by {@code concbench compare}, the report and the exports.
+ * the verdict. Shared by {@code concbench compare}, the report and the exports. A row contended on
+ * either side is not comparable ({@link Verdict#CONTENDED}).
  *
  * @param baseline the baseline's row, or null when it has none that matches
  * @param current  the row compared
@@ -34,7 +35,12 @@ public record RowComparison(ResultRow baseline, ResultRow current, Double ratio,
         FASTER("faster"), SLOWER("slower"), NOT_SIGNIFICANT("not significant"),
         /** Fewer than two samples on a side, or no variance at all. */
         UNDECIDABLE("n/a"),
-        NO_MATCH("no matching row");
+        NO_MATCH("no matching row"),
+        /**
+         * One side (or both) was contended: it could not get the CPUs it could use, so a difference says
+         * more about the machines than the code. Never a regression.
+         */
+        CONTENDED("not comparable (contended)");
 
         /** pyperf's words for it. */
         private final String words;
@@ -43,6 +49,9 @@ public record RowComparison(ResultRow baseline, ResultRow current, Double ratio,
     public Verdict verdict() {
         if (baseline == null) {
             return Verdict.NO_MATCH;
+        }
+        if (Boolean.TRUE.equals(baseline.getContended()) || Boolean.TRUE.equals(current.getContended())) {
+            return Verdict.CONTENDED;
         }
         if (Double.isNaN(pValue) || ratio == null) {
             return Verdict.UNDECIDABLE;

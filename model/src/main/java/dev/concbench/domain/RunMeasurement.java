@@ -1,6 +1,7 @@
 package dev.concbench.domain;
 
 import dev.concbench.api.v1alpha1.ConcurrencyBenchmarkSpec;
+import dev.concbench.api.v1alpha1.RunCpuUsage;
 import dev.concbench.api.v1alpha1.RunState;
 import dev.concbench.api.v1alpha1.KernelInfo;
 import dev.concbench.api.v1alpha1.RunStatus;
@@ -59,6 +60,9 @@ public final class RunMeasurement {
             samples.put(strategy, makespans);
         }
         run.setSamples(samples);
+        run.setCpu(cpu(spec, shards, samples.keySet()));
+        run.setCgroup(StatusAggregator.joined(shards.stream().map(KernelResult::cgroup).toList()));
+        run.setExclusiveCpus(allTrue(shards.stream().map(KernelResult::exclusiveCpus).toList()));
         run.setCpus(shards.stream().map(KernelResult::cpus).toList());
         run.setNodes(new ArrayList<>(new TreeSet<>(shards.stream()
                 .map(r -> r.node() == null ? "local" : r.node()).toList())));
@@ -91,6 +95,60 @@ public final class RunMeasurement {
         run.setDiffers(differs.isEmpty() ? null : differs);
         run.setLostUpdates(lost.isEmpty() ? null : lost);
         run.setSetupSeconds(setup);
+    }
+
+    /**
+     * Per strategy, what the CPU gave it over the run's pods ({@link Contention}); null when no pod
+     * reported CPU figures (a format-1 kernel).
+     */
+    static Map<String, RunCpuUsage> cpu(ConcurrencyBenchmarkSpec spec, List<KernelResult> shards, Iterable<String> strategies) {
+        boolean cpuBound = StatusAggregator.cpuBound(spec.getWorkload().getType());
+        Map<String, RunCpuUsage> cpu = new LinkedHashMap<>();
+        for (String name : strategies) {
+            Strategy strategy = Strategy.fromValue(name);
+            List<Contention.Pod> pods = shards.stream().map(shard -> pod(strategy, cpuBound, shard)).toList();
+            RunCpuUsage usage = Contention.of(pods, cpuBound);
+            if (usage != null) {
+                cpu.put(name, usage);
+            }
+        }
+        return cpu.isEmpty() ? null : cpu;
+    }
+
+    /** One shard's figures for a strategy, with what the rule needs to read them. */
+    private static Contention.Pod pod(Strategy strategy, boolean cpuBound, KernelResult shard) {
+        int inFlight = StatusAggregator.inFlight(strategy, cpuBound, shard.tasks(), Math.max(1, shard.workers()));
+        boolean jvm = !"python".equals(shard.runtime());
+        // Threads under the GIL run one at a time; virtual threads on as many carriers as the JVM sees CPUs.
+        boolean gilBound = Boolean.TRUE.equals(shard.gil())
+                && (strategy == Strategy.THREADS || strategy == Strategy.THREAD_POOL);
+        int runnable = switch (strategy) {
+            case VIRTUAL_THREADS -> Math.min(inFlight, shard.cpus());
+            // A child JVM compiles beside its main thread while it starts.
+            case PROCESSES, PROCESS_POOL -> jvm ? 2 * inFlight : inFlight;
+            default -> inFlight;
+        };
+        int usable = Math.min(gilBound ? 1 : inFlight, shard.cpus());
+        return new Contention.Pod(wall(shard, strategy.value()), shard.cpuOf(strategy.value()), runnable, usable,
+                shard.cpus(), shard.onlineCpus(), ambient(shard));
+    }
+
+    /** What the machine took from one runnable thread in this shard: sequential's waited / wall; null if unknown. */
+    private static Double ambient(KernelResult shard) {
+        KernelResult.CpuTimes sequential = shard.cpuOf(Strategy.SEQUENTIAL.value());
+        double wall = wall(shard, Strategy.SEQUENTIAL.value());
+        return sequential == null || sequential.waited() == null || wall <= 0 ? null : sequential.waited() / wall;
+    }
+
+    private static double wall(KernelResult shard, String strategy) {
+        List<Double> times = shard.times().get(strategy);
+        return times == null ? 0 : times.stream().mapToDouble(Double::doubleValue).sum();
+    }
+
+    /** True when every known value is, false when one is not; null when none is known. */
+    static Boolean allTrue(List<Boolean> values) {
+        List<Boolean> known = values.stream().filter(java.util.Objects::nonNull).toList();
+        return known.isEmpty() ? null : known.stream().allMatch(Boolean::booleanValue);
     }
 
     private static void check(ConcurrencyBenchmarkSpec spec, PlannedRun planned, List<KernelResult> shards)

@@ -71,10 +71,15 @@ public final class SpecValidator {
         range(errors, "spec.repetitions", spec.getRepetitions(), 1, ConcurrencyBenchmarkSpec.MAX_REPETITIONS, "");
         range(errors, "spec.warmup", spec.getWarmup(), 0, ConcurrencyBenchmarkSpec.MAX_WARMUP, "");
         range(errors, "spec.timeoutSeconds", spec.getTimeoutSeconds(), 10, 86400, "");
+        range(errors, "spec.schedulingTimeoutSeconds", spec.getSchedulingTimeoutSeconds(), 10, 86400, "");
         range(errors, "spec.ttlSecondsAfterFinished", spec.getTtlSecondsAfterFinished(), 0, 604800, "");
         if (spec.getPods() != null && spec.getPods() > w.getTasks()) {
             errors.add("spec.pods (" + spec.getPods() + ") must not exceed spec.workload.tasks (" + w.getTasks()
                     + "): every pod needs at least one call");
+        }
+        if (w.getTasks() >= 1 && w.getTasks() <= WorkloadSpec.MAX_TASKS) {
+            fanOut(errors, spec, Strategy.PROCESSES, ConcurrencyBenchmarkSpec.MAX_PROCESSES_PER_POD, "child process");
+            fanOut(errors, spec, Strategy.THREADS, ConcurrencyBenchmarkSpec.MAX_THREADS_PER_POD, "thread");
         }
         if (spec.getResources() != null) {
             resources(errors, spec.getResources());
@@ -182,6 +187,21 @@ public final class SpecValidator {
             errors.add("spec.workload.custom.callTimeoutSeconds (" + c.getCallTimeoutSeconds()
                     + ") must be below spec.timeoutSeconds (" + spec.getTimeoutSeconds() + ")");
         }
+    }
+
+    /** As the schema's CEL rules: a per-call strategy starts all of a pod's calls at once, so they are bounded. */
+    private static void fanOut(List<String> errors, ConcurrencyBenchmarkSpec spec, Strategy strategy, int max,
+                               String each) {
+        if (spec.getStrategies() == null || !spec.getStrategies().contains(strategy)) {
+            return;
+        }
+        List<Integer> pods = spec.getSweep() != null && spec.getSweep().getPods() != null
+                ? spec.getSweep().getPods() : spec.getPods() == null ? List.of() : List.of(spec.getPods());
+        int tasks = spec.getWorkload().getTasks();
+        pods.stream().filter(p -> p != null && p > 0).map(p -> (tasks + p - 1) / p).filter(calls -> calls > max)
+                .findFirst().ifPresent(calls -> errors.add("spec.workload.tasks: " + strategy.value() + " starts one "
+                        + each + " per call, all of a pod's calls at once: " + calls + " calls per pod, at most " + max
+                        + " allowed"));
     }
 
     /** As the schema's CEL rules: every value a quantity, no request above its limit. */

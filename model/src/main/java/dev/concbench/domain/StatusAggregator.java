@@ -2,6 +2,8 @@ package dev.concbench.domain;
 
 import dev.concbench.api.v1alpha1.ConcurrencyBenchmarkSpec;
 import dev.concbench.api.v1alpha1.ConcurrencyBenchmarkStatus;
+import dev.concbench.api.v1alpha1.RowCpuUsage;
+import dev.concbench.api.v1alpha1.RunCpuUsage;
 import dev.concbench.api.v1alpha1.EnvironmentStatus;
 import dev.concbench.api.v1alpha1.ResultRow;
 import dev.concbench.api.v1alpha1.RunState;
@@ -164,7 +166,27 @@ public final class StatusAggregator {
                     s.relativeStandardError()), 3));
             row.setEfficiency(parallelism > 0 ? round(speedup / parallelism, 3) : null);
         }
+        cpu(run, strategy, row);
         return row;
+    }
+
+    /** The run's CPU figures of the strategy on the row: the verdict beside unstable, efficiency per CPU obtained. */
+    private static void cpu(RunStatus run, Strategy strategy, ResultRow row) {
+        RunCpuUsage measured = run.getCpu() == null ? null : run.getCpu().get(strategy.value());
+        if (measured == null) {
+            return;
+        }
+        RowCpuUsage cpu = new RowCpuUsage();
+        cpu.setObtained(measured.getObtained());
+        cpu.setWaitFraction(measured.getWaitFraction());
+        cpu.setThrottledFraction(measured.getThrottledFraction());
+        cpu.setStealFraction(measured.getStealFraction());
+        if (row.getSpeedup() != null && measured.getObtained() != null && measured.getObtained() > 0) {
+            cpu.setEfficiency(round(row.getSpeedup() / measured.getObtained(), 3));
+        }
+        row.setCpu(cpu);
+        row.setContended(measured.getContended());
+        row.setContendedReason(measured.getContendedReason());
     }
 
     /**
@@ -180,13 +202,7 @@ public final class StatusAggregator {
         for (int i = 0; i < run.getPods(); i++) {
             int cpus = run.getCpus() != null && i < run.getCpus().size() ? run.getCpus().get(i) : 1;
             int calls = Sharding.tasksOfShard(tasks, i, run.getPods());
-            int inFlight = switch (strategy) {
-                case SEQUENTIAL -> Math.min(1, calls);
-                case THREADS, PROCESSES, VIRTUAL_THREADS -> calls;
-                // One event loop: every call in flight for io, one thread for cpu.
-                case ASYNCIO -> cpuBound ? Math.min(1, calls) : calls;
-                case THREAD_POOL, PROCESS_POOL, INTERPRETER_POOL -> Math.min(poolSize(run.getWorkers(), cpus), calls);
-            };
+            int inFlight = inFlight(strategy, cpuBound, calls, poolSize(run.getWorkers(), cpus));
             total += cpuBound ? Math.min(inFlight, cpus) : inFlight;
         }
         return total;
@@ -200,6 +216,17 @@ public final class StatusAggregator {
         return type != WorkloadType.IO && type != WorkloadType.MIXED;
     }
 
+    /** How many of a pod's {@code calls} a strategy has in flight at once (not capped by the CPUs). */
+    static int inFlight(Strategy strategy, boolean cpuBound, int calls, int poolSize) {
+        return switch (strategy) {
+            case SEQUENTIAL -> Math.min(1, calls);
+            case THREADS, PROCESSES, VIRTUAL_THREADS -> calls;
+            // One event loop: every call in flight for io, one thread for cpu.
+            case ASYNCIO -> cpuBound ? Math.min(1, calls) : calls;
+            case THREAD_POOL, PROCESS_POOL, INTERPRETER_POOL -> Math.min(poolSize, calls);
+        };
+    }
+
     static int poolSize(int workersRequested, int cpus) {
         return workersRequested > 0 ? workersRequested : Math.max(1, cpus);
     }
@@ -210,6 +237,9 @@ public final class StatusAggregator {
                 .flatMap(r -> r.getCpus().stream()).toList())));
         env.setNodes(new ArrayList<>(new TreeSet<>(measured.stream()
                 .flatMap(r -> r.getNodes().stream()).toList())));
+        env.setCgroup(joined(measured.stream().map(RunStatus::getCgroup).toList()));
+        env.setExclusiveCpus(RunMeasurement.allTrue(measured.stream().map(RunStatus::getExclusiveCpus).toList()));
+        env.setQosClass(joined(measured.stream().map(RunStatus::getQosClass).toList()));
         List<Runtime> runtimes = runtimesOf(measured);
         if (runtimes.get(0) == null) {
             RuntimeEnvironment only = runtimeEnvironment(spec.getRuntime(), measured);
@@ -241,6 +271,13 @@ public final class StatusAggregator {
         runs.stream().filter(r -> r.getSkipped() != null).forEach(r -> r.getSkipped().forEach(skipped::putIfAbsent));
         env.setSkipped(skipped.isEmpty() ? null : skipped);
         return env;
+    }
+
+    /** The distinct known values (each possibly a comma-separated list), sorted, comma-separated; null when none. */
+    static String joined(List<String> values) {
+        List<String> known = values.stream().filter(java.util.Objects::nonNull)
+                .flatMap(v -> java.util.Arrays.stream(v.split(","))).distinct().sorted().toList();
+        return known.isEmpty() ? null : String.join(",", known);
     }
 
     private static boolean isBaselineOnly(RunStatus run) {

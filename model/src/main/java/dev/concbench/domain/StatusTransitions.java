@@ -19,6 +19,9 @@ import java.util.function.IntFunction;
  */
 public final class StatusTransitions {
 
+    /** The Progressing reason of a succeeded benchmark whose conclusion is inconclusive. */
+    public static final String CONTENDED = "Contended";
+
     private StatusTransitions() {
     }
 
@@ -73,9 +76,17 @@ public final class StatusTransitions {
     }
 
     public static void progressing(ConcurrencyBenchmarkStatus status, RunStatus run, long generation, Instant now) {
-        Conditions.set(status.getConditions(), Conditions.PROGRESSING, true, "RunInProgress",
+        progressing(status, run, null, generation, now);
+    }
+
+    /** In progress, or waiting for what {@code waiting} says (its reason then is the condition's). */
+    public static void progressing(ConcurrencyBenchmarkStatus status, RunStatus run, RunObservation.Waiting waiting,
+                                   long generation, Instant now) {
+        Conditions.set(status.getConditions(), Conditions.PROGRESSING, true,
+                waiting == null ? "RunInProgress" : waiting.reason(),
                 "run " + (run.getIndex() + 1) + "/" + status.getRuns().size() + " (pods=" + run.getPods()
-                        + ", workers=" + run.getWorkers() + "): job " + run.getJobName(), generation, now);
+                        + ", workers=" + run.getWorkers() + "): job " + run.getJobName()
+                        + (waiting == null ? "" : "; waiting: " + waiting.message()), generation, now);
     }
 
     public static void runFailed(RunStatus run, String message, Instant now) {
@@ -103,6 +114,16 @@ public final class StatusTransitions {
         Conditions.set(status.getConditions(), Conditions.FAILED, !succeeded, succeeded ? "NoFailure" : reason,
                 succeeded ? "no run failed" : message, generation, now);
         return transition;
+    }
+
+    /**
+     * A succeeded benchmark whose conclusion rests on a contended row: the Progressing condition's reason is
+     * {@link #CONTENDED} (what kubectl get -o wide's REASON shows) and its message says why. Complete stays
+     * True: the phase is Succeeded, the measurement is whole; only the conclusion is withheld.
+     */
+    public static void contended(ConcurrencyBenchmarkStatus status, String message, long generation, Instant now) {
+        Conditions.set(status.getConditions(), Conditions.PROGRESSING, false, CONTENDED, "all runs finished; "
+                + message, generation, now);
     }
 
     public static void valid(ConcurrencyBenchmarkStatus status, long generation, Instant now) {

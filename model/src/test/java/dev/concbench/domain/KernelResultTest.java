@@ -113,13 +113,86 @@ class KernelResultTest {
                 Arguments.of(VALID.replace("\"process-pool\":[0.7,0.65,0.66]", "\"process-pool\":[0.7,-0.65,0.66]"),
                         List.of("process-pool", "non-negative")),
                 Arguments.of(VALID.replace("\"process-pool\":[0.7,0.65,0.66]", "\"process-pool\":[0.7,null,0.66]"),
-                        List.of("process-pool")));
+                        List.of("process-pool")),
+                // The shard orders a run's results: a malformed one is a format error, not an operator's crash.
+                Arguments.of(VALID.replace("\"shard\":\"0/4\"", "\"shard\":\"two of four\""),
+                        List.of("shard must be I/N", "two of four")),
+                Arguments.of(VALID.replace("\"shard\":\"0/4\",", ""), List.of("shard must be I/N")));
     }
 
     @ParameterizedTest
     @MethodSource("brokenDocuments")
     void rejectsABrokenDocumentNamingWhatIsWrong(String document, List<String> messages) {
         assertThat(document).as("the case changes the valid document").isNotEqualTo(VALID);
+        assertThatThrownBy(() -> KernelResult.parse(document)).isInstanceOf(ResultFormatException.class)
+                .hasMessageContainingAll(messages.toArray(String[]::new));
+    }
+
+    /** A format-2 document exactly as the lead's format sheet and kernel/CONTRACT.md show it. */
+    static final String FORMAT2 = VALID.replace("\"format\":1", "\"format\":2")
+            .replace(",\"times\":", ",\"startMethod\":\"fork\",\"cgroup\":\"v2\",\"exclusiveCpus\":false,"
+                    + "\"onlineCpus\":8,\"skipped\":{},\"times\":")
+            .replace("}}", "},\"cpu\":{\"sequential\":{\"used\":3.61,\"waited\":0.012,\"throttled\":0,"
+                    + "\"stalled\":0.02,\"steal\":0},"
+                    + "\"threads\":{\"used\":3.9,\"waited\":0.15,\"throttled\":0,\"stalled\":null,\"steal\":0},"
+                    + "\"process-pool\":{\"used\":3.95,\"waited\":0.9,\"throttled\":0.3,\"stalled\":null,"
+                    + "\"steal\":null}}}");
+
+    @Test
+    void parsesFormat2WithTheRuntimesCpuFactsAndEachStrategysCpuFigures() throws Exception {
+        KernelResult r = KernelResult.parse(FORMAT2);
+
+        assertThat(r.format()).isEqualTo(2);
+        assertThat(r.cgroup()).isEqualTo("v2");
+        assertThat(r.exclusiveCpus()).isFalse();
+        assertThat(r.onlineCpus()).isEqualTo(8);
+        assertThat(r.cpu().keySet()).containsExactly("sequential", "threads", "process-pool");
+        assertThat(r.cpuOf("sequential")).isEqualTo(new KernelResult.CpuTimes(3.61, 0.012, 0.0, 0.02, 0.0));
+        // null is unknown, never 0
+        assertThat(r.cpuOf("threads").stalled()).isNull();
+        assertThat(r.cpuOf("process-pool").steal()).isNull();
+        assertThat(r.cpuOf("process-pool").throttled()).isEqualTo(0.3);
+        assertThat(r.cpuOf("asyncio")).isNull();
+    }
+
+    @Test
+    void aFormat1DocumentHasNoCpuFiguresEvenWithStrayKeys() throws Exception {
+        KernelResult plain = KernelResult.parse(VALID);
+        assertThat(plain.cgroup()).isNull();
+        assertThat(plain.exclusiveCpus()).isNull();
+        assertThat(plain.onlineCpus()).isNull();
+        assertThat(plain.cpuOf("sequential")).isNull();
+        // A format-1 document says nothing of the CPU: a key of that name is not format 2's.
+        KernelResult stray = KernelResult.parse(FORMAT2.replace("\"format\":2", "\"format\":1"));
+        assertThat(stray.cpuOf("sequential")).isNull();
+    }
+
+    @Test
+    void aFormat2DocumentWithoutSomeFiguresHasUnknownOnes() throws Exception {
+        String noCpu = FORMAT2.substring(0, FORMAT2.indexOf(",\"cpu\":")) + "}";
+        assertThat(KernelResult.parse(noCpu).cpuOf("sequential")).isNull();
+        KernelResult partial = KernelResult.parse(FORMAT2.replace(",\"process-pool\":{\"used\":3.95,\"waited\":0.9,"
+                + "\"throttled\":0.3,\"stalled\":null,\"steal\":null}", ""));
+        assertThat(partial.cpuOf("sequential")).isNotNull();
+        assertThat(partial.cpuOf("process-pool")).isNull();
+    }
+
+    /** A format-2 document whose CPU figures are broken, and what the rejection must say. */
+    static Stream<Arguments> brokenCpuFigures() {
+        return Stream.of(
+                Arguments.of(FORMAT2.replace("\"threads\":{\"used\":3.9", "\"thread-pool\":{\"used\":3.9"),
+                        List.of("cpu figures of [thread-pool]", "no times")),
+                Arguments.of(FORMAT2.replace("\"waited\":0.9", "\"waited\":-0.9"),
+                        List.of("process-pool", "non-negative")),
+                Arguments.of(FORMAT2.replace("\"process-pool\":{\"used\":3.95", "\"process-pool\":{\"used\":\"a\""),
+                        List.of("not a kernel result")),
+                Arguments.of(FORMAT2.replace("\"onlineCpus\":8", "\"onlineCpus\":0"), List.of("onlineCpus")));
+    }
+
+    @ParameterizedTest
+    @MethodSource("brokenCpuFigures")
+    void rejectsBrokenCpuFiguresNamingWhatIsWrong(String document, List<String> messages) {
+        assertThat(document).as("the case changes the valid document").isNotEqualTo(FORMAT2);
         assertThatThrownBy(() -> KernelResult.parse(document)).isInstanceOf(ResultFormatException.class)
                 .hasMessageContainingAll(messages.toArray(String[]::new));
     }

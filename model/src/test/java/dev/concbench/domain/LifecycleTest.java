@@ -82,6 +82,26 @@ class LifecycleTest {
 
     private static final String GOOD = Checksums.expected(WorkloadType.CPU, 10, 3).toString();
 
+    /**
+     * A format-2 result of the one-pod run: sequential had its CPU; the 3 threads (no GIL) got 1 CPU-second
+     * in 1.81 s of 2 CPUs and waited 3 s runnable: contended.
+     */
+    private static KernelResult contendedResult() {
+        String json = "{\"format\":2,\"runtime\":\"java\",\"runtimeVersion\":\"21.0.5\",\"cpus\":2,"
+                + "\"cpuSource\":\"affinity\",\"cpuQuota\":null,\"node\":\"node-a\",\"pod\":\"demo-g1-r0-0-x\","
+                + "\"shard\":\"0/1\",\"tasks\":3,\"workload\":\"cpu\",\"size\":10,\"workers\":2,"
+                + "\"repetitions\":2,\"warmup\":1,\"checksum\":\"" + GOOD + "\",\"start\":1.0,\"end\":2.0,"
+                + "\"cgroup\":\"v2\",\"exclusiveCpus\":false,\"onlineCpus\":2,\"skipped\":{},"
+                + "\"times\":{\"sequential\":[0.8,0.81],\"threads\":[0.9,0.91]},"
+                + "\"cpu\":{\"sequential\":{\"used\":1.6,\"waited\":0.01,\"throttled\":0,\"stalled\":0.01,\"steal\":0},"
+                + "\"threads\":{\"used\":1.0,\"waited\":3.0,\"throttled\":0,\"stalled\":0.9,\"steal\":0}}}";
+        try {
+            return KernelResult.parse(json);
+        } catch (ResultFormatException e) {
+            throw new AssertionError(e);
+        }
+    }
+
     /** Actions in a form a table can say. */
     private static String show(Action a) {
         if (a instanceof Action.CreateJob c) {
@@ -102,6 +122,8 @@ class LifecycleTest {
             return "event SpecChanged " + e.previousGeneration() + "->" + e.generation() + " " + e.stoppedJobs();
         } else if (a instanceof Action.Queued) {
             return "event Queued";
+        } else if (a instanceof Action.Contended) {
+            return "event Contended";
         }
         throw new AssertionError(a);
     }
@@ -155,6 +177,11 @@ class LifecycleTest {
                                 RunObservation.succeeded(1, List.of(result("0/1", 3, GOOD)))),
                         Phase.Succeeded, List.of(RunState.Succeeded),
                         List.of("event RunSucceeded demo-g1-r0", "event BenchmarkSucceeded"), true),
+                Arguments.of("the last run succeeded with a contended row: Succeeded, and an event says so",
+                        cb(java, 1, started(java)), seen(job("demo-g1-r0", 1, true),
+                                RunObservation.succeeded(1, List.of(contendedResult()), "Burstable")),
+                        Phase.Succeeded, List.of(RunState.Succeeded),
+                        List.of("event RunSucceeded demo-g1-r0", "event BenchmarkSucceeded", "event Contended"), true),
                 Arguments.of("a run succeeded, another follows: its Job",
                         cb(twoPods, 1, started(twoPods)), seen(job("demo-g1-r0", 1, true),
                                 RunObservation.succeeded(1, List.of(result("0/1", 3, GOOD)))),
@@ -228,6 +255,43 @@ class LifecycleTest {
         assertThat(again.actions()).isEmpty();
         assertThat(again.ended()).isFalse();
         assertThat(again.status().getPhase()).isEqualTo(Phase.Succeeded);
+    }
+
+    @Test
+    void aContendedConclusionIsWithheldWithTheReasonContendedAndThePhaseStaysSucceeded() {
+        ConcurrencyBenchmarkSpec java = spec(Runtime.JAVA, null);
+        Observation finished = seen(job("demo-g1-r0", 1, true),
+                RunObservation.succeeded(1, List.of(contendedResult()), "Burstable"));
+        ConcurrencyBenchmarkStatus status = Lifecycle.decide(cb(java, 1, started(java)), finished, T1).status();
+
+        String why = "inconclusive: threads got 0.55 of 2 CPUs (waited 55 % of its time): rerun on a quiet node, "
+                + "or with requests equal to limits in whole CPUs";
+        assertThat(status.getConclusion()).isEqualTo("cpu-bound on java 21.0.5: threads 0.89x on 2 CPUs: " + why);
+        var progressing = Conditions.find(status.getConditions(), Conditions.PROGRESSING).orElseThrow();
+        assertThat(progressing.getStatus()).isEqualTo("False");
+        assertThat(progressing.getReason()).isEqualTo("Contended");
+        assertThat(progressing.getMessage()).isEqualTo("all runs finished; " + why);
+        assertThat(Conditions.isTrue(status.getConditions(), Conditions.COMPLETE)).isTrue();
+        assertThat(status.getPhase()).isEqualTo(Phase.Succeeded).isEqualTo(StatusTransitions.phase(status));
+        assertThat(status.getRuns().get(0).getQosClass()).isEqualTo("Burstable");
+        assertThat(status.getEnvironment().getQosClass()).isEqualTo("Burstable");
+        assertThat(status.getEnvironment().getCgroup()).isEqualTo("v2");
+        assertThat(status.getEnvironment().getExclusiveCpus()).isFalse();
+        assertThat(status.getResults()).extracting(r -> r.getStrategy() + " " + r.getContended())
+                .containsExactly("sequential false", "threads true");
+
+        // Told once: the finished benchmark's next step has no event and keeps the reason.
+        Decision again = Lifecycle.decide(cb(java, 1, status), finished, T1.plusSeconds(60));
+        assertThat(again.actions()).isEmpty();
+        assertThat(Conditions.find(again.status().getConditions(), Conditions.PROGRESSING).orElseThrow().getReason())
+                .isEqualTo("Contended");
+        // A format-1 kernel's result is never flagged: Completed.
+        ConcurrencyBenchmarkStatus plain = Lifecycle.decide(cb(java, 1, started(java)), seen(job("demo-g1-r0", 1, true),
+                RunObservation.succeeded(1, List.of(result("0/1", 3, GOOD)))), T1).status();
+        assertThat(Conditions.find(plain.getConditions(), Conditions.PROGRESSING).orElseThrow().getReason())
+                .isEqualTo("Completed");
+        assertThat(plain.getResults()).allSatisfy(r -> assertThat(r.getContended()).isNull());
+        assertThat(plain.getEnvironment().getQosClass()).isNull();
     }
 
     @Test

@@ -35,6 +35,27 @@ class RowComparisonTest {
     }
 
     @Test
+    void aContendedRowOnEitherSideIsNotComparable() {
+        ResultRow old = row("process-pool", 1, 0, 1.00, 1.01, 0.99, 1.00);
+        ResultRow starved = row("process-pool", 1, 0, 2.00, 2.02, 1.98, 2.00);
+        assertThat(RowComparison.compare(List.of(old), List.of(starved)).get(0).verdict())
+                .isEqualTo(RowComparison.Verdict.SLOWER);
+        starved.setContended(true);
+        RowComparison c = RowComparison.compare(List.of(old), List.of(starved)).get(0);
+        assertThat(c.verdict()).isEqualTo(RowComparison.Verdict.CONTENDED);
+        assertThat(c.verdict().words()).isEqualTo("not comparable (contended)");
+        assertThat(c.significant()).isFalse();
+        assertThat(c.ratio()).as("the figures stay, for a person to read").isCloseTo(2.0, within(1e-9));
+        // the baseline's side
+        assertThat(RowComparison.compare(List.of(starved), List.of(old)).get(0).verdict())
+                .isEqualTo(RowComparison.Verdict.CONTENDED);
+        // false or unknown is comparable
+        starved.setContended(false);
+        assertThat(RowComparison.compare(List.of(old), List.of(starved)).get(0).verdict())
+                .isEqualTo(RowComparison.Verdict.SLOWER);
+    }
+
+    @Test
     void verdictsInPyperfsWords() {
         ResultRow old = row("sequential", 1, 0, 1.00, 1.01, 0.99, 1.00);
         ResultRow slower = row("sequential", 1, 0, 2.00, 2.02, 1.98, 2.00);

@@ -48,6 +48,65 @@ class RunMeasurementTest {
                 false, true, false, "fork");
     }
 
+    /** {@code r} as a format-2 kernel writes it: the runtime's CPU facts and these figures per strategy. */
+    private static KernelResult format2(KernelResult r, int tasks, String cgroup, Boolean exclusive, Integer online,
+                                        KernelResult.CpuTimes sequential, KernelResult.CpuTimes threads) {
+        LinkedHashMap<String, KernelResult.CpuTimes> cpu = new LinkedHashMap<>();
+        cpu.put("sequential", sequential);
+        if (threads != null) {
+            cpu.put("threads", threads);
+        }
+        return new KernelResult(2, r.runtime(), r.runtimeVersion(), r.cpus(), r.cpuSource(), r.cpuQuota(), r.node(),
+                r.pod(), r.shard(), tasks, r.workload(), r.size(), r.workers(), r.repetitions(), r.warmup(),
+                r.checksum(), r.start(), r.end(), r.times(), r.skipped(), r.implementation(), r.implementationVersion(),
+                r.freeThreaded(), r.gil(), r.jit(), r.startMethod(), cgroup, exclusive, online, cpu);
+    }
+
+    @Test
+    void cpuFiguresAreSummedOverThePodsPerStrategy() throws Exception {
+        // shard 0 runs 3 calls on 2 CPUs, shard 1 runs 2 calls on 2 CPUs; 2 repetitions each.
+        KernelResult shard0 = format2(result("0/2", 2, "node-a", SHARD0_OF_2, 2, List.of(1.0, 1.0), List.of(1.0, 1.0)), 3,
+                "v2", true, 4, new KernelResult.CpuTimes(1.98, 0.01, 0.0, null, 0.0),
+                new KernelResult.CpuTimes(2.0, 0.05, 0.0, null, 0.0));
+        KernelResult shard1 = format2(result("1/2", 2, "node-b", SHARD1_OF_2, 2, List.of(1.0, 1.0), List.of(2.0, 2.0)), 2,
+                "v2", false, 4, new KernelResult.CpuTimes(1.9, 0.03, 0.0, null, 0.0),
+                new KernelResult.CpuTimes(2.0, 3.6, 0.0, null, 0.0));
+        RunStatus run = new RunStatus();
+
+        RunMeasurement.record(spec(), TWO_PODS, List.of(shard0, shard1), run);
+
+        assertThat(run.getCpu()).containsOnlyKeys("sequential", "threads");
+        assertThat(run.getCpu().get("sequential").getObtained()).isEqualTo(1.94); // 1.98/2 + 1.9/2
+        assertThat(run.getCpu().get("sequential").getWaitFraction()).isEqualTo(0.01); // 0.04 / ((2 + 2) s x 1)
+        assertThat(run.getCpu().get("sequential").getContended()).isFalse();
+        // threads (one per call, under the GIL: one CPU per pod at most) got their CPU in shard 0 and half
+        // of it in shard 1, where they waited 3.6 s of 4 s x 2 threads: shard 1 was contended, so the row is.
+        assertThat(run.getCpu().get("threads").getObtained()).isEqualTo(1.5);
+        assertThat(run.getCpu().get("threads").getWaitFraction()).isEqualTo(0.261); // 3.65 / (2 s x 3 + 4 s x 2)
+        assertThat(run.getCpu().get("threads").getContended()).isTrue();
+        assertThat(run.getCpu().get("threads").getContendedReason()).isEqualTo("got 1.50 of 2 CPUs (waited 26 % of its time)");
+        assertThat(run.getCgroup()).isEqualTo("v2");
+        assertThat(run.getExclusiveCpus()).as("one pod shared its machine's CPUs").isFalse();
+    }
+
+    @Test
+    void aFormat1KernelGivesNoCpuFiguresAndNoFlag() throws Exception {
+        KernelResult shard0 = result("0/2", 2, "node-a", SHARD0_OF_2, 2, List.of(1.0, 2.0), List.of(0.5, 0.7));
+        KernelResult shard1 = result("1/2", 2, "node-b", SHARD1_OF_2, 2, List.of(1.5, 1.8), List.of(0.4, 0.9));
+        RunStatus run = new RunStatus();
+        RunMeasurement.record(spec(), TWO_PODS, List.of(shard0, shard1), run);
+        assertThat(run.getCpu()).isNull();
+        assertThat(run.getCgroup()).isNull();
+        assertThat(run.getExclusiveCpus()).isNull();
+        // One pod of an older kernel among newer ones: the run's figures would be partial, so there are none.
+        KernelResult newer = format2(shard1, 2, "v1", null, 2, new KernelResult.CpuTimes(1.0, 0.0, 0.0, null, 0.0),
+                new KernelResult.CpuTimes(1.0, 0.0, 0.0, null, 0.0));
+        RunStatus mixed = new RunStatus();
+        RunMeasurement.record(spec(), TWO_PODS, List.of(shard0, newer), mixed);
+        assertThat(mixed.getCpu()).isNull();
+        assertThat(mixed.getCgroup()).isEqualTo("v1");
+    }
+
     @Test
     void aStrategyTheRuntimeSkippedHasNoSamplesButItsReason() throws Exception {
         ConcurrencyBenchmarkSpec spec = new ConcurrencyBenchmarkSpec();

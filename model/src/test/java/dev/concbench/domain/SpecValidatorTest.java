@@ -130,10 +130,29 @@ class SpecValidatorTest {
         assertThat(errors(spec)).isEmpty();
     }
 
+    /** threads and processes start every call of a pod at once: a pod's calls are bounded (the schema says so too). */
+    @Test
+    void perCallStrategiesHaveABoundedFanOutPerPod() {
+        ConcurrencyBenchmarkSpec spec = valid();
+        spec.getWorkload().setTasks(100_000);
+        spec.setStrategies(List.of(Strategy.PROCESSES));
+        assertThat(errors(spec)).singleElement().asString().contains("spec.workload.tasks", "processes",
+                "100000 calls per pod", "at most 256");
+        spec.setPods(100);                                        // 1,000 calls per pod: still too many processes
+        assertThat(errors(spec)).singleElement().asString().contains("1000 calls per pod");
+        spec.setStrategies(List.of(Strategy.THREADS));            // but not too many threads
+        assertThat(errors(spec)).isEmpty();
+        spec.setSweep(new SweepSpec(List.of(100, 50), null));     // every pod count of a sweep counts
+        assertThat(errors(spec)).singleElement().asString().contains("threads", "2000 calls per pod", "at most 1024");
+        spec.setStrategies(List.of(Strategy.THREAD_POOL, Strategy.PROCESS_POOL, Strategy.ASYNCIO));
+        assertThat(errors(spec)).as("pools bound themselves").isEmpty();
+    }
+
     @Test
     void sweepEntriesOutOfRange() {
         ConcurrencyBenchmarkSpec spec = valid();
         spec.getWorkload().setTasks(1000);
+        spec.setStrategies(List.of(Strategy.SEQUENTIAL, Strategy.PROCESS_POOL)); // no per-call fan-out
 
         spec.setSweep(new SweepSpec(List.of(0, 2), null));
         assertThat(errors(spec)).singleElement().asString().contains("spec.sweep.pods").contains("got 0");

@@ -2,6 +2,7 @@ package dev.concbench.domain;
 
 import dev.concbench.api.v1alpha1.ConcurrencyBenchmarkSpec;
 import dev.concbench.api.v1alpha1.ConcurrencyBenchmarkStatus;
+import dev.concbench.api.v1alpha1.RunCpuUsage;
 import dev.concbench.api.v1alpha1.KernelInfo;
 import dev.concbench.api.v1alpha1.ResultRow;
 import dev.concbench.api.v1alpha1.RunState;
@@ -161,6 +162,57 @@ class StatusAggregatorTest {
         assertThat(pool2.getSpeedup()).isEqualTo(4.0);
         assertThat(pool2.getEfficiency()).isEqualTo(0.8);
         assertThat(pool2.getSpeedupError()).isCloseTo(4.0 * (0.2 / Math.sqrt(3) / 4.0), within(0.0005));
+    }
+
+    private static RunCpuUsage usage(double obtained, Double waitFraction, Boolean contended, String reason) {
+        RunCpuUsage u = new RunCpuUsage();
+        u.setObtained(obtained);
+        u.setWaitFraction(waitFraction);
+        u.setThrottledFraction(0.0);
+        u.setContended(contended);
+        u.setContendedReason(reason);
+        return u;
+    }
+
+    @Test
+    void eachRowCarriesItsRunsCpuFiguresTheFlagAndEfficiencyPerCpuObtained() {
+        ConcurrencyBenchmarkStatus status = cpuSweep();
+        RunStatus single = status.getRuns().get(0);
+        single.setCpu(new java.util.LinkedHashMap<>(Map.of(
+                "sequential", usage(0.99, 0.01, false, null),
+                "thread-pool", usage(1.02, 0.61, true, "got 1.02 of 2 CPUs (waited 61 % of its time)"))));
+        single.setCgroup("v1");
+        single.setExclusiveCpus(false);
+        single.setQosClass("Burstable");
+        status.getRuns().get(1).setCgroup("v2");
+        status.getRuns().get(1).setQosClass("Guaranteed");
+        StatusAggregator.aggregate(spec(WorkloadType.CPU, 8), status);
+
+        ResultRow pool = row(status, "thread-pool", 1, 0);
+        assertThat(pool.getContended()).isTrue();
+        assertThat(pool.getContendedReason()).isEqualTo("got 1.02 of 2 CPUs (waited 61 % of its time)");
+        assertThat(pool.getCpu().getObtained()).isEqualTo(1.02);
+        assertThat(pool.getCpu().getWaitFraction()).isEqualTo(0.61);
+        assertThat(pool.getCpu().getThrottledFraction()).isZero();
+        assertThat(pool.getCpu().getStealFraction()).isNull();
+        // speedup 1.905 on the 1.02 CPUs it got; efficiency is against the parallelism of 2
+        assertThat(pool.getCpu().getEfficiency()).isEqualTo(1.868);
+        assertThat(pool.getEfficiency()).isEqualTo(0.952);
+        assertThat(row(status, "sequential", 1, 0).getContended()).isFalse();
+        // No figures for a strategy (an older kernel's run): unknown, no flag.
+        assertThat(row(status, "threads", 1, 0).getCpu()).isNull();
+        assertThat(row(status, "threads", 1, 0).getContended()).isNull();
+        assertThat(row(status, "thread-pool", 2, 4).getCpu()).isNull();
+
+        assertThat(status.getEnvironment().getCgroup()).isEqualTo("v1,v2");
+        assertThat(status.getEnvironment().getExclusiveCpus()).isFalse();
+        assertThat(status.getEnvironment().getQosClass()).isEqualTo("Burstable,Guaranteed");
+        // Unknown everywhere: absent, never false.
+        ConcurrencyBenchmarkStatus plain = cpuSweep();
+        StatusAggregator.aggregate(spec(WorkloadType.CPU, 8), plain);
+        assertThat(plain.getEnvironment().getCgroup()).isNull();
+        assertThat(plain.getEnvironment().getExclusiveCpus()).isNull();
+        assertThat(plain.getEnvironment().getQosClass()).isNull();
     }
 
     @Test

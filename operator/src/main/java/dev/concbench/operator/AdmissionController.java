@@ -4,19 +4,27 @@ import dev.concbench.api.v1alpha1.ConcurrencyBenchmark;
 import dev.concbench.api.v1alpha1.Phase;
 import dev.concbench.domain.StatusTransitions;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
-import io.javaoperatorsdk.operator.processing.event.source.IndexerResourceCache;
 import io.javaoperatorsdk.operator.processing.event.source.ResourceEventAware;
 import io.javaoperatorsdk.operator.processing.event.source.inbound.SimpleInboundEventSource;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.NavigableSet;
+import java.util.Objects;
 import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 import java.util.stream.Stream;
 
 /**
@@ -24,167 +32,305 @@ import java.util.stream.Stream;
  * creation order. Runs that share nodes spoil each other's timings, so this is a limit
  * on measurements, not on the operator's throughput.
  *
- * <p>A benchmark holds a slot when its cached conditions say Admitted and not ended; the
- * in-memory set covers the moment between a claim and the cache showing its status write
- * (after a restart, a benchmark Running before it stays admitted). A slot frees
- * when a benchmark's terminal status is written or when it is deleted; then the oldest
- * waiting benchmarks are woken through an inbound event source: no polling.
+ * <p>Keyed by UID, not by name: a benchmark deleted and applied again under its name is a new
+ * benchmark that queues like any other. An index kept from the benchmarks' events (and from the
+ * operator's own status writes, which the SDK does not deliver as events) holds who holds a slot
+ * and who waits, in creation order, so a decision costs O(log n) whatever the number of finished
+ * benchmarks in the cluster, not a scan and a sort of the whole cache.
+ *
+ * <p>A benchmark holds a slot from its claim here (or, after a restart, while its cached status says
+ * Running) until its terminal status is written or it is deleted. A released generation never holds
+ * or waits again, however stale the cached copy: only a new generation (a spec change) waits again.
+ * An older copy than one already seen (resourceVersion) never overwrites it. Whenever the slots or
+ * the head of the queue change, the waiting benchmarks that may now run are woken through an inbound
+ * event source: no polling.
  */
 @ApplicationScoped
 public class AdmissionController {
 
+    /** Creation order, then namespace, name and UID: the queue's order, total and stable. */
+    private static final Comparator<Entry> QUEUE_ORDER = Comparator
+            .comparing((Entry e) -> e.created, Comparator.nullsLast(Comparator.naturalOrder()))
+            .thenComparing(e -> e.id.getNamespace().orElse(""))
+            .thenComparing(e -> e.id.getName())
+            .thenComparing(e -> e.uid);
+
     private final int limit;
-    private final Set<ResourceID> admitted = new HashSet<>();
+    /** How long decisions take (admit: the index's lookups): make bench-operator reads it from /q/metrics. */
+    private final Timer decisions;
+    private final Map<String, Entry> byUid = new HashMap<>();
+    private final NavigableSet<Entry> waiting = new TreeSet<>(QUEUE_ORDER);
+    private final Set<String> holding = new HashSet<>();
+    /** This process's claims: a claim holds even before the cache shows the Running status it leads to. */
+    private final Set<String> claimed = new HashSet<>();
     /**
-     * Released benchmarks and the generation they finished, until the cache shows it: right
-     * after the release, the cache may still say Running, which must not hold the slot.
+     * UIDs deleted lately: a reconcile that was under way when its benchmark was deleted must not put it
+     * back into the queue (a ghost that would wait at its head for ever). Bounded: only a short window matters.
      */
-    private final Map<ResourceID, Long> released = new HashMap<>();
+    private final Set<String> deleted = java.util.Collections.newSetFromMap(new java.util.LinkedHashMap<>() {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
+            return size() > 10_000;
+        }
+    });
     private SimpleInboundEventSource<ConcurrencyBenchmark> wakeups;
+    /** The benchmarks the cache holds: read once, before the first decision, in case an event came before us. */
+    private Supplier<Stream<ConcurrencyBenchmark>> cached = Stream::empty;
+    private boolean seeded;
 
     @Inject
-    public AdmissionController(OperatorConfig config) {
-        this(config.maxConcurrentBenchmarks());
+    public AdmissionController(OperatorConfig config, MeterRegistry registry) {
+        this(config.maxConcurrentBenchmarks(), registry);
     }
 
     AdmissionController(int limit) {
+        this(limit, new SimpleMeterRegistry());
+    }
+
+    private AdmissionController(int limit, MeterRegistry registry) {
         this.limit = Math.max(1, limit);
+        this.decisions = Timer.builder("concbench.admission.decision")
+                .description("Admission decisions of a benchmark's reconcile, and their time").register(registry);
     }
 
     public int limit() {
         return limit;
     }
 
+    /** What the index knows of one benchmark (one UID). */
+    private static final class Entry {
+        final String uid;
+        final ResourceID id;
+        final String created;
+        long resourceVersion = -1;
+        long generation;
+        boolean runningInCache;
+        boolean finishedInCache;
+        boolean deleting;
+        /** The last generation whose end was written here: it never holds or waits again. */
+        long releasedGeneration = -1;
+
+        Entry(ConcurrencyBenchmark cb) {
+            this.uid = cb.getMetadata().getUid();
+            this.id = ResourceID.fromResource(cb);
+            this.created = cb.getMetadata().getCreationTimestamp();
+        }
+
+        boolean released() {
+            return releasedGeneration >= generation;
+        }
+    }
+
     /**
-     * The wake-ups of waiting benchmarks; it also frees the slot of a deleted benchmark and tells
-     * {@code onDeleted} (the only place the operator hears of a deletion: it has no finalizer).
+     * The wake-ups of waiting benchmarks; it also hears of every event of the benchmarks (the SDK tells
+     * the event sources that implement {@link ResourceEventAware}), keeps the index from them, frees
+     * the slot of a deleted benchmark and tells {@code onDeleted} (the only place the operator hears of
+     * a deletion: it has no finalizer).
      */
-    synchronized SimpleInboundEventSource<ConcurrencyBenchmark> eventSource(
-            IndexerResourceCache<ConcurrencyBenchmark> benchmarks, Consumer<ConcurrencyBenchmark> onDeleted) {
+    synchronized SimpleInboundEventSource<ConcurrencyBenchmark> eventSource(Supplier<Stream<ConcurrencyBenchmark>> cache,
+                                                                           Consumer<ConcurrencyBenchmark> onDeleted) {
         if (wakeups == null) {
-            wakeups = new Wakeups(benchmarks, onDeleted);
+            wakeups = new Wakeups(onDeleted);
+            cached = cache;
         }
         return wakeups;
     }
 
-    /**
-     * JOSDK tells the event sources that implement {@link ResourceEventAware} about every event of
-     * the benchmarks themselves: a deletion frees the slot here, so no finalizer is needed (one
-     * API round trip less per benchmark, and nothing blocks deleting a benchmark when the operator
-     * is gone).
-     */
     private final class Wakeups extends SimpleInboundEventSource<ConcurrencyBenchmark>
             implements ResourceEventAware<ConcurrencyBenchmark> {
-        private final IndexerResourceCache<ConcurrencyBenchmark> benchmarks;
         private final Consumer<ConcurrencyBenchmark> onDeleted;
 
-        Wakeups(IndexerResourceCache<ConcurrencyBenchmark> benchmarks, Consumer<ConcurrencyBenchmark> onDeleted) {
+        Wakeups(Consumer<ConcurrencyBenchmark> onDeleted) {
             super("admission-wakeups");
-            this.benchmarks = benchmarks;
             this.onDeleted = onDeleted;
         }
 
         @Override
+        public void onResourceCreated(ConcurrencyBenchmark created) {
+            observe(created);
+        }
+
+        @Override
+        public void onResourceUpdated(ConcurrencyBenchmark updated, ConcurrencyBenchmark old) {
+            observe(updated);
+        }
+
+        @Override
         public void onResourceDeleted(ConcurrencyBenchmark deleted) {
-            release(deleted, benchmarks.list());
+            forget(deleted);
             onDeleted.accept(deleted);
         }
     }
 
-    /** Admits {@code cb} if a slot is free and no older benchmark waits; returns whether it is admitted. */
-    public synchronized boolean admit(ConcurrencyBenchmark cb, Stream<ConcurrencyBenchmark> all) {
-        ResourceID id = ResourceID.fromResource(cb);
-        Long releasedGeneration = released.get(id);
-        boolean stale = releasedGeneration != null && releasedGeneration.equals(cb.getMetadata().getGeneration());
-        if (stale) {
-            // Finished and released: a view that still says Running is stale (or our own status write
-            // was refused with 409 and is being retried): never a new claim on a slot, but not Queued
-            // either; the reconcile ends the generation again.
-            return true;
-        }
-        if (admitted.contains(id) || isRunning(cb)) {
-            admitted.add(id);
-            return true;
-        }
-        List<ConcurrencyBenchmark> snapshot = all.toList();
-        Set<ResourceID> active = active(snapshot);
-        List<ResourceID> waiting = waiting(snapshot, active);
-        int position = waiting.indexOf(id);
-        if (position < 0) {
-            // Not in the cache yet (just created): it goes to the end of the queue.
-            position = waiting.size();
-        }
-        if (active.size() + position < limit) {
-            admitted.add(id);
-            return true;
-        }
-        return false;
-    }
-
-    /** Frees {@code cb}'s slot (finished, failed or deleted) and wakes the next waiting benchmarks. */
-    public synchronized void release(ConcurrencyBenchmark cb, Stream<ConcurrencyBenchmark> all) {
-        ResourceID id = ResourceID.fromResource(cb);
-        admitted.remove(id);
-        List<ConcurrencyBenchmark> snapshot = all.filter(b -> !ResourceID.fromResource(b).equals(id)).toList();
-        Set<ResourceID> active = active(snapshot);
-        // After active(): it forgets the released entries of what its snapshot lacks, and this one lacks cb.
-        released.put(id, cb.getMetadata().getGeneration());
-        int free = limit - active.size();
-        if (free <= 0 || wakeups == null) {
+    /** A version of a benchmark seen in the cache or written by the operator itself. */
+    public synchronized void observe(ConcurrencyBenchmark cb) {
+        if (deleted.contains(cb.getMetadata().getUid())) {
             return;
         }
-        waiting(snapshot, active).stream().limit(free).forEach(wakeups::propagateEvent);
+        List<String> before = head();
+        int holdingBefore = holding.size();
+        Entry e = entry(cb);
+        long version = resourceVersion(cb);
+        if (version >= 0 && version < e.resourceVersion) {
+            return; // an older copy than one already seen
+        }
+        e.resourceVersion = Math.max(e.resourceVersion, version);
+        Long generation = cb.getMetadata().getGeneration();
+        e.generation = generation == null ? 0 : generation;
+        Phase phase = StatusTransitions.phase(cb.getStatus());
+        e.runningInCache = phase == Phase.Running;
+        e.finishedInCache = phase.terminal() && cb.getStatus() != null
+                && Objects.equals(cb.getStatus().getObservedGeneration(), generation);
+        e.deleting = cb.getMetadata().getDeletionTimestamp() != null;
+        classify(e);
+        wakeIfChanged(before, holdingBefore);
     }
 
-    /** Admitted here, or Running according to the cache (admitted before a restart). */
-    private Set<ResourceID> active(List<ConcurrencyBenchmark> all) {
-        Set<ResourceID> active = new HashSet<>(admitted);
-        for (ConcurrencyBenchmark b : all) {
-            ResourceID id = ResourceID.fromResource(b);
-            Long releasedGeneration = released.get(id);
-            boolean releasedThisGeneration = releasedGeneration != null
-                    && releasedGeneration.equals(b.getMetadata().getGeneration());
-            if (releasedGeneration != null && (!isRunning(b) || !releasedThisGeneration)) {
-                released.remove(id); // the cache caught up, or a new generation started
-            }
-            if (isRunning(b) && !releasedThisGeneration) {
-                active.add(id);
+    /** Deleted: its slot, if it held one, is free, and it leaves the queue. */
+    public synchronized void forget(ConcurrencyBenchmark cb) {
+        List<String> before = head();
+        int holdingBefore = holding.size();
+        deleted.add(cb.getMetadata().getUid());
+        Entry e = byUid.remove(cb.getMetadata().getUid());
+        if (e != null) {
+            waiting.remove(e);
+            holding.remove(e.uid);
+            claimed.remove(e.uid);
+        }
+        wakeIfChanged(before, holdingBefore);
+    }
+
+    /** Whether {@code cb} holds a slot: it keeps one it has, or claims a free one in its turn. */
+    public synchronized boolean admit(ConcurrencyBenchmark cb) {
+        long start = System.nanoTime();
+        try {
+            return decide(cb);
+        } finally {
+            decisions.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+        }
+    }
+
+    private boolean decide(ConcurrencyBenchmark cb) {
+        if (!seeded) {
+            seeded = true;
+            cached.get().forEach(this::observe);
+        }
+        if (deleted.contains(cb.getMetadata().getUid())) {
+            return false; // deleted while this reconcile ran
+        }
+        Entry e = byUid.get(cb.getMetadata().getUid());
+        if (e == null) {
+            observe(cb); // not indexed yet: its own event is on its way
+            e = byUid.get(cb.getMetadata().getUid());
+        }
+        long generation = cb.getMetadata().getGeneration() == null ? 0 : cb.getMetadata().getGeneration();
+        if (e.releasedGeneration >= generation) {
+            // This generation ended here and a view that still says otherwise is stale (or the terminal
+            // write was refused and is being retried): no new claim, but not Queued either.
+            return true;
+        }
+        if (holding.contains(e.uid)) {
+            claimed.add(e.uid);
+            return true;
+        }
+        int free = limit - holding.size();
+        if (free <= 0 || e.deleting) {
+            return false;
+        }
+        // Waiting ahead of it, counted only up to the free slots: O(log n + limit).
+        int ahead = 0;
+        for (Entry before : waiting.headSet(e, false)) {
+            if (++ahead >= free) {
+                return false;
             }
         }
-        Set<ResourceID> present = new HashSet<>(all.stream().map(ResourceID::fromResource).toList());
-        active.retainAll(present);
-        admitted.retainAll(present);
-        released.keySet().retainAll(present);
-        return active;
+        List<String> head = head();
+        int holdingBefore = holding.size();
+        claimed.add(e.uid);
+        classify(e);
+        wakeIfChanged(head, holdingBefore);
+        return true;
     }
 
-    private List<ResourceID> waiting(List<ConcurrencyBenchmark> all, Set<ResourceID> active) {
-        return all.stream()
-                .filter(b -> b.getMetadata().getDeletionTimestamp() == null)
-                .filter(b -> !finished(b))
-                // Released but the cache still says Running: finished, not waiting ahead of the others.
-                .filter(b -> !released.containsKey(ResourceID.fromResource(b)))
-                .filter(b -> !active.contains(ResourceID.fromResource(b)))
-                .sorted(Comparator.comparing((ConcurrencyBenchmark b) -> b.getMetadata().getCreationTimestamp(),
-                                Comparator.nullsLast(Comparator.naturalOrder()))
-                        .thenComparing(b -> b.getMetadata().getNamespace())
-                        .thenComparing(b -> b.getMetadata().getName()))
-                .map(ResourceID::fromResource)
-                .toList();
+    /** Frees {@code cb}'s slot once its terminal status is written; the next waiting benchmarks are woken. */
+    public synchronized void release(ConcurrencyBenchmark cb) {
+        if (deleted.contains(cb.getMetadata().getUid())) {
+            return;
+        }
+        List<String> before = head();
+        int holdingBefore = holding.size();
+        Entry e = entry(cb);
+        long generation = cb.getMetadata().getGeneration() == null ? 0 : cb.getMetadata().getGeneration();
+        e.releasedGeneration = Math.max(e.releasedGeneration, generation);
+        e.generation = Math.max(e.generation, generation);
+        claimed.remove(e.uid);
+        classify(e);
+        wakeIfChanged(before, holdingBefore);
     }
 
-    /** Admitted and not ended, as its cached conditions say (a spec change keeps the slot). */
-    private static boolean isRunning(ConcurrencyBenchmark b) {
-        return phase(b) == Phase.Running && b.getMetadata().getDeletionTimestamp() == null;
+    /** Benchmarks holding a slot. */
+    synchronized int holding() {
+        return holding.size();
     }
 
-    /** Terminal for its current generation: a spec change makes it wait again. */
-    private static boolean finished(ConcurrencyBenchmark b) {
-        return phase(b).terminal() && b.getMetadata().getGeneration() != null
-                && b.getMetadata().getGeneration().equals(b.getStatus().getObservedGeneration());
+    /** Benchmarks waiting, in queue order. */
+    synchronized List<ResourceID> waiting() {
+        return waiting.stream().map(e -> e.id).toList();
     }
 
-    private static Phase phase(ConcurrencyBenchmark b) {
-        return StatusTransitions.phase(b.getStatus());
+    private Entry entry(ConcurrencyBenchmark cb) {
+        return byUid.computeIfAbsent(cb.getMetadata().getUid(), uid -> new Entry(cb));
+    }
+
+    /** Puts the entry where it belongs: holding a slot, waiting for one, or neither (finished, released). */
+    private void classify(Entry e) {
+        boolean holds = claimed.contains(e.uid) || (e.runningInCache && !e.deleting && !e.released());
+        boolean waits = !holds && !e.released() && !e.finishedInCache && !e.deleting;
+        if (holds) {
+            holding.add(e.uid);
+        } else {
+            holding.remove(e.uid);
+        }
+        if (waits) {
+            waiting.add(e);
+        } else {
+            waiting.remove(e);
+        }
+    }
+
+    /** The waiting benchmarks that would be admitted now (at most the free slots). */
+    private List<String> head() {
+        int free = limit - holding.size();
+        List<String> head = new ArrayList<>(Math.max(0, free));
+        for (Entry e : waiting) {
+            if (head.size() >= free) {
+                break;
+            }
+            head.add(e.uid);
+        }
+        return head;
+    }
+
+    /**
+     * Wakes the benchmarks that may run now when a slot was freed or the head of the queue changed:
+     * one that was refused (someone was ahead, no slot was free) is reconciled again at once.
+     */
+    private void wakeIfChanged(List<String> headBefore, int holdingBefore) {
+        List<String> after = head();
+        if (wakeups == null || after.isEmpty() || (holding.size() >= holdingBefore && after.equals(headBefore))) {
+            return;
+        }
+        for (String uid : after) {
+            Entry e = byUid.get(uid);
+            wakeups.propagateEvent(e.id);
+        }
+    }
+
+    private static long resourceVersion(ConcurrencyBenchmark cb) {
+        try {
+            return Long.parseLong(cb.getMetadata().getResourceVersion());
+        } catch (RuntimeException notANumber) {
+            return -1; // not comparable: taken as the newest
+        }
     }
 }

@@ -3,7 +3,11 @@ package dev.concbench.operator;
 import io.fabric8.kubernetes.api.model.Status;
 import io.fabric8.kubernetes.api.model.StatusCause;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.javaoperatorsdk.operator.AggregatedOperatorException;
 
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -36,14 +40,59 @@ public record ApiRefusal(String reason, String message) {
             Map.entry("metadata.name", "metadata.name"),
             Map.entry("metadata.labels", "metadata.name"));
 
+    /**
+     * A refusal the operator itself finds (no HTTP status says it): thrown out of the reconcile, it ends
+     * the benchmark Failed with its reason and message, like the API server's.
+     */
+    public static class Refused extends RuntimeException {
+        private final transient ApiRefusal refusal;
+
+        public Refused(String reason, String message) {
+            super(message, null, false, false);
+            this.refusal = new ApiRefusal(reason, message);
+        }
+    }
+
     /** The refusal behind {@code error} (or one of its causes), if it is one. */
     public static Optional<ApiRefusal> of(Throwable error) {
-        for (Throwable t = error; t != null; t = t.getCause()) {
+        List<Throwable> causes = causes(error);
+        for (Throwable t : causes) {
+            if (t instanceof Refused refused) {
+                return Optional.of(refused.refusal);
+            }
+        }
+        for (Throwable t : causes) {
             if (t instanceof KubernetesClientException e) {
                 return of(e);
             }
         }
         return Optional.empty();
+    }
+
+    /**
+     * {@code error} and everything behind it: its causes, and the failures of the dependents that the
+     * SDK's workflow gathers into one exception (they are not its cause).
+     */
+    static List<Throwable> causes(Throwable error) {
+        List<Throwable> all = new ArrayList<>();
+        Deque<Throwable> next = new ArrayDeque<>();
+        if (error != null) {
+            next.add(error);
+        }
+        while (!next.isEmpty() && all.size() < 20) {
+            Throwable t = next.poll();
+            if (all.contains(t)) {
+                continue;
+            }
+            all.add(t);
+            if (t.getCause() != null) {
+                next.add(t.getCause());
+            }
+            if (t instanceof AggregatedOperatorException aggregated) {
+                next.addAll(aggregated.getAggregatedExceptions().values());
+            }
+        }
+        return all;
     }
 
     static Optional<ApiRefusal> of(KubernetesClientException e) {
@@ -53,7 +102,9 @@ public record ApiRefusal(String reason, String message) {
         }
         String reason = code == 400 || code == 422 ? "InvalidSpec" : code == 403 ? "Forbidden" : "RequestRefused";
         Status status = e.getStatus();
-        String said = status != null && status.getMessage() != null ? status.getMessage() : e.getMessage();
+        // The server's own words; never the client's exception text.
+        String said = status != null && status.getMessage() != null ? status.getMessage()
+                : "(no message from the server)";
         Set<String> fields = new LinkedHashSet<>();
         if (status != null && status.getDetails() != null && status.getDetails().getCauses() != null) {
             for (StatusCause cause : status.getDetails().getCauses()) {

@@ -38,7 +38,7 @@ final class BaselineWatch extends SimpleInboundEventSource<ConcurrencyBenchmark>
 
     /** What the primary cache holds of {@code cb}'s baseline, in its namespace. */
     BaselineSeen seen(ConcurrencyBenchmark cb) {
-        String name = cb.getSpec().getBaseline();
+        String name = cb.getSpec() == null ? null : cb.getSpec().getBaseline();
         return BaselineSeen.found(name == null ? null
                 : benchmarks.get(new ResourceID(name, cb.getMetadata().getNamespace())).orElse(null));
     }

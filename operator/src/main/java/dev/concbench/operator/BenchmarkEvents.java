@@ -50,6 +50,8 @@ public class BenchmarkEvents {
             generationStopped(cb, e.previousGeneration(), e.generation(), e.stoppedJobs());
         } else if (event instanceof Action.Queued e) {
             queued(cb, e.message());
+        } else if (event instanceof Action.Contended e) {
+            emit(cb, "Warning", "Contended", e.message());
         }
     }
 

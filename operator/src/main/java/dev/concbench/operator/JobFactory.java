@@ -50,7 +50,12 @@ public final class JobFactory {
     private JobFactory() {
     }
 
-    public static Job job(ConcurrencyBenchmark cb, PlannedRun run, String image) {
+    /**
+     * The Job of {@code run}, named {@code jobName} (the plan's, as the status records it), its kernel on
+     * {@code image}, with {@code defaults} where the spec says nothing.
+     */
+    public static Job job(ConcurrencyBenchmark cb, PlannedRun run, String jobName, String image,
+                          KernelDefaults defaults) {
         ConcurrencyBenchmarkSpec spec = cb.getSpec();
         long generation = cb.getMetadata().getGeneration();
         Map<String, String> labels = Names.runLabels(cb, generation, run.index());
@@ -68,7 +73,8 @@ public final class JobFactory {
         mounts.add(new VolumeMountBuilder().withName("tmp").withMountPath("/tmp").build());
         if (python) {
             volumes.add(new VolumeBuilder().withName("kernel").withNewConfigMap()
-                    .withName(Names.kernelConfigMapName(cb.getMetadata().getName())).endConfigMap().build());
+                    .withName(Names.kernelConfigMapName(cb.getMetadata().getName(), cb.getMetadata().getUid()))
+                    .endConfigMap().build());
             mounts.add(new VolumeMountBuilder().withName("kernel").withMountPath(KERNEL_DIR).withReadOnly(true).build());
         }
         CustomWorkloadSpec custom = spec.getWorkload().getCustom();
@@ -94,7 +100,7 @@ public final class JobFactory {
 
         return new JobBuilder()
                 .withNewMetadata()
-                    .withName(Names.jobName(cb.getMetadata().getName(), generation, run.index()))
+                    .withName(jobName)
                     .withNamespace(cb.getMetadata().getNamespace())
                     .withLabels(labels)
                     .withOwnerReferences(ownerReference(cb))
@@ -106,7 +112,9 @@ public final class JobFactory {
                     // One failed pod spoils the run's common start: fail fast, no retries.
                     .withBackoffLimit(0)
                     .withActiveDeadlineSeconds(spec.getTimeoutSeconds().longValue())
-                    .withTtlSecondsAfterFinished(spec.getTtlSecondsAfterFinished())
+                    // The schema's floor, also for a benchmark stored before it existed.
+                    .withTtlSecondsAfterFinished(Math.max(spec.getTtlSecondsAfterFinished(),
+                            ConcurrencyBenchmarkSpec.MIN_TTL_SECONDS_AFTER_FINISHED))
                     .withNewPodFailurePolicy()
                         .addNewRule().withAction("FailJob")
                             .withNewOnExitCodes().withContainerName(CONTAINER).withOperator("In")
@@ -136,7 +144,7 @@ public final class JobFactory {
                                 .withCommand(command)
                                 .withArgs(args)
                                 .withEnv(env())
-                                .withResources(spec.getResources() == null ? null : spec.getResources().toResourceRequirements())
+                                .withResources(defaults.of(spec))
                                 .withTerminationMessagePath(TERMINATION_LOG)
                                 .withTerminationMessagePolicy("FallbackToLogsOnError")
                                 .withVolumeMounts(mounts)

@@ -4,6 +4,7 @@ import dev.concbench.api.v1alpha1.ConcurrencyBenchmark;
 import dev.concbench.api.v1alpha1.Runtime;
 import dev.concbench.domain.BenchmarkPlanner;
 import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.dependent.DependentResource;
 import io.javaoperatorsdk.operator.processing.dependent.Matcher;
@@ -36,6 +37,31 @@ public class KernelConfigMap extends CRUDKubernetesDependentResource<ConfigMap, 
     @Override
     public Matcher.Result<ConfigMap> match(ConfigMap actual, ConcurrencyBenchmark cb, Context<ConcurrencyBenchmark> ctx) {
         return Matcher.Result.computed(SCRIPT.isIn(actual, cb), desired(cb, ctx));
+    }
+
+    /**
+     * A 409: the ConfigMap is there already. Ours (an earlier create whose event has not come yet) is
+     * taken as created; anyone else's is never adopted or overwritten: the benchmark ends Failed
+     * ({@link Owners#nameTaken}) instead of waiting in front of the queue for ever.
+     */
+    @Override
+    public ConfigMap create(ConfigMap desired, ConcurrencyBenchmark cb, Context<ConcurrencyBenchmark> ctx) {
+        try {
+            return super.create(desired, cb, ctx);
+        } catch (KubernetesClientException e) {
+            if (e.getCode() != 409) {
+                throw e;
+            }
+            ConfigMap existing = ctx.getClient().configMaps().inNamespace(desired.getMetadata().getNamespace())
+                    .withName(desired.getMetadata().getName()).get();
+            if (existing == null) {
+                throw e; // gone again meanwhile: the retry creates it
+            }
+            if (!Owners.ownedBy(existing, cb)) {
+                throw Owners.nameTaken("ConfigMap", existing, cb);
+            }
+            return existing;
+        }
     }
 
     /**

@@ -35,7 +35,7 @@ public final class KernelNetworkPolicy {
         boolean egress = cb.getSpec().getNetwork() == Network.ALLOW;
         return new NetworkPolicyBuilder()
                 .withNewMetadata()
-                    .withName(Names.kernelNetworkPolicyName(name))
+                    .withName(Names.kernelNetworkPolicyName(name, cb.getMetadata().getUid()))
                     .withNamespace(cb.getMetadata().getNamespace())
                     .withLabels(Names.benchmarkLabels(name))
                     .withOwnerReferences(JobFactory.ownerReference(cb))

@@ -83,7 +83,7 @@ public final class KernelScript {
         }
         return new ConfigMapBuilder()
                 .withNewMetadata()
-                    .withName(Names.kernelConfigMapName(cb.getMetadata().getName()))
+                    .withName(Names.kernelConfigMapName(cb.getMetadata().getName(), cb.getMetadata().getUid()))
                     .withNamespace(cb.getMetadata().getNamespace())
                     .withLabels(Names.benchmarkLabels(cb.getMetadata().getName()))
                     .withAnnotations(annotations)

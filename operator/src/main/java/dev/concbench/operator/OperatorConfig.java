@@ -31,6 +31,13 @@ public interface OperatorConfig {
      */
     Optional<String> runtimeImages();
 
+    /**
+     * Requests and limits of the kernel pods of a benchmark whose spec.resources is not set, as JSON in a
+     * container's resources shape, {@code {"requests":{"cpu":"100m"},"limits":{"memory":"4Gi"}}} (the
+     * chart writes it from kernel.defaultResources). Empty: none.
+     */
+    Optional<String> kernelDefaultResources();
+
     /** Seconds from "all pods of a multi-pod run are running" to their common start. */
     @WithDefault("2")
     int startDelaySeconds();

@@ -16,19 +16,9 @@ import java.util.Optional;
 public final class RuntimeCatalog {
 
     /** A benchmark names a runtime the operator has no image for: it cannot run as written. */
-    public static final class NotConfigured extends RuntimeException {
+    public static final class NotConfigured extends ApiRefusal.Refused {
         NotConfigured(String message) {
-            super(message);
-        }
-
-        /** The one behind {@code error} (JOSDK hands the reconciler's exception over wrapped). */
-        public static Optional<NotConfigured> in(Throwable error) {
-            for (Throwable t = error; t != null; t = t.getCause()) {
-                if (t instanceof NotConfigured missing) {
-                    return Optional.of(missing);
-                }
-            }
-            return Optional.empty();
+            super("InvalidSpec", message);
         }
     }
 

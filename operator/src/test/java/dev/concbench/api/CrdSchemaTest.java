@@ -69,4 +69,22 @@ class CrdSchemaTest {
         assertThat(toleration.at("/operator/enum").toString()).isEqualTo("[\"Equal\",\"Exists\"]");
         assertThat(toleration.at("/effect/enum").toString()).isEqualTo("[\"NoExecute\",\"NoSchedule\",\"PreferNoSchedule\"]");
     }
+
+    /** Issue 20's rules, in the schema (kube-apiserver enforces them at apply; FaultsE2eIT applies them). */
+    @Test
+    void aMissingSpecUnboundedFanOutAndAShortTtlAreRefusedByTheSchema() throws IOException {
+        JsonNode root = version().at("/schema/openAPIV3Schema");
+        List<String> rootRules = new ArrayList<>();
+        root.path("x-kubernetes-validations").forEach(r -> rootRules.add(r.path("rule").asText() + " | "
+                + r.path("message").asText()));
+        assertThat(rootRules).anySatisfy(r -> assertThat(r).startsWith("has(self.spec) | spec is required"));
+        List<String> specRules = new ArrayList<>();
+        root.at("/properties/spec/x-kubernetes-validations").forEach(r -> specRules.add(r.path("rule").asText()));
+        assertThat(specRules).anySatisfy(r -> assertThat(r).contains("'processes'", "<= 256"))
+                .anySatisfy(r -> assertThat(r).contains("'threads'", "<= 1024"));
+        JsonNode spec = root.path("properties").path("spec").path("properties");
+        assertThat(spec.at("/ttlSecondsAfterFinished/minimum").asInt()).isEqualTo(300);
+        assertThat(spec.at("/schedulingTimeoutSeconds/default").asInt()).isEqualTo(300);
+        assertThat(spec.at("/strategies/description").asText()).contains("at most 1024 calls with threads and 256");
+    }
 }

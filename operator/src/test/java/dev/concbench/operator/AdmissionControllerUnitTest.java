@@ -2,161 +2,319 @@ package dev.concbench.operator;
 
 import dev.concbench.api.v1alpha1.ConcurrencyBenchmark;
 import dev.concbench.api.v1alpha1.ConcurrencyBenchmarkSpec;
+import dev.concbench.api.v1alpha1.ConcurrencyBenchmarkStatus;
 import dev.concbench.api.v1alpha1.Phase;
+import dev.concbench.domain.Conditions;
+import dev.concbench.domain.StatusTransitions;
+import io.fabric8.kubernetes.client.utils.Serialization;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
-import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+/**
+ * Admission as the reconciler drives it: the index hears every version of the benchmarks (the cache's
+ * events and the operator's own status writes), the reconciler asks {@code admit} and calls
+ * {@code release} once a terminal status is written, and the wake-ups it propagates are recorded.
+ */
 class AdmissionControllerUnitTest {
 
-    private static ConcurrencyBenchmark cb(String name, String created, Phase phase) {
+    private final List<ResourceID> woken = new ArrayList<>();
+    /** What the primary cache holds before the first decision (events may have come before the index). */
+    private final List<ConcurrencyBenchmark> cached = new ArrayList<>();
+    private int uids;
+    private int versions;
+
+    private AdmissionController admission(int limit) {
+        AdmissionController admission = new AdmissionController(limit);
+        var wakeups = admission.eventSource(cached::stream, deleted -> { });
+        wakeups.setEventHandler(event -> woken.add(event.getRelatedCustomResourceID()));
+        wakeups.start();
+        return admission;
+    }
+
+    @BeforeEach
+    void reset() {
+        woken.clear();
+        cached.clear();
+    }
+
+    /** A new benchmark (a new UID), as the cache shows it: no status yet, or in {@code phase}. */
+    private ConcurrencyBenchmark cb(String name, String created, Phase phase) {
         ConcurrencyBenchmark cb = new ConcurrencyBenchmark("ns", name, new ConcurrencyBenchmarkSpec());
         cb.getMetadata().setCreationTimestamp(created);
         cb.getMetadata().setGeneration(1L);
-        cb.getMetadata().setUid("uid-" + name);
-        cb.setStatus(new dev.concbench.api.v1alpha1.ConcurrencyBenchmarkStatus());
-        if (phase != null) {
-            setPhase(cb, phase);
-        }
-        return cb;
+        cb.getMetadata().setUid("uid-" + name + "-" + ++uids);
+        cb.getMetadata().setResourceVersion(Integer.toString(++versions));
+        return phase == null ? cb : withPhase(cb, phase);
     }
 
-    /** A cached status in {@code phase}, with the conditions that say it (the phase is derived from them). */
-    private static void setPhase(ConcurrencyBenchmark cb, Phase phase) {
-        var conditions = cb.getStatus().getConditions();
-        java.time.Instant now = java.time.Instant.parse("2025-03-01T10:00:00Z");
+    /** The next version of {@code cb} (a new resourceVersion) with a status in {@code phase}. */
+    private ConcurrencyBenchmark withPhase(ConcurrencyBenchmark cb, Phase phase) {
+        ConcurrencyBenchmark next = Serialization.clone(cb);
+        next.getMetadata().setResourceVersion(Integer.toString(++versions));
+        ConcurrencyBenchmarkStatus status = new ConcurrencyBenchmarkStatus();
+        long generation = next.getMetadata().getGeneration();
+        Instant now = Instant.parse("2025-03-01T10:00:00Z");
         if (phase != Phase.Pending) {
-            dev.concbench.domain.Conditions.set(conditions, dev.concbench.domain.Conditions.ADMITTED,
-                    phase != Phase.Queued, phase == Phase.Queued ? "Queued" : "SlotAvailable", "", 1, now);
+            Conditions.set(status.getConditions(), Conditions.ADMITTED, phase != Phase.Queued,
+                    phase == Phase.Queued ? "Queued" : "SlotAvailable", "", generation, now);
         }
         if (phase.terminal()) {
-            dev.concbench.domain.StatusTransitions.finish(cb.getStatus(), phase == Phase.Succeeded, "Done", "", 1, now);
+            StatusTransitions.finish(status, phase == Phase.Succeeded, "Done", "", generation, now);
         }
-        cb.getStatus().setPhase(phase);
-        cb.getStatus().setObservedGeneration(1L);
+        status.setPhase(phase);
+        status.setObservedGeneration(generation);
+        next.setStatus(status);
+        return next;
     }
 
-    private static Stream<ConcurrencyBenchmark> all(ConcurrencyBenchmark... cbs) {
-        return List.of(cbs).stream();
+    private static void seen(AdmissionController admission, ConcurrencyBenchmark... cbs) {
+        for (ConcurrencyBenchmark cb : cbs) {
+            admission.observe(cb);
+        }
     }
 
     @Test
     void limitOneAdmitsTheOlderOfTwoNewBenchmarks() {
-        AdmissionController admission = new AdmissionController(1);
+        AdmissionController admission = admission(1);
         ConcurrencyBenchmark older = cb("older", "2025-03-01T10:00:00Z", null);
         ConcurrencyBenchmark younger = cb("younger", "2025-03-01T10:00:05Z", null);
+        seen(admission, older, younger);
 
         // the younger reconciles first: it must not take the slot from the older
-        assertThat(admission.admit(younger, all(older, younger))).isFalse();
-        assertThat(admission.admit(older, all(older, younger))).isTrue();
-        assertThat(admission.admit(younger, all(older, younger))).isFalse();
-        // admission is sticky for the admitted one
-        assertThat(admission.admit(older, all(older, younger))).isTrue();
+        assertThat(admission.admit(younger)).isFalse();
+        assertThat(admission.admit(older)).isTrue();
+        assertThat(admission.admit(younger)).isFalse();
+        // admission is sticky for the admitted one, whatever its cached copy says meanwhile
+        seen(admission, withPhase(older, Phase.Queued));
+        assertThat(admission.admit(older)).isTrue();
+        assertThat(admission.holding()).isEqualTo(1);
     }
 
     @Test
-    void afterReleaseTheYoungerIsAdmitted() {
-        AdmissionController admission = new AdmissionController(1);
+    void afterReleaseTheYoungerIsWokenAndAdmitted() {
+        AdmissionController admission = admission(1);
         ConcurrencyBenchmark older = cb("older", "2025-03-01T10:00:00Z", null);
         ConcurrencyBenchmark younger = cb("younger", "2025-03-01T10:00:05Z", Phase.Queued);
-        assertThat(admission.admit(older, all(older, younger))).isTrue();
-        assertThat(admission.admit(younger, all(older, younger))).isFalse();
+        seen(admission, older, younger);
+        assertThat(admission.admit(older)).isTrue();
+        seen(admission, withPhase(older, Phase.Running));
+        assertThat(admission.admit(younger)).isFalse();
+        woken.clear();
 
-        older.setStatus(older.getStatus() == null ? new dev.concbench.api.v1alpha1.ConcurrencyBenchmarkStatus() : older.getStatus());
-        setPhase(older, Phase.Succeeded);
-        admission.release(older, all(older, younger));
+        ConcurrencyBenchmark done = withPhase(older, Phase.Succeeded);
+        admission.observe(done); // the operator's own terminal write
+        admission.release(done);
 
-        assertThat(admission.admit(younger, all(older, younger))).isTrue();
+        assertThat(woken).containsExactly(ResourceID.fromResource(younger));
+        assertThat(admission.admit(younger)).isTrue();
+    }
+
+    /**
+     * The late hand-off: the released benchmark's cached copy never showed Running (its writes went
+     * faster than the watch) and still says Queued. It must not count as waiting ahead of the next one.
+     */
+    @Test
+    void aReleaseIsNeverUndoneByACacheThatIsBehind() {
+        AdmissionController admission = admission(1);
+        ConcurrencyBenchmark first = cb("first", "2025-03-01T10:00:00Z", Phase.Queued);
+        ConcurrencyBenchmark second = cb("second", "2025-03-01T10:00:05Z", Phase.Queued);
+        seen(admission, first, second);
+        assertThat(admission.admit(first)).isTrue();
+
+        admission.release(first);
+        // Events of older versions (and of newer ones that still lag behind the release) come later.
+        seen(admission, first, withPhase(first, Phase.Queued), withPhase(first, Phase.Running));
+
+        assertThat(woken).contains(ResourceID.fromResource(second));
+        assertThat(admission.admit(second)).isTrue();
+        assertThat(admission.holding()).isEqualTo(1);
+        assertThat(admission.admit(first)).as("released: no new claim, but its reconcile may end it again")
+                .isTrue();
+        assertThat(admission.holding()).isEqualTo(1);
+    }
+
+    /** Delete and apply again under the same name while another runs, at limit 1: never two at once. */
+    @Test
+    void aBenchmarkAppliedAgainUnderItsNameQueuesLikeAnyOther() {
+        AdmissionController admission = admission(1);
+        ConcurrencyBenchmark running = cb("running", "2025-03-01T10:00:00Z", null);
+        ConcurrencyBenchmark x = cb("x", "2025-03-01T10:00:05Z", null);
+        seen(admission, running, x);
+        assertThat(admission.admit(running)).isTrue();
+        assertThat(admission.admit(x)).isFalse();
+        seen(admission, withPhase(x, Phase.Queued));
+
+        admission.forget(x);
+        ConcurrencyBenchmark again = cb("x", "2025-03-01T10:00:09Z", null); // generation 1, a new UID
+        seen(admission, again);
+
+        assertThat(admission.admit(again)).isFalse();
+        assertThat(admission.holding()).isEqualTo(1);
+        admission.release(withPhase(running, Phase.Succeeded));
+        assertThat(admission.admit(again)).isTrue();
     }
 
     @Test
-    void aDeletedBenchmarkFreesItsSlot() {
-        AdmissionController admission = new AdmissionController(1);
+    void aDeletedBenchmarkFreesItsSlotAndWakesTheNext() {
+        AdmissionController admission = admission(1);
         ConcurrencyBenchmark older = cb("older", "2025-03-01T10:00:00Z", null);
         ConcurrencyBenchmark younger = cb("younger", "2025-03-01T10:00:05Z", null);
-        assertThat(admission.admit(older, all(older, younger))).isTrue();
+        seen(admission, older, younger);
+        assertThat(admission.admit(older)).isTrue();
+        woken.clear();
 
-        // gone from the cache: its slot is free even without an explicit release
-        assertThat(admission.admit(younger, all(younger))).isTrue();
+        admission.forget(older);
+
+        assertThat(woken).containsExactly(ResourceID.fromResource(younger));
+        assertThat(admission.admit(younger)).isTrue();
+    }
+
+    /**
+     * A woken benchmark refused because an older one still waited ahead of it is woken again, at once,
+     * when that one leaves the queue (here: its own status write says it failed validation).
+     */
+    @Test
+    void aRefusedBenchmarkIsWokenAgainWhenTheOneAheadLeavesTheQueue() {
+        AdmissionController admission = admission(1);
+        ConcurrencyBenchmark invalid = cb("invalid", "2025-03-01T10:00:00Z", null);
+        ConcurrencyBenchmark valid = cb("valid", "2025-03-01T10:00:05Z", null);
+        seen(admission, invalid, valid);
+        assertThat(admission.admit(valid)).isFalse();
+        woken.clear();
+
+        admission.observe(withPhase(invalid, Phase.Failed)); // never admitted: nothing to release
+
+        assertThat(woken).containsExactly(ResourceID.fromResource(valid));
+        assertThat(admission.admit(valid)).isTrue();
     }
 
     @Test
     void aRunningBenchmarkCountsAsActiveAfterARestart() {
         // a fresh controller (operator restart) knows nothing; the cache says "running" was admitted
-        AdmissionController admission = new AdmissionController(1);
+        AdmissionController admission = admission(1);
         ConcurrencyBenchmark waiting = cb("waiting", "2025-03-01T09:00:00Z", Phase.Queued);
         ConcurrencyBenchmark running = cb("running", "2025-03-01T10:00:00Z", Phase.Running);
+        seen(admission, waiting, running);
+        woken.clear();
 
         // older, but the slot is taken
-        assertThat(admission.admit(waiting, all(waiting, running))).isFalse();
-        assertThat(admission.admit(running, all(waiting, running))).isTrue();
-        assertThat(admission.admit(waiting, all(waiting, running))).isFalse();
+        assertThat(admission.admit(waiting)).isFalse();
+        assertThat(admission.admit(running)).isTrue();
+        assertThat(admission.admit(waiting)).isFalse();
+        assertThat(woken).isEmpty();
     }
 
     @Test
-    void aFinishedBenchmarkDoesNotBlock() {
-        AdmissionController admission = new AdmissionController(1);
-        ConcurrencyBenchmark done = cb("done", "2025-03-01T09:00:00Z", Phase.Succeeded);
-        ConcurrencyBenchmark failed = cb("failed", "2025-03-01T09:30:00Z", Phase.Failed);
+    void finishedBenchmarksDoNotBlockWhateverTheirNumber() {
+        AdmissionController admission = admission(1);
+        for (int i = 0; i < 1000; i++) {
+            seen(admission, cb("done-" + i, "2025-03-01T09:00:00Z", i % 2 == 0 ? Phase.Succeeded : Phase.Failed));
+        }
         ConcurrencyBenchmark fresh = cb("fresh", "2025-03-01T10:00:00Z", null);
+        seen(admission, fresh);
 
-        assertThat(admission.admit(fresh, all(done, failed, fresh))).isTrue();
+        assertThat(admission.waiting()).containsExactly(ResourceID.fromResource(fresh));
+        assertThat(admission.admit(fresh)).isTrue();
     }
 
     @Test
     void aFinishedBenchmarkWithANewSpecWaitsInCreationOrder() {
-        AdmissionController admission = new AdmissionController(1);
-        ConcurrencyBenchmark edited = cb("edited", "2025-03-01T09:00:00Z", Phase.Succeeded);
-        edited.getMetadata().setGeneration(2L);   // spec changed after it finished
+        AdmissionController admission = admission(1);
+        ConcurrencyBenchmark edited = withPhase(cb("edited", "2025-03-01T09:00:00Z", null), Phase.Succeeded);
         ConcurrencyBenchmark fresh = cb("fresh", "2025-03-01T10:00:00Z", null);
+        seen(admission, edited, fresh);
+        admission.release(edited); // its generation 1 ended here
+        ConcurrencyBenchmark generation2 = Serialization.clone(edited);
+        generation2.getMetadata().setGeneration(2L); // spec changed after it finished
+        generation2.getMetadata().setResourceVersion(Integer.toString(++versions));
+        seen(admission, generation2);
 
-        assertThat(admission.admit(fresh, all(edited, fresh))).isFalse();
-        assertThat(admission.admit(edited, all(edited, fresh))).isTrue();
+        assertThat(admission.admit(fresh)).isFalse();
+        assertThat(admission.admit(generation2)).isTrue();
     }
 
     @Test
-    void aBenchmarkNotYetInTheCacheQueuesBehindTheWaitingOnes() {
-        AdmissionController admission = new AdmissionController(2);
+    void aBenchmarkNotYetIndexedQueuesByItsCreationTime() {
+        AdmissionController admission = admission(2);
         ConcurrencyBenchmark a = cb("a", "2025-03-01T10:00:00Z", null);
         ConcurrencyBenchmark b = cb("b", "2025-03-01T10:00:01Z", null);
         ConcurrencyBenchmark c = cb("c", "2025-03-01T10:00:02Z", null);
+        seen(admission, a, b);
 
-        // c is not in the list: it goes after a and b, which fill both slots
-        assertThat(admission.admit(c, all(a, b))).isFalse();
+        // c's event has not come yet: it goes after a and b, which fill both slots
+        assertThat(admission.admit(c)).isFalse();
     }
 
     @Test
     void limitTwoAdmitsTwo() {
-        AdmissionController admission = new AdmissionController(2);
+        AdmissionController admission = admission(2);
         ConcurrencyBenchmark a = cb("a", "2025-03-01T10:00:00Z", null);
         ConcurrencyBenchmark b = cb("b", "2025-03-01T10:00:01Z", null);
         ConcurrencyBenchmark c = cb("c", "2025-03-01T10:00:02Z", null);
+        seen(admission, a, b, c);
 
         assertThat(admission.limit()).isEqualTo(2);
-        assertThat(admission.admit(a, all(a, b, c))).isTrue();
-        assertThat(admission.admit(b, all(a, b, c))).isTrue();
-        assertThat(admission.admit(c, all(a, b, c))).isFalse();
+        assertThat(admission.admit(a)).isTrue();
+        assertThat(admission.admit(b)).isTrue();
+        assertThat(admission.admit(c)).isFalse();
 
-        admission.release(a, all(b, c));
-        assertThat(admission.admit(c, all(b, c))).isTrue();
+        woken.clear();
+        admission.forget(a);
+        assertThat(woken).containsExactly(ResourceID.fromResource(c));
+        assertThat(admission.admit(c)).isTrue();
     }
 
     @Test
     void limitTwoLetsTheSecondInWhileTheFirstWaitsForItsReconcile() {
-        AdmissionController admission = new AdmissionController(2);
+        AdmissionController admission = admission(2);
         ConcurrencyBenchmark a = cb("a", "2025-03-01T10:00:00Z", null);
         ConcurrencyBenchmark b = cb("b", "2025-03-01T10:00:01Z", null);
         ConcurrencyBenchmark c = cb("c", "2025-03-01T10:00:02Z", null);
+        seen(admission, a, b, c);
 
         // b reconciles before a: a is ahead of it but two slots are free
-        assertThat(admission.admit(b, all(a, b, c))).isTrue();
+        assertThat(admission.admit(b)).isTrue();
         // c is behind a, which still waits for its reconcile: the last slot is a's
-        assertThat(admission.admit(c, all(a, b, c))).isFalse();
-        assertThat(admission.admit(a, all(a, b, c))).isTrue();
+        assertThat(admission.admit(c)).isFalse();
+        assertThat(admission.admit(a)).isTrue();
+    }
+
+    /** A reconcile under way when its benchmark was deleted must not leave a ghost waiting at the queue's head. */
+    @Test
+    void aDecisionForABenchmarkDeletedMeanwhileLeavesNoGhostInTheQueue() {
+        AdmissionController admission = admission(1);
+        ConcurrencyBenchmark running = cb("running", "2025-03-01T09:00:00Z", null);
+        ConcurrencyBenchmark gone = cb("gone", "2025-03-01T10:00:00Z", null);
+        ConcurrencyBenchmark next = cb("next", "2025-03-01T10:00:05Z", null);
+        seen(admission, running, gone, next);
+        assertThat(admission.admit(running)).isTrue();
+
+        admission.forget(gone);
+        assertThat(admission.admit(gone)).isFalse(); // its last reconcile, after the deletion
+        admission.release(gone);
+
+        assertThat(admission.waiting()).containsExactly(ResourceID.fromResource(next));
+        admission.release(withPhase(running, Phase.Succeeded));
+        assertThat(admission.admit(next)).isTrue();
+    }
+
+    /** Benchmarks the cache held before the index heard of them still count, in their order. */
+    @Test
+    void theFirstDecisionReadsWhatTheCacheHolds() {
+        AdmissionController admission = admission(1);
+        ConcurrencyBenchmark older = cb("older", "2025-03-01T10:00:00Z", Phase.Queued);
+        ConcurrencyBenchmark younger = cb("younger", "2025-03-01T10:00:05Z", Phase.Queued);
+        cached.addAll(List.of(older, younger));
+
+        assertThat(admission.admit(younger)).isFalse();
+        assertThat(admission.admit(older)).isTrue();
     }
 
     @Test

@@ -43,6 +43,16 @@ class ApiRefusalTest {
                 .isEqualTo("InvalidSpec");
     }
 
+    /** The client's own exception text ("Failure executing: POST at: ...") never reaches a condition. */
+    @Test
+    void aRefusalWithoutTheServersStatusSaysSoInsteadOfTheClientsExceptionText() {
+        String message = ApiRefusal.of(new KubernetesClientException("Failure executing: POST at: "
+                + "https://10.96.0.1/apis/batch/v1/namespaces/x/jobs. Received status: Status(code=403)", 403, null))
+                .orElseThrow().message();
+        assertThat(message).contains("HTTP 403", "no message from the server")
+                .doesNotContain("Failure executing", "Status(", "https://");
+    }
+
     @Test
     void whatRetryingCanFixIsNoRefusal() {
         for (int code : new int[] {401, 404, 408, 409, 410, 429, 500, 503, 0}) {

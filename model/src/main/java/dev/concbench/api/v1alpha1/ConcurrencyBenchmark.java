@@ -33,14 +33,18 @@ import io.fabric8.generator.annotation.ValidationRule;
 @AdditionalPrinterColumn(name = "Age", jsonPath = ".metadata.creationTimestamp", type = Type.DATE)
 @AdditionalPrinterColumn(name = "Runtime", jsonPath = ".spec.runtime", type = Type.STRING, priority = 1)
 @AdditionalPrinterColumn(name = "Workload", jsonPath = ".spec.workload.type", type = Type.STRING, priority = 1)
-// The Progressing condition's reason: RunInProgress, Completed, or why the benchmark failed.
+// The Progressing condition's reason: RunInProgress, Completed, Contended (succeeded, conclusion withheld),
+// or why the benchmark failed.
 @AdditionalPrinterColumn(name = "Reason", jsonPath = ".status.conditions[?(@.type==\"Progressing\")].reason",
-        type = Type.STRING, priority = 1, getDescription = "RunInProgress, Completed, or why the benchmark failed")
+        type = Type.STRING, priority = 1, getDescription = "RunInProgress, Completed, Contended (succeeded, but a row "
+        + "the conclusion rests on could not get its CPUs: inconclusive), or why the benchmark failed")
 @AdditionalPrinterColumn(name = "Baseline", jsonPath = ".status.baseline", type = Type.STRING, priority = 1,
         getDescription = "The row every speedup is measured against, and its median")
 // Names and labels of the Jobs and pods derive from the benchmark's name; labels allow 63 characters.
 @ValidationRule(value = "size(self.metadata.name) <= 63",
         message = "metadata.name must be at most 63 characters: it is used in labels of the benchmark's Jobs and pods")
+@ValidationRule(value = "has(self.spec)", message = "spec is required: a ConcurrencyBenchmark needs at least "
+        + "spec.workload (type, size and tasks); `kubectl explain cb.spec` lists every field", reason = "FieldValueRequired")
 public class ConcurrencyBenchmark
         extends CustomResource<ConcurrencyBenchmarkSpec, ConcurrencyBenchmarkStatus>
         implements Namespaced {

@@ -70,6 +70,20 @@ import java.util.List;
         message = "baseline must be the name of a ConcurrencyBenchmark in this namespace (lowercase, no namespace/ "
                 + "prefix): a benchmark in another namespace cannot be a baseline",
         fieldPath = ".baseline", reason = "FieldValueInvalid")
+// Bounded fan-out: the per-call strategies start every call of a pod at once.
+@ValidationRule(value = "!self.strategies.exists(s, s == 'processes') || " + ConcurrencyBenchmarkSpec.CEL_PODS
+        + ".all(p, p < 1 || (self.workload.tasks + p - 1) / p <= " + ConcurrencyBenchmarkSpec.MAX_PROCESSES_PER_POD + ")",
+        message = "processes starts one child process per call, all of a pod's calls at once: at most "
+                + ConcurrencyBenchmarkSpec.MAX_PROCESSES_PER_POD + " calls per pod (workload.tasks divided by pods, "
+                + "rounded up, for pods and every sweep.pods entry); for more, use process-pool or more pods",
+        fieldPath = ".workload.tasks", reason = "FieldValueInvalid")
+@ValidationRule(value = "!self.strategies.exists(s, s == 'threads') || " + ConcurrencyBenchmarkSpec.CEL_PODS
+        + ".all(p, p < 1 || (self.workload.tasks + p - 1) / p <= " + ConcurrencyBenchmarkSpec.MAX_THREADS_PER_POD + ")",
+        message = "threads starts one thread per call, all of a pod's calls at once: at most "
+                + ConcurrencyBenchmarkSpec.MAX_THREADS_PER_POD + " calls per pod (workload.tasks divided by pods, "
+                + "rounded up, for pods and every sweep.pods entry); for more, use thread-pool, asyncio, "
+                + "virtual-threads or more pods",
+        fieldPath = ".workload.tasks", reason = "FieldValueInvalid")
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonClassDescription("What to measure: the runtime, the workload, the strategies to compare, the pods and "
         + "pool sizes, the repetitions, and where and how long the kernel pods run.")
@@ -90,10 +104,22 @@ public class ConcurrencyBenchmarkSpec {
     static final String CEL_ONLY_PYTHON_RUNTIMES = "(has(self.sweep) && has(self.sweep.runtimes) "
             + "? self.sweep.runtimes.all(r, r != 'java' && !r.startsWith('java-')) "
             + ": (self.runtime != 'java' && !self.runtime.startsWith('java-')))";
+    /** CEL: the pod counts the runs use (sweep.pods, else pods). */
+    static final String CEL_PODS = "(has(self.sweep) && has(self.sweep.pods) ? self.sweep.pods : [self.pods])";
+    /** Calls one pod may start at once with processes (a child process each) and threads (a thread each). */
+    public static final int MAX_PROCESSES_PER_POD = 256;
+    public static final int MAX_THREADS_PER_POD = 1024;
+    /**
+     * The least ttlSecondsAfterFinished: a Job deleted at once could take its pods' results with it before
+     * the operator reads them (an operator restart, a lost event: the maximum reconciliation interval is
+     * 3 minutes).
+     */
+    public static final int MIN_TTL_SECONDS_AFTER_FINISHED = 300;
     public static final int MAX_PODS = 100;
     public static final int MAX_WORKERS = 256;
     public static final int MAX_REPETITIONS = 20;
     public static final int MAX_WARMUP = 10;
+    public static final int DEFAULT_SCHEDULING_TIMEOUT = 300;
 
     @JsonPropertyDescription("Which runtime runs the kernel: a name of the operator's runtime catalog, each "
             + "an image set in the chart's values: cpython-3.11, cpython-3.13, cpython-3.14 (the GIL serializes "
@@ -116,7 +142,9 @@ public class ConcurrencyBenchmarkSpec {
             + "new thread per call), thread-pool (a pool of workers threads), processes (one child process per "
             + "call), process-pool (a pool of workers child processes), asyncio (python: one task per call on one "
             + "event loop), interpreter-pool (python, CPython 3.14+: a pool of workers subinterpreters), "
-            + "virtual-threads (java, Java 21+: one virtual thread per call). A strategy the runtime's version "
+            + "virtual-threads (java, Java 21+: one virtual thread per call). threads and processes start all of a pod's "
+            + "calls at once, so a pod may have at most " + MAX_THREADS_PER_POD + " calls with threads and "
+            + MAX_PROCESSES_PER_POD + " with processes. A strategy the runtime's version "
             + "cannot run is skipped and named in the run's status with the reason. sequential is always measured, "
             + "as the baseline, whether listed or not. Default: the first five.")
     @Size(min = 1, max = 8)
@@ -163,7 +191,8 @@ public class ConcurrencyBenchmarkSpec {
 
     @JsonPropertyDescription("CPU and memory requests and limits of each kernel pod (the container's resources). "
             + "Values are Kubernetes quantities; a request must not exceed its limit. A CPU limit caps the CPUs "
-            + "the kernel sees, and so the default pool size. Default: none (the node's CPUs).")
+            + "the kernel sees, and so the default pool size. Default: when neither requests nor limits is set, the "
+            + "chart's kernel.defaultResources (a memory limit, small requests, no CPU limit: the node's CPUs).")
     private KernelResources resources;
 
     @JsonPropertyDescription("Where the kernel pods may run: nodeSelector, tolerations, spreadAcrossNodes.")
@@ -184,10 +213,20 @@ public class ConcurrencyBenchmarkSpec {
     @Max(86400)
     private Integer timeoutSeconds = 900;
 
+    @JsonPropertyDescription("How long a run's pods may wait for a node, 10 to 86400 seconds: a pod the scheduler "
+            + "cannot place (no node matches its nodeSelector, tolerations, spread or resource requests) ends the run "
+            + "Failed (Unschedulable) after this long, with the scheduler's message, instead of holding the queue until "
+            + "timeoutSeconds; while it waits, the Progressing condition says why. Default: 300.")
+    @Default("" + DEFAULT_SCHEDULING_TIMEOUT)
+    @Min(10)
+    @Max(86400)
+    private Integer schedulingTimeoutSeconds = DEFAULT_SCHEDULING_TIMEOUT;
+
     @JsonPropertyDescription("How long a finished run's Job and pods are kept (the Job's "
-            + "ttlSecondsAfterFinished), 0 to 604800. Results are copied into the status before that. Default: 3600.")
+            + "ttlSecondsAfterFinished), " + MIN_TTL_SECONDS_AFTER_FINISHED + " to 604800: long enough for the operator "
+            + "to read the results into the status even across its own restart. Default: 3600.")
     @Default("3600")
-    @Min(0)
+    @Min(MIN_TTL_SECONDS_AFTER_FINISHED)
     @Max(604800)
     private Integer ttlSecondsAfterFinished = 3600;
 

@@ -27,6 +27,19 @@ public class EnvironmentStatus {
     @JsonPropertyDescription("Distinct nodes the pods ran on.")
     private List<String> nodes;
 
+    @JsonPropertyDescription("The cgroup version of the pods' CPU controller (v1, v2; comma-separated when they "
+            + "differed); absent when none was readable.")
+    private String cgroup;
+
+    @JsonPropertyDescription("True when every pod had CPUs of its own (an affinity narrower than the machine's CPUs: "
+            + "Guaranteed QoS with whole CPUs under the kubelet's static CPU manager policy), false when one shared "
+            + "the machine's CPUs; absent when unknown.")
+    private Boolean exclusiveCpus;
+
+    @JsonPropertyDescription("The pods' QoS class (Guaranteed, Burstable, BestEffort; comma-separated when runs "
+            + "differed); absent locally.")
+    private String qosClass;
+
     @JsonPropertyDescription("What the kernel reported of its runtime: implementation, free-threaded build, GIL at "
             + "run time, JIT, start method.")
     private KernelInfo kernel;

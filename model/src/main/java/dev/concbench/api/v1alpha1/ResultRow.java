@@ -87,6 +87,19 @@ public class ResultRow {
     @JsonPropertyDescription("race workloads: updates of the shared variable lost over the measured repetitions, out "
             + "of tasks x size x repetitions (0 where calls cannot overlap, or run in processes of their own).")
     private Long lostUpdates;
+    @JsonPropertyDescription("True when the row could not get the CPUs it could keep busy and the CPU it missed "
+            + "went elsewhere (it waited runnable for a CPU, was throttled by its limit, or the hypervisor stole it): "
+            + "its times say more about the machine than the strategy; a conclusion does not rest on it. Absent when "
+            + "the kernel reported no CPU figures or they cannot tell. docs/contention.md has the rule.")
+    private Boolean contended;
+
+    @JsonPropertyDescription("Why contended fired, e.g. got 1.05 of 2 CPUs (waited 46 % of its time).")
+    private String contendedReason;
+
+    @JsonPropertyDescription("How much CPU the row really got, summed over its pods and repetitions (kernel result "
+            + "format 2; absent for an older kernel): obtained, waitFraction, throttledFraction, stealFraction, and "
+            + "efficiency against the CPUs obtained.")
+    private RowCpuUsage cpu;
 
     @JsonPropertyDescription("With spec.baseline: this row against the baseline's row of the same runtime, strategy, "
             + "pods and workers (ratio of medians, Welch's p-value, verdict), or no matching row.")

@@ -13,7 +13,8 @@ public class RowComparisonStatus {
 
     @JsonPropertyDescription("faster, slower or not significant (pyperf's words: Welch's t-test on the raw samples, "
             + "p < 0.05); n/a with fewer than two samples on a side or no variance; no matching row when the "
-            + "baseline has no row of the same runtime, strategy, pods and workers.")
+            + "baseline has no row of the same runtime, strategy, pods and workers; not comparable (contended) when either "
+            + "row was contended (it could not get the CPUs it could use).")
     private String verdict;
 
     @JsonPropertyDescription("This row's median / the baseline row's median: above 1 is slower (4 significant digits).")

@@ -59,6 +59,23 @@ public class RunStatus {
             + "pod's wall time for that repetition.")
     private Map<String, List<Double>> samples;
 
+    @JsonPropertyDescription("Per strategy, how much CPU it really got, summed over the pods (kernel result format 2; "
+            + "absent for an older kernel): CPUs obtained, wait, throttled and steal fractions, and whether it was "
+            + "contended and why.")
+    private Map<String, RunCpuUsage> cpu;
+
+    @JsonPropertyDescription("The cgroup version of the pods' CPU controller (v1, v2; comma-separated when pods "
+            + "differed); absent when none was readable.")
+    private String cgroup;
+
+    @JsonPropertyDescription("True when every pod's CPU affinity was narrower than its machine's CPUs (CPUs of its "
+            + "own, e.g. the kubelet's static CPU manager), false when one spanned them all; absent when unknown.")
+    private Boolean exclusiveCpus;
+
+    @JsonPropertyDescription("The pods' QoS class (Guaranteed, Burstable, BestEffort) from their status; absent "
+            + "locally.")
+    private String qosClass;
+
     @JsonPropertyDescription("CPUs each pod saw, in shard order (workers 0 means this many).")
     private List<Integer> cpus;
 

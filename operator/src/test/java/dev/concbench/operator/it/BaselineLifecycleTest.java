@@ -8,12 +8,8 @@ import dev.concbench.api.v1alpha1.Strategy;
 import dev.concbench.api.v1alpha1.WorkloadType;
 import dev.concbench.domain.Conditions;
 import io.fabric8.kubernetes.api.model.Condition;
-import io.fabric8.kubernetes.client.KubernetesClient;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
-import jakarta.inject.Inject;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
@@ -30,23 +26,9 @@ import static org.awaitility.Awaitility.await;
  */
 @QuarkusTest
 @WithKubernetesTestServer(crud = true)
-class BaselineLifecycleTest {
+class BaselineLifecycleTest extends LifecycleOnMockServer {
 
-    @Inject
-    KubernetesClient client;
 
-    final BenchmarkLifecycleTest on = new BenchmarkLifecycleTest();
-
-    @BeforeEach
-    void startCluster() {
-        on.client = client;
-        on.startCluster();
-    }
-
-    @AfterEach
-    void stopCluster() {
-        on.stopCluster();
-    }
 
     private static ConcurrencyBenchmarkSpec io(String baseline) {
         ConcurrencyBenchmarkSpec spec = BenchmarkLifecycleTest.spec(WorkloadType.IO, 20, 4, List.of(Strategy.THREADS));

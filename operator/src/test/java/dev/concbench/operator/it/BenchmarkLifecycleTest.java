@@ -100,11 +100,12 @@ class BenchmarkLifecycleTest {
             assertThat(c.getReason()).isEqualTo("AllRunsSucceeded");
         });
         // Two runs, two Jobs, never at the same time: the second started after the first finished.
-        assertThat(cluster.jobsSeen()).containsExactly("sweep-g1-r0", "sweep-g1-r1");
+        assertThat(cluster.jobsSeen()).containsExactly(jobName("sweep", 1, 0), jobName("sweep", 1, 1));
         assertThat(Instant.parse(status.getRuns().get(1).getStartTime()))
                 .isAfterOrEqualTo(Instant.parse(status.getRuns().get(0).getCompletionTime()));
         // The Python kernel is mounted from a ConfigMap the benchmark owns.
-        ConfigMap kernel = client.configMaps().inNamespace(NS).withName("sweep-kernel").get();
+        ConfigMap kernel = client.configMaps().inNamespace(NS).withName(Names.kernelConfigMapName("sweep", uid("sweep")))
+                .get();
         assertThat(kernel.getData()).containsKey("concbench_kernel.py");
         assertThat(kernel.getMetadata().getOwnerReferences()).singleElement()
                 .satisfies(o -> assertThat(o.getKind()).isEqualTo("ConcurrencyBenchmark"));
@@ -126,8 +127,8 @@ class BenchmarkLifecycleTest {
         assertThat(status.getRuns()).extracting(r -> r.getRuntime()).containsExactly(Runtime.PYTHON, Runtime.JAVA);
         assertThat(jobsOf("runtimes")).extracting(j -> j.getMetadata().getName() + " "
                         + j.getSpec().getTemplate().getSpec().getContainers().get(0).getImage())
-                .containsExactlyInAnyOrder("runtimes-g1-r0 python:3.11-slim",
-                        "runtimes-g1-r1 concbench/concbench-kernel:0.1.0");
+                .containsExactlyInAnyOrder(jobName("runtimes", 1, 0) + " python:3.11-slim",
+                        jobName("runtimes", 1, 1) + " concbench/concbench-kernel:0.1.0");
         assertThat(status.getResults()).extracting(r -> r.getRuntime() + "/" + r.getStrategy())
                 .containsExactly("python/sequential", "python/threads", "python/asyncio", "java/sequential",
                         "java/threads");
@@ -158,7 +159,7 @@ class BenchmarkLifecycleTest {
         Condition failed = condition(status, Conditions.FAILED).orElseThrow();
         assertThat(failed.getStatus()).isEqualTo("True");
         assertThat(failed.getReason()).isEqualTo("PodFailed");
-        assertThat(failed.getMessage()).contains("pod broken-g1-r0-0").contains("exit code 2")
+        assertThat(failed.getMessage()).contains("pod " + jobName("broken", 1, 0) + "-0").contains("exit code 2")
                 .contains("concbench-kernel:");
         assertThat(status.getRuns().get(0).getState()).isEqualTo(RunState.Failed);
     }
@@ -173,10 +174,10 @@ class BenchmarkLifecycleTest {
 
         Condition failed = condition(status, Conditions.FAILED).orElseThrow();
         assertThat(failed.getReason()).isEqualTo("ImagePullFailed");
-        assertThat(failed.getMessage()).contains("nopull-g1-r0-0").contains("ErrImagePull");
+        assertThat(failed.getMessage()).contains(jobName("nopull", 1, 0) + "-0").contains("ErrImagePull");
         // The run's Job is stopped rather than left pulling until its deadline.
         await().atMost(TIMEOUT).until(() -> client.batch().v1().jobs().inNamespace(NS)
-                .withName("nopull-g1-r0").get() == null);
+                .withName(jobName("nopull", 1, 0)).get() == null);
     }
 
     @Test
@@ -241,7 +242,8 @@ class BenchmarkLifecycleTest {
         ConcurrencyBenchmarkStatus status = awaitPhase("changing", Phase.Succeeded);
         assertThat(status.getObservedGeneration()).isEqualTo(2L);
         assertThat(status.getResults()).allSatisfy(r -> assertThat(r.getSamples()).hasSize(3));
-        assertThat(jobsOf("changing")).extracting(j -> j.getMetadata().getName()).containsExactly("changing-g2-r0");
+        assertThat(jobsOf("changing")).extracting(j -> j.getMetadata().getName())
+                .containsExactly(jobName("changing", 2, 0));
     }
 
     @Test
@@ -262,6 +264,34 @@ class BenchmarkLifecycleTest {
         ConcurrencyBenchmarkStatus one = awaitPhase("first", Phase.Succeeded);
         ConcurrencyBenchmarkStatus two = awaitPhase("second", Phase.Succeeded);
         assertThat(Instant.parse(two.getStartTime())).isAfterOrEqualTo(Instant.parse(one.getCompletionTime()));
+    }
+
+    /**
+     * At the limit of one: a queued benchmark deleted and applied again under its name (a new UID, generation
+     * 1 again) while another runs waits for it; it never runs beside it (by the recorded start and end).
+     */
+    @Test
+    void aBenchmarkDeletedAndAppliedAgainWhileAnotherRunsQueuesBehindIt() {
+        ConcurrencyBenchmarkSpec hold = spec(WorkloadType.IO, 10, 2, List.of(Strategy.THREADS));
+        hold.setImage("registry.test/hold:1");
+        create("running", hold);
+        awaitPhase("running", Phase.Running);
+        create("again", spec(WorkloadType.IO, 10, 2, List.of(Strategy.THREADS)));
+        awaitPhase("again", Phase.Queued);
+        client.resources(ConcurrencyBenchmark.class).inNamespace(NS).withName("again").delete();
+        await().atMost(TIMEOUT).until(() -> client.resources(ConcurrencyBenchmark.class).inNamespace(NS)
+                .withName("again").get() == null);
+
+        create("again", spec(WorkloadType.IO, 10, 2, List.of(Strategy.THREADS)));
+        awaitPhase("again", Phase.Queued);
+        // Long enough for its reconciles (creation, status write) to have happened: still queued, no Job.
+        await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(5))
+                .until(() -> status("again").getPhase() == Phase.Queued && jobsOf("again").isEmpty());
+
+        cluster.release();
+        ConcurrencyBenchmarkStatus first = awaitPhase("running", Phase.Succeeded);
+        ConcurrencyBenchmarkStatus second = awaitPhase("again", Phase.Succeeded);
+        assertThat(Instant.parse(second.getStartTime())).isAfterOrEqualTo(Instant.parse(first.getCompletionTime()));
     }
 
     @Test
@@ -348,6 +378,17 @@ class BenchmarkLifecycleTest {
                     + io.fabric8.kubernetes.client.utils.Serialization.asYaml(status(name)), e);
         }
         return status(name);
+    }
+
+    /** The UID of the benchmark of that name, as the server has it. */
+    String uid(String benchmark) {
+        return client.resources(ConcurrencyBenchmark.class).inNamespace(NS).withName(benchmark).get().getMetadata()
+                .getUid();
+    }
+
+    /** The name of a run's Job, with the fragment of the benchmark's UID. */
+    String jobName(String benchmark, long generation, int run) {
+        return Names.jobName(benchmark, uid(benchmark), generation, run);
     }
 
     List<Job> jobsOf(String benchmark) {

@@ -35,7 +35,9 @@ import java.util.concurrent.TimeUnit;
  * annotation, as the kubelet's downward API volume would), and writes the result as the
  * container's termination message. Images name the behaviour under test:
  * {@code *unpullable*} never pulls, {@code *failing*} exits 2, {@code *hold*} stays
- * Running until {@link #release()}.
+ * Running until {@link #release()}, {@code *unschedulable*}: no node takes its pods (the scheduler's
+ * PodScheduled=False). (The Job controller's FailedCreate events cannot be played here: the mock
+ * server does not select events by field; the e2e tier has them.)
  */
 public final class FakeJobControllerAndKubelet implements AutoCloseable {
 
@@ -84,11 +86,23 @@ public final class FakeJobControllerAndKubelet implements AutoCloseable {
 
     private void drive(Job job) throws IOException, InterruptedException {
         int completions = job.getSpec().getCompletions();
+        String image = job.getSpec().getTemplate().getSpec().getContainers().get(0).getImage();
         List<Pod> pods = new ArrayList<>();
         for (int index = 0; index < completions; index++) {
             pods.add(ensurePod(job, index));
         }
-        String image = job.getSpec().getTemplate().getSpec().getContainers().get(0).getImage();
+        if (image.contains("unschedulable")) {
+            for (Pod pod : pods) {
+                Pod fresh = client.pods().inNamespace(namespace).withName(pod.getMetadata().getName()).get();
+                fresh.setStatus(new io.fabric8.kubernetes.api.model.PodStatusBuilder().withPhase("Pending")
+                        .addNewCondition().withType("PodScheduled").withStatus("False").withReason("Unschedulable")
+                        .withMessage("0/2 nodes are available: 2 node(s) didn't match Pod's node affinity/selector.")
+                        .withLastTransitionTime(Instant.now().toString()).endCondition().build());
+                client.pods().inNamespace(namespace).resource(fresh).updateStatus();
+            }
+            done.add(job.getMetadata().getUid());
+            return;
+        }
         if (image.contains("unpullable")) {
             for (Pod pod : pods) {
                 setWaiting(pod, "ErrImagePull", "failed to pull image \"" + image + "\": not found");

@@ -1,6 +1,5 @@
 package dev.concbench.operator.it;
 
-import dev.concbench.api.v1alpha1.ConcurrencyBenchmark;
 import dev.concbench.api.v1alpha1.ConcurrencyBenchmarkSpec;
 import dev.concbench.api.v1alpha1.ConcurrencyBenchmarkStatus;
 import dev.concbench.api.v1alpha1.CustomWorkloadSpec;
@@ -12,20 +11,16 @@ import dev.concbench.api.v1alpha1.WorkloadType;
 import dev.concbench.domain.Conditions;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
-import io.fabric8.kubernetes.client.KubernetesClient;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
-import jakarta.inject.Inject;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
+import static dev.concbench.operator.it.BenchmarkLifecycleTest.NS;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 /**
  * Custom workloads through the operator on the mock server, the fake kubelet running the real Python
@@ -34,51 +29,34 @@ import static org.awaitility.Awaitility.await;
  */
 @QuarkusTest
 @WithKubernetesTestServer(crud = true)
-class WorkloadLifecycleTest {
-
-    static final String NS = "workloads";
-    static final Duration TIMEOUT = Duration.ofSeconds(90);
-
-    @Inject
-    KubernetesClient client;
-
-    FakeJobControllerAndKubelet cluster;
-
-    @BeforeEach
-    void startCluster() {
-        cluster = new FakeJobControllerAndKubelet(client, NS);
-    }
+class WorkloadLifecycleTest extends LifecycleOnMockServer {
 
     @AfterEach
-    void stopCluster() {
-        client.resources(ConcurrencyBenchmark.class).inNamespace(NS).delete();
-        await().atMost(TIMEOUT).until(() -> client.resources(ConcurrencyBenchmark.class).inNamespace(NS)
-                .list().getItems().isEmpty());
-        client.configMaps().inNamespace(NS).delete();
-        cluster.close();
+    void deleteTheCode() {
+        client.configMaps().inNamespace(NS).withLabel("test", "workload-code").delete();
     }
 
     @Test
     void aConfigMapThatDoesNotExistFailsTheBenchmarkNamingItBeforeAnyJobExists() {
-        create("no-code", custom("records:work", "records-code", null, List.of(Strategy.THREADS)));
+        on.create("no-code", custom("records:work", "records-code", null, List.of(Strategy.THREADS)));
 
         Condition failed = failed("no-code");
         assertThat(failed.getReason()).isEqualTo("WorkloadError");
         assertThat(failed.getMessage()).isEqualTo("workload.custom.configMap: ConfigMap records-code does not exist in "
                 + "namespace " + NS + ": create it before the benchmark runs (e.g. kubectl create configmap "
                 + "records-code --from-file=records.py)");
-        assertThat(cluster.jobsSeen()).isEmpty();
+        assertThat(on.cluster.jobsSeen()).isEmpty();
     }
 
     @Test
     void aConfigMapWithoutTheModuleFailsNamingWhatItHolds() {
         code("other-code", Map.of("helpers.py", "X = 1\n"));
-        create("no-module", custom("records:work", "other-code", null, List.of(Strategy.THREADS)));
+        on.create("no-module", custom("records:work", "other-code", null, List.of(Strategy.THREADS)));
 
         Condition failed = failed("no-module");
         assertThat(failed.getReason()).isEqualTo("WorkloadError");
         assertThat(failed.getMessage()).contains("ConfigMap other-code has no records.py", "its keys: helpers.py");
-        assertThat(cluster.jobsSeen()).isEmpty();
+        assertThat(on.cluster.jobsSeen()).isEmpty();
     }
 
     @Test
@@ -94,9 +72,9 @@ class WorkloadLifecycleTest {
                     time.sleep(0.05)  # the other calls' threads overwrite it meanwhile
                     return LAST["index"]
                 """));
-        create("unsafe", custom("unsafe:work", "unsafe-code", null, List.of(Strategy.THREADS, Strategy.PROCESSES)));
+        on.create("unsafe", custom("unsafe:work", "unsafe-code", null, List.of(Strategy.THREADS, Strategy.PROCESSES)));
 
-        ConcurrencyBenchmarkStatus status = awaitPhase("unsafe", Phase.Succeeded);
+        ConcurrencyBenchmarkStatus status = on.awaitPhase("unsafe", Phase.Succeeded);
         ResultRow threads = row(status, "threads");
         assertThat(threads.getResultsDiffer()).isTrue();
         assertThat(threads.getFirstDifferingCall()).isBetween(0, 3);
@@ -109,13 +87,13 @@ class WorkloadLifecycleTest {
 
     @Test
     void aFunctionThatRaisesEndsFailedWithWorkloadErrorNamingFileLineAndException() {
-        create("raises", custom("broken:work", null, "def work(index):\n    return 10 // (index - 2)\n",
+        on.create("raises", custom("broken:work", null, "def work(index):\n    return 10 // (index - 2)\n",
                 List.of(Strategy.THREADS)));
 
         Condition failed = failed("raises");
         assertThat(failed.getReason()).isEqualTo("WorkloadError");
-        assertThat(failed.getMessage()).startsWith("pod raises-g1-r0-0: task 2: ZeroDivisionError: integer division or "
-                + "modulo by zero (").contains("broken.py, line 2, in work)", "return 10 // (index - 2)");
+        assertThat(failed.getMessage()).startsWith("pod " + on.jobName("raises", 1, 0) + "-0: task 2: ZeroDivisionError: "
+                + "integer division or modulo by zero (").contains("broken.py, line 2, in work)", "return 10 // (index - 2)");
         assertThat(failed.getMessage()).doesNotContain("concbench_kernel");
     }
 
@@ -130,41 +108,20 @@ class WorkloadLifecycleTest {
         workload.setType(WorkloadType.CUSTOM);
         workload.setTasks(4);
         workload.setCustom(code);
-        ConcurrencyBenchmarkSpec spec = new ConcurrencyBenchmarkSpec();
+        ConcurrencyBenchmarkSpec spec = BenchmarkLifecycleTest.spec(WorkloadType.CPU, 1, 4, strategies);
         spec.setWorkload(workload);
-        spec.setStrategies(strategies);
         spec.setRepetitions(1);
-        spec.setWarmup(0);
         return spec;
     }
 
+    /** The user's ConfigMap, as kubectl would make it. */
     void code(String name, Map<String, String> files) {
         client.configMaps().inNamespace(NS).resource(new ConfigMapBuilder().withNewMetadata().withName(name)
-                .withNamespace(NS).endMetadata().withData(files).build()).create();
-    }
-
-    void create(String name, ConcurrencyBenchmarkSpec spec) {
-        client.resources(ConcurrencyBenchmark.class).inNamespace(NS).resource(new ConcurrencyBenchmark(NS, name, spec))
-                .create();
-    }
-
-    ConcurrencyBenchmarkStatus status(String name) {
-        ConcurrencyBenchmark cb = client.resources(ConcurrencyBenchmark.class).inNamespace(NS).withName(name).get();
-        return cb == null || cb.getStatus() == null ? new ConcurrencyBenchmarkStatus() : cb.getStatus();
-    }
-
-    ConcurrencyBenchmarkStatus awaitPhase(String name, Phase phase) {
-        try {
-            await().atMost(TIMEOUT).pollInterval(Duration.ofMillis(100)).until(() -> status(name).getPhase() == phase);
-        } catch (org.awaitility.core.ConditionTimeoutException e) {
-            throw new AssertionError(name + " did not reach " + phase + "; status: "
-                    + io.fabric8.kubernetes.client.utils.Serialization.asYaml(status(name)), e);
-        }
-        return status(name);
+                .withNamespace(NS).addToLabels("test", "workload-code").endMetadata().withData(files).build()).create();
     }
 
     Condition failed(String name) {
-        return Conditions.find(awaitPhase(name, Phase.Failed).getConditions(), Conditions.FAILED).orElseThrow();
+        return Conditions.find(on.awaitPhase(name, Phase.Failed).getConditions(), Conditions.FAILED).orElseThrow();
     }
 
     static ResultRow row(ConcurrencyBenchmarkStatus status, String strategy) {

@@ -12,6 +12,7 @@ import dev.concbench.api.v1alpha1.WorkloadSpec;
 import dev.concbench.api.v1alpha1.WorkloadType;
 import dev.concbench.domain.PlannedRun;
 import dev.concbench.operator.JobFactory;
+import dev.concbench.operator.KernelDefaults;
 import dev.concbench.operator.KernelScript;
 import dev.concbench.operator.RuntimeCatalog;
 import dev.concbench.domain.Names;
@@ -53,13 +54,19 @@ class JobFactoryTest {
         spec.setTtlSecondsAfterFinished(600);
         ConcurrencyBenchmark cb = new ConcurrencyBenchmark("bench-ns", "demo", spec);
         cb.getMetadata().setGeneration(3L);
-        cb.getMetadata().setUid("0f9c2a4e-uid");
+        cb.getMetadata().setUid("0f9c2a4e-77d1-4b9e-a3c5-81e6d20b9f3a");
         return cb;
     }
 
     private static final PlannedRun FOUR_PODS = new PlannedRun(2, 4, 0,
             List.of(Strategy.SEQUENTIAL, Strategy.THREADS, Strategy.PROCESS_POOL), false);
     private static final PlannedRun ONE_POD = new PlannedRun(0, 1, 2, List.of(Strategy.SEQUENTIAL), true);
+
+    /** The Job of {@code run} under the name the plan gives it. */
+    private static Job job(ConcurrencyBenchmark cb, PlannedRun run, String image, KernelDefaults defaults) {
+        return JobFactory.job(cb, run, Names.jobName(cb.getMetadata().getName(), cb.getMetadata().getUid(),
+                cb.getMetadata().getGeneration(), run.index()), image, defaults);
+    }
 
     private static PodSpec podSpec(Job job) {
         return job.getSpec().getTemplate().getSpec();
@@ -82,10 +89,10 @@ class JobFactoryTest {
 
     @Test
     void anIndexedJobWithOnePodPerShardAndNoRetries() {
-        Job job = JobFactory.job(benchmark(Runtime.PYTHON), FOUR_PODS, IMAGE);
+        Job job = job(benchmark(Runtime.PYTHON), FOUR_PODS, IMAGE, KernelDefaults.NONE);
         JobSpec spec = job.getSpec();
 
-        assertThat(job.getMetadata().getName()).isEqualTo("demo-g3-r2");
+        assertThat(job.getMetadata().getName()).isEqualTo("demo-0b9f3a-g3-r2");
         assertThat(job.getMetadata().getNamespace()).isEqualTo("bench-ns");
         assertThat(spec.getCompletionMode()).isEqualTo("Indexed");
         assertThat(spec.getCompletions()).isEqualTo(4);
@@ -98,7 +105,7 @@ class JobFactoryTest {
 
     @Test
     void aUsageErrorOrAWorkloadErrorFailsTheJobAtOnce() {
-        Job job = JobFactory.job(benchmark(Runtime.PYTHON), FOUR_PODS, IMAGE);
+        Job job = job(benchmark(Runtime.PYTHON), FOUR_PODS, IMAGE, KernelDefaults.NONE);
 
         List<PodFailurePolicyRule> rules = job.getSpec().getPodFailurePolicy().getRules();
         assertThat(rules).singleElement().satisfies(rule -> {
@@ -111,7 +118,7 @@ class JobFactoryTest {
 
     @Test
     void theBenchmarkOwnsItsJob() {
-        Job job = JobFactory.job(benchmark(Runtime.PYTHON), FOUR_PODS, IMAGE);
+        Job job = job(benchmark(Runtime.PYTHON), FOUR_PODS, IMAGE, KernelDefaults.NONE);
 
         assertThat(job.getMetadata().getOwnerReferences()).singleElement().satisfies((OwnerReference ref) -> {
             assertThat(ref.getController()).isTrue();
@@ -119,13 +126,13 @@ class JobFactoryTest {
             assertThat(ref.getKind()).isEqualTo("ConcurrencyBenchmark");
             assertThat(ref.getApiVersion()).isEqualTo("concbench.dev/v1alpha1");
             assertThat(ref.getName()).isEqualTo("demo");
-            assertThat(ref.getUid()).isEqualTo("0f9c2a4e-uid");
+            assertThat(ref.getUid()).isEqualTo("0f9c2a4e-77d1-4b9e-a3c5-81e6d20b9f3a");
         });
     }
 
     @Test
     void jobAndPodsCarryTheRunLabels() {
-        Job job = JobFactory.job(benchmark(Runtime.PYTHON), FOUR_PODS, IMAGE);
+        Job job = job(benchmark(Runtime.PYTHON), FOUR_PODS, IMAGE, KernelDefaults.NONE);
         Map<String, String> expected = Map.of(
                 Names.LABEL_BENCHMARK, "demo",
                 Names.LABEL_GENERATION, "3",
@@ -138,7 +145,7 @@ class JobFactoryTest {
 
     @Test
     void podsAreLockedDown() {
-        Job job = JobFactory.job(benchmark(Runtime.PYTHON), FOUR_PODS, IMAGE);
+        Job job = job(benchmark(Runtime.PYTHON), FOUR_PODS, IMAGE, KernelDefaults.NONE);
 
         var pod = podSpec(job).getSecurityContext();
         assertThat(pod.getRunAsNonRoot()).isTrue();
@@ -158,7 +165,7 @@ class JobFactoryTest {
 
     @Test
     void theResultGoesToTheTerminationMessage() {
-        Container c = kernel(JobFactory.job(benchmark(Runtime.PYTHON), FOUR_PODS, IMAGE));
+        Container c = kernel(job(benchmark(Runtime.PYTHON), FOUR_PODS, IMAGE, KernelDefaults.NONE));
 
         assertThat(c.getTerminationMessagePolicy()).isEqualTo("FallbackToLogsOnError");
         assertThat(c.getTerminationMessagePath()).isEqualTo("/dev/termination-log");
@@ -167,7 +174,7 @@ class JobFactoryTest {
 
     @Test
     void nodeAndPodNamesComeFromTheDownwardApi() {
-        Container c = kernel(JobFactory.job(benchmark(Runtime.PYTHON), FOUR_PODS, IMAGE));
+        Container c = kernel(job(benchmark(Runtime.PYTHON), FOUR_PODS, IMAGE, KernelDefaults.NONE));
 
         assertThat(c.getEnv()).filteredOn(e -> e.getName().equals("NODE_NAME")).singleElement()
                 .satisfies((EnvVar e) -> assertThat(e.getValueFrom().getFieldRef().getFieldPath())
@@ -179,7 +186,7 @@ class JobFactoryTest {
 
     @Test
     void argsCarryTheSpecAndTheShardOfTheCompletionIndex() {
-        Container c = kernel(JobFactory.job(benchmark(Runtime.PYTHON), FOUR_PODS, IMAGE));
+        Container c = kernel(job(benchmark(Runtime.PYTHON), FOUR_PODS, IMAGE, KernelDefaults.NONE));
         String args = String.join(" ", c.getArgs());
 
         assertThat(args).contains("--shard $(JOB_COMPLETION_INDEX)/4")
@@ -202,13 +209,13 @@ class JobFactoryTest {
     void aStartMethodIsPassedToTheKernel() {
         ConcurrencyBenchmark cb = benchmark(Runtime.PYTHON);
         cb.getSpec().setStartMethod(dev.concbench.api.v1alpha1.StartMethod.FORKSERVER);
-        assertThat(String.join(" ", kernel(JobFactory.job(cb, FOUR_PODS, IMAGE)).getArgs()))
+        assertThat(String.join(" ", kernel(job(cb, FOUR_PODS, IMAGE, KernelDefaults.NONE)).getArgs()))
                 .contains("--start-method forkserver");
     }
 
     @Test
     void pythonRunsTheMountedScript() {
-        Job job = JobFactory.job(benchmark(Runtime.PYTHON), FOUR_PODS, IMAGE);
+        Job job = job(benchmark(Runtime.PYTHON), FOUR_PODS, IMAGE, KernelDefaults.NONE);
         Container c = kernel(job);
 
         assertThat(c.getCommand()).hasSize(2);
@@ -218,7 +225,7 @@ class JobFactoryTest {
 
         Volume kernelVolume = podSpec(job).getVolumes().stream().filter(v -> v.getConfigMap() != null)
                 .findFirst().orElseThrow();
-        assertThat(kernelVolume.getConfigMap().getName()).isEqualTo(Names.kernelConfigMapName("demo"));
+        assertThat(kernelVolume.getConfigMap().getName()).isEqualTo(Names.kernelConfigMapName("demo", "0f9c2a4e-77d1-4b9e-a3c5-81e6d20b9f3a"));
         VolumeMount m = mount(job, dir).orElseThrow(() -> new AssertionError("script dir not mounted"));
         assertThat(m.getName()).isEqualTo(kernelVolume.getName());
         assertThat(m.getReadOnly()).isTrue();
@@ -257,7 +264,7 @@ class JobFactoryTest {
         assertThat(plan).hasSize(expected.length);
         for (Object[] e : expected) {
             PlannedRun run = plan.get((Integer) e[0]);
-            Job job = JobFactory.job(cb, run, catalog.image(cb.getSpec(), run.runtimeOf(cb.getSpec())));
+            Job job = job(cb, run, catalog.image(cb.getSpec(), run.runtimeOf(cb.getSpec())), KernelDefaults.NONE);
             Container c = kernel(job);
             assertThat(c.getImage()).isEqualTo(e[1]);
             assertThat(c.getCommand() == null || c.getCommand().isEmpty() ? null : c.getCommand().get(0))
@@ -265,15 +272,15 @@ class JobFactoryTest {
             assertThat(podSpec(job).getVolumes().stream().anyMatch(v -> v.getConfigMap() != null)).isEqualTo(e[3]);
         }
         // The java run does not ask for the Python strategy it skips.
-        assertThat(String.join(" ", kernel(JobFactory.job(cb, plan.get(0), "p")).getArgs()))
+        assertThat(String.join(" ", kernel(job(cb, plan.get(0), "p", KernelDefaults.NONE)).getArgs()))
                 .contains("--strategies sequential,threads,process-pool,asyncio ");
-        assertThat(String.join(" ", kernel(JobFactory.job(cb, plan.get(1), "k")).getArgs()))
+        assertThat(String.join(" ", kernel(job(cb, plan.get(1), "k", KernelDefaults.NONE)).getArgs()))
                 .contains("--strategies sequential,threads,process-pool ");
     }
 
     @Test
     void javaUsesTheImagesEntrypoint() {
-        Job job = JobFactory.job(benchmark(Runtime.JAVA), FOUR_PODS, "concbench-kernel:dev");
+        Job job = job(benchmark(Runtime.JAVA), FOUR_PODS, "concbench-kernel:dev", KernelDefaults.NONE);
         Container c = kernel(job);
 
         assertThat(c.getCommand()).isNullOrEmpty();
@@ -284,7 +291,7 @@ class JobFactoryTest {
 
     @Test
     void multiPodRunsWaitOnTheStartGateAnnotation() {
-        Job job = JobFactory.job(benchmark(Runtime.PYTHON), FOUR_PODS, IMAGE);
+        Job job = job(benchmark(Runtime.PYTHON), FOUR_PODS, IMAGE, KernelDefaults.NONE);
         Container c = kernel(job);
 
         int gate = c.getArgs().indexOf("--start-gate");
@@ -306,7 +313,7 @@ class JobFactoryTest {
 
     @Test
     void aSinglePodRunHasNoStartGate() {
-        Job job = JobFactory.job(benchmark(Runtime.PYTHON), ONE_POD, IMAGE);
+        Job job = job(benchmark(Runtime.PYTHON), ONE_POD, IMAGE, KernelDefaults.NONE);
         Container c = kernel(job);
 
         assertThat(c.getArgs()).doesNotContain("--start-gate", "--start-at");
@@ -314,7 +321,7 @@ class JobFactoryTest {
         assertThat(String.join(" ", c.getArgs())).contains("--shard $(JOB_COMPLETION_INDEX)/1")
                 .contains("--strategies sequential ").contains("--workers 2");
         assertThat(job.getSpec().getCompletions()).isEqualTo(1);
-        assertThat(job.getMetadata().getName()).isEqualTo("demo-g3-r0");
+        assertThat(job.getMetadata().getName()).isEqualTo("demo-0b9f3a-g3-r0");
     }
 
     @Test
@@ -324,7 +331,7 @@ class JobFactoryTest {
         placement.setSpreadAcrossNodes(true);
         cb.getSpec().setPlacement(placement);
 
-        Job job = JobFactory.job(cb, FOUR_PODS, IMAGE);
+        Job job = job(cb, FOUR_PODS, IMAGE, KernelDefaults.NONE);
 
         var anti = podSpec(job).getAffinity().getPodAntiAffinity();
         assertThat(anti.getRequiredDuringSchedulingIgnoredDuringExecution()).singleElement()
@@ -342,7 +349,7 @@ class JobFactoryTest {
 
     @Test
     void withoutSpreadThereIsNoAffinity() {
-        Job job = JobFactory.job(benchmark(Runtime.PYTHON), FOUR_PODS, IMAGE);
+        Job job = job(benchmark(Runtime.PYTHON), FOUR_PODS, IMAGE, KernelDefaults.NONE);
         assertThat(podSpec(job).getAffinity()).isNull();
     }
 
@@ -358,7 +365,7 @@ class JobFactoryTest {
                 "bench", KernelToleration.Effect.NoSchedule)));
         cb.getSpec().setPlacement(placement);
 
-        Job job = JobFactory.job(cb, FOUR_PODS, IMAGE);
+        Job job = job(cb, FOUR_PODS, IMAGE, KernelDefaults.NONE);
 
         ResourceRequirements actual = kernel(job).getResources();
         assertThat(actual.getRequests()).containsEntry("cpu", new Quantity("2")).containsEntry("memory",
@@ -386,7 +393,7 @@ class JobFactoryTest {
         code.setEntrypoint("records:work");
         code.setConfigMap("records-code");
         code.setDeterministic(false);
-        Job job = JobFactory.job(custom(code, Runtime.PYTHON), FOUR_PODS, IMAGE);
+        Job job = job(custom(code, Runtime.PYTHON), FOUR_PODS, IMAGE, KernelDefaults.NONE);
 
         Volume workload = volume(job, "workload").orElseThrow();
         assertThat(workload.getConfigMap().getName()).isEqualTo("records-code");
@@ -408,7 +415,7 @@ class JobFactoryTest {
         code.setEntrypoint("quick:run");
         code.setSource("def run(i):\n    return i\n");
         ConcurrencyBenchmark cb = custom(code, Runtime.PYTHON);
-        Job job = JobFactory.job(cb, FOUR_PODS, IMAGE);
+        Job job = job(cb, FOUR_PODS, IMAGE, KernelDefaults.NONE);
 
         assertThat(volume(job, "workload")).isEmpty();
         String scriptDir = kernel(job).getCommand().get(1).substring(0, kernel(job).getCommand().get(1).lastIndexOf('/'));
@@ -428,7 +435,7 @@ class JobFactoryTest {
     void aJavaClassComesFromTheImageByName() {
         CustomWorkloadSpec code = new CustomWorkloadSpec();
         code.setClassName("com.example.Work");
-        Job job = JobFactory.job(custom(code, Runtime.JAVA_21), FOUR_PODS, "registry.local/my-work:1");
+        Job job = job(custom(code, Runtime.JAVA_21), FOUR_PODS, "registry.local/my-work:1", KernelDefaults.NONE);
 
         assertThat(kernel(job).getCommand()).isNullOrEmpty();
         assertThat(kernel(job).getImage()).isEqualTo("registry.local/my-work:1");
@@ -442,21 +449,63 @@ class JobFactoryTest {
         ConcurrencyBenchmark cb = benchmark(Runtime.PYTHON);
         cb.getSpec().setWorkload(new WorkloadSpec(WorkloadType.MIXED, 300, 80));
         cb.getSpec().getWorkload().setIoFraction(0.25);
-        assertThat(String.join(" ", kernel(JobFactory.job(cb, FOUR_PODS, IMAGE)).getArgs()))
+        assertThat(String.join(" ", kernel(job(cb, FOUR_PODS, IMAGE, KernelDefaults.NONE)).getArgs()))
                 .startsWith("--workload mixed --size 300 --tasks 80 ").contains("--io-fraction 0.25");
+    }
+
+    /** The chart's kernel.defaultResources, as the chart writes them into the operator's environment. */
+    private static final KernelDefaults CHART_DEFAULTS = KernelDefaults.parse(
+            "{\"limits\":{\"memory\":\"4Gi\"},\"requests\":{\"cpu\":\"100m\",\"memory\":128974848}}");
+
+    @Test
+    void aSpecWithoutResourcesGetsTheChartsDefaultsAndOneWithAnyKeepsItsOwn() {
+        ResourceRequirements defaulted = kernel(job(benchmark(Runtime.PYTHON), FOUR_PODS, IMAGE,
+                CHART_DEFAULTS)).getResources();
+        assertThat(defaulted.getRequests()).containsOnly(Map.entry("cpu", new Quantity("100m")),
+                Map.entry("memory", new Quantity("128974848")));
+        assertThat(defaulted.getLimits()).containsOnly(Map.entry("memory", new Quantity("4Gi")));
+
+        // Only a limit of its own: no default request is added (it could exceed that limit).
+        ConcurrencyBenchmark own = benchmark(Runtime.PYTHON);
+        own.getSpec().setResources(new KernelResources(null, Map.of("memory", new Quantity("64Mi"))));
+        ResourceRequirements kept = kernel(job(own, FOUR_PODS, IMAGE, CHART_DEFAULTS)).getResources();
+        assertThat(kept.getRequests()).isNullOrEmpty();
+        assertThat(kept.getLimits()).containsOnly(Map.entry("memory", new Quantity("64Mi")));
+
+        // No defaults configured: no resources at all, as before.
+        assertThat(kernel(job(benchmark(Runtime.PYTHON), FOUR_PODS, IMAGE, KernelDefaults.parse("")))
+                .getResources()).satisfiesAnyOf(r -> assertThat(r).isNull(),
+                r -> assertThat(r.getRequests()).isNullOrEmpty());
+    }
+
+    @Test
+    void badDefaultsStopTheOperatorNamingTheValue() {
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> KernelDefaults.parse("{\"limits\":{\"memory\":\"lots\"}}"))
+                .hasMessageContaining("limits.memory").hasMessageContaining("lots");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> KernelDefaults.parse("{\"limit\":{}}"))
+                .hasMessageContaining("kernel.defaultResources");
+    }
+
+    /** A benchmark stored before the schema's floor (ttlSecondsAfterFinished 0) still leaves time to read its results. */
+    @Test
+    void aFinishedJobIsKeptAtLeastTheFloorSoItsResultsCanBeRead() {
+        ConcurrencyBenchmark cb = benchmark(Runtime.PYTHON);
+        cb.getSpec().setTtlSecondsAfterFinished(0);
+        assertThat(job(cb, FOUR_PODS, IMAGE, KernelDefaults.NONE).getSpec().getTtlSecondsAfterFinished())
+                .isEqualTo(ConcurrencyBenchmarkSpec.MIN_TTL_SECONDS_AFTER_FINISHED).isEqualTo(300);
     }
 
     @Test
     void theJobIsDeterministic() {
-        Job a = JobFactory.job(benchmark(Runtime.PYTHON), FOUR_PODS, IMAGE);
-        Job b = JobFactory.job(benchmark(Runtime.PYTHON), FOUR_PODS, IMAGE);
+        Job a = job(benchmark(Runtime.PYTHON), FOUR_PODS, IMAGE, KernelDefaults.NONE);
+        Job b = job(benchmark(Runtime.PYTHON), FOUR_PODS, IMAGE, KernelDefaults.NONE);
         assertThat(a).isEqualTo(b);
     }
 
     @Test
     void theKernelConfigMapIsOwnedAndHoldsTheScript() {
         ConfigMap cm = KernelScript.configMap(benchmark(Runtime.PYTHON), "print('hi')\n");
-        assertThat(cm.getMetadata().getName()).isEqualTo("demo-kernel");
+        assertThat(cm.getMetadata().getName()).isEqualTo("demo-0b9f3a-kernel");
         assertThat(cm.getMetadata().getNamespace()).isEqualTo("bench-ns");
         assertThat(cm.getData()).containsExactlyEntriesOf(
                 Collections.singletonMap(JobFactory.KERNEL_SCRIPT, "print('hi')\n"));

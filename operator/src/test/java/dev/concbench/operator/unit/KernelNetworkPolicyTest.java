@@ -7,6 +7,7 @@ import dev.concbench.api.v1alpha1.WorkloadSpec;
 import dev.concbench.api.v1alpha1.WorkloadType;
 import dev.concbench.domain.Names;
 import dev.concbench.operator.JobFactory;
+import dev.concbench.operator.KernelDefaults;
 import dev.concbench.operator.KernelNetworkPolicy;
 import dev.concbench.domain.PlannedRun;
 import dev.concbench.api.v1alpha1.Strategy;
@@ -31,19 +32,19 @@ class KernelNetworkPolicyTest {
         }
         ConcurrencyBenchmark cb = new ConcurrencyBenchmark("bench-ns", "demo", spec);
         cb.getMetadata().setGeneration(2L);
-        cb.getMetadata().setUid("0f9c2a4e-uid");
+        cb.getMetadata().setUid("0f9c2a4e-77d1-4b9e-a3c5-81e6d20b9f3a");
         return cb;
     }
 
     @Test
     void byDefaultTheKernelPodsGetNoIngressAndNoEgress() {
         NetworkPolicy policy = KernelNetworkPolicy.desired(benchmark(null));
-        assertThat(policy.getMetadata().getName()).isEqualTo("demo-kernel");
+        assertThat(policy.getMetadata().getName()).isEqualTo("demo-0b9f3a-kernel");
         assertThat(policy.getMetadata().getNamespace()).isEqualTo("bench-ns");
         assertThat(policy.getMetadata().getLabels()).containsEntry(Names.LABEL_MANAGED_BY, Names.MANAGED_BY);
         assertThat(policy.getMetadata().getOwnerReferences()).singleElement()
                 .satisfies(o -> assertThat(o.getKind() + "/" + o.getName() + "/" + o.getUid())
-                        .isEqualTo("ConcurrencyBenchmark/demo/0f9c2a4e-uid"));
+                        .isEqualTo("ConcurrencyBenchmark/demo/0f9c2a4e-77d1-4b9e-a3c5-81e6d20b9f3a"));
         assertThat(policy.getSpec().getPolicyTypes()).containsExactly("Ingress", "Egress");
         assertThat(policy.getSpec().getIngress()).isNullOrEmpty();
         assertThat(policy.getSpec().getEgress()).isNullOrEmpty();
@@ -63,7 +64,7 @@ class KernelNetworkPolicyTest {
         assertThat(selector.getMatchExpressions()).isNullOrEmpty();
         for (PlannedRun run : List.of(new PlannedRun(0, 1, 0, List.of(Strategy.SEQUENTIAL), true),
                 new PlannedRun(3, 4, 2, List.of(Strategy.THREADS), false))) {
-            Job job = JobFactory.job(cb, run, "python:3.11-slim");
+            Job job = JobFactory.job(cb, run, "demo-g2-r" + run.index(), "python:3.11-slim", KernelDefaults.NONE);
             assertThat(job.getSpec().getTemplate().getMetadata().getLabels())
                     .as("the pod template of run " + run.index()).containsAllEntriesOf(selector.getMatchLabels());
         }

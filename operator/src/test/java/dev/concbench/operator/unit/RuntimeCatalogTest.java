@@ -2,6 +2,7 @@ package dev.concbench.operator.unit;
 
 import dev.concbench.api.v1alpha1.ConcurrencyBenchmarkSpec;
 import dev.concbench.api.v1alpha1.Runtime;
+import dev.concbench.operator.ApiRefusal;
 import dev.concbench.operator.RuntimeCatalog;
 import org.junit.jupiter.api.Test;
 
@@ -44,8 +45,11 @@ class RuntimeCatalogTest {
     void theRefusalIsFoundBehindAWrapper() {
         RuntimeException wrapped = new RuntimeException("reconcile failed",
                 new IllegalStateException(catchThrowable(() -> CATALOG.image(spec(Runtime.PYPY_3_11)))));
-        assertThat(RuntimeCatalog.NotConfigured.in(wrapped)).isPresent();
-        assertThat(RuntimeCatalog.NotConfigured.in(new RuntimeException("other"))).isEmpty();
+        assertThat(ApiRefusal.of(wrapped)).hasValueSatisfying(r -> {
+            assertThat(r.reason()).isEqualTo("InvalidSpec");
+            assertThat(r.message()).startsWith("runtime pypy-3.11 has no image");
+        });
+        assertThat(ApiRefusal.of(new RuntimeException("other"))).isEmpty();
     }
 
     @Test

@@ -1,0 +1,367 @@
+package dev.concbench.e2e;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.Watch;
+import io.fabric8.kubernetes.client.Watcher;
+import io.fabric8.kubernetes.client.WatcherException;
+import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import static dev.concbench.e2e.Cli.REPO;
+import static dev.concbench.e2e.Cli.items;
+import static dev.concbench.e2e.Cli.json;
+import static dev.concbench.e2e.Cli.kubectl;
+import static dev.concbench.e2e.Cli.kubectlIn;
+import static dev.concbench.e2e.OperatorE2eIT.PYTHON_IMAGE;
+import static dev.concbench.e2e.OperatorE2eIT.SYSTEM_NS;
+import static dev.concbench.e2e.OperatorE2eIT.apply;
+import static dev.concbench.e2e.OperatorE2eIT.awaitStatus;
+import static dev.concbench.e2e.OperatorE2eIT.awaitTrue;
+import static dev.concbench.e2e.OperatorE2eIT.condition;
+import static dev.concbench.e2e.OperatorE2eIT.jobUids;
+import static dev.concbench.e2e.OperatorE2eIT.manifest;
+import static dev.concbench.e2e.OperatorE2eIT.namespace;
+import static dev.concbench.e2e.OperatorE2eIT.operatorPod;
+import static dev.concbench.e2e.OperatorE2eIT.phase;
+import static dev.concbench.e2e.OperatorE2eIT.ready;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Faults on the real nodes, at the chart's limit of one benchmark at once: what the schema now refuses;
+ * pods the cluster refuses (a ResourceQuota, a LimitRange, an admission policy) ending PodsRefused in
+ * seconds while a benchmark deleted and applied again waits its turn, never two running at once (by
+ * every benchmark's phase history from a watch, not by sampling); the API server restarted and the
+ * operator killed in the middle of one benchmark's runs: adopted, not repeated, its results kept.
+ * A node lost and pods no node takes are in {@link OperatorE2eIT} (a node lost, a run that cannot be
+ * scheduled). Uses the operator {@link OperatorE2eIT} installs when it is there, else installs (and
+ * uninstalls) it the same way.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+@ExtendWith(Timings.class)
+class FaultsE2eIT {
+
+    static final ResourceDefinitionContext BENCHMARKS = new ResourceDefinitionContext.Builder()
+            .withGroup("concbench.dev").withVersion("v1alpha1").withKind("ConcurrencyBenchmark")
+            .withPlural("concurrencybenchmarks").withNamespaced(true).build();
+    static final String POLICY = "e2e-faults-no-kernel-pods";
+
+    private final SharedOperator operator = new SharedOperator();
+
+    @BeforeAll
+    void operatorInstalled() {
+        operator.installIfMissing();
+    }
+
+    @AfterAll
+    void cleanUp() {
+        kubectl("delete", "validatingadmissionpolicybinding", POLICY, "--ignore-not-found");
+        kubectl("delete", "validatingadmissionpolicy", POLICY, "--ignore-not-found");
+        operator.uninstallIfInstalledHere();
+    }
+
+    /** No benchmark of a test that failed half-way may hold the slot for the next ones. */
+    @AfterEach
+    void releaseSlots() {
+        OperatorE2eIT.releaseTouchedSlots();
+    }
+
+    // ------------------------------------------------------------------ the schema
+
+    @Test
+    @Order(1)
+    void theSchemaRefusesNoSpecAnUnboundedFanOutAndAShortTtlSayingWhy() {
+        String ns = namespace("e2e-faults-schema");
+        Map<String, List<String>> refused = new LinkedHashMap<>();
+        refused.put("", List.of("spec is required", "kubectl explain cb.spec"));
+        refused.put("spec: {workload: {type: io, size: 1, tasks: 1000}, strategies: [processes]}",
+                List.of("spec.workload.tasks", "at most 256 calls per pod", "process-pool"));
+        refused.put("spec: {workload: {type: io, size: 1, tasks: 4000}, strategies: [threads], pods: 2}",
+                List.of("spec.workload.tasks", "at most 1024 calls per pod"));
+        refused.put("spec: {workload: {type: io, size: 1, tasks: 4}, ttlSecondsAfterFinished: 0}",
+                List.of("spec.ttlSecondsAfterFinished", "greater than or equal to 300"));
+        int i = 0;
+        for (var c : refused.entrySet()) {
+            Cli.Result r = kubectlIn(manifest("refused-" + i++, c.getKey()), "apply", "-n", ns, "-f", "-");
+            System.out.println("[e2e] refused as expected: " + r.err().strip());
+            assertThat(r.ok()).as("must be refused: " + c.getKey()).isFalse();
+            assertThat(r.err()).contains(c.getValue());
+        }
+        // Within the bounds: 4,000 threads over 4 pods, 256 processes in one.
+        apply(ns, manifest("fan-out-ok", "spec: {workload: {type: io, size: 1, tasks: 4000}, "
+                + "strategies: [threads], pods: 4, timeoutSeconds: 10}"));
+        apply(ns, manifest("processes-ok", "spec: {workload: {type: io, size: 1, tasks: 256}, "
+                + "strategies: [processes], timeoutSeconds: 10}"));
+        kubectl("-n", ns, "delete", "cb", "fan-out-ok", "processes-ok", "--wait=false");
+    }
+
+    // ------------------------------------------------------------------ refused pods, the queue's history
+
+    /**
+     * One benchmark runs; behind it wait three whose pods the cluster refuses (a ResourceQuota of no pods,
+     * a LimitRange below the chart's default memory limit for kernel pods, a ValidatingAdmissionPolicy that
+     * denies pods: a webhook's refusal alike) and one that is deleted and applied again under its name. Each
+     * refused one ends PodsRefused, quoting the server, within seconds of its admission; the re-applied one
+     * runs last; by the phases every benchmark went through (a watch, every version), never two at once.
+     */
+    @Test
+    @Order(2)
+    void refusedPodsEndTheirRunsInSecondsAndTheQueueNeverRunsTwoAtOnce() {
+        String quota = namespace("e2e-faults-quota");
+        String limits = namespace("e2e-faults-limits");
+        String policy = namespace("e2e-faults-policy");
+        String queue = namespace("e2e-faults-queue");
+        apply(quota, "apiVersion: v1\nkind: ResourceQuota\nmetadata: {name: no-pods}\nspec: {hard: {pods: \"0\"}}\n");
+        apply(limits, "apiVersion: v1\nkind: LimitRange\nmetadata: {name: small}\nspec:\n  limits:\n"
+                + "  - type: Container\n    max: {memory: 64Mi}\n");
+        Cli.Result vap = kubectlIn("""
+                apiVersion: admissionregistration.k8s.io/v1
+                kind: ValidatingAdmissionPolicy
+                metadata: {name: %1$s}
+                spec:
+                  failurePolicy: Fail
+                  matchConstraints:
+                    resourceRules:
+                    - {apiGroups: [""], apiVersions: [v1], operations: [CREATE], resources: [pods]}
+                  validations:
+                  - {expression: "false", message: "no kernel pods in this namespace (the e2e suite's policy)"}
+                ---
+                apiVersion: admissionregistration.k8s.io/v1
+                kind: ValidatingAdmissionPolicyBinding
+                metadata: {name: %1$s}
+                spec:
+                  policyName: %1$s
+                  validationActions: [Deny]
+                  matchResources:
+                    namespaceSelector: {matchLabels: {kubernetes.io/metadata.name: %2$s}}
+                """.formatted(POLICY, policy), "apply", "-f", "-");
+        assertThat(vap.ok()).as(vap.toString()).isTrue();
+        awaitTrue("the admission policy is in force", Duration.ofSeconds(60), () -> kubectl("-n", policy, "run",
+                "probe", "--image=" + PYTHON_IMAGE, "--restart=Never", "--dry-run=server").err().contains("no kernel pods"));
+
+        PhaseHistory history = new PhaseHistory(List.of(quota, limits, policy, queue));
+        try {
+            apply(queue, manifest("long", "spec: {workload: {type: io, size: 4000, tasks: 3}, strategies: [sequential], "
+                    + "repetitions: 1, warmup: 0}"));
+            awaitStatus(queue, "cb/long", "phase", "Running", 90);
+            String small = "spec: {workload: {type: io, size: 20, tasks: 2}, strategies: [sequential], repetitions: 1, "
+                    + "warmup: 0}";
+            apply(quota, manifest("refused", small));
+            apply(limits, manifest("refused", small));
+            apply(policy, manifest("refused", small));
+            apply(queue, manifest("again", small));
+            awaitStatus(queue, "cb/again", "phase", "Queued", 60);
+            String firstUid = json("-n", queue, "get", "cb", "again").path("metadata").path("uid").asText();
+            assertThat(kubectl("-n", queue, "delete", "cb", "again", "--wait=true").ok()).isTrue();
+            apply(queue, manifest("again", small));
+            awaitStatus(queue, "cb/again", "phase", "Queued", 60);
+
+            awaitStatus(queue, "cb/again", "phase", "Succeeded", 300);
+            Map<String, String> said = new LinkedHashMap<>();
+            said.put(quota, "exceeded quota: no-pods");
+            said.put(limits, "maximum memory usage per Container is 64Mi, but limit is 4Gi");
+            said.put(policy, "no kernel pods in this namespace");
+            for (var e : said.entrySet()) {
+                awaitStatus(e.getKey(), "cb/refused", "phase", "Failed", 60);
+                JsonNode failed = condition(json("-n", e.getKey(), "get", "cb", "refused"), "Failed");
+                Duration took = history.runningToEnd(e.getKey() + "/refused");
+                System.out.printf("[e2e] %s: %s after %.1f s Running: %s%n", e.getKey(),
+                        failed.path("reason").asText(), took.toMillis() / 1000.0, failed.path("message").asText());
+                assertThat(failed.path("reason").asText()).isEqualTo("PodsRefused");
+                assertThat(failed.path("message").asText()).contains("0 of 1 created", e.getValue());
+                assertThat(took).as("PodsRefused within seconds of its admission").isLessThan(Duration.ofSeconds(30));
+            }
+            String secondUid = json("-n", queue, "get", "cb", "again").path("metadata").path("uid").asText();
+            assertThat(secondUid).isNotEqualTo(firstUid);
+            history.print();
+            assertThat(history.overlaps()).as("two benchmarks Running at once, by the phase history").isEmpty();
+            assertThat(history.ran(queue + "/again", firstUid)).as("the deleted one never ran").isFalse();
+            assertThat(history.startedAfterEnd(queue + "/again", secondUid, queue + "/long"))
+                    .as("applied again while long ran: it ran after long ended").isTrue();
+        } finally {
+            history.close();
+            kubectl("delete", "validatingadmissionpolicybinding", POLICY, "--ignore-not-found");
+            kubectl("delete", "validatingadmissionpolicy", POLICY, "--ignore-not-found");
+        }
+    }
+
+    // ------------------------------------------------------------------ the control plane and the operator go
+
+    /**
+     * A benchmark of two runs: during the first the API server restarts (every watch breaks), during the
+     * second the operator's pod is killed (SIGKILL, no grace). The next operator adopts what it finds: each
+     * run's Job is created once (same UIDs), one RunStarted event per run, the results of both in the status.
+     */
+    @Test
+    @Order(3)
+    void aBenchmarkSurvivesTheApiServerRestartingAndItsOperatorKilledMidRun() {
+        String ns = namespace("e2e-faults-restarts");
+        apply(ns, manifest("survivor", """
+                spec:
+                  workload: {type: io, size: 500, tasks: 24}
+                  strategies: [sequential]
+                  sweep: {pods: [1, 2]}
+                  repetitions: 1
+                  warmup: 0
+                """));
+        awaitTrue("run 1 of 2 is running", Duration.ofSeconds(120), () -> "Running".equals(json("-n", ns, "get", "cb",
+                "survivor").path("status").path("runs").path(0).path("state").asText()));
+        Instant t0 = Instant.now();
+        Cli.Result restart = Cli.run(null, List.of(REPO.resolve("e2e/cluster").toString(), "restart-apiserver"));
+        assertThat(restart.ok()).as(restart.toString()).isTrue();
+        System.out.printf("[e2e] API server restarted in %.1f s: %s%n", Duration.between(t0, Instant.now()).toMillis()
+                / 1000.0, restart.out().strip());
+
+        awaitTrue("run 2 of 2 is running", Duration.ofSeconds(180), () -> "Running".equals(json("-n", ns, "get", "cb",
+                "survivor").path("status").path("runs").path(1).path("state").asText()));
+        Map<String, String> before = jobUids(ns, "survivor");
+        String oldPod = operatorPod().path("metadata").path("name").asText();
+        Cli.Result kill = kubectl("-n", SYSTEM_NS, "delete", "pod", oldPod, "--grace-period=0", "--force");
+        assertThat(kill.ok()).as(kill.toString()).isTrue();
+        awaitTrue("a new operator pod is Ready", Duration.ofSeconds(180), () -> {
+            JsonNode p = operatorPod();
+            return p != null && !oldPod.equals(p.path("metadata").path("name").asText()) && ready(p);
+        });
+
+        awaitStatus(ns, "cb/survivor", "phase", "Succeeded", 240);
+        Map<String, String> after = jobUids(ns, "survivor");
+        System.out.println("[e2e] Jobs before the kill " + before + ", after " + after);
+        assertThat(after.keySet()).containsExactlyInAnyOrder(Cli.jobName(ns, "survivor", 1, 0),
+                Cli.jobName(ns, "survivor", 1, 1));
+        before.forEach((job, uid) -> assertThat(after.get(job)).as("job %s was not re-created", job).isEqualTo(uid));
+        List<String> started = items("-n", ns, "get", "events", "--field-selector",
+                "involvedObject.name=survivor,reason=RunStarted").stream().map(e -> e.path("message").asText()).toList();
+        assertThat(started).as("one RunStarted per run: nothing was started twice").hasSize(2);
+        JsonNode status = json("-n", ns, "get", "cb", "survivor").path("status");
+        status.path("runs").forEach(run -> assertThat(run.path("state").asText()).isEqualTo("Succeeded"));
+        assertThat(status.path("results").size()).as("a row per run (sequential at 1 and 2 pods)").isEqualTo(2);
+    }
+
+    /**
+     * Every version of every benchmark of some namespaces, from a watch started before they exist: their
+     * phase transitions in etcd order (resourceVersion), so that "never two Running at once" is checked on
+     * the whole history rather than on samples.
+     */
+    static final class PhaseHistory implements AutoCloseable {
+        record Seen(long revision, Instant at, String key, String uid, String phase) {
+        }
+
+        private final KubernetesClient client = new KubernetesClientBuilder().build();
+        private final List<Watch> watches = new ArrayList<>();
+        private final List<Seen> seen = new CopyOnWriteArrayList<>();
+
+        PhaseHistory(List<String> namespaces) {
+            for (String ns : namespaces) {
+                watches.add(client.genericKubernetesResources(BENCHMARKS).inNamespace(ns).watch(new Watcher<>() {
+                    @Override
+                    public void eventReceived(Action action, GenericKubernetesResource cb) {
+                        Object status = cb.getAdditionalProperties().get("status");
+                        String phase = action == Action.DELETED ? "Deleted"
+                                : status instanceof Map<?, ?> m ? Objects.toString(m.get("phase"), "") : "";
+                        seen.add(new Seen(Long.parseLong(cb.getMetadata().getResourceVersion()), Instant.now(),
+                                ns + "/" + cb.getMetadata().getName(), cb.getMetadata().getUid(), phase));
+                    }
+
+                    @Override
+                    public void onClose(WatcherException cause) {
+                    }
+                }));
+            }
+        }
+
+        /** [first Running, first end] by etcd revision, per benchmark (UID) that ran. */
+        private Map<String, long[]> runningIntervals() {
+            Map<String, long[]> intervals = new LinkedHashMap<>();
+            seen.stream().sorted((a, b) -> Long.compare(a.revision, b.revision)).forEach(s -> {
+                long[] i = intervals.get(s.uid);
+                if (i == null && "Running".equals(s.phase)) {
+                    intervals.put(s.uid, new long[] {s.revision, Long.MAX_VALUE});
+                } else if (i != null && i[1] == Long.MAX_VALUE && List.of("Succeeded", "Failed", "Deleted")
+                        .contains(s.phase)) {
+                    i[1] = s.revision;
+                }
+            });
+            return intervals;
+        }
+
+        /** Pairs of benchmarks whose Running intervals overlap. */
+        List<String> overlaps() {
+            List<Map.Entry<String, long[]>> all = new ArrayList<>(runningIntervals().entrySet());
+            List<String> overlapping = new ArrayList<>();
+            for (int a = 0; a < all.size(); a++) {
+                for (int b = a + 1; b < all.size(); b++) {
+                    long[] x = all.get(a).getValue();
+                    long[] y = all.get(b).getValue();
+                    if (x[0] < y[1] && y[0] < x[1]) {
+                        overlapping.add(key(all.get(a).getKey()) + " and " + key(all.get(b).getKey()));
+                    }
+                }
+            }
+            return overlapping;
+        }
+
+        boolean ran(String key, String uid) {
+            return seen.stream().anyMatch(s -> s.key.equals(key) && s.uid.equals(uid) && "Running".equals(s.phase));
+        }
+
+        /** {@code key}'s benchmark {@code uid} first ran after every version of {@code other} had ended. */
+        boolean startedAfterEnd(String key, String uid, String other) {
+            long start = seen.stream().filter(s -> s.uid.equals(uid) && "Running".equals(s.phase))
+                    .mapToLong(Seen::revision).min().orElse(-1);
+            long otherEnd = seen.stream().filter(s -> s.key.equals(other) && List.of("Succeeded", "Failed")
+                    .contains(s.phase)).mapToLong(Seen::revision).min().orElse(Long.MAX_VALUE);
+            return start > otherEnd;
+        }
+
+        /** From its first Running version to its first Failed or Succeeded one, by arrival at this watch. */
+        Duration runningToEnd(String key) {
+            Instant running = seen.stream().filter(s -> s.key.equals(key) && "Running".equals(s.phase))
+                    .map(Seen::at).min(Instant::compareTo).orElseThrow(() -> new AssertionError(key + " never ran"));
+            Instant end = seen.stream().filter(s -> s.key.equals(key) && List.of("Succeeded", "Failed").contains(s.phase))
+                    .map(Seen::at).min(Instant::compareTo).orElseThrow();
+            return Duration.between(running, end);
+        }
+
+        private String key(String uid) {
+            return seen.stream().filter(s -> s.uid.equals(uid)).map(Seen::key).findFirst().orElse(uid);
+        }
+
+        void print() {
+            System.out.println("[e2e] phase history (etcd revision, benchmark, phase):");
+            String last = "";
+            for (Seen s : seen.stream().sorted((a, b) -> Long.compare(a.revision, b.revision)).toList()) {
+                String line = s.key + " " + s.uid.substring(Math.max(0, s.uid.length() - 6)) + " " + s.phase;
+                if (!line.equals(last)) {
+                    System.out.printf("[e2e]   %d %s%n", s.revision, line);
+                }
+                last = line;
+            }
+        }
+
+        @Override
+        public void close() {
+            watches.forEach(Watch::close);
+            client.close();
+        }
+    }
+}
