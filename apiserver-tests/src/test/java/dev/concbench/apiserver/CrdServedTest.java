@@ -57,6 +57,7 @@ class CrdServedTest {
             warmup: 1
             network: none
             timeoutSeconds: 900
+            schedulingTimeoutSeconds: 300
             ttlSecondsAfterFinished: 3600
             """)
     );
