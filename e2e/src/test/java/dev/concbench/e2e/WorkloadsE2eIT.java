@@ -177,7 +177,7 @@ class WorkloadsE2eIT {
         List<String> rows = new ArrayList<>();
         status.path("results").forEach(r -> rows.add(r.path("strategy").asText()));
         assertThat(rows).containsExactly("sequential", "threads");
-        assertThat(status.path("conclusion").asText()).startsWith("hashing (C code) on python 3.11.")
+        assertThat(status.path("conclusion").asText()).startsWith("hashing (C code) on cpython-3.11 3.11.")
                 .contains("(GIL enabled)");
         System.out.println("[e2e] hash: " + status.path("conclusion").asText());
     }
