@@ -205,7 +205,9 @@ public final class RunObserver {
             if (terminated.isPresent()) {
                 String message = Optional.ofNullable(terminated.get().getMessage()).orElse("").strip();
                 String text = KernelResult.workloadError(message).orElse(message);
-                return Optional.of(RunObservation.failed(succeeded, failed, WorkloadCode.REASON,
+                // its container ended before the kubelet's next status said Failed: a failed pod all the same
+                boolean counted = pod.getStatus() != null && "Failed".equals(pod.getStatus().getPhase());
+                return Optional.of(RunObservation.failed(succeeded, counted ? failed : failed + 1, WorkloadCode.REASON,
                         "pod " + pod.getMetadata().getName() + ": " + text));
             }
         }

@@ -104,6 +104,16 @@ class RunObserverTest {
         assertThat(seen.state()).isEqualTo(RunState.Failed);
         assertThat(seen.reason()).isEqualTo("WorkloadError");
         assertThat(seen.message()).isEqualTo("pod demo-g1-r0-1-bbbbb: " + text);
+        assertThat(seen.podsFailed()).isEqualTo(2);
+    }
+
+    /** Seen on the real nodes: the kernel's exit 4 in the container's state while the pod's phase is not yet Failed. */
+    @Test
+    void aWorkloadErrorCountsItsPodFailedBeforeThePhaseSaysSo() {
+        RunObservation seen = observe(job(), List.of(pod("demo-g1-r0-0-aaaaa", 0, "Running",
+                terminated(4, "Error", "{\"format\":2,\"workloadError\":\"task 0: KeyError: 'id'\"}"))), 1);
+        assertThat(seen.reason()).isEqualTo("WorkloadError");
+        assertThat(seen.podsFailed()).isEqualTo(1);
     }
 
     @Test
