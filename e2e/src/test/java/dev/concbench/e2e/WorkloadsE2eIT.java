@@ -215,6 +215,7 @@ class WorkloadsE2eIT {
         JsonNode run = json("-n", NS, "get", "cb", "broken").path("status").path("runs").path(0);
         assertThat(run.path("state").asText()).isEqualTo("Failed");
         assertThat(run.path("message").asText()).as("the run ended on the user's error").isEqualTo(message);
+        assertThat(run.path("podsFailed").asInt()).as("its one pod, counted failed: " + run).isEqualTo(1);
     }
 
     @AfterAll
