@@ -50,6 +50,21 @@ import java.util.List;
         message = "virtual-threads is a Java strategy (Java 21+): a python runtime cannot run it "
                 + "(in a sweep over runtimes, list at least one Java runtime)",
         fieldPath = ".strategies", reason = "FieldValueInvalid")
+// Your own code: a Python function runs on Python runtimes, a Java class on a Java one, from spec.image.
+@ValidationRule(value = "!has(self.workload.custom) || !has(self.workload.custom.entrypoint) || "
+        + ConcurrencyBenchmarkSpec.CEL_ONLY_PYTHON_RUNTIMES,
+        message = "a Python entrypoint (workload.custom.entrypoint) runs on Python runtimes only: runtime, and every "
+                + "sweep.runtimes entry, must be a Python one (for Java, set workload.custom.className)",
+        fieldPath = ".workload.custom.entrypoint", reason = "FieldValueInvalid")
+@ValidationRule(value = "!has(self.workload.custom) || !has(self.workload.custom.className) || "
+        + "(has(self.image) && (self.runtime == 'java' || self.runtime.startsWith('java-')))",
+        message = "a Java class (workload.custom.className) runs on a java runtime from spec.image: an image built "
+                + "FROM the kernel image with your jar in /app/workloads/ (the cluster's policy must allow spec.image)",
+        fieldPath = ".workload.custom.className", reason = "FieldValueInvalid")
+@ValidationRule(value = "!has(self.workload.custom) || self.workload.custom.callTimeoutSeconds < self.timeoutSeconds",
+        message = "workload.custom.callTimeoutSeconds must be below timeoutSeconds: a call that never returns must be "
+                + "caught (and named) before the run's deadline",
+        fieldPath = ".workload.custom.callTimeoutSeconds", reason = "FieldValueInvalid")
 // spec.baseline is a name, never namespace/name: a benchmark compares only with one in its own namespace.
 @ValidationRule(value = "!has(self.baseline) || self.baseline.matches('^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$')",
         message = "baseline must be the name of a ConcurrencyBenchmark in this namespace (lowercase, no namespace/ "
@@ -83,6 +98,10 @@ public class ConcurrencyBenchmarkSpec {
     /** CEL: the runtimes measured include a Python one. */
     static final String CEL_HAS_PYTHON_RUNTIME = "(has(self.sweep) && has(self.sweep.runtimes) "
             + "? self.sweep.runtimes.exists(r, r != 'java' && !r.startsWith('java-')) "
+            + ": (self.runtime != 'java' && !self.runtime.startsWith('java-')))";
+    /** CEL: every runtime measured (sweep.runtimes, else runtime) is a Python one. */
+    static final String CEL_ONLY_PYTHON_RUNTIMES = "(has(self.sweep) && has(self.sweep.runtimes) "
+            + "? self.sweep.runtimes.all(r, r != 'java' && !r.startsWith('java-')) "
             + ": (self.runtime != 'java' && !self.runtime.startsWith('java-')))";
     /** CEL: the pod counts the runs use (sweep.pods, else pods). */
     static final String CEL_PODS = "(has(self.sweep) && has(self.sweep.pods) ? self.sweep.pods : [self.pods])";
