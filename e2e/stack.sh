@@ -97,9 +97,9 @@ if [[ $STACK_NODES == real ]]; then
   step "images built (make images)"
 fi
 
-if stale e2e/target/e2e.classpath e2e/src/main e2e/pom.xml pom.xml ||
-  stale e2e/target/classes/dev/concbench/e2e/OperatorBench.class e2e/src/main; then
-  mvn -B -q -f e2e/pom.xml -DskipTests package
+if stale e2e/target/e2e.classpath e2e/src/main e2e/pom.xml model/src/main model/pom.xml pom.xml ||
+  stale e2e/target/classes/dev/concbench/e2e/OperatorBench.class e2e/src/main model/src/main; then
+  mvn -B -q -DskipTests package -pl e2e -am
   step "e2e module built"
 fi
 

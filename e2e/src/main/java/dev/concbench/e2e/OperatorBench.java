@@ -50,9 +50,9 @@ import java.util.function.Consumer;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 
-import static dev.concbench.e2e.Cli.helm;
-import static dev.concbench.e2e.Cli.kubectl;
-import static dev.concbench.e2e.Cli.kubectlIn;
+import static dev.concbench.e2e.Commands.helm;
+import static dev.concbench.e2e.Commands.kubectl;
+import static dev.concbench.e2e.Commands.kubectlIn;
 
 /**
  * {@code make bench-operator}: the operator's latency, load, scale and memory on the local
@@ -95,7 +95,7 @@ public final class OperatorBench {
     static final String ANNOTATION_INDEX = "batch.kubernetes.io/job-completion-index";
     static final String KWOK_NODE = "kwok.x-k8s.io/node";
     static final BigInteger MOD = BigInteger.ONE.shiftLeft(64);
-    /** Not Cli.JSON: the result documents are unit-tested without the e2e environment. */
+    /** Not Commands.JSON: the result documents are unit-tested without the e2e environment. */
     static final ObjectMapper RESULTS = new ObjectMapper();
     static final ResourceDefinitionContext BENCHMARKS = new ResourceDefinitionContext.Builder()
             .withGroup("concbench.dev").withVersion("v1alpha1").withKind("ConcurrencyBenchmark")
@@ -322,9 +322,9 @@ public final class OperatorBench {
         createNamespace(namespace);
         Phase phase = new Phase(namespace, settings.loadCount);
         String manifests = IntStream.range(0, settings.loadCount)
-                .mapToObj(i -> Cli.JSON.valueToTree(benchmark(String.format(Locale.ROOT, "b%04d", i), 0, 1)).toString())
+                .mapToObj(i -> Commands.JSON.valueToTree(benchmark(String.format(Locale.ROOT, "b%04d", i), 0, 1)).toString())
                 .collect(Collectors.joining("\n---\n"));
-        Cli.Result apply = kubectlIn(manifests, "apply", "--server-side", "-n", namespace, "-f", "-");
+        Commands.Result apply = kubectlIn(manifests, "apply", "--server-side", "-n", namespace, "-f", "-");
         if (!apply.ok()) {
             throw new IllegalStateException("kubectl apply failed:\n" + apply);
         }
@@ -474,9 +474,9 @@ public final class OperatorBench {
         Admissions before = Admissions.of(leader);
         Phase phase = new Phase(queueNamespace, queued);
         String manifests = IntStream.range(0, queued)
-                .mapToObj(i -> Cli.JSON.valueToTree(benchmark(String.format(Locale.ROOT, "q%03d", i), 0, 1)).toString())
+                .mapToObj(i -> Commands.JSON.valueToTree(benchmark(String.format(Locale.ROOT, "q%03d", i), 0, 1)).toString())
                 .collect(Collectors.joining("\n---\n"));
-        Cli.Result apply = kubectlIn(manifests, "apply", "--server-side", "-n", queueNamespace, "-f", "-");
+        Commands.Result apply = kubectlIn(manifests, "apply", "--server-side", "-n", queueNamespace, "-f", "-");
         if (!apply.ok()) {
             throw new IllegalStateException("kubectl apply failed:\n" + apply);
         }
@@ -764,7 +764,7 @@ public final class OperatorBench {
     }
 
     private void complete(Pod pod, KernelArgs args, double start, double end) {
-        ObjectNode container = Cli.JSON.createObjectNode();
+        ObjectNode container = Commands.JSON.createObjectNode();
         container.put("name", pod.getSpec().getContainers().get(0).getName());
         container.put("image", pod.getSpec().getContainers().get(0).getImage());
         container.put("imageID", pod.getSpec().getContainers().get(0).getImage());
@@ -774,7 +774,7 @@ public final class OperatorBench {
                 .put("message", args.result(pod, start, end))
                 .put("startedAt", Instant.ofEpochMilli(Math.round(start * 1000)).toString())
                 .put("finishedAt", Instant.ofEpochMilli(Math.round(end * 1000)).toString());
-        ObjectNode patch = Cli.JSON.createObjectNode();
+        ObjectNode patch = Commands.JSON.createObjectNode();
         ObjectNode status = patch.putObject("status");
         status.put("phase", "Succeeded");
         ArrayNode conditions = status.putArray("conditions");
@@ -974,7 +974,7 @@ public final class OperatorBench {
     /** The chart with 0 replicas: its CRD, RBAC, ServiceAccount and the Deployment whose environment the process gets. */
     private void install(int limit) {
         boolean installed = helm("status", RELEASE, "-n", SYSTEM_NS).ok();
-        Cli.Result r = helm(installed ? "upgrade" : "install", RELEASE, Cli.REPO.resolve("charts/concbench-operator")
+        Commands.Result r = helm(installed ? "upgrade" : "install", RELEASE, Commands.REPO.resolve("charts/concbench-operator")
                         .toString(), "-n", SYSTEM_NS, "--create-namespace",
                 "--set", "replicaCount=0",
                 "--set", "kernel.pythonImage=python:3.11-slim",
@@ -994,7 +994,7 @@ public final class OperatorBench {
         if (options == null || options.isBlank()) {
             return "[]";
         }
-        return Cli.JSON.createArrayNode().add(Cli.JSON.createObjectNode().put("name", "JAVA_TOOL_OPTIONS")
+        return Commands.JSON.createArrayNode().add(Commands.JSON.createObjectNode().put("name", "JAVA_TOOL_OPTIONS")
                 .put("value", options.trim())).toString();
     }
 
@@ -1004,11 +1004,11 @@ public final class OperatorBench {
      * token; {@code extraOptions} are added to JAVA_TOOL_OPTIONS. Waits until it leads and is ready.
      */
     private OperatorProcess startOperator(String identity, String extraOptions) throws InterruptedException {
-        JsonNode deployment = Cli.json("-n", SYSTEM_NS, "get", "deployment", RELEASE, "-o", "json");
+        JsonNode deployment = Commands.json("-n", SYSTEM_NS, "get", "deployment", RELEASE, "-o", "json");
         JsonNode podSpec = deployment.path("spec").path("template").path("spec");
         JsonNode container = podSpec.path("containers").get(0);
-        Path app = Cli.STATE.resolve("artifacts/operator/target/quarkus-app");
-        Dockerfile image = Dockerfile.read(Cli.REPO.resolve("operator/src/main/docker/Dockerfile.jvm"), app);
+        Path app = Commands.STATE.resolve("artifacts/operator/target/quarkus-app");
+        Dockerfile image = Dockerfile.read(Commands.REPO.resolve("operator/src/main/docker/Dockerfile.jvm"), app);
 
         Map<String, String> env = new LinkedHashMap<>();
         for (String keep : List.of("PATH", "LANG", "JAVA_HOME", "TZ")) {
@@ -1031,7 +1031,7 @@ public final class OperatorBench {
         env.put("HOSTNAME", identity);
         // Only the ServiceAccount: a token of the TokenRequest API, never this machine's kubeconfig.
         String account = podSpec.path("serviceAccountName").asText();
-        Cli.Result token = kubectl("-n", SYSTEM_NS, "create", "token", account, "--duration", "24h");
+        Commands.Result token = kubectl("-n", SYSTEM_NS, "create", "token", account, "--duration", "24h");
         if (!token.ok()) {
             throw new IllegalStateException("kubectl create token failed: " + token);
         }
@@ -1061,7 +1061,7 @@ public final class OperatorBench {
             command.add("-XX:MaxRAM=" + new Quantity(memoryLimit).getNumericalAmount().longValue());
         }
         command.addAll(image.entrypoint.subList(1, image.entrypoint.size()));
-        Path log = Cli.STATE.resolve("operator-" + identity + ".log");
+        Path log = Commands.STATE.resolve("operator-" + identity + ".log");
         ProcessBuilder pb = new ProcessBuilder(command).directory(app.toFile()).redirectErrorStream(true)
                 .redirectOutput(log.toFile());
         pb.environment().clear();
@@ -1092,7 +1092,7 @@ public final class OperatorBench {
         if (file != null && !file.isBlank()) {
             return Path.of(file);
         }
-        Path ca = Cli.STATE.resolve("operator-ca.crt");
+        Path ca = Commands.STATE.resolve("operator-ca.crt");
         try {
             Files.write(ca, java.util.Base64.getDecoder().decode(client.getConfiguration().getCaCertData()));
         } catch (IOException e) {
@@ -1124,7 +1124,7 @@ public final class OperatorBench {
                         }
                     } else if (l.startsWith("ENTRYPOINT ")) {
                         entrypoint = new ArrayList<>();
-                        for (JsonNode w : Cli.JSON.readTree(l.substring("ENTRYPOINT ".length()))) {
+                        for (JsonNode w : Commands.JSON.readTree(l.substring("ENTRYPOINT ".length()))) {
                             entrypoint.add(w.asText().replace("/deployments/", app + "/"));
                         }
                     }
@@ -1214,8 +1214,8 @@ public final class OperatorBench {
         double liveHeapMb() {
             try {
                 Path jcmd = Path.of("/proc", Long.toString(pid()), "exe").toRealPath().resolveSibling("jcmd");
-                Cli.run(null, List.of(jcmd.toString(), Long.toString(pid()), "GC.run"));
-                Cli.Result info = Cli.run(null, List.of(jcmd.toString(), Long.toString(pid()), "GC.heap_info"));
+                Commands.run(null, List.of(jcmd.toString(), Long.toString(pid()), "GC.run"));
+                Commands.Result info = Commands.run(null, List.of(jcmd.toString(), Long.toString(pid()), "GC.heap_info"));
                 long usedKb = 0;
                 // up to the metaspace line: the serial and G1 collectors' generations ("total ..., used NK"),
                 // or Shenandoah's one heap line ("... committed, NK used")
@@ -1291,10 +1291,10 @@ public final class OperatorBench {
 
     /** Counts the operator's requests in the phase's namespace (and elsewhere in its window) from the audit log. */
     private void countRequests(Phase phase) {
-        String account = Cli.json("-n", SYSTEM_NS, "get", "deployment", RELEASE, "-o", "json")
+        String account = Commands.json("-n", SYSTEM_NS, "get", "deployment", RELEASE, "-o", "json")
                 .path("spec").path("template").path("spec").path("serviceAccountName").asText();
         String user = "system:serviceaccount:" + SYSTEM_NS + ":" + account;
-        Path audit = Cli.STATE.resolve("audit.log");
+        Path audit = Commands.STATE.resolve("audit.log");
         Map<String, Long> byKind = new TreeMap<>();
         long inNamespace = 0;
         long other = 0;
@@ -1304,7 +1304,7 @@ public final class OperatorBench {
                 if (!line.contains(user) || !line.contains("\"ResponseComplete\"")) {
                     continue;
                 }
-                JsonNode e = Cli.JSON.readTree(line);
+                JsonNode e = Commands.JSON.readTree(line);
                 if (!user.equals(e.path("user").path("username").asText())) {
                     continue;
                 }
