@@ -1,6 +1,7 @@
 package dev.concbench.e2e;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.concbench.api.v1alpha1.ConcurrencyBenchmark;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
@@ -62,9 +63,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 @ExtendWith({SharedOperator.class, Timings.class})
 class FaultsE2eIT {
 
-    static final ResourceDefinitionContext BENCHMARKS = new ResourceDefinitionContext.Builder()
-            .withGroup("concbench.dev").withVersion("v1alpha1").withKind("ConcurrencyBenchmark")
-            .withPlural("concurrencybenchmarks").withNamespaced(true).build();
+    static final ResourceDefinitionContext BENCHMARKS = ResourceDefinitionContext.fromResourceType(ConcurrencyBenchmark.class);
     static final String POLICY = "e2e-faults-no-kernel-pods";
 
     @AfterAll
