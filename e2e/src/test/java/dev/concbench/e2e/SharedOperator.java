@@ -34,9 +34,8 @@ final class SharedOperator implements BeforeAllCallback, AfterEachCallback {
             install();
         }
         // Closed when the whole run ends (the root context), whichever class installed it last.
-        context.getRoot().getStore(STORE).getOrComputeIfAbsent("uninstall-at-the-end",
-                k -> (ExtensionContext.Store.CloseableResource) SharedOperator::uninstallIfInstalled,
-                ExtensionContext.Store.CloseableResource.class);
+        context.getRoot().getStore(STORE).computeIfAbsent("uninstall-at-the-end",
+                k -> (AutoCloseable) SharedOperator::uninstallIfInstalled, AutoCloseable.class);
     }
 
     @Override
