@@ -43,8 +43,8 @@ final class E2eEnvironment {
     static final String IMAGE_TAG = Objects.toString(System.getenv("CONCBENCH_E2E_IMAGE_TAG"), "0.1.0");
     static final String PYTHON_IMAGE = REGISTRY + "/concbench/concbench-python:" + IMAGE_TAG;
     static final String JAVA_IMAGE = REGISTRY + "/concbench/concbench-kernel:" + IMAGE_TAG;
-    /** Selects what the operator made for one benchmark (its Jobs, pods, kernel ConfigMap). */
-    static final String BENCHMARK_LABEL = Names.LABEL_BENCHMARK + "=";
+    /** {@code -l BENCHMARK_SELECTOR + name} selects what the operator made for a benchmark (Jobs, pods, ConfigMap). */
+    static final String BENCHMARK_SELECTOR = Names.LABEL_BENCHMARK + "=";
 
     private E2eEnvironment() {
     }
@@ -184,20 +184,20 @@ final class E2eEnvironment {
     }
 
     static List<String> jobNames(String ns, String benchmark) {
-        return items("-n", ns, "get", "jobs", "-l", BENCHMARK_LABEL + benchmark).stream()
+        return items("-n", ns, "get", "jobs", "-l", BENCHMARK_SELECTOR + benchmark).stream()
                 .map(j -> j.path("metadata").path("name").asText()).sorted().toList();
     }
 
     static Map<String, String> jobUids(String ns, String benchmark) {
         Map<String, String> uids = new TreeMap<>();
-        items("-n", ns, "get", "jobs", "-l", BENCHMARK_LABEL + benchmark)
+        items("-n", ns, "get", "jobs", "-l", BENCHMARK_SELECTOR + benchmark)
                 .forEach(j -> uids.put(j.path("metadata").path("name").asText(), j.path("metadata").path("uid").asText()));
         return uids;
     }
 
     /** The benchmark's kernel pods. */
     static List<JsonNode> kernelPods(String ns, String benchmark) {
-        return items("-n", ns, "get", "pods", "-l", BENCHMARK_LABEL + benchmark);
+        return items("-n", ns, "get", "pods", "-l", BENCHMARK_SELECTOR + benchmark);
     }
 
     /** The operator's pod that is not being deleted, or null. */

@@ -16,7 +16,7 @@ import java.util.Map;
 import static dev.concbench.e2e.Commands.items;
 import static dev.concbench.e2e.Commands.json;
 import static dev.concbench.e2e.Commands.kubectl;
-import static dev.concbench.e2e.E2eEnvironment.BENCHMARK_LABEL;
+import static dev.concbench.e2e.E2eEnvironment.BENCHMARK_SELECTOR;
 import static dev.concbench.e2e.E2eEnvironment.SYSTEM_NS;
 import static dev.concbench.e2e.E2eEnvironment.apply;
 import static dev.concbench.e2e.E2eEnvironment.awaitKernelPodRunning;
@@ -166,7 +166,7 @@ class LifecycleE2eIT {
         assertThat(delete.ok()).as(delete.toString()).isTrue();
         // The garbage collector of the real kube-controller-manager follows the owner references.
         awaitTrue("Jobs, pods and the kernel ConfigMap are garbage-collected", Duration.ofSeconds(90), () ->
-                items("-n", ns, "get", "jobs,pods,configmaps", "-l", BENCHMARK_LABEL + "doomed").isEmpty());
+                items("-n", ns, "get", "jobs,pods,configmaps", "-l", BENCHMARK_SELECTOR + "doomed").isEmpty());
         assertThat(kubectl("-n", ns, "get", "cb", "doomed").err()).contains("NotFound");
     }
 

@@ -26,7 +26,7 @@ import static dev.concbench.e2e.Commands.items;
 import static dev.concbench.e2e.Commands.json;
 import static dev.concbench.e2e.Commands.kubectl;
 import static dev.concbench.e2e.Commands.kubectlIn;
-import static dev.concbench.e2e.E2eEnvironment.BENCHMARK_LABEL;
+import static dev.concbench.e2e.E2eEnvironment.BENCHMARK_SELECTOR;
 import static dev.concbench.e2e.E2eEnvironment.CHART;
 import static dev.concbench.e2e.E2eEnvironment.PYTHON_IMAGE;
 import static dev.concbench.e2e.E2eEnvironment.REGISTRY;
@@ -302,7 +302,7 @@ class SecurityE2eIT {
         assertThat(token.err()).contains("No such file or directory");
 
         for (var e : Map.of("sealed", "[\"Ingress\",\"Egress\"]", "open", "[\"Ingress\"]").entrySet()) {
-            JsonNode policy = items("-n", NS, "get", "networkpolicy", "-l", BENCHMARK_LABEL + e.getKey()).get(0);
+            JsonNode policy = items("-n", NS, "get", "networkpolicy", "-l", BENCHMARK_SELECTOR + e.getKey()).get(0);
             assertThat(policy.path("spec").path("policyTypes").toString()).isEqualTo(e.getValue());
             assertThat(policy.path("spec").has("ingress") || policy.path("spec").has("egress")).isFalse();
             assertThat(policy.path("metadata").path("ownerReferences").path(0).path("name").asText()).isEqualTo(e.getKey());
