@@ -91,24 +91,48 @@ final class E2eEnvironment {
         assertThat(r.ok()).as(r.toString()).isTrue();
     }
 
-    /** Namespaces the current test made with {@link #namespace} (see {@link #releaseTouchedSlots}). */
+    /** Namespaces the current test made with {@link #namespace} (see {@link #releaseSlots}). */
     private static final List<String> TOUCHED = new ArrayList<>();
+    /** Namespaces the current class made with {@link #namespaceForTheClass}. */
+    private static final List<String> TOUCHED_BY_THE_CLASS = new ArrayList<>();
 
-    /** Makes the namespace (or finds it) and remembers it for {@link #releaseTouchedSlots}. */
+    /** Makes the namespace (or finds it); the benchmarks left unfinished in it are deleted after the test. */
     static String namespace(String name) {
         TOUCHED.add(name);
+        return create(name);
+    }
+
+    /**
+     * A namespace whose benchmarks may outlive a test (a class that applies them all in its first test and
+     * awaits each in a test of its own): those left unfinished are deleted after the class.
+     */
+    static String namespaceForTheClass(String name) {
+        TOUCHED_BY_THE_CLASS.add(name);
+        return create(name);
+    }
+
+    private static String create(String name) {
         Commands.Result r = kubectl("create", "namespace", name);
         assertThat(r.ok() || r.err().contains("AlreadyExists")).as(r.toString()).isTrue();
         return name;
     }
 
+    /** After every test (SharedOperator calls it): see {@link #releaseSlots}. */
+    static void releaseSlotsOfTheTest() {
+        releaseSlots(TOUCHED);
+    }
+
+    /** After every class (SharedOperator calls it): see {@link #releaseSlots}. */
+    static void releaseSlotsOfTheClass() {
+        releaseSlots(TOUCHED_BY_THE_CLASS);
+    }
+
     /**
-     * After every test (SharedOperator calls it) no benchmark of the namespaces it made may hold one of the
-     * operator's slots: a test that failed half-way would otherwise make the next ones wait in Queued.
-     * Finished benchmarks stay.
+     * No unfinished benchmark of these namespaces may hold one of the operator's slots: a test that failed
+     * half-way would otherwise make the next ones wait in Queued. Finished benchmarks stay.
      */
-    static void releaseTouchedSlots() {
-        for (String ns : TOUCHED) {
+    private static void releaseSlots(List<String> namespaces) {
+        for (String ns : namespaces) {
             for (JsonNode cb : items("-n", ns, "get", "cb")) {
                 String phase = cb.path("status").path("phase").asText();
                 if (!"Succeeded".equals(phase) && !"Failed".equals(phase)) {
@@ -119,7 +143,7 @@ final class E2eEnvironment {
                 }
             }
         }
-        TOUCHED.clear();
+        namespaces.clear();
     }
 
     static String phase(String ns, String name) {

@@ -1,5 +1,6 @@
 package dev.concbench.e2e;
 
+import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
@@ -22,9 +23,10 @@ import static org.assertj.core.api.Assertions.assertThat;
  * installed the one way the suite installs it, by the first class that needs it and then kept for the
  * classes after it (an install costs half a minute); uninstalled when the run ends, unless a test did
  * (ChartE2eIT tests the uninstall; SecurityE2eIT needs the cluster without it). A class alone installs it
- * too. After each test no benchmark the test left unfinished holds one of the operator's slots.
+ * too. After each test (and each class, for E2eEnvironment.namespaceForTheClass) no benchmark left
+ * unfinished holds one of the operator's slots.
  */
-final class SharedOperator implements BeforeAllCallback, AfterEachCallback {
+final class SharedOperator implements BeforeAllCallback, AfterEachCallback, AfterAllCallback {
 
     private static final ExtensionContext.Namespace STORE = ExtensionContext.Namespace.create(SharedOperator.class);
 
@@ -40,7 +42,12 @@ final class SharedOperator implements BeforeAllCallback, AfterEachCallback {
 
     @Override
     public void afterEach(ExtensionContext context) {
-        E2eEnvironment.releaseTouchedSlots();
+        E2eEnvironment.releaseSlotsOfTheTest();
+    }
+
+    @Override
+    public void afterAll(ExtensionContext context) {
+        E2eEnvironment.releaseSlotsOfTheClass();
     }
 
     static boolean installed() {
