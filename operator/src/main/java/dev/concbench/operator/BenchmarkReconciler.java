@@ -19,6 +19,7 @@ import dev.concbench.domain.PlannedRun;
 import dev.concbench.domain.RunObservation;
 import dev.concbench.domain.SpecValidator;
 import dev.concbench.domain.StatusTransitions;
+import dev.concbench.domain.WorkloadCode;
 import io.fabric8.kubernetes.api.model.DeletionPropagation;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Event;
@@ -216,9 +217,9 @@ public class BenchmarkReconciler implements Reconciler<ConcurrencyBenchmark> {
     @Override
     public UpdateControl<ConcurrencyBenchmark> reconcile(ConcurrencyBenchmark cb, Context<ConcurrencyBenchmark> ctx) {
         try {
-            Optional<UpdateControl<ConcurrencyBenchmark>> notAllowed = refusedByPolicy(cb, ctx);
-            if (notAllowed.isPresent()) {
-                return notAllowed.get();
+            Optional<UpdateControl<ConcurrencyBenchmark>> ended = refusedByPolicy(cb, ctx).or(() -> codeMissing(cb, ctx));
+            if (ended.isPresent()) {
+                return ended.get();
             }
             Optional<Observation> seen = observe(cb, ctx);
             if (seen.isEmpty()) {
@@ -325,6 +326,33 @@ public class BenchmarkReconciler implements Reconciler<ConcurrencyBenchmark> {
             return Optional.empty();
         }
         return Optional.of(endWithError(cb, ctx, NOT_ALLOWED, String.join("; ", refusals))
+                ? UpdateControl.noUpdate() : UpdateControl.<ConcurrencyBenchmark>noUpdate().rescheduleAfter(ERROR_RETRY));
+    }
+
+    /**
+     * A custom workload's ConfigMap that does not exist, is too big or lacks the entrypoint's module ends
+     * the benchmark Failed, WorkloadError, naming it, before the next run's Job exists (while no run is
+     * running: the first, or the next). A GET of the user's ConfigMap: the operator caches only its own.
+     */
+    private Optional<UpdateControl<ConcurrencyBenchmark>> codeMissing(ConcurrencyBenchmark cb,
+                                                                       Context<ConcurrencyBenchmark> ctx) {
+        Optional<String> name = WorkloadCode.configMapName(cb.getSpec());
+        ConcurrencyBenchmarkStatus status = cb.getStatus();
+        boolean current = status != null && Objects.equals(status.getObservedGeneration(), cb.getMetadata().getGeneration());
+        if (name.isEmpty() || current && (StatusTransitions.phase(status).terminal()
+                || status.getRuns().stream().anyMatch(r -> r.getState() == RunState.Running))
+                || !SpecValidator.validate(cb.getSpec()).isEmpty()) {
+            return Optional.empty();
+        }
+        String namespace = cb.getMetadata().getNamespace();
+        ConfigMap code = ctx.getClient().configMaps().inNamespace(namespace).withName(name.get()).get();
+        Optional<String> problem = WorkloadCode.problem(cb.getSpec(), "namespace " + namespace,
+                code == null ? null : Optional.ofNullable(code.getData()).orElse(Map.of()),
+                code == null ? null : code.getBinaryData());
+        if (problem.isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.of(endWithError(cb, ctx, WorkloadCode.REASON, problem.get())
                 ? UpdateControl.noUpdate() : UpdateControl.<ConcurrencyBenchmark>noUpdate().rescheduleAfter(ERROR_RETRY));
     }
 
