@@ -48,9 +48,10 @@ fi
 
 T0=$SECONDS
 step_start=$SECONDS
-say() { echo "$STACK_NAME: $*"; }
+SCRIPT_NAME=$STACK_NAME
+# shellcheck source=e2e/lib.sh
+source "$E2E_DIR/lib.sh"
 step() { say "$1 ($((SECONDS - step_start)) s)"; step_start=$SECONDS; }
-die() { echo "$STACK_NAME: error: $*" >&2; exit 1; }
 
 # ---------------------------------------------------------------- tools
 env_lines=$("$E2E_DIR/install-tools" --quiet --print-env $([[ $STACK_NODES == real ]] && echo --nodes || echo --kwok)) ||
@@ -97,33 +98,29 @@ if [[ $STACK_NODES == real ]]; then
   step "images built (make images)"
 fi
 
-if stale e2e/target/e2e.classpath e2e/src/main e2e/pom.xml pom.xml ||
-  stale e2e/target/classes/dev/concbench/e2e/OperatorBench.class e2e/src/main; then
-  mvn -B -q -f e2e/pom.xml -DskipTests package
+if stale e2e/target/e2e.classpath e2e/src/main e2e/pom.xml model/src/main model/pom.xml pom.xml ||
+  stale e2e/target/classes/dev/concbench/e2e/OperatorBench.class e2e/src/main model/src/main; then
+  mvn -B -q -DskipTests package -pl e2e -am
   step "e2e module built"
 fi
 
 # ---------------------------------------------------------------- control plane
-# start_sim NAME BIN ARGS...: a simulated-nodes process in the background (pid and log in $KWOK_STATE).
+# start_sim NAME BIN ARGS...: a simulated-nodes process in the background (e2e/lib.sh's supervisor; pid
+# and log in $KWOK_STATE).
 start_sim() {
   local name=$1
   shift
-  "$@" >"$KWOK_STATE/$name.log" 2>&1 </dev/null &
-  echo $! >"$KWOK_STATE/$name.pid"
+  : >"$KWOK_STATE/$name.log"
+  supervise_start "$KWOK_STATE/$name.pid" "$KWOK_STATE/$name.log" "$@" || die "$name did not start"
   sleep 0.5
-  kill -0 "$(<"$KWOK_STATE/$name.pid")" 2>/dev/null || die "$name exited at once: $(tail -n 5 "$KWOK_STATE/$name.log")"
+  supervised_pid "$KWOK_STATE/$name.pid" >/dev/null || die "$name exited at once: $(tail -n 5 "$KWOK_STATE/$name.log")"
 }
+# Only a process of this stack (its command line names this state directory), never a reused pid.
 stop_sim() {
-  local f pid i
+  local f
   for f in "$KWOK_STATE"/*.pid; do
     [[ -f $f ]] || continue
-    pid=$(<"$f")
-    rm -f "$f"
-    # only a process of this stack (its command line names this state directory), never a reused pid
-    tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -qF -- "$STATE/" || continue
-    kill -TERM "$pid" 2>/dev/null || true
-    for ((i = 0; i < 100; i++)); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-    kill -KILL "$pid" 2>/dev/null || true
+    supervise_stop "$f" "$(basename "$f" .pid)" "$STATE/" || true
   done
 }
 

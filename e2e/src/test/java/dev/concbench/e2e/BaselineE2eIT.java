@@ -1,8 +1,6 @@
 package dev.concbench.e2e;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
@@ -18,16 +16,15 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
-import static dev.concbench.e2e.Cli.REPO;
-import static dev.concbench.e2e.Cli.json;
-import static dev.concbench.e2e.Cli.kubectl;
-import static dev.concbench.e2e.Cli.kubectlIn;
-import static dev.concbench.e2e.OperatorE2eIT.apply;
-import static dev.concbench.e2e.OperatorE2eIT.awaitStatus;
-import static dev.concbench.e2e.OperatorE2eIT.condition;
-import static dev.concbench.e2e.OperatorE2eIT.getRow;
-import static dev.concbench.e2e.OperatorE2eIT.manifest;
-import static dev.concbench.e2e.OperatorE2eIT.namespace;
+import static dev.concbench.e2e.Commands.REPO;
+import static dev.concbench.e2e.Commands.json;
+import static dev.concbench.e2e.Commands.kubectl;
+import static dev.concbench.e2e.E2eEnvironment.apply;
+import static dev.concbench.e2e.E2eEnvironment.awaitStatus;
+import static dev.concbench.e2e.E2eEnvironment.condition;
+import static dev.concbench.e2e.E2eEnvironment.getRow;
+import static dev.concbench.e2e.E2eEnvironment.manifest;
+import static dev.concbench.e2e.E2eEnvironment.namespace;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -35,12 +32,13 @@ import static org.awaitility.Awaitility.await;
  * spec.baseline on the real nodes: two small io benchmarks, the second naming the first, both
  * Succeeded with the comparison in the status, {@code kubectl get} and {@code describe}; the same pair
  * through {@code bin/concbench compare live:...}; a baseline deleted afterwards and one that never
- * existed leave the BaselineCompared condition, never a failed benchmark. Uses the operator
- * {@link OperatorE2eIT} installs when it is there, else installs (and uninstalls) it the same way.
+ * existed leave the BaselineCompared condition, never a failed benchmark. (A baseline in another
+ * namespace is refused at apply: apiserver-tests/.)
  */
+@Order(60)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
-@ExtendWith(Timings.class)
+@ExtendWith({SharedOperator.class, Timings.class})
 class BaselineE2eIT {
 
     static final String NS = "e2e-baseline";
@@ -52,17 +50,6 @@ class BaselineE2eIT {
               warmup: 0
             """;
 
-    private final SharedOperator operator = new SharedOperator();
-
-    @BeforeAll
-    void operatorInstalled() {
-        operator.installIfMissing();
-    }
-
-    @AfterAll
-    void uninstallIfInstalledHere() {
-        operator.uninstallIfInstalledHere();
-    }
 
     @Test
     @Order(1)
@@ -107,7 +94,7 @@ class BaselineE2eIT {
         assertThat(getRow(ns, "io-old", false).get("VS-BASELINE")).as("no spec.baseline, no comparison").isEmpty();
         System.out.println(kubectl("-n", ns, "get", "cb").out());
 
-        Cli.Result describe = kubectl("-n", ns, "describe", "cb", "io-new");
+        Commands.Result describe = kubectl("-n", ns, "describe", "cb", "io-new");
         System.out.println(describe.out());
         assertThat(describe.out()).contains("Comparison:", "Baseline Generation:", "Headline:", "Verdict:",
                 "Welch P Value:", "Baseline Median:", "BaselineCompared");
@@ -120,7 +107,7 @@ class BaselineE2eIT {
     @Test
     @Order(2)
     void compareLiveReadsTheSamePairAndAgreesWithTheStatus() {
-        Cli.Result compare = Cli.run(null, List.of(REPO.resolve("bin/concbench").toString(), "compare",
+        Commands.Result compare = Commands.run(null, List.of(REPO.resolve("bin/concbench").toString(), "compare",
                 "live:" + NS + "/io-old", "live:" + NS + "/io-new"));
         System.out.println(compare);
         JsonNode status = json("-n", NS, "get", "cb", "io-new").path("status");
@@ -166,16 +153,6 @@ class BaselineE2eIT {
         assertThat(row.get("PHASE")).isEqualTo("Succeeded");
         assertThat(row.get("VS-BASELINE")).isEqualTo("BaselineNotFound");
         System.out.println(kubectl("-n", NS, "get", "cb").out());
-    }
-
-    @Test
-    @Order(5)
-    void aBaselineInAnotherNamespaceIsRefusedAtApply() {
-        Cli.Result r = kubectlIn(manifest("io-elsewhere", IO_SPEC + "  baseline: other-namespace/io-old\n"),
-                "apply", "-n", NS, "-f", "-");
-        System.out.println("[e2e] refused as expected: " + r.err().strip());
-        assertThat(r.ok()).isFalse();
-        assertThat(r.err()).contains("spec.baseline", "a benchmark in another namespace cannot be a baseline");
     }
 
     /** Until the BaselineCompared condition's reason is {@code reason}; describes the benchmark if not. */

@@ -1,7 +1,6 @@
 package dev.concbench.e2e;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -19,15 +18,15 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
-import static dev.concbench.e2e.Cli.REPO;
-import static dev.concbench.e2e.Cli.json;
-import static dev.concbench.e2e.Cli.kubectl;
-import static dev.concbench.e2e.OperatorE2eIT.apply;
-import static dev.concbench.e2e.OperatorE2eIT.awaitStatus;
-import static dev.concbench.e2e.OperatorE2eIT.condition;
-import static dev.concbench.e2e.OperatorE2eIT.getRow;
-import static dev.concbench.e2e.OperatorE2eIT.manifest;
-import static dev.concbench.e2e.OperatorE2eIT.namespace;
+import static dev.concbench.e2e.Commands.REPO;
+import static dev.concbench.e2e.Commands.json;
+import static dev.concbench.e2e.Commands.kubectl;
+import static dev.concbench.e2e.E2eEnvironment.apply;
+import static dev.concbench.e2e.E2eEnvironment.awaitStatus;
+import static dev.concbench.e2e.E2eEnvironment.condition;
+import static dev.concbench.e2e.E2eEnvironment.getRow;
+import static dev.concbench.e2e.E2eEnvironment.manifest;
+import static dev.concbench.e2e.E2eEnvironment.namespace;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -42,9 +41,10 @@ import static org.assertj.core.api.Assertions.assertThat;
  * pressure (/proc/pressure/cpu, an independent witness) says it was busy throughout, no quiet run can be
  * had and the quiet test is skipped saying so, while a flag on a quiet machine fails it.
  */
+@Order(70)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
-@ExtendWith(Timings.class)
+@ExtendWith({SharedOperator.class, Timings.class})
 class ContentionE2eIT {
 
     static final String NS = "e2e-contention";
@@ -59,18 +59,11 @@ class ContentionE2eIT {
     /** System-wide CPU pressure (some task runnable and waiting) above which the machine was not quiet. */
     static final double BUSY_PRESSURE = 0.25;
 
-    private final SharedOperator operator = new SharedOperator();
     private String quiet;
 
     @BeforeAll
-    void operatorInstalled() {
-        operator.installIfMissing();
+    void theNamespace() {
         namespace(NS);
-    }
-
-    @AfterAll
-    void uninstallIfInstalledHere() {
-        operator.uninstallIfInstalledHere();
     }
 
     @Test
@@ -144,14 +137,14 @@ class ContentionE2eIT {
         Map<String, String> wide = getRow(NS, noisy, true);
         assertThat(wide.get("PHASE")).isEqualTo("Succeeded");
         assertThat(wide.get("REASON")).isEqualTo("Contended");
-        Cli.Result describe = kubectl("-n", NS, "describe", "cb", noisy);
+        Commands.Result describe = kubectl("-n", NS, "describe", "cb", noisy);
         System.out.println(describe.out());
         assertThat(describe.out()).contains("Contended Reason:", "Obtained:", "Wait Fraction:", "Qos Class:");
         assertThat(describe.out().lines().map(String::strip).toList())
                 .anyMatch(l -> l.matches("Warning +Contended .*inconclusive: .*"));
 
         // compare: the pool is not comparable (not a regression); the exit code rests on the rest.
-        Cli.Result compare = Cli.run(null, List.of(REPO.resolve("bin/concbench").toString(), "compare",
+        Commands.Result compare = Commands.run(null, List.of(REPO.resolve("bin/concbench").toString(), "compare",
                 "live:" + NS + "/" + quiet, "live:" + NS + "/" + noisy));
         System.out.println(compare);
         assertThat(compare.out()).containsPattern("process-pool pods=1 workers=0 .* not comparable \\(contended\\)");

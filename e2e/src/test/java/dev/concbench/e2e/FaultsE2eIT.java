@@ -1,6 +1,7 @@
 package dev.concbench.e2e;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.concbench.api.v1alpha1.ConcurrencyBenchmark;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
@@ -9,8 +10,6 @@ import io.fabric8.kubernetes.client.Watcher;
 import io.fabric8.kubernetes.client.WatcherException;
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
@@ -27,92 +26,50 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CopyOnWriteArrayList;
 
-import static dev.concbench.e2e.Cli.REPO;
-import static dev.concbench.e2e.Cli.items;
-import static dev.concbench.e2e.Cli.json;
-import static dev.concbench.e2e.Cli.kubectl;
-import static dev.concbench.e2e.Cli.kubectlIn;
-import static dev.concbench.e2e.OperatorE2eIT.PYTHON_IMAGE;
-import static dev.concbench.e2e.OperatorE2eIT.SYSTEM_NS;
-import static dev.concbench.e2e.OperatorE2eIT.apply;
-import static dev.concbench.e2e.OperatorE2eIT.awaitStatus;
-import static dev.concbench.e2e.OperatorE2eIT.awaitTrue;
-import static dev.concbench.e2e.OperatorE2eIT.condition;
-import static dev.concbench.e2e.OperatorE2eIT.jobUids;
-import static dev.concbench.e2e.OperatorE2eIT.manifest;
-import static dev.concbench.e2e.OperatorE2eIT.namespace;
-import static dev.concbench.e2e.OperatorE2eIT.operatorPod;
-import static dev.concbench.e2e.OperatorE2eIT.phase;
-import static dev.concbench.e2e.OperatorE2eIT.ready;
+import static dev.concbench.e2e.Commands.REPO;
+import static dev.concbench.e2e.Commands.items;
+import static dev.concbench.e2e.Commands.json;
+import static dev.concbench.e2e.Commands.kubectl;
+import static dev.concbench.e2e.Commands.kubectlIn;
+import static dev.concbench.e2e.E2eEnvironment.PYTHON_IMAGE;
+import static dev.concbench.e2e.E2eEnvironment.SYSTEM_NS;
+import static dev.concbench.e2e.E2eEnvironment.apply;
+import static dev.concbench.e2e.E2eEnvironment.awaitKernelPodRunning;
+import static dev.concbench.e2e.E2eEnvironment.awaitStatus;
+import static dev.concbench.e2e.E2eEnvironment.awaitTrue;
+import static dev.concbench.e2e.E2eEnvironment.condition;
+import static dev.concbench.e2e.E2eEnvironment.jobName;
+import static dev.concbench.e2e.E2eEnvironment.jobUids;
+import static dev.concbench.e2e.E2eEnvironment.kernelPods;
+import static dev.concbench.e2e.E2eEnvironment.manifest;
+import static dev.concbench.e2e.E2eEnvironment.namespace;
+import static dev.concbench.e2e.E2eEnvironment.nodes;
+import static dev.concbench.e2e.E2eEnvironment.operatorPod;
+import static dev.concbench.e2e.E2eEnvironment.phase;
+import static dev.concbench.e2e.E2eEnvironment.ready;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Faults on the real nodes, at the chart's limit of one benchmark at once: what the schema now refuses;
- * pods the cluster refuses (a ResourceQuota, a LimitRange, an admission policy) ending PodsRefused in
+ * Faults on the real nodes, at the chart's limit of one benchmark at once: pods the cluster refuses (a ResourceQuota, a LimitRange, an admission policy) ending PodsRefused in
  * seconds while a benchmark deleted and applied again waits its turn, never two running at once (by
  * every benchmark's phase history from a watch, not by sampling); the API server restarted and the
  * operator killed in the middle of one benchmark's runs: adopted, not repeated, its results kept.
- * A node lost and pods no node takes are in {@link OperatorE2eIT} (a node lost, a run that cannot be
- * scheduled). Uses the operator {@link OperatorE2eIT} installs when it is there, else installs (and
- * uninstalls) it the same way.
+ * A node lost mid-run (its kubelet stopped); an image no registry has; a memory limit too small for the JVM.
+ * A run no node can take is in {@link KernelPodsE2eIT}.
  */
+@Order(50)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
-@ExtendWith(Timings.class)
+@ExtendWith({SharedOperator.class, Timings.class})
 class FaultsE2eIT {
 
-    static final ResourceDefinitionContext BENCHMARKS = new ResourceDefinitionContext.Builder()
-            .withGroup("concbench.dev").withVersion("v1alpha1").withKind("ConcurrencyBenchmark")
-            .withPlural("concurrencybenchmarks").withNamespaced(true).build();
+    static final ResourceDefinitionContext BENCHMARKS = ResourceDefinitionContext.fromResourceType(ConcurrencyBenchmark.class);
     static final String POLICY = "e2e-faults-no-kernel-pods";
-
-    private final SharedOperator operator = new SharedOperator();
-
-    @BeforeAll
-    void operatorInstalled() {
-        operator.installIfMissing();
-    }
 
     @AfterAll
     void cleanUp() {
         kubectl("delete", "validatingadmissionpolicybinding", POLICY, "--ignore-not-found");
         kubectl("delete", "validatingadmissionpolicy", POLICY, "--ignore-not-found");
-        operator.uninstallIfInstalledHere();
-    }
-
-    /** No benchmark of a test that failed half-way may hold the slot for the next ones. */
-    @AfterEach
-    void releaseSlots() {
-        OperatorE2eIT.releaseTouchedSlots();
-    }
-
-    // ------------------------------------------------------------------ the schema
-
-    @Test
-    @Order(1)
-    void theSchemaRefusesNoSpecAnUnboundedFanOutAndAShortTtlSayingWhy() {
-        String ns = namespace("e2e-faults-schema");
-        Map<String, List<String>> refused = new LinkedHashMap<>();
-        refused.put("", List.of("spec is required", "kubectl explain cb.spec"));
-        refused.put("spec: {workload: {type: io, size: 1, tasks: 1000}, strategies: [processes]}",
-                List.of("spec.workload.tasks", "at most 256 calls per pod", "process-pool"));
-        refused.put("spec: {workload: {type: io, size: 1, tasks: 4000}, strategies: [threads], pods: 2}",
-                List.of("spec.workload.tasks", "at most 1024 calls per pod"));
-        refused.put("spec: {workload: {type: io, size: 1, tasks: 4}, ttlSecondsAfterFinished: 0}",
-                List.of("spec.ttlSecondsAfterFinished", "greater than or equal to 300"));
-        int i = 0;
-        for (var c : refused.entrySet()) {
-            Cli.Result r = kubectlIn(manifest("refused-" + i++, c.getKey()), "apply", "-n", ns, "-f", "-");
-            System.out.println("[e2e] refused as expected: " + r.err().strip());
-            assertThat(r.ok()).as("must be refused: " + c.getKey()).isFalse();
-            assertThat(r.err()).contains(c.getValue());
-        }
-        // Within the bounds: 4,000 threads over 4 pods, 256 processes in one.
-        apply(ns, manifest("fan-out-ok", "spec: {workload: {type: io, size: 1, tasks: 4000}, "
-                + "strategies: [threads], pods: 4, timeoutSeconds: 10}"));
-        apply(ns, manifest("processes-ok", "spec: {workload: {type: io, size: 1, tasks: 256}, "
-                + "strategies: [processes], timeoutSeconds: 10}"));
-        kubectl("-n", ns, "delete", "cb", "fan-out-ok", "processes-ok", "--wait=false");
     }
 
     // ------------------------------------------------------------------ refused pods, the queue's history
@@ -125,7 +82,7 @@ class FaultsE2eIT {
      * runs last; by the phases every benchmark went through (a watch, every version), never two at once.
      */
     @Test
-    @Order(2)
+    @Order(1)
     void refusedPodsEndTheirRunsInSecondsAndTheQueueNeverRunsTwoAtOnce() {
         String quota = namespace("e2e-faults-quota");
         String limits = namespace("e2e-faults-limits");
@@ -134,7 +91,7 @@ class FaultsE2eIT {
         apply(quota, "apiVersion: v1\nkind: ResourceQuota\nmetadata: {name: no-pods}\nspec: {hard: {pods: \"0\"}}\n");
         apply(limits, "apiVersion: v1\nkind: LimitRange\nmetadata: {name: small}\nspec:\n  limits:\n"
                 + "  - type: Container\n    max: {memory: 64Mi}\n");
-        Cli.Result vap = kubectlIn("""
+        Commands.Result vap = kubectlIn("""
                 apiVersion: admissionregistration.k8s.io/v1
                 kind: ValidatingAdmissionPolicy
                 metadata: {name: %1$s}
@@ -213,7 +170,7 @@ class FaultsE2eIT {
      * run's Job is created once (same UIDs), one RunStarted event per run, the results of both in the status.
      */
     @Test
-    @Order(3)
+    @Order(2)
     void aBenchmarkSurvivesTheApiServerRestartingAndItsOperatorKilledMidRun() {
         String ns = namespace("e2e-faults-restarts");
         apply(ns, manifest("survivor", """
@@ -227,7 +184,7 @@ class FaultsE2eIT {
         awaitTrue("run 1 of 2 is running", Duration.ofSeconds(120), () -> "Running".equals(json("-n", ns, "get", "cb",
                 "survivor").path("status").path("runs").path(0).path("state").asText()));
         Instant t0 = Instant.now();
-        Cli.Result restart = Cli.run(null, List.of(REPO.resolve("e2e/cluster").toString(), "restart-apiserver"));
+        Commands.Result restart = Commands.run(null, List.of(REPO.resolve("e2e/cluster").toString(), "restart-apiserver"));
         assertThat(restart.ok()).as(restart.toString()).isTrue();
         System.out.printf("[e2e] API server restarted in %.1f s: %s%n", Duration.between(t0, Instant.now()).toMillis()
                 / 1000.0, restart.out().strip());
@@ -236,7 +193,7 @@ class FaultsE2eIT {
                 "survivor").path("status").path("runs").path(1).path("state").asText()));
         Map<String, String> before = jobUids(ns, "survivor");
         String oldPod = operatorPod().path("metadata").path("name").asText();
-        Cli.Result kill = kubectl("-n", SYSTEM_NS, "delete", "pod", oldPod, "--grace-period=0", "--force");
+        Commands.Result kill = kubectl("-n", SYSTEM_NS, "delete", "pod", oldPod, "--grace-period=0", "--force");
         assertThat(kill.ok()).as(kill.toString()).isTrue();
         awaitTrue("a new operator pod is Ready", Duration.ofSeconds(180), () -> {
             JsonNode p = operatorPod();
@@ -246,8 +203,8 @@ class FaultsE2eIT {
         awaitStatus(ns, "cb/survivor", "phase", "Succeeded", 240);
         Map<String, String> after = jobUids(ns, "survivor");
         System.out.println("[e2e] Jobs before the kill " + before + ", after " + after);
-        assertThat(after.keySet()).containsExactlyInAnyOrder(Cli.jobName(ns, "survivor", 1, 0),
-                Cli.jobName(ns, "survivor", 1, 1));
+        assertThat(after.keySet()).containsExactlyInAnyOrder(jobName(ns, "survivor", 1, 0),
+                jobName(ns, "survivor", 1, 1));
         before.forEach((job, uid) -> assertThat(after.get(job)).as("job %s was not re-created", job).isEqualTo(uid));
         List<String> started = items("-n", ns, "get", "events", "--field-selector",
                 "involvedObject.name=survivor,reason=RunStarted").stream().map(e -> e.path("message").asText()).toList();
@@ -255,6 +212,125 @@ class FaultsE2eIT {
         JsonNode status = json("-n", ns, "get", "cb", "survivor").path("status");
         status.path("runs").forEach(run -> assertThat(run.path("state").asText()).isEqualTo("Succeeded"));
         assertThat(status.path("results").size()).as("a row per run (sequential at 1 and 2 pods)").isEqualTo(2);
+    }
+
+    // ------------------------------------------------------------------ a node lost, pods that cannot run
+
+    @Test
+    @Order(3)
+    void aNodeLostMidRunEndsTheRunInAClearConditionAndTheNextBenchmarkRuns() {
+        String ns = namespace("e2e-node-lost");
+        apply(ns, manifest("stranded", """
+                spec:
+                  runtime: python
+                  workload: {type: io, size: 100, tasks: 1000}
+                  strategies: [sequential]
+                  repetitions: 1
+                  warmup: 0
+                  timeoutSeconds: 300
+                """));
+        awaitKernelPodRunning(ns, "stranded", "its kernel pod is running", 120);
+        JsonNode pod = kernelPods(ns, "stranded").get(0);
+        String node = pod.path("spec").path("nodeName").asText();
+        String other = node.equals("e2e-node-a") ? "e2e-node-b" : "e2e-node-a";
+        String letter = node.substring(node.length() - 1);
+        Commands.Result stop = nodes("kubelet-stop", letter);
+        assertThat(stop.ok()).as(stop.toString()).isTrue();
+        try {
+            // The kernel goes on in its container, but nobody reports it: once the node controller marks the
+            // pod not ready (its grace period, 50 s), the run ends NodeLost, long before its deadline.
+            Instant stopped = Instant.now();
+            awaitTrue("the benchmark leaves Running", Duration.ofSeconds(150),
+                    () -> "Failed".equals(phase(ns, "stranded")));
+            JsonNode cb = json("-n", ns, "get", "cb", "stranded");
+            JsonNode failed = condition(cb, "Failed");
+            System.out.printf("[e2e] Failed %.0f s after %s's kubelet stopped: %s%n",
+                    Duration.between(stopped, Instant.now()).toMillis() / 1000.0, node, failed);
+            assertThat(failed.path("status").asText()).isEqualTo("True");
+            assertThat(failed.path("reason").asText()).isEqualTo("NodeLost");
+            assertThat(failed.path("message").asText()).contains("node " + node, jobName(ns, "stranded", 1, 0));
+            assertThat(cb.path("status").path("runs").path(0).path("state").asText()).isEqualTo("Failed");
+
+            // The slot is free and the cluster still works: the next benchmark runs, on the other node.
+            apply(ns, manifest("survivor", """
+                    spec:
+                      runtime: python
+                      workload: {type: io, size: 20, tasks: 4}
+                      strategies: [sequential, threads]
+                      placement: {nodeSelector: {kubernetes.io/hostname: %s}}
+                      repetitions: 1
+                      warmup: 0
+                    """.formatted(other)));
+            awaitStatus(ns, "cb/survivor", "phase", "Succeeded", 180);
+            assertThat(json("-n", ns, "get", "cb", "survivor").path("status").path("environment").path("nodes")
+                    .toString()).isEqualTo("[\"" + other + "\"]");
+        } finally {
+            Commands.Result start = nodes("kubelet-start", letter);
+            assertThat(start.ok()).as(start.toString()).isTrue();
+        }
+        Commands.Result ready = kubectl("wait", "--for=condition=Ready", "node/" + node, "--timeout=120s");
+        assertThat(ready.ok()).as(ready.toString()).isTrue();
+        awaitTrue("the lost run's pod is gone once its kubelet is back", Duration.ofSeconds(120),
+                () -> kernelPods(ns, "stranded").isEmpty());
+    }
+
+    @Test
+    @Order(4)
+    void unpullableImageEndsFailedWithThePullError() {
+        String ns = namespace("e2e-pull");
+        apply(ns, manifest("unpullable", """
+                spec:
+                  runtime: python
+                  image: concbench-e2e/no-such-image:0
+                  workload: {type: io, size: 20, tasks: 2}
+                  strategies: [sequential]
+                  repetitions: 1
+                  warmup: 0
+                """));
+        awaitStatus(ns, "cb/unpullable", "phase", "Failed", 120);
+        JsonNode failed = condition(json("-n", ns, "get", "cb", "unpullable"), "Failed");
+        assertThat(failed.path("status").asText()).isEqualTo("True");
+        assertThat(failed.path("message").asText()).containsAnyOf("ErrImagePull", "ImagePullBackOff")
+                .contains("concbench-e2e/no-such-image:0");
+        System.out.println("[e2e] Failed condition: " + failed);
+        // containerd asked the local registry (every registry name resolves to it), which said
+        // "not found": no pull left the machine (that would fail resolving or connecting instead).
+        List<String> pullErrors = items("-n", ns, "get", "events", "--field-selector", "reason=Failed").stream()
+                .map(e -> e.path("message").asText()).filter(m -> m.contains("no-such-image")).toList();
+        System.out.println("[e2e] pull errors: " + pullErrors);
+        assertThat(pullErrors).isNotEmpty().anyMatch(m -> m.contains("docker.io/concbench-e2e/no-such-image:0")
+                && m.contains("not found"));
+        // The operator stops the Job instead of letting it pull until the deadline.
+        awaitTrue("the unpullable run's pods are gone", Duration.ofSeconds(60),
+                () -> kernelPods(ns, "unpullable").isEmpty());
+    }
+
+    @Test
+    @Order(5)
+    void aMemoryLimitTooSmallForTheJvmEndsFailedAsOomKilledNamingThePod() {
+        String ns = namespace("e2e-oom");
+        apply(ns, manifest("starved", """
+                spec:
+                  runtime: java
+                  workload: {type: cpu, size: 100, tasks: 4}
+                  strategies: [sequential, processes]
+                  resources: {limits: {memory: 24Mi}}
+                  repetitions: 1
+                  warmup: 0
+                """));
+        awaitStatus(ns, "cb/starved", "phase", "Failed", 180);
+        JsonNode failed = condition(json("-n", ns, "get", "cb", "starved"), "Failed");
+        System.out.println("[e2e] Failed condition: " + failed);
+        assertThat(failed.path("reason").asText()).isEqualTo("OOMKilled");
+        // The message names the pod (the operator has stopped the Job; the pod may be gone by now).
+        assertThat(failed.path("message").asText()).matches("pod starved-[0-9a-f]{6}-g1-r0-0-[a-z0-9]{5} failed: exit code 137 "
+                + "\\(OOMKilled\\).*");
+        List<JsonNode> pods = kernelPods(ns, "starved");
+        for (JsonNode pod : pods) {
+            assertThat(failed.path("message").asText()).contains(pod.path("metadata").path("name").asText());
+            assertThat(pod.path("status").path("containerStatuses").path(0).path("state").path("terminated")
+                    .path("reason").asText()).as("what the kubelet reported").isEqualTo("OOMKilled");
+        }
     }
 
     /**

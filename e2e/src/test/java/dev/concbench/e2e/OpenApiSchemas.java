@@ -37,13 +37,13 @@ final class OpenApiSchemas {
                 definitions.set(either, intOrString());
             }
             definitions.forEach(OpenApiSchemas::strict);
-            ObjectNode all = Cli.JSON.createObjectNode();
+            ObjectNode all = Commands.JSON.createObjectNode();
             all.set("definitions", definitions);
             Files.writeString(dir.resolve("_definitions.json"), all.toString());
             for (Iterator<Map.Entry<String, JsonNode>> it = definitions.fields(); it.hasNext(); ) {
                 Map.Entry<String, JsonNode> d = it.next();
                 for (JsonNode gvk : d.getValue().path("x-kubernetes-group-version-kind")) {
-                    ObjectNode schema = Cli.JSON.createObjectNode();
+                    ObjectNode schema = Commands.JSON.createObjectNode();
                     schema.put("$ref", "_definitions.json#/definitions/" + d.getKey());
                     Files.writeString(dir.resolve(fileName(gvk.path("kind").asText(), gvk.path("group").asText(),
                             gvk.path("version").asText())), schema.toString());
@@ -76,7 +76,7 @@ final class OpenApiSchemas {
     }
 
     private static ObjectNode intOrString() {
-        ObjectNode node = Cli.JSON.createObjectNode();
+        ObjectNode node = Commands.JSON.createObjectNode();
         ArrayNode oneOf = node.putArray("oneOf");
         oneOf.addObject().put("type", "string");
         oneOf.addObject().put("type", "integer");

@@ -27,9 +27,9 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.TreeMap;
 
-import static dev.concbench.e2e.Cli.json;
-import static dev.concbench.e2e.Cli.kubectl;
-import static dev.concbench.e2e.Cli.kubectlIn;
+import static dev.concbench.e2e.Commands.json;
+import static dev.concbench.e2e.Commands.kubectl;
+import static dev.concbench.e2e.Commands.kubectlIn;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -46,6 +46,7 @@ import static org.awaitility.Awaitility.await;
  * started at once (in a namespace of their own, deleted at the end), then each runtime's result
  * is checked in a test of its own.
  */
+@Order(5)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 @ExtendWith(Timings.class)
@@ -112,11 +113,11 @@ class RuntimeImagesE2eIT {
         doc.path("runtimes").fields().forEachRemaining(e -> catalog.put(e.getKey(), e.getValue()));
         System.out.println("[e2e] runtime catalog " + file + ":\n" + Files.readString(file));
 
-        Cli.Result ns = kubectl("create", "namespace", NS);
+        Commands.Result ns = kubectl("create", "namespace", NS);
         assertThat(ns.ok() || ns.err().contains("AlreadyExists")).as(ns.toString()).isTrue();
         StringBuilder manifests = new StringBuilder();
         catalog.forEach((rt, entry) -> manifests.append(job(rt, entry)).append("---\n"));
-        Cli.Result apply = kubectlIn(manifests.toString(), "apply", "-n", NS, "-f", "-");
+        Commands.Result apply = kubectlIn(manifests.toString(), "apply", "-n", NS, "-f", "-");
         assertThat(apply.ok()).as(apply.toString()).isTrue();
     }
 

@@ -1,6 +1,7 @@
 package dev.concbench.e2e;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
@@ -18,19 +19,22 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 
-import static dev.concbench.e2e.Cli.REPO;
-import static dev.concbench.e2e.Cli.STATE;
-import static dev.concbench.e2e.Cli.helm;
-import static dev.concbench.e2e.Cli.items;
-import static dev.concbench.e2e.Cli.json;
-import static dev.concbench.e2e.Cli.kubectl;
-import static dev.concbench.e2e.Cli.kubectlIn;
-import static dev.concbench.e2e.OperatorE2eIT.CHART;
-import static dev.concbench.e2e.OperatorE2eIT.PYTHON_IMAGE;
-import static dev.concbench.e2e.OperatorE2eIT.REGISTRY;
-import static dev.concbench.e2e.OperatorE2eIT.apply;
-import static dev.concbench.e2e.OperatorE2eIT.awaitStatus;
-import static dev.concbench.e2e.OperatorE2eIT.manifest;
+import static dev.concbench.e2e.Commands.REPO;
+import static dev.concbench.e2e.Commands.STATE;
+import static dev.concbench.e2e.Commands.helm;
+import static dev.concbench.e2e.Commands.items;
+import static dev.concbench.e2e.Commands.json;
+import static dev.concbench.e2e.Commands.kubectl;
+import static dev.concbench.e2e.Commands.kubectlIn;
+import static dev.concbench.e2e.E2eEnvironment.BENCHMARK_SELECTOR;
+import static dev.concbench.e2e.E2eEnvironment.CHART;
+import static dev.concbench.e2e.E2eEnvironment.PYTHON_IMAGE;
+import static dev.concbench.e2e.E2eEnvironment.REGISTRY;
+import static dev.concbench.e2e.E2eEnvironment.apply;
+import static dev.concbench.e2e.E2eEnvironment.awaitStatus;
+import static dev.concbench.e2e.E2eEnvironment.imageValues;
+import static dev.concbench.e2e.E2eEnvironment.kernelPods;
+import static dev.concbench.e2e.E2eEnvironment.manifest;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -48,6 +52,7 @@ import static org.awaitility.Awaitility.await;
  * operator's RBAC in another namespace), and uninstalls it at the end: it runs alone or before or after
  * the other classes, never while another release of the chart is installed.
  */
+@Order(100)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 @ExtendWith(Timings.class)
@@ -90,6 +95,12 @@ class SecurityE2eIT {
 
     // ------------------------------------------------------------------ install
 
+    /** The shared release of the other classes would reconcile this class's benchmarks too. */
+    @BeforeAll
+    void withoutTheSharedOperator() {
+        SharedOperator.uninstallIfInstalled();
+    }
+
     @Test
     @Order(1)
     void theChartInstallsWithItsDefaultPolicy() {
@@ -100,8 +111,8 @@ class SecurityE2eIT {
                 // two at once: the probes below watch two benchmarks run
                 "--set", "maxConcurrentBenchmarks=2",
                 "--wait", "--timeout", "3m"));
-        args.addAll(OperatorE2eIT.imageValues());
-        Cli.Result install = helm(args.toArray(String[]::new));
+        args.addAll(imageValues());
+        Commands.Result install = helm(args.toArray(String[]::new));
         assertThat(install.ok()).as(install.toString()).isTrue();
 
         // The API server type-checked every policy's expressions against the types they read: no warning.
@@ -120,7 +131,7 @@ class SecurityE2eIT {
         // What the probes need: someone else's objects, a pod in a namespace labelled for monitoring
         // and one in a namespace that is not, both running the Python kernel image's python3.
         for (String ns : List.of(NS, OTHER, MONITORING)) {
-            Cli.Result r = kubectl("create", "namespace", ns);
+            Commands.Result r = kubectl("create", "namespace", ns);
             assertThat(r.ok()).as(r.toString()).isTrue();
         }
         assertThat(kubectl("label", "namespace", MONITORING, MONITORING_LABEL).ok()).isTrue();
@@ -158,13 +169,13 @@ class SecurityE2eIT {
     void theChartsManifestsAndTheExamplesConformToTheApiServersSchemas() throws IOException {
         String kubeconform = System.getenv("KUBECONFORM");
         assertThat(kubeconform).as("KUBECONFORM (e2e/install-tools --nodes builds it)").isNotBlank();
-        Cli.Result openapi = kubectl("get", "--raw", "/openapi/v2");
+        Commands.Result openapi = kubectl("get", "--raw", "/openapi/v2");
         assertThat(openapi.ok()).as(openapi.toString()).isTrue();
         Path crd;
         try (Stream<Path> files = Files.list(REPO.resolve("crds"))) {
             crd = files.filter(f -> f.toString().endsWith(".yml")).findFirst().orElseThrow();
         }
-        String location = OpenApiSchemas.write(Cli.JSON.readTree(openapi.out()), crd, STATE.resolve("kubeconform"));
+        String location = OpenApiSchemas.write(Commands.JSON.readTree(openapi.out()), crd, STATE.resolve("kubeconform"));
 
         List<List<String>> valueSets = List.of(List.of(),
                 List.of("--set", "watchNamespaces={a,b}", "--set", "metrics.service.enabled=true",
@@ -179,7 +190,7 @@ class SecurityE2eIT {
         for (List<String> values : valueSets) {
             List<String> args = new ArrayList<>(List.of("template", "sec", CHART, "-n", "sec-system", "--include-crds"));
             args.addAll(values);
-            Cli.Result template = helm(args.toArray(String[]::new));
+            Commands.Result template = helm(args.toArray(String[]::new));
             assertThat(template.ok()).as(template.toString()).isTrue();
             manifests.append(template.out()).append("\n---\n");
         }
@@ -188,7 +199,7 @@ class SecurityE2eIT {
                 manifests.append(Files.readString(example)).append("\n---\n");
             }
         }
-        Cli.Result check = Cli.run(manifests.toString(), List.of(kubeconform, "-strict", "-summary",
+        Commands.Result check = Commands.run(manifests.toString(), List.of(kubeconform, "-strict", "-summary",
                 "-schema-location", location, "-skip", "ServiceMonitor", "-"));
         System.out.println("[e2e] kubeconform: " + check.all().strip());
         assertThat(check.ok()).as(check.toString()).isTrue();
@@ -208,19 +219,19 @@ class SecurityE2eIT {
             assertThat(kubectl("auth", "can-i", verb.split(" ")[0], verb.split(" ")[1], "-n", OTHER,
                     "--as=" + OPERATOR_SA).out().strip()).as("RBAC alone allows " + verb).isEqualTo("yes");
         }
-        Cli.Result patch = kubectl("-n", OTHER, "patch", "pod", "probe", "--as=" + OPERATOR_SA, "--type", "merge",
+        Commands.Result patch = kubectl("-n", OTHER, "patch", "pod", "probe", "--as=" + OPERATOR_SA, "--type", "merge",
                 "-p", "{\"metadata\":{\"annotations\":{\"concbench.dev/start-at\":\"1\"}}}");
         assertRefusedByPolicy(patch, "operator-pods", "the concbench operator may change only the pods it made "
                 + "(label app.kubernetes.io/managed-by=concbench-operator); pod " + OTHER + "/probe is not one");
 
         JsonNode settings = json("-n", OTHER, "get", "configmap", "app-settings");
         ((com.fasterxml.jackson.databind.node.ObjectNode) settings.path("data")).put("mode", "debug");
-        Cli.Result update = kubectlIn(settings.toString(), "replace", "--as=" + OPERATOR_SA, "-f", "-");
+        Commands.Result update = kubectlIn(settings.toString(), "replace", "--as=" + OPERATOR_SA, "-f", "-");
         assertRefusedByPolicy(update, "operator-objects", "the concbench operator may change only configmaps it made "
                 + "(label app.kubernetes.io/managed-by=concbench-operator and an owner reference to a "
                 + "ConcurrencyBenchmark); " + OTHER + "/app-settings is not one");
 
-        Cli.Result delete = kubectl("-n", OTHER, "delete", "job", "nightly-report", "--as=" + OPERATOR_SA);
+        Commands.Result delete = kubectl("-n", OTHER, "delete", "job", "nightly-report", "--as=" + OPERATOR_SA);
         assertRefusedByPolicy(delete, "operator-objects", "the concbench operator may delete only jobs it made");
 
         // Nothing changed.
@@ -246,7 +257,7 @@ class SecurityE2eIT {
                         + "(chart value policy.maxResources.requests.memory)");
         int i = 0;
         for (var c : refused.entrySet()) {
-            Cli.Result r = kubectlIn(manifest("too-much-" + i++, "spec: {workload: {type: io, size: 20, tasks: 2}, "
+            Commands.Result r = kubectlIn(manifest("too-much-" + i++, "spec: {workload: {type: io, size: 20, tasks: 2}, "
                     + c.getKey() + "}"), "apply", "-n", NS, "-f", "-");
             System.out.println("[e2e] refused as expected: " + r.err().strip());
             assertThat(r.ok()).as(c.getKey()).isFalse();
@@ -275,7 +286,7 @@ class SecurityE2eIT {
         JsonNode open = runningKernelPod("open");
 
         // Pod Security restricted is enforced in the namespace (a root pod is refused) and met by the kernels.
-        Cli.Result root = kubectl("-n", NS, "run", "root-probe", "--image=" + PYTHON_IMAGE, "--dry-run=server",
+        Commands.Result root = kubectl("-n", NS, "run", "root-probe", "--image=" + PYTHON_IMAGE, "--dry-run=server",
                 "--restart=Never");
         assertThat(root.ok()).as(root.toString()).isFalse();
         assertThat(root.err()).contains("violates PodSecurity \"restricted:latest\"");
@@ -285,13 +296,13 @@ class SecurityE2eIT {
             assertThat(spec.path("volumes").toString()).doesNotContain("serviceAccountToken");
             assertThat(spec.path("containers").path(0).path("volumeMounts").toString()).doesNotContain("serviceaccount");
         }
-        Cli.Result token = kubectl("-n", NS, "exec", name(sealed), "-c", "kernel", "--", "ls",
+        Commands.Result token = kubectl("-n", NS, "exec", name(sealed), "-c", "kernel", "--", "ls",
                 "/var/run/secrets/kubernetes.io/serviceaccount");
         assertThat(token.ok()).isFalse();
         assertThat(token.err()).contains("No such file or directory");
 
         for (var e : Map.of("sealed", "[\"Ingress\",\"Egress\"]", "open", "[\"Ingress\"]").entrySet()) {
-            JsonNode policy = items("-n", NS, "get", "networkpolicy", "-l", "concbench.dev/benchmark=" + e.getKey()).get(0);
+            JsonNode policy = items("-n", NS, "get", "networkpolicy", "-l", BENCHMARK_SELECTOR + e.getKey()).get(0);
             assertThat(policy.path("spec").path("policyTypes").toString()).isEqualTo(e.getValue());
             assertThat(policy.path("spec").has("ingress") || policy.path("spec").has("egress")).isFalse();
             assertThat(policy.path("metadata").path("ownerReferences").path(0).path("name").asText()).isEqualTo(e.getKey());
@@ -317,7 +328,7 @@ class SecurityE2eIT {
         // pod accepts no connection even from there (dropped: a timeout, not "refused").
         assertThat(probe(MONITORING, "probe", "probe", metricsService, metricsPod, sealedPod))
                 .containsExactly(metricsService + " open", metricsPod + " open", sealedPod + " timeout");
-        Cli.Result scrape = kubectl("-n", MONITORING, "exec", "probe", "--", "python3", "-c", SCRAPE,
+        Commands.Result scrape = kubectl("-n", MONITORING, "exec", "probe", "--", "python3", "-c", SCRAPE,
                 "http://" + metricsService + "/q/metrics");
         assertThat(scrape.out().strip()).as(scrape.toString()).isEqualTo("status 200 True");
 
@@ -335,7 +346,7 @@ class SecurityE2eIT {
     @Order(6)
     void withThePolicyValuesSetTheSameAsksRun() {
         String prefix = REGISTRY + "/concbench/";
-        Cli.Result upgrade = helm("upgrade", RELEASE, CHART, "-n", SYSTEM_NS, "--reuse-values",
+        Commands.Result upgrade = helm("upgrade", RELEASE, CHART, "-n", SYSTEM_NS, "--reuse-values",
                 "--set", "policy.allowImageOverride=true", "--set", "policy.allowedImagePrefixes={" + prefix + "}",
                 "--set", "policy.allowTolerations=any", "--set", "policy.maxResources.requests.memory=16Gi",
                 "--wait", "--timeout", "3m");
@@ -346,14 +357,14 @@ class SecurityE2eIT {
         await("the upgraded policy admits the benchmark").atMost(Duration.ofSeconds(30))
                 .pollInterval(Duration.ofSeconds(1))
                 .until(() -> kubectlIn(manifest("allowed", spec.formatted(PYTHON_IMAGE)), "apply", "-n", NS, "-f", "-").ok());
-        Cli.Result elsewhere = kubectlIn(manifest("elsewhere", spec.formatted("elsewhere.example/python:3.11")),
+        Commands.Result elsewhere = kubectlIn(manifest("elsewhere", spec.formatted("elsewhere.example/python:3.11")),
                 "apply", "-n", NS, "-f", "-");
         assertThat(elsewhere.ok()).isFalse();
         assertThat(elsewhere.err()).contains("spec.image elsewhere.example/python:3.11 is not allowed: it must start with "
                 + "one of " + prefix + " (chart value policy.allowedImagePrefixes)");
 
         awaitStatus(NS, "cb/allowed", "phase", "Succeeded", 180);
-        JsonNode pod = items("-n", NS, "get", "pods", "-l", "concbench.dev/benchmark=allowed").get(0).path("spec");
+        JsonNode pod = kernelPods(NS, "allowed").get(0).path("spec");
         assertThat(pod.path("containers").path(0).path("image").asText()).isEqualTo(PYTHON_IMAGE);
         assertThat(pod.path("tolerations").toString()).contains("{\"operator\":\"Exists\"}");
         assertThat(pod.path("containers").path(0).path("resources").path("requests").path("memory").asText())
@@ -363,7 +374,7 @@ class SecurityE2eIT {
     @Test
     @Order(100)
     void uninstallRemovesThePolicies() {
-        Cli.Result uninstall = helm("uninstall", RELEASE, "-n", SYSTEM_NS, "--wait", "--timeout", "2m");
+        Commands.Result uninstall = helm("uninstall", RELEASE, "-n", SYSTEM_NS, "--wait", "--timeout", "2m");
         assertThat(uninstall.ok()).as(uninstall.toString()).isTrue();
         assertThat(policies()).isEmpty();
         for (String ns : List.of(NS, OTHER, MONITORING, SYSTEM_NS)) {
@@ -377,7 +388,7 @@ class SecurityE2eIT {
         return items("get", "validatingadmissionpolicies", "-l", "app.kubernetes.io/instance=" + RELEASE);
     }
 
-    private static void assertRefusedByPolicy(Cli.Result r, String policy, String message) {
+    private static void assertRefusedByPolicy(Commands.Result r, String policy, String message) {
         System.out.println("[e2e] refused as expected: " + r.err().strip());
         assertThat(r.ok()).as(r.toString()).isFalse();
         assertThat(r.err()).contains("ValidatingAdmissionPolicy '" + RELEASE + "-" + SYSTEM_NS + "-" + policy + "'")
@@ -408,7 +419,7 @@ class SecurityE2eIT {
         awaitPodRunning(ns, pod);
         List<String> args = new ArrayList<>(List.of("-n", ns, "exec", pod, "-c", container, "--", "python3", "-c", PROBE));
         args.addAll(List.of(targets));
-        Cli.Result r = kubectl(args.toArray(String[]::new));
+        Commands.Result r = kubectl(args.toArray(String[]::new));
         System.out.println("[e2e] from " + ns + "/" + pod + ": " + r.out().strip().replace('\n', ';'));
         assertThat(r.ok()).as(r.toString()).isTrue();
         return r.out().strip().lines().toList();
@@ -416,14 +427,14 @@ class SecurityE2eIT {
 
     private static JsonNode runningKernelPod(String benchmark) {
         await(benchmark + "'s kernel pod runs").atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(500))
-                .ignoreExceptions().until(() -> items("-n", NS, "get", "pods", "-l", "concbench.dev/benchmark=" + benchmark)
+                .ignoreExceptions().until(() -> kernelPods(NS, benchmark)
                         .stream().anyMatch(p -> "Running".equals(p.path("status").path("phase").asText())));
-        return items("-n", NS, "get", "pods", "-l", "concbench.dev/benchmark=" + benchmark).stream()
+        return kernelPods(NS, benchmark).stream()
                 .filter(p -> "Running".equals(p.path("status").path("phase").asText())).findFirst().orElseThrow();
     }
 
     private static void awaitPodRunning(String ns, String pod) {
-        Cli.Result wait = kubectl("-n", ns, "wait", "--for=condition=Ready", "pod/" + pod, "--timeout=120s");
+        Commands.Result wait = kubectl("-n", ns, "wait", "--for=condition=Ready", "pod/" + pod, "--timeout=120s");
         assertThat(wait.ok()).as(wait.toString()).isTrue();
     }
 

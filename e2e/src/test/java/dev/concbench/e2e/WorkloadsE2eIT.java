@@ -14,10 +14,12 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-import static dev.concbench.e2e.Cli.items;
-import static dev.concbench.e2e.Cli.json;
-import static dev.concbench.e2e.Cli.kubectl;
-import static dev.concbench.e2e.Cli.kubectlIn;
+import static dev.concbench.e2e.Commands.items;
+import static dev.concbench.e2e.Commands.json;
+import static dev.concbench.e2e.Commands.kubectl;
+import static dev.concbench.e2e.Commands.kubectlIn;
+import static dev.concbench.e2e.E2eEnvironment.namespaceForTheClass;
+import static dev.concbench.e2e.E2eEnvironment.runtimeImages;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -28,16 +30,15 @@ import static org.assertj.core.api.Assertions.assertThat;
  * raises (Failed, WorkloadError, naming file, line and exception, the Job failed at once), a ConfigMap
  * that does not exist (Failed before any Job). No speedup is asserted.
  *
- * <p>It installs the chart as a release of its own (the catalog of the pushed images) and uninstalls
- * it at the end, so it runs alone or beside the other classes.
+ * <p>On the shared operator (SharedOperator: the chart's release with the catalog of the pushed images). A
+ * malformed entrypoint refused at apply is a row of apiserver-tests' CrdSchemaTest.
  */
+@Order(80)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
-@ExtendWith(Timings.class)
+@ExtendWith({SharedOperator.class, Timings.class})
 class WorkloadsE2eIT {
 
-    static final String RELEASE = "concbench-workloads";
-    static final String SYSTEM_NS = "concbench-workloads-system";
     static final String NS = "e2e-workloads";
     static final String WAIT = "--timeout=420s";
 
@@ -64,8 +65,9 @@ class WorkloadsE2eIT {
 
     @Test
     @Order(1)
-    void theChartInstallsAndEveryBenchmarkIsApplied() {
-        RuntimeSweepE2eIT.installWithTheCatalog(RELEASE, SYSTEM_NS, NS, List.of("cpython-3.11", "cpython-3.13t"));
+    void everyBenchmarkIsApplied() {
+        assertThat(runtimeImages()).as("the e2e tier's runtime catalog").containsKeys("cpython-3.11", "cpython-3.13t");
+        namespaceForTheClass(NS);
 
         // One file for kubectl apply: the ConfigMap first, then its benchmark (as examples/own-code.yaml).
         String all = CODE + "---\n" + benchmark("own-code", """
@@ -102,28 +104,12 @@ class WorkloadsE2eIT {
                     custom: {entrypoint: "records:work", configMap: no-such-code}
                   strategies: [sequential, threads]
                 """);
-        Cli.Result apply = kubectlIn(all, "apply", "-n", NS, "-f", "-");
+        Commands.Result apply = kubectlIn(all, "apply", "-n", NS, "-f", "-");
         assertThat(apply.ok()).as(apply.toString()).isTrue();
     }
 
     @Test
     @Order(2)
-    void aMalformedEntrypointIsRefusedAtApply() {
-        Cli.Result r = kubectlIn(benchmark("malformed", """
-                  runtime: cpython-3.11
-                  workload:
-                    type: custom
-                    tasks: 4
-                    custom: {entrypoint: "records.work", configMap: records-code}
-                  strategies: [sequential]
-                """), "apply", "-n", NS, "-f", "-");
-        assertThat(r.ok()).isFalse();
-        assertThat(r.err()).contains("spec.workload.custom.entrypoint");
-        assertThat(kubectl("-n", NS, "get", "cb", "malformed").ok()).isFalse();
-    }
-
-    @Test
-    @Order(3)
     void aConfigMapThatDoesNotExistFailsTheBenchmarkBeforeAnyJob() {
         JsonNode failed = awaitFailed("no-code");
         assertThat(failed.path("reason").asText()).isEqualTo("WorkloadError");
@@ -132,7 +118,7 @@ class WorkloadsE2eIT {
     }
 
     @Test
-    @Order(4)
+    @Order(3)
     void theUsersCodeRunsFromItsConfigMapMountedReadOnlyAndTheConfigMapStaysTheUsers() {
         JsonNode status = awaitSucceeded("own-code");
         JsonNode run = status.path("runs").path(0);
@@ -171,7 +157,7 @@ class WorkloadsE2eIT {
     }
 
     @Test
-    @Order(5)
+    @Order(4)
     void theHashWorkloadRunsUnderTheGil() {
         JsonNode status = awaitSucceeded("hash");
         List<String> rows = new ArrayList<>();
@@ -183,7 +169,7 @@ class WorkloadsE2eIT {
     }
 
     @Test
-    @Order(6)
+    @Order(5)
     void theRaceLosesUpdatesWithoutTheGilAndNoneInSequentialOrProcesses() {
         JsonNode status = awaitSucceeded("race");
         Map<String, Long> lost = new LinkedHashMap<>();
@@ -203,7 +189,7 @@ class WorkloadsE2eIT {
     }
 
     @Test
-    @Order(7)
+    @Order(6)
     void aFunctionThatRaisesEndsFailedWithWorkloadErrorNamingTheLine() {
         JsonNode failed = awaitFailed("broken");
         assertThat(failed.path("reason").asText()).isEqualTo("WorkloadError");
@@ -219,9 +205,8 @@ class WorkloadsE2eIT {
     }
 
     @AfterAll
-    void uninstall() {
+    void whatRan() {
         System.out.println(kubectl("-n", NS, "get", "cb,jobs,pods", "-o", "wide").out());
-        RuntimeSweepE2eIT.uninstall(RELEASE, SYSTEM_NS, NS);
     }
 
     // ------------------------------------------------------------------ helpers
@@ -232,7 +217,7 @@ class WorkloadsE2eIT {
     }
 
     private static JsonNode awaitSucceeded(String name) {
-        Cli.Result wait = kubectl("-n", NS, "wait", "--for=jsonpath={.status.phase}=Succeeded", "cb/" + name, WAIT);
+        Commands.Result wait = kubectl("-n", NS, "wait", "--for=jsonpath={.status.phase}=Succeeded", "cb/" + name, WAIT);
         assertThat(wait.ok()).as(wait + "\n" + kubectl("-n", NS, "describe", "cb/" + name)).isTrue();
         JsonNode status = json("-n", NS, "get", "cb", name).path("status");
         System.out.println("[e2e] " + name + ": " + status.path("conclusion").asText());
@@ -241,7 +226,7 @@ class WorkloadsE2eIT {
 
     /** The Failed condition of a benchmark that ended Failed. */
     private static JsonNode awaitFailed(String name) {
-        Cli.Result wait = kubectl("-n", NS, "wait", "--for=jsonpath={.status.phase}=Failed", "cb/" + name, WAIT);
+        Commands.Result wait = kubectl("-n", NS, "wait", "--for=jsonpath={.status.phase}=Failed", "cb/" + name, WAIT);
         assertThat(wait.ok()).as(wait + "\n" + kubectl("-n", NS, "describe", "cb/" + name)).isTrue();
         for (JsonNode c : json("-n", NS, "get", "cb", name).path("status").path("conditions")) {
             if ("Failed".equals(c.path("type").asText())) {

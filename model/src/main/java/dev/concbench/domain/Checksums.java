@@ -66,4 +66,17 @@ public final class Checksums {
         }
         return total.mod(MOD);
     }
+
+    /**
+     * The checksum of one pod's shard: shard {@code index} of {@code shards} runs the tasks t with
+     * t % shards == index (Sharding). What a simulated kubelet writes for the pod; the shards add up to
+     * {@link #expected}.
+     */
+    public static BigInteger ofShard(WorkloadType type, long size, int tasks, int index, int shards) {
+        BigInteger calls = BigInteger.valueOf(Sharding.tasksOfShard(tasks, index, shards));
+        // expected() numbers these calls 0..calls-1; the shard's indices are index + j * shards
+        BigInteger pairs = calls.multiply(calls.subtract(BigInteger.ONE)).shiftRight(1);
+        BigInteger offset = calls.multiply(BigInteger.valueOf(index)).add(pairs.multiply(BigInteger.valueOf(shards - 1L)));
+        return expected(type, size, calls.longValueExact()).add(offset).mod(MOD);
+    }
 }

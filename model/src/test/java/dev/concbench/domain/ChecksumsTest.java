@@ -146,6 +146,25 @@ class ChecksumsTest {
     }
 
     @Test
+    void aShardsChecksumIsTheSumOverItsOwnCalls() {
+        int n = 13;
+        for (int tasks : new int[] {1, 5, 23}) {
+            for (int shards = 1; shards <= Math.min(7, tasks); shards++) {
+                for (int i = 0; i < shards; i++) {
+                    assertThat(Checksums.ofShard(WorkloadType.CPU, n, tasks, i, shards)).as("cpu %d/%d of %d", i, shards, tasks)
+                            .isEqualTo(new BigInteger(Long.toUnsignedString(cpuShardByLoops(n, tasks, i, shards))));
+                    long ioIndices = 0;
+                    for (int t = i; t < tasks; t += shards) {
+                        ioIndices += t;
+                    }
+                    assertThat(Checksums.ofShard(WorkloadType.IO, 50, tasks, i, shards)).as("io %d/%d of %d", i, shards, tasks)
+                            .isEqualTo(BigInteger.valueOf(ioIndices));
+                }
+            }
+        }
+    }
+
+    @Test
     void sumWrapsModulo2To64() {
         String max = TWO_64.subtract(BigInteger.ONE).toString();
         assertThat(Checksums.sum(List.of(max, "1"))).isEqualTo(BigInteger.ZERO);

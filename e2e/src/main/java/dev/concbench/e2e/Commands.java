@@ -18,10 +18,11 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Runs the REAL kubectl and helm binaries (paths from {@code e2e/install-tools --print-env},
- * passed by e2e/run as KUBECTL and HELM; KUBECONFIG points at the local control plane).
+ * Runs commands for the e2e tier and the operator benchmark: the REAL kubectl and helm binaries (paths from
+ * {@code e2e/install-tools --print-env}, passed by e2e/run as KUBECTL and HELM; KUBECONFIG points at the
+ * local control plane), and any other ({@link #run}: bin/concbench, e2e/nodes, jcmd).
  */
-final class Cli {
+final class Commands {
 
     static final ObjectMapper JSON = new ObjectMapper();
     static final String KUBECTL = required("KUBECTL");
@@ -47,7 +48,7 @@ final class Cli {
         }
     }
 
-    private Cli() {
+    private Commands() {
     }
 
     static Result kubectl(String... args) {
@@ -84,24 +85,6 @@ final class Cli {
         List<JsonNode> list = new ArrayList<>();
         json(args).path("items").forEach(list::add);
         return list;
-    }
-
-    /**
-     * The name of a benchmark's run's Job as the operator makes it: the benchmark's name, the last six
-     * hex digits of its UID, generation and run ({@code demo-1c6d70-g1-r0}; short names only).
-     */
-    static String jobName(String ns, String benchmark, long generation, int run) {
-        return benchmark + "-" + uidFragment(ns, benchmark) + "-g" + generation + "-r" + run;
-    }
-
-    /** The kernel ConfigMap of a Python benchmark ({@code demo-1c6d70-kernel}). */
-    static String kernelConfigMapName(String ns, String benchmark) {
-        return benchmark + "-" + uidFragment(ns, benchmark) + "-kernel";
-    }
-
-    private static String uidFragment(String ns, String benchmark) {
-        String uid = json("-n", ns, "get", "cb", benchmark).path("metadata").path("uid").asText().replace("-", "");
-        return uid.substring(uid.length() - 6);
     }
 
     static Result run(String stdin, List<String> command) {

@@ -1,0 +1,110 @@
+package dev.concbench.e2e;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import static dev.concbench.e2e.Commands.json;
+import static dev.concbench.e2e.Commands.kubectl;
+import static dev.concbench.e2e.E2eEnvironment.apply;
+import static dev.concbench.e2e.E2eEnvironment.awaitStatus;
+import static dev.concbench.e2e.E2eEnvironment.condition;
+import static dev.concbench.e2e.E2eEnvironment.getRow;
+import static dev.concbench.e2e.E2eEnvironment.jobNames;
+import static dev.concbench.e2e.E2eEnvironment.manifest;
+import static dev.concbench.e2e.E2eEnvironment.namespace;
+import static dev.concbench.e2e.E2eEnvironment.operatorLog;
+import static dev.concbench.e2e.E2eEnvironment.runtimeImages;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * What the operator refuses, beyond the CRD's schema and CEL rules (those are tested on a real kube-apiserver
+ * in apiserver-tests/, in seconds): a Job the API server refuses fails its benchmark with the server's reason
+ * and frees the slot; a runtime of the catalog that this installation has no image for is InvalidSpec.
+ */
+@Order(20)
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+@ExtendWith({SharedOperator.class, Timings.class})
+class ValidationE2eIT {
+
+    /**
+     * Specs the schema lets through but the API server refuses when the operator creates their Job:
+     * each ends Failed at once with the server's reason, never holds the queue, logs no ERROR.
+     */
+    @Test
+    @Order(1)
+    void aJobTheApiServerRefusesFailsTheBenchmarkAndFreesItsSlot() {
+        String ns = namespace("e2e-refused");
+        Map<String, List<String>> cases = new java.util.LinkedHashMap<>();
+        cases.put("resources: {requests: {foo: 1}}",
+                List.of("must be a standard resource type or fully qualified", "spec.resources.requests[foo]"));
+        cases.put("placement: {tolerations: [{key: dedicated, operator: Exists, value: bench}]}",
+                List.of("value must be empty when `operator` is 'Exists'", "spec.placement.tolerations[0]"));
+        cases.put("placement: {nodeSelector: {\"not a label!\": x}}",
+                List.of("spec.template.spec.nodeSelector", "spec.placement.nodeSelector"));
+        List<String> names = new ArrayList<>();
+        int i = 0;
+        for (String spec : cases.keySet()) {
+            String name = "refused-" + i++;
+            names.add(name);
+            apply(ns, manifest(name, "spec: {workload: {type: io, size: 20, tasks: 2}, repetitions: 1, warmup: 0, "
+                    + spec + "}"));
+        }
+        // Right behind them, with the operator's limit of one benchmark at once: it runs only if every
+        // refused benchmark gave its slot back.
+        apply(ns, manifest("after-refused", "spec: {workload: {type: io, size: 20, tasks: 2}, repetitions: 1, warmup: 0}"));
+
+        i = 0;
+        for (var c : cases.entrySet()) {
+            String name = names.get(i++);
+            awaitStatus(ns, "cb/" + name, "phase", "Failed", 60);
+            JsonNode cb = json("-n", ns, "get", "cb", name);
+            JsonNode failed = condition(cb, "Failed");
+            System.out.println("[e2e] " + name + ": " + failed.path("reason").asText() + ": "
+                    + failed.path("message").asText());
+            assertThat(failed.path("status").asText()).isEqualTo("True");
+            assertThat(failed.path("reason").asText()).isEqualTo("InvalidSpec");
+            assertThat(failed.path("message").asText()).contains("the API server refused").contains(c.getValue());
+            assertThat(jobNames(ns, name)).as("no Job was made").isEmpty();
+            Map<String, String> wide = getRow(ns, name, true);
+            assertThat(wide.get("PHASE")).isEqualTo("Failed");
+            assertThat(wide.get("PROGRESS")).isEqualTo("0/1");
+            assertThat(wide.get("FASTEST")).isEmpty();
+            assertThat(wide.get("REASON")).isEqualTo("InvalidSpec");
+            String events = kubectl("-n", ns, "get", "events", "--field-selector",
+                    "involvedObject.kind=ConcurrencyBenchmark,involvedObject.name=" + name + ",type=Warning",
+                    "-o", "jsonpath={.items[*].reason}").out();
+            assertThat(events).contains("BenchmarkFailed");
+        }
+        awaitStatus(ns, "cb/after-refused", "phase", "Succeeded", 120);
+        String log = operatorLog();
+        assertThat(log.lines().filter(l -> l.contains(" ERROR ")).toList())
+                .as("the operator logs no ERROR for a refused Job").isEmpty();
+        assertThat(log).contains("refused-0", "the API server refused");
+    }
+
+    /** A runtime of the catalog without an image in this installation: InvalidSpec, naming the runtimes it has. */
+    @Test
+    @Order(2)
+    void aRuntimeWithoutAnImageInTheCatalogIsInvalidNamingTheOnesThatHaveOne() {
+        String ns = namespace("e2e-no-image");
+        // the catalog of e2e/run's images has every runtime but this one
+        assertThat(runtimeImages()).doesNotContainKey("cpython-3.14t");
+        apply(ns, manifest("no-image", "spec: {runtime: cpython-3.14t, workload: {type: io, size: 20, tasks: 2}}"));
+        awaitStatus(ns, "cb/no-image", "phase", "Failed", 60);
+        JsonNode noImage = condition(json("-n", ns, "get", "cb", "no-image"), "Failed");
+        assertThat(noImage.path("reason").asText()).isEqualTo("InvalidSpec");
+        assertThat(noImage.path("message").asText())
+                .contains("runtime cpython-3.14t has no image in the operator's runtime catalog", "python, java");
+    }
+}
