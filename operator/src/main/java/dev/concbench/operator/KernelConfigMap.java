@@ -65,6 +65,18 @@ public class KernelConfigMap extends CRUDKubernetesDependentResource<ConfigMap, 
     }
 
     /**
+     * Never deleted by the operator, whatever the SDK's workflow asks: it deletes a dependent whose
+     * reconcile precondition stops holding (a benchmark switched from Python to Java), and the chart's
+     * RBAC grants no delete on ConfigMaps (the operator's least privilege), so that DELETE would be
+     * refused and the refusal would fail the benchmark. An unused script harms nothing; the owner
+     * reference collects it with the benchmark.
+     */
+    @Override
+    public void delete(ConcurrencyBenchmark cb, Context<ConcurrencyBenchmark> ctx) {
+        // nothing: see above
+    }
+
+    /**
      * Plain create and update, not server-side apply: the operator's RBAC grants exactly the calls it
      * makes (create, update), and the reduced cache keeps no managed fields to compare.
      */
