@@ -78,9 +78,16 @@ public final class LocalRunner {
         List<Observation.JobSeen> jobs = new ArrayList<>();
         Map<String, RunObservation> runs = new HashMap<>();
         while (true) {
-            // No other benchmark competes for this machine: admitted at once.
-            Decision decision = Lifecycle.decide(current, new Observation(Observation.Admission.of(true, 1), jobs, runs), now());
+            // No other benchmark competes for this machine: a slot is always free.
+            Decision decision = Lifecycle.decide(current,
+                    new Observation(new Observation.Admission(true, 1), jobs, runs), now());
             current.setStatus(decision.status());
+            for (Action action : decision.actions()) {
+                if (action instanceof Action.Event event) {
+                    // What kubectl describe shows of the same benchmark on a cluster (told before a run blocks).
+                    progress(current.getMetadata().getName() + ": " + event.reason() + ": " + event.message());
+                }
+            }
             boolean started = false;
             for (Action action : decision.actions()) {
                 if (action instanceof Action.CreateJob create) {
@@ -125,10 +132,7 @@ public final class LocalRunner {
                 String.join(",", planned.strategyNames()), jobName));
         long started = System.nanoTime();
         RunObservation outcome = executePods(cb.getSpec(), planned, jobName);
-        if (outcome.state() == RunState.Failed) {
-            progress(String.format(Locale.ROOT, "%s: run %d/%d failed: %s", name, planned.index() + 1, runs,
-                    outcome.message()));
-        } else {
+        if (outcome.state() != RunState.Failed) { // a failure is the next step's events' to tell
             progress(String.format(Locale.ROOT, "%s: run %d/%d done in %.1f s", name, planned.index() + 1, runs,
                     (System.nanoTime() - started) / 1e9));
         }

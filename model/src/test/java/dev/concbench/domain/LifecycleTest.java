@@ -11,6 +11,7 @@ import dev.concbench.api.v1alpha1.SweepSpec;
 import dev.concbench.api.v1alpha1.WorkloadSpec;
 import dev.concbench.api.v1alpha1.WorkloadType;
 import dev.concbench.domain.Observation.JobSeen;
+import io.fabric8.kubernetes.client.utils.Serialization;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -120,7 +121,9 @@ class LifecycleTest {
             return "event InvalidSpec";
         } else if (a instanceof Action.SpecChanged e) {
             return "event SpecChanged " + e.previousGeneration() + "->" + e.generation() + " " + e.stoppedJobs();
-        } else if (a instanceof Action.Queued) {
+        } else if (a instanceof Action.HoldSlot) {
+            return "hold slot";
+        } else if (a instanceof Action.WaitingForSlot) {
             return "event Queued";
         } else if (a instanceof Action.Contended) {
             return "event Contended";
@@ -139,10 +142,10 @@ class LifecycleTest {
         return Stream.of(
                 Arguments.of("new, admitted: the first run's Job (python)",
                         cb(python, 1, null), seen(true), Phase.Running, List.of(RunState.Running),
-                        List.of("create demo-g1-r0", "event RunStarted demo-g1-r0"), false),
+                        List.of("hold slot", "create demo-g1-r0", "event RunStarted demo-g1-r0"), false),
                 Arguments.of("new, admitted: the first run's Job (java)",
                         cb(java, 1, null), seen(true), Phase.Running, List.of(RunState.Running),
-                        List.of("create demo-g1-r0", "event RunStarted demo-g1-r0"), false),
+                        List.of("hold slot", "create demo-g1-r0", "event RunStarted demo-g1-r0"), false),
                 Arguments.of("new, no slot: Queued, told once",
                         cb(java, 1, null), seen(false), Phase.Queued, List.of(RunState.Planned),
                         List.of("event Queued"), false),
@@ -154,49 +157,52 @@ class LifecycleTest {
                         List.of("event InvalidSpec", "event BenchmarkFailed"), true),
                 Arguments.of("running, pods pending: nothing to do",
                         cb(java, 1, started(java)), seen(job("demo-g1-r0", 1, false), RunObservation.running(0, 0, false)),
-                        Phase.Running, List.of(RunState.Running), List.of(), false),
+                        Phase.Running, List.of(RunState.Running), List.of("hold slot"), false),
                 Arguments.of("every pod of a multi-pod run running: the common start",
                         cb(twoPods, 1, succeededFirst(twoPods)),
                         seen(job("demo-g1-r1", 1, false), RunObservation.running(0, 0, true)),
-                        Phase.Running, List.of(RunState.Succeeded, RunState.Running), List.of("release run 1"), false),
+                        Phase.Running, List.of(RunState.Succeeded, RunState.Running), List.of("hold slot", "release run 1"), false),
                 Arguments.of("a pod failed: the run and the benchmark fail, the active Job is stopped",
                         cb(java, 1, started(java)), seen(job("demo-g1-r0", 1, false),
                                 RunObservation.failed(0, 1, "PodFailed", "pod demo-g1-r0-0-x failed: exit code 1")),
                         Phase.Failed, List.of(RunState.Failed),
-                        List.of("event RunFailed demo-g1-r0", "event BenchmarkFailed", "delete demo-g1-r0"), true),
+                        List.of("hold slot", "event RunFailed demo-g1-r0", "event BenchmarkFailed", "delete demo-g1-r0"),
+                        true),
                 Arguments.of("the Job failed by itself: nothing left to stop",
                         cb(java, 1, started(java)), seen(job("demo-g1-r0", 1, true),
                                 RunObservation.failed(0, 0, "DeadlineExceeded", "job demo-g1-r0 exceeded its deadline")),
                         Phase.Failed, List.of(RunState.Failed),
-                        List.of("event RunFailed demo-g1-r0", "event BenchmarkFailed"), true),
+                        List.of("hold slot", "event RunFailed demo-g1-r0", "event BenchmarkFailed"), true),
                 Arguments.of("the running run's Job is gone: JobMissing",
                         cb(java, 1, started(java)), seen(true), Phase.Failed, List.of(RunState.Failed),
-                        List.of("event RunFailed demo-g1-r0", "event BenchmarkFailed"), true),
+                        List.of("hold slot", "event RunFailed demo-g1-r0", "event BenchmarkFailed"), true),
                 Arguments.of("the last run succeeded: Succeeded",
                         cb(java, 1, started(java)), seen(job("demo-g1-r0", 1, true),
                                 RunObservation.succeeded(1, List.of(result("0/1", 3, GOOD)))),
                         Phase.Succeeded, List.of(RunState.Succeeded),
-                        List.of("event RunSucceeded demo-g1-r0", "event BenchmarkSucceeded"), true),
+                        List.of("hold slot", "event RunSucceeded demo-g1-r0", "event BenchmarkSucceeded"), true),
                 Arguments.of("the last run succeeded with a contended row: Succeeded, and an event says so",
                         cb(java, 1, started(java)), seen(job("demo-g1-r0", 1, true),
                                 RunObservation.succeeded(1, List.of(contendedResult()), "Burstable")),
                         Phase.Succeeded, List.of(RunState.Succeeded),
-                        List.of("event RunSucceeded demo-g1-r0", "event BenchmarkSucceeded", "event Contended"), true),
+                        List.of("hold slot", "event RunSucceeded demo-g1-r0", "event BenchmarkSucceeded",
+                                "event Contended"), true),
                 Arguments.of("a run succeeded, another follows: its Job",
                         cb(twoPods, 1, started(twoPods)), seen(job("demo-g1-r0", 1, true),
                                 RunObservation.succeeded(1, List.of(result("0/1", 3, GOOD)))),
                         Phase.Running, List.of(RunState.Succeeded, RunState.Running),
-                        List.of("event RunSucceeded demo-g1-r0", "create demo-g1-r1", "event RunStarted demo-g1-r1"),
+                        List.of("hold slot", "event RunSucceeded demo-g1-r0", "create demo-g1-r1",
+                                "event RunStarted demo-g1-r1"),
                         false),
                 Arguments.of("a lost call (checksum): ResultUnreadable",
                         cb(java, 1, started(java)), seen(job("demo-g1-r0", 1, true),
                                 RunObservation.succeeded(1, List.of(result("0/1", 3, "1")))),
                         Phase.Failed, List.of(RunState.Failed),
-                        List.of("event RunFailed demo-g1-r0", "event BenchmarkFailed"), true),
+                        List.of("hold slot", "event RunFailed demo-g1-r0", "event BenchmarkFailed"), true),
                 Arguments.of("spec changed mid-run: the old Job stopped, the new generation starts at once",
                         cb(java, 2, started(java)), seen(true, job("demo-g1-r0", 1, false)),
                         Phase.Running, List.of(RunState.Running),
-                        List.of("delete demo-g1-r0", "event SpecChanged 1->2 [demo-g1-r0]", "create demo-g2-r0",
+                        List.of("delete demo-g1-r0", "event SpecChanged 1->2 [demo-g1-r0]", "hold slot", "create demo-g2-r0",
                                 "event RunStarted demo-g2-r0"), false),
                 Arguments.of("spec changed after the end: the finished Job is collected, no event",
                         cb(java, 2, Lifecycle.decide(cb(java, 1, started(java)), seen(job("demo-g1-r0", 1, true),
@@ -215,7 +221,7 @@ class LifecycleTest {
     @MethodSource("situations")
     void decides(String situation, ConcurrencyBenchmark cb, Observation seen, Phase phase, List<RunState> runs,
                  List<String> actions, boolean ended) {
-        ConcurrencyBenchmarkStatus before = Lifecycle.copy(cb.getStatus());
+        String before = Serialization.asJson(cb.getStatus());
 
         Decision decision = Lifecycle.decide(cb, seen, T1);
 
@@ -225,22 +231,21 @@ class LifecycleTest {
         assertThat(decision.actions()).extracting(LifecycleTest::show).containsExactlyElementsOf(actions);
         assertThat(decision.ended()).isEqualTo(ended);
         // Pure: the benchmark it was given is untouched.
-        assertThat(Lifecycle.copy(cb.getStatus())).usingRecursiveComparison().isEqualTo(before);
+        assertThat(Serialization.asJson(cb.getStatus())).isEqualTo(before);
+        // The decision says whether the status changed; deciding again on its outcome changes nothing more.
+        assertThat(decision.statusChanged()).isEqualTo(!decision.status().equals(cb.getStatus()));
+        if (decision.status().getPhase().terminal()) {
+            assertThat(Lifecycle.decide(withStatus(cb, decision.status()), seen, T1).statusChanged()).isFalse();
+        }
     }
 
-    /** An admission that fails the test if the lifecycle asks it for a slot. */
-    private static Observation.Admission forbidden(String why) {
-        return new Observation.Admission() {
-            @Override
-            public boolean admit() {
-                throw new AssertionError(why);
-            }
+    private static ConcurrencyBenchmark withStatus(ConcurrencyBenchmark cb, ConcurrencyBenchmarkStatus status) {
+        return cb(cb.getSpec(), cb.getMetadata().getGeneration(), status);
+    }
 
-            @Override
-            public int limit() {
-                return 1;
-            }
-        };
+    /** A free slot: a step that runs the benchmark holds it ({@link Action.HoldSlot}); no other step may. */
+    private static Observation.Admission free() {
+        return new Observation.Admission(true, 1);
     }
 
     @Test
@@ -250,9 +255,9 @@ class LifecycleTest {
                 seen(job("demo-g1-r0", 1, true), RunObservation.succeeded(1, List.of(result("0/1", 3, GOOD)))),
                 T0).status());
 
-        Observation.Admission never = forbidden("a finished generation must not claim a slot");
-        Decision again = Lifecycle.decide(done, new Observation(never, List.of(), Map.of()), T1);
-        assertThat(again.actions()).isEmpty();
+        Decision again = Lifecycle.decide(done, new Observation(free(), List.of(), Map.of()), T1);
+        assertThat(again.actions()).as("no slot held, nothing done").isEmpty();
+        assertThat(again.statusChanged()).isFalse();
         assertThat(again.ended()).isFalse();
         assertThat(again.status().getPhase()).isEqualTo(Phase.Succeeded);
     }
@@ -283,6 +288,7 @@ class LifecycleTest {
         // Told once: the finished benchmark's next step has no event and keeps the reason.
         Decision again = Lifecycle.decide(cb(java, 1, status), finished, T1.plusSeconds(60));
         assertThat(again.actions()).isEmpty();
+        assertThat(again.statusChanged()).isFalse();
         assertThat(Conditions.find(again.status().getConditions(), Conditions.PROGRESSING).orElseThrow().getReason())
                 .isEqualTo("Contended");
         // A format-1 kernel's result is never flagged: Completed.
@@ -298,9 +304,9 @@ class LifecycleTest {
     void anInvalidSpecNeverAsksForASlot() {
         ConcurrencyBenchmarkSpec invalid = spec(Runtime.JAVA, null);
         invalid.setPods(5);
-        Observation.Admission never = forbidden("an invalid spec must not claim a slot");
-        assertThat(Lifecycle.decide(cb(invalid, 1, null), new Observation(never, List.of(), Map.of()), T0)
-                .status().getPhase()).isEqualTo(Phase.Failed);
+        Decision decision = Lifecycle.decide(cb(invalid, 1, null), new Observation(free(), List.of(), Map.of()), T0);
+        assertThat(decision.status().getPhase()).isEqualTo(Phase.Failed);
+        assertThat(decision.actions()).noneMatch(Action.HoldSlot.class::isInstance);
     }
 
     @Test
@@ -332,8 +338,9 @@ class LifecycleTest {
         ConcurrencyBenchmarkSpec java = spec(Runtime.JAVA, null);
         ConcurrencyBenchmark running = cb(java, 1, started(java));
 
-        Decision decision = Lifecycle.fail(running, seen(true, job("demo-g1-r0", 1, false), job("demo-g0-r0", 0, false)),
-                "Forbidden", "jobs.batch is forbidden", T1);
+        Observation.Fault forbidden = new Observation.Fault("Forbidden", "jobs.batch is forbidden", false);
+        Decision decision = Lifecycle.decide(running, seen(true, job("demo-g1-r0", 1, false), job("demo-g0-r0", 0,
+                false)).withFault(forbidden), T1);
 
         assertThat(decision.actions()).extracting(LifecycleTest::show).containsExactly("delete demo-g1-r0",
                 "event RunFailed demo-g1-r0", "event BenchmarkFailed");
@@ -341,7 +348,8 @@ class LifecycleTest {
         assertThat(Conditions.find(decision.status().getConditions(), Conditions.FAILED).orElseThrow().getReason())
                 .isEqualTo("Forbidden");
         assertThat(decision.ended()).isTrue();
-        assertThat(Lifecycle.fail(cb(java, 1, decision.status()), seen(true), "Forbidden", "again", T1).ended())
-                .isFalse();
+        Decision again = Lifecycle.decide(cb(java, 1, decision.status()), seen(true).withFault(forbidden), T1);
+        assertThat(again.ended()).isFalse();
+        assertThat(again.statusChanged()).isFalse();
     }
 }

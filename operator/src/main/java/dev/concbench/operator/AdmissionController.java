@@ -200,17 +200,29 @@ public class AdmissionController {
         wakeIfChanged(before, holdingBefore);
     }
 
-    /** Whether {@code cb} holds a slot: it keeps one it has, or claims a free one in its turn. */
-    public synchronized boolean admit(ConcurrencyBenchmark cb) {
+    /** Whether {@code cb} may run now: it holds a slot, or a free one is its turn. Claims nothing. */
+    public synchronized boolean mayRun(ConcurrencyBenchmark cb) {
+        return timed(cb, false);
+    }
+
+    /**
+     * Holds a slot for {@code cb}: keeps the one it has, or claims a free one in its turn. False when it may
+     * not run (another benchmark took the slot since {@link #mayRun} said it was free).
+     */
+    public synchronized boolean hold(ConcurrencyBenchmark cb) {
+        return timed(cb, true);
+    }
+
+    private boolean timed(ConcurrencyBenchmark cb, boolean claim) {
         long start = System.nanoTime();
         try {
-            return decide(cb);
+            return decide(cb, claim);
         } finally {
             decisions.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
         }
     }
 
-    private boolean decide(ConcurrencyBenchmark cb) {
+    private boolean decide(ConcurrencyBenchmark cb, boolean claim) {
         if (!seeded) {
             seeded = true;
             cached.get().forEach(this::observe);
@@ -230,7 +242,9 @@ public class AdmissionController {
             return true;
         }
         if (holding.contains(e.uid)) {
-            claimed.add(e.uid);
+            if (claim) {
+                claimed.add(e.uid);
+            }
             return true;
         }
         int free = limit - holding.size();
@@ -243,6 +257,9 @@ public class AdmissionController {
             if (++ahead >= free) {
                 return false;
             }
+        }
+        if (!claim) {
+            return true;
         }
         List<String> head = head();
         int holdingBefore = holding.size();

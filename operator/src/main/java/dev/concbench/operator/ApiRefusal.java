@@ -41,15 +41,16 @@ public record ApiRefusal(String reason, String message) {
             Map.entry("metadata.labels", "metadata.name"));
 
     /**
-     * A refusal the operator itself finds (no HTTP status says it): thrown out of the reconcile, it ends
-     * the benchmark Failed with its reason and message, like the API server's.
+     * A refusal the operator itself finds (no HTTP status says it) where it cannot return one: thrown out of
+     * the SDK's dependent workflow, it ends the benchmark Failed with its reason and message, like the API
+     * server's.
      */
     public static class Refused extends RuntimeException {
         private final transient ApiRefusal refusal;
 
-        public Refused(String reason, String message) {
-            super(message, null, false, false);
-            this.refusal = new ApiRefusal(reason, message);
+        public Refused(ApiRefusal refusal) {
+            super(refusal.message(), null, false, false);
+            this.refusal = refusal;
         }
     }
 

@@ -1,6 +1,5 @@
 package dev.concbench.operator;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.concbench.api.v1alpha1.ConcurrencyBenchmark;
 import dev.concbench.api.v1alpha1.ConcurrencyBenchmarkSpec;
 import dev.concbench.api.v1alpha1.ConcurrencyBenchmarkStatus;
@@ -11,14 +10,10 @@ import dev.concbench.domain.Action;
 import dev.concbench.domain.BenchmarkPolicy;
 import dev.concbench.domain.Decision;
 import dev.concbench.domain.Lifecycle;
-import dev.concbench.domain.Names;
+import dev.concbench.domain.Labels;
 import dev.concbench.domain.Observation;
-import dev.concbench.domain.BenchmarkPlanner;
 import dev.concbench.domain.Conditions;
-import dev.concbench.domain.PlannedRun;
 import dev.concbench.domain.RunObservation;
-import dev.concbench.domain.SpecValidator;
-import dev.concbench.domain.StatusTransitions;
 import io.fabric8.kubernetes.api.model.DeletionPropagation;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Event;
@@ -63,8 +58,10 @@ import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Reconciles a ConcurrencyBenchmark: observe its Jobs and pods → decide ({@link Lifecycle}) →
- * act (create and delete Jobs, release a common start, events) → write the status when it changed.
+ * Reconciles a ConcurrencyBenchmark: observe (its Jobs and pods, the admission, what the runtime catalog
+ * and the policy say of its spec) → decide ({@link Lifecycle}: everything is decided there) → execute
+ * (hold the slot, create and delete Jobs, release a common start, events, the status when it changed).
+ * A request the API server refuses for good is a fact of the next decision, not an error path of its own.
  * The kernel ConfigMap of Python benchmarks is a dependent resource ({@link KernelConfigMap}) that
  * the SDK reconciles before each reconcile.
  *
@@ -90,11 +87,8 @@ public class BenchmarkReconciler implements Reconciler<ConcurrencyBenchmark> {
     static final long LIST_LIMIT = 100;
 
     public static final String NAME = "concurrencybenchmark";
-    /** The Failed reason of a benchmark that asks for more than the chart's policy values allow. */
-    public static final String NOT_ALLOWED = "NotAllowed";
     private static final Logger LOG = Logger.getLogger(BenchmarkReconciler.class);
-    private static final ObjectMapper MAPPER = new ObjectMapper();
-    private static final String MANAGED = Names.LABEL_MANAGED_BY + "=" + Names.MANAGED_BY;
+    private static final String MANAGED = Labels.LABEL_MANAGED_BY + "=" + Labels.MANAGED_BY;
 
     private final OperatorConfig config;
     private final AdmissionController admission;
@@ -156,7 +150,7 @@ public class BenchmarkReconciler implements Reconciler<ConcurrencyBenchmark> {
                 .withName("pods")
                 .withLabelSelector(MANAGED)
                 .withInformerListLimit(LIST_LIMIT)
-                .withSecondaryToPrimaryMapper(Mappers.fromLabel(Names.LABEL_BENCHMARK, null, ConcurrencyBenchmark.class))
+                .withSecondaryToPrimaryMapper(Mappers.fromLabel(Labels.LABEL_BENCHMARK, null, ConcurrencyBenchmark.class))
                 .withItemStore(new ReducedStateItemStore<>(ReducedStateItemStore.NAME_KEY_STATE, Pod.class,
                         serialization, "metadata.labels", "metadata.annotations", "metadata.ownerReferences",
                         "metadata.creationTimestamp", "spec.nodeName", "status"))
@@ -206,71 +200,26 @@ public class BenchmarkReconciler implements Reconciler<ConcurrencyBenchmark> {
     }
 
     /**
-     * observe → decide → act → write the status. The status is written with optimistic locking (the
-     * resourceVersion acted on) through the SDK, which keeps the written resource for the next
-     * reconcile (read-after-write). A 409 means someone else changed the benchmark since: the pass
-     * ends and the benchmark is reconciled again at once from the newer version (no event may come: the
-     * SDK drops the events of changes that leave the generation as it is). Every action is idempotent
-     * (Jobs are created once, by name).
+     * observe → decide → execute. The status is written with optimistic locking (the resourceVersion
+     * acted on) through the SDK, which keeps the written resource for the next reconcile
+     * (read-after-write). A 409 means someone else changed the benchmark since: the pass ends and the
+     * benchmark is reconciled again at once from the newer version (no event may come: the SDK drops the
+     * events of changes that leave the generation as it is). Every action is idempotent (Jobs are created
+     * once, by name).
      */
     @Override
     public UpdateControl<ConcurrencyBenchmark> reconcile(ConcurrencyBenchmark cb, Context<ConcurrencyBenchmark> ctx) {
-        try {
-            Optional<UpdateControl<ConcurrencyBenchmark>> notAllowed = refusedByPolicy(cb, ctx);
-            if (notAllowed.isPresent()) {
-                return notAllowed.get();
-            }
-            Optional<Observation> seen = observe(cb, ctx);
-            if (seen.isEmpty()) {
-                return UpdateControl.<ConcurrencyBenchmark>noUpdate().rescheduleAfter(AGAIN); // a stale view
-            }
-            Decision decision = Lifecycle.decide(cb, seen.get(), clock.instant());
-            act(cb, ctx, decision.actions());
-            writeStatusIfChanged(ctx, cb, decision.status());
-            if (decision.ended()) {
-                // Only once the terminal phase is written: the next benchmark's first Job must
-                // come after this one's end, also as seen by the API server.
-                admission.release(cb);
-                if (decision.status().getPhase() == Phase.Succeeded) {
-                    ConcurrencyBenchmark done = Serialization.clone(cb);
-                    done.setStatus(decision.status());
-                    resultMetrics.publish(done);
-                }
-            }
-            Optional<Instant> recheck = seen.get().runs().values().stream().map(RunObservation::waiting)
-                    .filter(Objects::nonNull).map(RunObservation.Waiting::until).filter(Objects::nonNull)
-                    .min(Comparator.naturalOrder());
-            if (recheck.isPresent() && !decision.status().getPhase().terminal()) {
-                // A wait that ends the run when its time is up (a pod no node takes): nothing else would say so.
-                Duration left = Duration.between(clock.instant(), recheck.get());
-                return UpdateControl.<ConcurrencyBenchmark>noUpdate().rescheduleAfter(
-                        left.isNegative() ? AGAIN : left.plus(AGAIN));
-            }
-            if (decision.status().getPhase() == Phase.Queued) {
-                // A fallback only: a freed slot, or a new head of the queue, wakes the waiting benchmarks
-                // by an event; a look every QUEUED_RECHECK bounds a stall nobody has explained yet.
-                return UpdateControl.<ConcurrencyBenchmark>noUpdate().rescheduleAfter(QUEUED_RECHECK);
-            }
-            return UpdateControl.noUpdate();
-        } catch (KubernetesClientException e) {
-            if (e.getCode() != 409) {
-                throw e;
-            }
-            LOG.debugf("benchmark %s/%s changed meanwhile (%s); reconciled again from its newer version",
-                    cb.getMetadata().getNamespace(), cb.getMetadata().getName(), e.getMessage());
-            return UpdateControl.<ConcurrencyBenchmark>noUpdate().rescheduleAfter(AGAIN);
-        }
+        return pass(cb, ctx, null);
     }
 
     /**
-     * The safety net for whatever {@link #reconcile} could not handle. A request the API server refused
-     * for good ({@link ApiRefusal}: the spec makes a Job it will never accept, a quota, RBAC) ends the
-     * benchmark Failed at once, with the server's message, and frees its slot: retrying would only hold
-     * the queue. A bug of the operator does the same once JOSDK's retries are used up, with a message for
-     * the user (the exception goes to the log, never into the status). Everything else (conflicts,
-     * timeouts, server errors) is retried, and after the SDK's last retry looked at again every
-     * {@link #ERROR_RETRY}. A failure status that could not be written is written again every
-     * {@link #ERROR_RETRY} until it lands: until then the benchmark keeps its slot.
+     * What {@link #reconcile} could not handle: a refusal thrown out of the SDK's dependent workflow (the
+     * kernel ConfigMap), an error that outlived the SDK's retries, a bug. A refusal, or a bug once JOSDK's
+     * retries are used up, is a fault the same pass decides on ({@link Observation#fault()}): the benchmark
+     * ends Failed with the server's message, or one for the user (the exception goes to the log, never into
+     * the status), and frees its slot. Everything else (timeouts, server errors) is retried, and after the
+     * SDK's last retry looked at again every {@link #ERROR_RETRY}, as is a failure status not written yet:
+     * until it lands the benchmark keeps its slot.
      */
     @Override
     public ErrorStatusUpdateControl<ConcurrencyBenchmark> updateErrorStatus(ConcurrencyBenchmark cb,
@@ -283,109 +232,107 @@ public class BenchmarkReconciler implements Reconciler<ConcurrencyBenchmark> {
             return ErrorStatusUpdateControl.defaultErrorProcessing();
         }
         String who = cb.getMetadata().getNamespace() + "/" + cb.getMetadata().getName();
+        ErrorStatusUpdateControl<ConcurrencyBenchmark> noRetry = ErrorStatusUpdateControl
+                .<ConcurrencyBenchmark>noStatusUpdate().withNoRetry();
         if (refusal.isEmpty() && !bug) {
             LOG.warnf("benchmark %s: the API server still fails after the retries (%s); trying again in %d s", who,
                     e.getMessage(), ERROR_RETRY.toSeconds());
-            return ErrorStatusUpdateControl.<ConcurrencyBenchmark>noStatusUpdate().withNoRetry()
-                    .rescheduleAfter(ERROR_RETRY);
+            return noRetry.rescheduleAfter(ERROR_RETRY);
         }
-        String reason = refusal.map(ApiRefusal::reason).orElse("OperatorError");
-        String message = refusal.map(ApiRefusal::message).orElseGet(() -> "the operator failed on this benchmark "
-                + "(an error of the operator, not of the spec); its log has the details under " + who + " at "
-                + Conditions.timestamp(clock.instant()));
+        Observation.Fault fault = refusal.map(BenchmarkReconciler::fault).orElseGet(() -> new Observation.Fault(
+                "OperatorError", "the operator failed on this benchmark (an error of the operator, not of the "
+                + "spec); its log has the details under " + who + " at " + Conditions.timestamp(clock.instant()),
+                false));
         if (refusal.isPresent()) {
-            LOG.warnf("benchmark %s: %s", who, message);
+            LOG.warnf("benchmark %s: %s", who, fault.message());
         } else {
             LOG.errorf(e, "benchmark %s: the operator failed on it after its retries; it ends Failed (OperatorError)",
                     who);
         }
-        ErrorStatusUpdateControl<ConcurrencyBenchmark> done = ErrorStatusUpdateControl.<ConcurrencyBenchmark>noStatusUpdate()
-                .withNoRetry();
-        return endWithError(cb, ctx, reason, message) ? done : done.rescheduleAfter(ERROR_RETRY);
+        try {
+            return pass(cb, ctx, fault).getScheduleDelay().map(noRetry::rescheduleAfter).orElse(noRetry);
+        } catch (KubernetesClientException notYet) {
+            LOG.warnf("benchmark %s: its failed status (%s) is not written yet (%s); again in %d s", who,
+                    fault.reason(), notYet.getMessage(), ERROR_RETRY.toSeconds());
+            return noRetry.rescheduleAfter(ERROR_RETRY);
+        }
     }
 
     /**
-     * A valid spec that asks for more than the policy allows (an image, a toleration, resources) ends
-     * Failed, NotAllowed, before its generation makes a Job. The API server refuses such a spec at apply
-     * already (the chart's ValidatingAdmissionPolicy); this catches benchmarks admitted before a policy
-     * value was tightened, or while the policy was not yet in force. A generation that has ended is left
-     * as it is. Empty when the policy allows the spec; else what the reconcile returns (again soon when
-     * the failure status is not written yet).
+     * One pass: observe, decide, execute. A request of the step that the API server refuses for good (or
+     * a name someone else holds) is a fact for the next decision, which ends the generation Failed: the
+     * pass observes and decides again, a few times at most (the failure's own status may be refused too).
+     *
+     * @param fault what stopped an earlier attempt (the error handler's), or null
      */
-    private Optional<UpdateControl<ConcurrencyBenchmark>> refusedByPolicy(ConcurrencyBenchmark cb,
-                                                                          Context<ConcurrencyBenchmark> ctx) {
-        ConcurrencyBenchmarkStatus status = cb.getStatus();
-        boolean ended = status != null && Objects.equals(status.getObservedGeneration(), cb.getMetadata().getGeneration())
-                && StatusTransitions.phase(status).terminal();
-        if (ended || !SpecValidator.validate(cb.getSpec()).isEmpty()) {
-            return Optional.empty(); // an invalid spec is the lifecycle's to report (InvalidSpec)
-        }
-        List<String> refusals = policy.refusals(cb.getSpec());
-        if (refusals.isEmpty()) {
-            return Optional.empty();
-        }
-        return Optional.of(endWithError(cb, ctx, NOT_ALLOWED, String.join("; ", refusals))
-                ? UpdateControl.noUpdate() : UpdateControl.<ConcurrencyBenchmark>noUpdate().rescheduleAfter(ERROR_RETRY));
-    }
-
-    /**
-     * Fails the current generation with {@code reason}: stops its Jobs, writes the status, frees the slot.
-     * Returns whether that is done (or the benchmark has ended or gone meanwhile); false when a request
-     * failed (a server error, a timeout, conflicts that kept coming): the caller tries again.
-     */
-    private boolean endWithError(ConcurrencyBenchmark cb, Context<ConcurrencyBenchmark> ctx, String reason,
-                                 String message) {
-        ConcurrencyBenchmark current = cb;
+    private UpdateControl<ConcurrencyBenchmark> pass(ConcurrencyBenchmark cb, Context<ConcurrencyBenchmark> ctx,
+                                                     Observation.Fault fault) {
         try {
             for (int attempt = 1; attempt <= 3; attempt++) {
-                Observation seen = new Observation(Observation.Admission.of(false, admission.limit()),
-                        jobsSeen(ctx, current), Map.of());
-                Decision decision = Lifecycle.fail(current, seen, reason, message, clock.instant());
-                if (!decision.ended()) {
-                    return true; // already ended, e.g. by a concurrent pass
+                Optional<Observation> observed = observe(cb, ctx, fault);
+                if (observed.isEmpty()) {
+                    return again(AGAIN); // a stale view
                 }
-                act(current, ctx, decision.actions());
-                try {
-                    try {
-                        writeStatusIfChanged(ctx, current, decision.status());
-                    } catch (KubernetesClientException e) {
-                        if (ApiRefusal.of(e).isEmpty()) {
-                            throw e;
-                        }
-                        // The status itself was refused: keep what says why, drop the measurements.
-                        writeStatusIfChanged(ctx, current, StatusTransitions.withoutMeasurements(decision.status()));
-                    }
-                    admission.release(current);
-                    return true;
-                } catch (KubernetesClientException e) {
-                    if (e.getCode() != 409) {
-                        throw e;
-                    }
-                    current = ctx.getClient().resources(ConcurrencyBenchmark.class)
-                            .inNamespace(cb.getMetadata().getNamespace()).withName(cb.getMetadata().getName()).get();
-                    if (current == null || !Objects.equals(current.getMetadata().getUid(), cb.getMetadata().getUid())) {
-                        return true; // deleted meanwhile (and perhaps applied again: another benchmark)
-                    }
+                Observation seen = observed.get();
+                Decision decision = Lifecycle.decide(cb, seen, clock.instant());
+                Executed executed = execute(cb, ctx, decision, fault);
+                if (executed.slotTaken()) {
+                    return again(AGAIN); // another benchmark took the free slot meanwhile: decide again
                 }
+                if (executed.refused() == null) {
+                    return next(seen, decision);
+                }
+                fault = executed.refused();
             }
-        } catch (KubernetesClientException e) {
-            LOG.warnf("benchmark %s/%s: its failed status (%s) is not written yet (%s); again in %d s",
-                    cb.getMetadata().getNamespace(), cb.getMetadata().getName(), reason, e.getMessage(),
+            LOG.warnf("benchmark %s/%s: its failed status (%s) is not written yet; again in %d s",
+                    cb.getMetadata().getNamespace(), cb.getMetadata().getName(), fault.reason(),
                     ERROR_RETRY.toSeconds());
+            return again(ERROR_RETRY);
+        } catch (KubernetesClientException e) {
+            if (e.getCode() != 409) {
+                throw e;
+            }
+            LOG.debugf("benchmark %s/%s changed meanwhile (%s); reconciled again from its newer version",
+                    cb.getMetadata().getNamespace(), cb.getMetadata().getName(), e.getMessage());
+            return again(AGAIN);
         }
-        return false;
+    }
+
+    private static UpdateControl<ConcurrencyBenchmark> again(Duration after) {
+        return UpdateControl.<ConcurrencyBenchmark>noUpdate().rescheduleAfter(after);
+    }
+
+    /** When to look again after a step was executed: nothing may say so but the passing of time. */
+    private UpdateControl<ConcurrencyBenchmark> next(Observation seen, Decision decision) {
+        Optional<Instant> recheck = seen.runs().values().stream().map(RunObservation::waiting)
+                .filter(Objects::nonNull).map(RunObservation.Waiting::until).filter(Objects::nonNull)
+                .min(Comparator.naturalOrder());
+        if (recheck.isPresent() && !decision.status().getPhase().terminal()) {
+            // A wait that ends the run when its time is up (a pod no node takes): nothing else would say so.
+            Duration left = Duration.between(clock.instant(), recheck.get());
+            return again(left.isNegative() ? AGAIN : left.plus(AGAIN));
+        }
+        if (decision.status().getPhase() == Phase.Queued) {
+            // A fallback only: a freed slot, or a new head of the queue, wakes the waiting benchmarks
+            // by an event; a look every QUEUED_RECHECK bounds a stall nobody has explained yet.
+            return again(QUEUED_RECHECK);
+        }
+        return UpdateControl.noUpdate();
     }
 
     /**
-     * What the informers hold of the benchmark's Jobs and pods, read into the domain's terms. A run
-     * whose Job is missing from the cache is looked up on the API server before it counts as gone.
+     * What the informers hold of the benchmark's Jobs and pods, read into the domain's terms, with what the
+     * admission, the runtime catalog and the policy say of it. A run whose Job is missing from the cache is
+     * looked up on the API server before it counts as gone. With a fault only the Jobs are read (the
+     * runs' observation may be what failed): the step ends the generation and needs only what to stop.
      */
-    private Optional<Observation> observe(ConcurrencyBenchmark cb, Context<ConcurrencyBenchmark> ctx) {
+    private Optional<Observation> observe(ConcurrencyBenchmark cb, Context<ConcurrencyBenchmark> ctx,
+                                          Observation.Fault fault) {
         long generation = cb.getMetadata().getGeneration();
         List<Observation.JobSeen> jobs = new ArrayList<>(jobsSeen(ctx, cb));
         Map<String, RunObservation> runs = new HashMap<>();
         ConcurrencyBenchmarkStatus status = cb.getStatus();
-        if (status != null && Objects.equals(status.getObservedGeneration(), generation)) {
+        if (fault == null && status != null && Objects.equals(status.getObservedGeneration(), generation)) {
             for (RunStatus run : status.getRuns()) {
                 if (run.getState() == RunState.Succeeded || run.getState() == RunState.Failed) {
                     continue;
@@ -412,18 +359,8 @@ public class BenchmarkReconciler implements Reconciler<ConcurrencyBenchmark> {
                 }
             }
         }
-        Observation.Admission slot = new Observation.Admission() {
-            @Override
-            public boolean admit() {
-                return admission.admit(cb);
-            }
-
-            @Override
-            public int limit() {
-                return admission.limit();
-            }
-        };
-        return Optional.of(new Observation(slot, jobs, runs, baselines == null ? null : baselines.seen(cb)));
+        return Optional.of(new Observation(new Observation.Admission(admission.mayRun(cb), admission.limit()), jobs,
+                runs, baselines == null ? null : baselines.seen(cb), catalog.settings(cb.getSpec(), policy), fault));
     }
 
     /** The benchmark's Jobs: the cache maps Jobs to benchmarks by name, so those of an earlier one of the name are left out. */
@@ -434,61 +371,117 @@ public class BenchmarkReconciler implements Reconciler<ConcurrencyBenchmark> {
 
     private static Observation.JobSeen jobSeen(Job job) {
         String generation = job.getMetadata().getLabels() == null ? null
-                : job.getMetadata().getLabels().get(Names.LABEL_GENERATION);
+                : job.getMetadata().getLabels().get(Labels.LABEL_GENERATION);
         String created = job.getMetadata().getCreationTimestamp();
         return new Observation.JobSeen(job.getMetadata().getName(),
                 generation == null ? null : Long.valueOf(generation), finished(job),
                 created == null ? null : Instant.parse(created));
     }
 
-    /** Executes the decided actions, in order. */
-    private void act(ConcurrencyBenchmark cb, Context<ConcurrencyBenchmark> ctx, List<Action> actions) {
+    /** What came of executing a decision: done, the slot taken meanwhile, or a request refused. */
+    private record Executed(boolean slotTaken, Observation.Fault refused) {
+        static final Executed DONE = new Executed(false, null);
+    }
+
+    /**
+     * Executes the decided actions in order, then writes the status when it changed; once a terminal
+     * status is written, frees the slot. Stops at the first request refused for good.
+     *
+     * @param fault what the decision was made on, kept when the failure's own status is refused
+     */
+    private Executed execute(ConcurrencyBenchmark cb, Context<ConcurrencyBenchmark> ctx, Decision decision,
+                             Observation.Fault fault) {
+        for (Action action : decision.actions()) {
+            if (action instanceof Action.HoldSlot) {
+                if (!admission.hold(cb)) {
+                    return new Executed(true, null);
+                }
+                continue;
+            }
+            Optional<ApiRefusal> refused = perform(cb, ctx, action);
+            if (refused.isPresent()) {
+                return new Executed(false, fault(refused.get()));
+            }
+        }
+        if (decision.statusChanged()) {
+            try {
+                writeStatus(ctx, cb, decision.status());
+            } catch (KubernetesClientException e) {
+                ApiRefusal refused = refusal(e);
+                // The status itself was refused (too large, say): the next keeps what says why, not the measurements.
+                return new Executed(false, (fault != null ? fault : fault(refused)).withStatusRefused());
+            }
+        }
+        if (decision.ended()) {
+            // Only once the terminal phase is written: the next benchmark's first Job must come after this
+            // one's end, also as seen by the API server.
+            admission.release(cb);
+            if (decision.status().getPhase() == Phase.Succeeded) {
+                ConcurrencyBenchmark done = Serialization.clone(cb);
+                done.setStatus(decision.status());
+                resultMetrics.publish(done);
+            }
+        }
+        return Executed.DONE;
+    }
+
+    /** One action against the API server; the refusal when the server (or a name's holder) refuses it for good. */
+    private Optional<ApiRefusal> perform(ConcurrencyBenchmark cb, Context<ConcurrencyBenchmark> ctx, Action action) {
         KubernetesClient client = ctx.getClient();
-        String namespace = cb.getMetadata().getNamespace();
-        for (Action action : actions) {
+        try {
             if (action instanceof Action.CreateJob create) {
-                ensureNetworkPolicy(cb, ctx); // before the run's pods exist
-                createJob(cb, client, create.run(), create.jobName());
+                return ensureNetworkPolicy(cb, ctx) // before the run's pods exist
+                        .or(() -> createJob(cb, client, create));
             } else if (action instanceof Action.DeleteJob delete) {
-                client.batch().v1().jobs().inNamespace(namespace).withName(delete.jobName())
+                client.batch().v1().jobs().inNamespace(cb.getMetadata().getNamespace()).withName(delete.jobName())
                         .withPropagationPolicy(DeletionPropagation.BACKGROUND).delete();
             } else if (action instanceof Action.ReleaseStart release) {
                 commonStart.release(client, podEvents::eventFilteringUpdateAndCacheResource,
-                        podsOf(ctx, release.jobName()),
-                        clock.instant(), config.startDelaySeconds());
+                        podsOf(ctx, release.jobName()), clock.instant(), config.startDelaySeconds());
             } else if (action instanceof Action.Event event) {
                 events.record(cb, event);
             }
+            return Optional.empty();
+        } catch (KubernetesClientException e) {
+            return Optional.of(refusal(e));
         }
     }
 
-    private void createJob(ConcurrencyBenchmark cb, KubernetesClient client, PlannedRun planned, String jobName) {
-        // Every runtime of a sweep must have its image: refused before its first run, not half-way.
-        BenchmarkPlanner.sweepRuntimes(cb.getSpec()).forEach(runtime -> catalog.image(cb.getSpec(), runtime));
-        String image = catalog.image(cb.getSpec(), planned.runtimeOf(cb.getSpec()));
+    /** The refusal {@code e} is, or {@code e} itself thrown on: an error that may pass is retried by the SDK. */
+    private static ApiRefusal refusal(KubernetesClientException e) {
+        return ApiRefusal.of(e).orElseThrow(() -> e);
+    }
+
+    private static Observation.Fault fault(ApiRefusal refusal) {
+        return new Observation.Fault(refusal.reason(), refusal.message(), false);
+    }
+
+    private Optional<ApiRefusal> createJob(ConcurrencyBenchmark cb, KubernetesClient client, Action.CreateJob create) {
         try {
             client.batch().v1().jobs().inNamespace(cb.getMetadata().getNamespace())
-                    .resource(JobFactory.job(cb, planned, jobName, image, kernelDefaults)).create();
+                    .resource(JobFactory.job(cb, create.run(), create.jobName(), create.image(), kernelDefaults))
+                    .create();
         } catch (KubernetesClientException e) {
             if (e.getCode() != 409) {
                 throw e;
             }
             // Already there: ours when an earlier step created it and its status write was lost; anyone
             // else's is never adopted (it would be watched as this benchmark's run, forever).
-            Job existing = fetchJob(client, cb, jobName);
+            Job existing = fetchJob(client, cb, create.jobName());
             if (existing != null && !Owners.ownedBy(existing, cb)) {
-                throw Owners.nameTaken("Job", existing, cb);
+                return Optional.of(Owners.nameTaken("Job", existing, cb));
             }
         }
+        return Optional.empty();
     }
 
     /**
      * The kernel pods' NetworkPolicy as the spec says it (spec.network): made when missing, updated when
      * it says something else, through the informer's cache (the next run finds it there at once).
      */
-    private void ensureNetworkPolicy(ConcurrencyBenchmark cb, Context<ConcurrencyBenchmark> ctx) {
+    private Optional<ApiRefusal> ensureNetworkPolicy(ConcurrencyBenchmark cb, Context<ConcurrencyBenchmark> ctx) {
         if (networkPolicyEvents == null) {
-            return;
+            return Optional.empty();
         }
         KubernetesClient client = ctx.getClient();
         NetworkPolicy desired = KernelNetworkPolicy.desired(cb);
@@ -496,22 +489,22 @@ public class BenchmarkReconciler implements Reconciler<ConcurrencyBenchmark> {
         if (actual == null) {
             try {
                 networkPolicyEvents.eventFilteringUpdateAndCacheResource(desired, np -> client.resource(np).create());
-                return;
+                return Optional.empty();
             } catch (KubernetesClientException e) {
                 if (e.getCode() != 409) {
                     throw e;
                 }
                 actual = client.resource(desired).get(); // made by an earlier pass; its event has not come yet
                 if (actual != null && !Owners.ownedBy(actual, cb)) {
-                    throw Owners.nameTaken("NetworkPolicy", actual, cb); // anyone else's is never adopted
+                    return Optional.of(Owners.nameTaken("NetworkPolicy", actual, cb)); // anyone else's: never adopted
                 }
             }
         }
-        if (actual == null || KernelNetworkPolicy.matches(actual, desired)) {
-            return;
+        if (actual != null && !KernelNetworkPolicy.matches(actual, desired)) {
+            desired.getMetadata().setResourceVersion(actual.getMetadata().getResourceVersion());
+            networkPolicyEvents.eventFilteringUpdateAndCacheResource(desired, np -> client.resource(np).update());
         }
-        desired.getMetadata().setResourceVersion(actual.getMetadata().getResourceVersion());
-        networkPolicyEvents.eventFilteringUpdateAndCacheResource(desired, np -> client.resource(np).update());
+        return Optional.empty();
     }
 
     /** The secondary resource of that type and name from the informer caches, or null. */
@@ -555,15 +548,11 @@ public class BenchmarkReconciler implements Reconciler<ConcurrencyBenchmark> {
     }
 
     /**
-     * Writes the status when it changed, with optimistic locking on the resourceVersion we acted on,
-     * through the SDK's resource operations: the next reconcile (often triggered by our own Job or pod
-     * changes before the watch brings this write back) starts from the written resource, not a stale copy.
+     * Writes the status with optimistic locking on the resourceVersion we acted on, through the SDK's
+     * resource operations: the next reconcile (often triggered by our own Job or pod changes before the
+     * watch brings this write back) starts from the written resource, not a stale copy.
      */
-    private void writeStatusIfChanged(Context<ConcurrencyBenchmark> ctx, ConcurrencyBenchmark cb,
-                                      ConcurrencyBenchmarkStatus after) {
-        if (MAPPER.valueToTree(Lifecycle.copy(cb.getStatus())).equals(MAPPER.valueToTree(after))) {
-            return;
-        }
+    private void writeStatus(Context<ConcurrencyBenchmark> ctx, ConcurrencyBenchmark cb, ConcurrencyBenchmarkStatus after) {
         ConcurrencyBenchmark updated = Serialization.clone(cb);
         updated.setStatus(after);
         ConcurrencyBenchmark written = ctx.resourceOperations().updatePrimaryStatus(updated);

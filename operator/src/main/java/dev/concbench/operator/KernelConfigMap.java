@@ -58,7 +58,7 @@ public class KernelConfigMap extends CRUDKubernetesDependentResource<ConfigMap, 
                 throw e; // gone again meanwhile: the retry creates it
             }
             if (!Owners.ownedBy(existing, cb)) {
-                throw Owners.nameTaken("ConfigMap", existing, cb);
+                throw new ApiRefusal.Refused(Owners.nameTaken("ConfigMap", existing, cb));
             }
             return existing;
         }

@@ -2,6 +2,8 @@ package dev.concbench.operator;
 
 import dev.concbench.api.v1alpha1.ConcurrencyBenchmark;
 import dev.concbench.domain.Names;
+import dev.concbench.domain.Sha256;
+import dev.concbench.domain.Labels;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 
@@ -23,7 +25,7 @@ public final class KernelScript {
 
     private KernelScript(String text) {
         this.text = text;
-        this.sha256 = Names.sha256(text);
+        this.sha256 = Sha256.hex(text);
     }
 
     /** The script from the operator's resources, hashed once. */
@@ -41,7 +43,7 @@ public final class KernelScript {
     /** Whether {@code existing} holds this script. */
     boolean isIn(ConfigMap existing) {
         return existing != null && existing.getMetadata().getAnnotations() != null
-                && sha256.equals(existing.getMetadata().getAnnotations().get(Names.ANNOTATION_KERNEL_SHA256));
+                && sha256.equals(existing.getMetadata().getAnnotations().get(Labels.ANNOTATION_KERNEL_SHA256));
     }
 
     /**
@@ -55,7 +57,7 @@ public final class KernelScript {
 
     /** The ConfigMap holding {@code script}, owned by the benchmark, mounted read-only into its pods. */
     public static ConfigMap configMap(ConcurrencyBenchmark cb, String script) {
-        return configMap(cb, script, Names.sha256(script));
+        return configMap(cb, script, Sha256.hex(script));
     }
 
     private static ConfigMap configMap(ConcurrencyBenchmark cb, String script, String sha256) {
@@ -63,8 +65,8 @@ public final class KernelScript {
                 .withNewMetadata()
                     .withName(Names.kernelConfigMapName(cb.getMetadata().getName(), cb.getMetadata().getUid()))
                     .withNamespace(cb.getMetadata().getNamespace())
-                    .withLabels(Names.benchmarkLabels(cb.getMetadata().getName()))
-                    .withAnnotations(Map.of(Names.ANNOTATION_KERNEL_SHA256, sha256))
+                    .withLabels(Labels.ofBenchmark(cb.getMetadata().getName()))
+                    .withAnnotations(Map.of(Labels.ANNOTATION_KERNEL_SHA256, sha256))
                     .withOwnerReferences(JobFactory.ownerReference(cb))
                 .endMetadata()
                 .withData(Map.of(JobFactory.KERNEL_SCRIPT, script))

@@ -1,6 +1,6 @@
 package dev.concbench.operator;
 
-import dev.concbench.domain.Names;
+import dev.concbench.domain.Labels;
 import dev.concbench.domain.RunObservation;
 import dev.concbench.domain.KernelResult;
 import dev.concbench.domain.ResultFormatException;
@@ -183,7 +183,7 @@ public final class RunObserver {
         boolean allRunning = expectedPods > 1 && pods.size() >= expectedPods
                 && pods.stream().allMatch(p -> p.getStatus() != null && "Running".equals(p.getStatus().getPhase()));
         boolean released = pods.stream().allMatch(p -> p.getMetadata().getAnnotations() != null
-                && p.getMetadata().getAnnotations().containsKey(Names.ANNOTATION_START_AT));
+                && p.getMetadata().getAnnotations().containsKey(Labels.ANNOTATION_START_AT));
         return RunObservation.running(succeeded, failed, allRunning && !released);
     }
 

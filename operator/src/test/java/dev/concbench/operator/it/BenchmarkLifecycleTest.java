@@ -15,6 +15,7 @@ import dev.concbench.api.v1alpha1.WorkloadSpec;
 import dev.concbench.api.v1alpha1.WorkloadType;
 import dev.concbench.domain.Conditions;
 import dev.concbench.domain.Names;
+import dev.concbench.domain.Labels;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.StatusBuilder;
@@ -110,7 +111,7 @@ class BenchmarkLifecycleTest {
         assertThat(kernel.getMetadata().getOwnerReferences()).singleElement()
                 .satisfies(o -> assertThat(o.getKind()).isEqualTo("ConcurrencyBenchmark"));
         // Its kernel pods' NetworkPolicy: no ingress, no egress (spec.network: none).
-        assertThat(client.network().v1().networkPolicies().inNamespace(NS).withLabel(Names.LABEL_BENCHMARK, "sweep")
+        assertThat(client.network().v1().networkPolicies().inNamespace(NS).withLabel(Labels.LABEL_BENCHMARK, "sweep")
                 .list().getItems()).singleElement()
                 .satisfies(p -> assertThat(p.getSpec().getPolicyTypes()).containsExactly("Ingress", "Egress"));
     }

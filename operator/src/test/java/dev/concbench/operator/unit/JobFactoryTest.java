@@ -15,6 +15,7 @@ import dev.concbench.operator.KernelDefaults;
 import dev.concbench.operator.KernelScript;
 import dev.concbench.operator.RuntimeCatalog;
 import dev.concbench.domain.Names;
+import dev.concbench.domain.Labels;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.EnvVar;
@@ -133,10 +134,10 @@ class JobFactoryTest {
     void jobAndPodsCarryTheRunLabels() {
         Job job = job(benchmark(Runtime.PYTHON), FOUR_PODS, IMAGE, KernelDefaults.NONE);
         Map<String, String> expected = Map.of(
-                Names.LABEL_BENCHMARK, "demo",
-                Names.LABEL_GENERATION, "3",
-                Names.LABEL_RUN, "2",
-                Names.LABEL_MANAGED_BY, Names.MANAGED_BY);
+                Labels.LABEL_BENCHMARK, "demo",
+                Labels.LABEL_GENERATION, "3",
+                Labels.LABEL_RUN, "2",
+                Labels.LABEL_MANAGED_BY, Labels.MANAGED_BY);
 
         assertThat(job.getMetadata().getLabels()).containsAllEntriesOf(expected);
         assertThat(job.getSpec().getTemplate().getMetadata().getLabels()).containsAllEntriesOf(expected);
@@ -236,11 +237,11 @@ class JobFactoryTest {
         ConfigMap same = KernelScript.configMap(benchmark(Runtime.PYTHON), "print(1)\n");
         ConfigMap other = KernelScript.configMap(benchmark(Runtime.PYTHON), "print(2)\n");
 
-        String hash = one.getMetadata().getAnnotations().get(Names.ANNOTATION_KERNEL_SHA256);
+        String hash = one.getMetadata().getAnnotations().get(Labels.ANNOTATION_KERNEL_SHA256);
         // `printf 'print(1)\n' | sha256sum`
         assertThat(hash).isEqualTo("cc42155088fca5730758db72b2a5bca33112a941dfaa2d43098ec422ce4ea213")
-                .isEqualTo(same.getMetadata().getAnnotations().get(Names.ANNOTATION_KERNEL_SHA256));
-        assertThat(other.getMetadata().getAnnotations().get(Names.ANNOTATION_KERNEL_SHA256)).isNotEqualTo(hash);
+                .isEqualTo(same.getMetadata().getAnnotations().get(Labels.ANNOTATION_KERNEL_SHA256));
+        assertThat(other.getMetadata().getAnnotations().get(Labels.ANNOTATION_KERNEL_SHA256)).isNotEqualTo(hash);
         assertThat(one.getData()).containsEntry(JobFactory.KERNEL_SCRIPT, "print(1)\n");
     }
 
@@ -263,7 +264,7 @@ class JobFactoryTest {
         assertThat(plan).hasSize(expected.length);
         for (Object[] e : expected) {
             PlannedRun run = plan.get((Integer) e[0]);
-            Job job = job(cb, run, catalog.image(cb.getSpec(), run.runtimeOf(cb.getSpec())), KernelDefaults.NONE);
+            Job job = job(cb, run, catalog.image(cb.getSpec(), run.runtimeOf(cb.getSpec())).orElseThrow(), KernelDefaults.NONE);
             Container c = kernel(job);
             assertThat(c.getImage()).isEqualTo(e[1]);
             assertThat(c.getCommand() == null || c.getCommand().isEmpty() ? null : c.getCommand().get(0))
@@ -304,7 +305,7 @@ class JobFactoryTest {
         assertThat(v.getDownwardAPI().getItems()).singleElement().satisfies(item -> {
             assertThat(item.getPath()).isEqualTo(gateName);
             assertThat(item.getFieldRef().getFieldPath())
-                    .isEqualTo("metadata.annotations['" + Names.ANNOTATION_START_AT + "']");
+                    .isEqualTo("metadata.annotations['" + Labels.ANNOTATION_START_AT + "']");
         });
         VolumeMount m = mount(job, gateDir).orElseThrow(() -> new AssertionError("gate dir not mounted"));
         assertThat(m.getName()).isEqualTo(v.getName());
@@ -337,9 +338,9 @@ class JobFactoryTest {
                 .satisfies((PodAffinityTerm term) -> {
                     assertThat(term.getTopologyKey()).isEqualTo("kubernetes.io/hostname");
                     assertThat(term.getLabelSelector().getMatchLabels())
-                            .containsEntry(Names.LABEL_BENCHMARK, "demo")
-                            .containsEntry(Names.LABEL_GENERATION, "3")
-                            .containsEntry(Names.LABEL_RUN, "2");
+                            .containsEntry(Labels.LABEL_BENCHMARK, "demo")
+                            .containsEntry(Labels.LABEL_GENERATION, "3")
+                            .containsEntry(Labels.LABEL_RUN, "2");
                     // the selector matches the run's own pods
                     assertThat(job.getSpec().getTemplate().getMetadata().getLabels())
                             .containsAllEntriesOf(term.getLabelSelector().getMatchLabels());

@@ -5,7 +5,7 @@ import dev.concbench.api.v1alpha1.ConcurrencyBenchmarkSpec;
 import dev.concbench.api.v1alpha1.Network;
 import dev.concbench.api.v1alpha1.WorkloadSpec;
 import dev.concbench.api.v1alpha1.WorkloadType;
-import dev.concbench.domain.Names;
+import dev.concbench.domain.Labels;
 import dev.concbench.operator.JobFactory;
 import dev.concbench.operator.KernelDefaults;
 import dev.concbench.operator.KernelNetworkPolicy;
@@ -41,7 +41,7 @@ class KernelNetworkPolicyTest {
         NetworkPolicy policy = KernelNetworkPolicy.desired(benchmark(null));
         assertThat(policy.getMetadata().getName()).isEqualTo("demo-0b9f3a-kernel");
         assertThat(policy.getMetadata().getNamespace()).isEqualTo("bench-ns");
-        assertThat(policy.getMetadata().getLabels()).containsEntry(Names.LABEL_MANAGED_BY, Names.MANAGED_BY);
+        assertThat(policy.getMetadata().getLabels()).containsEntry(Labels.LABEL_MANAGED_BY, Labels.MANAGED_BY);
         assertThat(policy.getMetadata().getOwnerReferences()).singleElement()
                 .satisfies(o -> assertThat(o.getKind() + "/" + o.getName() + "/" + o.getUid())
                         .isEqualTo("ConcurrencyBenchmark/demo/0f9c2a4e-77d1-4b9e-a3c5-81e6d20b9f3a"));
@@ -68,8 +68,8 @@ class KernelNetworkPolicyTest {
             assertThat(job.getSpec().getTemplate().getMetadata().getLabels())
                     .as("the pod template of run " + run.index()).containsAllEntriesOf(selector.getMatchLabels());
         }
-        assertThat(selector.getMatchLabels()).containsEntry(Names.LABEL_MANAGED_BY, Names.MANAGED_BY)
-                .containsEntry(Names.LABEL_BENCHMARK, "demo").hasSize(2);
+        assertThat(selector.getMatchLabels()).containsEntry(Labels.LABEL_MANAGED_BY, Labels.MANAGED_BY)
+                .containsEntry(Labels.LABEL_BENCHMARK, "demo").hasSize(2);
     }
 
     @Test
