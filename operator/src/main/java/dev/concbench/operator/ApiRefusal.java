@@ -1,5 +1,6 @@
 package dev.concbench.operator;
 
+import dev.concbench.domain.Observation;
 import io.fabric8.kubernetes.api.model.Status;
 import io.fabric8.kubernetes.api.model.StatusCause;
 import io.fabric8.kubernetes.client.KubernetesClientException;
@@ -52,6 +53,11 @@ public record ApiRefusal(String reason, String message) {
             super(refusal.message(), null, false, false);
             this.refusal = refusal;
         }
+    }
+
+    /** As a fact for the next decision: the generation ends Failed with this reason and message. */
+    public Observation.Fault asFault() {
+        return new Observation.Fault(reason, message, false);
     }
 
     /** The refusal behind {@code error} (or one of its causes), if it is one. */

@@ -1,29 +1,20 @@
 package dev.concbench.operator;
 
 import dev.concbench.api.v1alpha1.ConcurrencyBenchmark;
-import dev.concbench.api.v1alpha1.ConcurrencyBenchmarkSpec;
-import dev.concbench.api.v1alpha1.ConcurrencyBenchmarkStatus;
 import dev.concbench.api.v1alpha1.Phase;
-import dev.concbench.api.v1alpha1.RunState;
-import dev.concbench.api.v1alpha1.RunStatus;
-import dev.concbench.domain.Action;
-import dev.concbench.domain.BenchmarkPolicy;
 import dev.concbench.domain.Decision;
 import dev.concbench.domain.Lifecycle;
 import dev.concbench.domain.Labels;
 import dev.concbench.domain.Observation;
 import dev.concbench.domain.Conditions;
 import dev.concbench.domain.RunObservation;
-import io.fabric8.kubernetes.api.model.DeletionPropagation;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
-import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.informers.cache.ReducedStateItemStore;
-import io.fabric8.kubernetes.client.utils.Serialization;
 import io.javaoperatorsdk.operator.api.config.informer.FieldSelector;
 import io.javaoperatorsdk.operator.api.config.informer.Informer;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
@@ -49,19 +40,18 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Reconciles a ConcurrencyBenchmark: observe (its Jobs and pods, the admission, what the runtime catalog
- * and the policy say of its spec) → decide ({@link Lifecycle}: everything is decided there) → execute
- * (hold the slot, create and delete Jobs, release a common start, events, the status when it changed).
- * A request the API server refuses for good is a fact of the next decision, not an error path of its own.
+ * Reconciles a ConcurrencyBenchmark: observe ({@link BenchmarkObserver}: its Jobs and pods, the admission,
+ * what the runtime catalog and the policy say of its spec) → decide ({@link Lifecycle}: everything is
+ * decided there) → execute ({@link DecisionExecutor}: hold the slot, create and delete Jobs, release a
+ * common start, events, the status when it changed). A request the API server refuses for good is a fact
+ * of the next decision, not an error path of its own.
  * The kernel ConfigMap of Python benchmarks is a dependent resource ({@link KernelConfigMap}) that
  * the SDK reconciles before each reconcile.
  *
@@ -94,10 +84,7 @@ public class BenchmarkReconciler implements Reconciler<ConcurrencyBenchmark> {
     private final AdmissionController admission;
     private final BenchmarkEvents events;
     private final ResultMetrics resultMetrics;
-    private final RuntimeCatalog catalog;
     private final CommonStart commonStart;
-    private final KernelDefaults kernelDefaults;
-    private final BenchmarkPolicy policy;
     static final Duration QUEUED_RECHECK = Duration.ofSeconds(30);
     /** After a 409 or a stale view: at once, from the newer version (a short pause lets the cache catch up). */
     static final Duration AGAIN = Duration.ofMillis(100);
@@ -109,12 +96,9 @@ public class BenchmarkReconciler implements Reconciler<ConcurrencyBenchmark> {
      */
     static final long MAX_RECONCILIATION_MINUTES = 3;
     private final Clock clock;
-    /** The pods' informer (set up with the event sources): the common start's patches go through its cache. */
-    private InformerEventSource<Pod, ConcurrencyBenchmark> podEvents;
-    /** The kernel pods' NetworkPolicies ({@link KernelNetworkPolicy}); null when the operator makes none. */
-    private InformerEventSource<NetworkPolicy, ConcurrencyBenchmark> networkPolicyEvents;
-    /** spec.baseline: set up with the event sources. */
-    private BaselineWatch baselines;
+    /** Set up with the event sources, which both read and write through. */
+    private BenchmarkObserver observer;
+    private DecisionExecutor executor;
 
     @Inject
     public BenchmarkReconciler(OperatorConfig config, AdmissionController admission, BenchmarkEvents events,
@@ -124,9 +108,6 @@ public class BenchmarkReconciler implements Reconciler<ConcurrencyBenchmark> {
         this.events = events;
         this.resultMetrics = resultMetrics;
         this.commonStart = commonStart;
-        this.catalog = RuntimeCatalog.of(config);
-        this.kernelDefaults = KernelDefaults.parse(config.kernelDefaultResources().orElse(""));
-        this.policy = config.policy().toPolicy();
         this.clock = Clock.systemUTC();
     }
 
@@ -180,12 +161,12 @@ public class BenchmarkReconciler implements Reconciler<ConcurrencyBenchmark> {
                 .withItemStore(new ReducedStateItemStore<>(ReducedStateItemStore.NAME_KEY_STATE, ConfigMap.class,
                         serialization, "metadata.labels", "metadata.annotations", "metadata.ownerReferences"))
                 .build(), ctx);
-        podEvents = pods;
-        baselines = BaselineWatch.on(ctx.getPrimaryCache());
+        BaselineWatch baselines = BaselineWatch.on(ctx.getPrimaryCache());
         List<EventSource<?, ConcurrencyBenchmark>> sources = new ArrayList<>(List.of(jobs, pods, configMaps, failedCreates,
                 admission.eventSource(() -> ctx.getPrimaryCache().list(),
                         deleted -> resultMetrics.remove(ResourceID.fromResource(deleted))),
                 baselines));
+        InformerEventSource<NetworkPolicy, ConcurrencyBenchmark> networkPolicyEvents = null;
         if (config.kernelNetworkPolicy()) {
             networkPolicyEvents = new InformerEventSource<>(InformerEventSourceConfiguration
                     .from(NetworkPolicy.class, ConcurrencyBenchmark.class)
@@ -196,6 +177,11 @@ public class BenchmarkReconciler implements Reconciler<ConcurrencyBenchmark> {
                     .build(), ctx);
             sources.add(networkPolicyEvents);
         }
+        observer = new BenchmarkObserver(admission, RuntimeCatalog.of(config), config.policy().toPolicy(), baselines,
+                clock);
+        executor = new DecisionExecutor(config, admission, events, resultMetrics, commonStart,
+                KernelDefaults.parse(config.kernelDefaultResources().orElse("")), pods, networkPolicyEvents, baselines,
+                clock);
         return sources;
     }
 
@@ -239,7 +225,7 @@ public class BenchmarkReconciler implements Reconciler<ConcurrencyBenchmark> {
                     e.getMessage(), ERROR_RETRY.toSeconds());
             return noRetry.rescheduleAfter(ERROR_RETRY);
         }
-        Observation.Fault fault = refusal.map(BenchmarkReconciler::fault).orElseGet(() -> new Observation.Fault(
+        Observation.Fault fault = refusal.map(ApiRefusal::asFault).orElseGet(() -> new Observation.Fault(
                 "OperatorError", "the operator failed on this benchmark (an error of the operator, not of the "
                 + "spec); its log has the details under " + who + " at " + Conditions.timestamp(clock.instant()),
                 false));
@@ -269,13 +255,13 @@ public class BenchmarkReconciler implements Reconciler<ConcurrencyBenchmark> {
                                                      Observation.Fault fault) {
         try {
             for (int attempt = 1; attempt <= 3; attempt++) {
-                Optional<Observation> observed = observe(cb, ctx, fault);
+                Optional<Observation> observed = observer.observe(cb, ctx, fault);
                 if (observed.isEmpty()) {
                     return again(AGAIN); // a stale view
                 }
                 Observation seen = observed.get();
                 Decision decision = Lifecycle.decide(cb, seen, clock.instant());
-                Executed executed = execute(cb, ctx, decision, fault);
+                DecisionExecutor.Executed executed = executor.execute(cb, ctx, decision, fault);
                 if (executed.slotTaken()) {
                     return again(AGAIN); // another benchmark took the free slot meanwhile: decide again
                 }
@@ -318,249 +304,5 @@ public class BenchmarkReconciler implements Reconciler<ConcurrencyBenchmark> {
             return again(QUEUED_RECHECK);
         }
         return UpdateControl.noUpdate();
-    }
-
-    /**
-     * What the informers hold of the benchmark's Jobs and pods, read into the domain's terms, with what the
-     * admission, the runtime catalog and the policy say of it. A run whose Job is missing from the cache is
-     * looked up on the API server before it counts as gone. With a fault only the Jobs are read (the
-     * runs' observation may be what failed): the step ends the generation and needs only what to stop.
-     */
-    private Optional<Observation> observe(ConcurrencyBenchmark cb, Context<ConcurrencyBenchmark> ctx,
-                                          Observation.Fault fault) {
-        long generation = cb.getMetadata().getGeneration();
-        List<Observation.JobSeen> jobs = new ArrayList<>(jobsSeen(ctx, cb));
-        Map<String, RunObservation> runs = new HashMap<>();
-        ConcurrencyBenchmarkStatus status = cb.getStatus();
-        if (fault == null && status != null && Objects.equals(status.getObservedGeneration(), generation)) {
-            for (RunStatus run : status.getRuns()) {
-                if (run.getState() == RunState.Succeeded || run.getState() == RunState.Failed) {
-                    continue;
-                }
-                Job job = secondary(ctx, Job.class, run.getJobName());
-                if (job != null && !Owners.ownedBy(job, cb)) {
-                    job = null; // a Job of an earlier benchmark of this name (old-style names had no UID)
-                }
-                if (job == null && run.getState() == RunState.Running) {
-                    // Created by us but not in the informer cache yet: wait for its event.
-                    job = fetchJob(ctx.getClient(), cb, run.getJobName());
-                    if (job == null) {
-                        if (isStale(ctx.getClient(), cb)) {
-                            return Optional.empty();
-                        }
-                        continue;
-                    }
-                    jobs.add(jobSeen(job));
-                }
-                if (job != null) {
-                    runs.put(run.getJobName(), RunObserver.observe(job, podsOf(ctx, run.getJobName()), run.getPods(),
-                            ctx.getSecondaryResources(Event.class).stream().toList(), clock.instant(),
-                            schedulingTimeout(cb)));
-                }
-            }
-        }
-        return Optional.of(new Observation(new Observation.Admission(admission.mayRun(cb), admission.limit()), jobs,
-                runs, baselines == null ? null : baselines.seen(cb), catalog.settings(cb.getSpec(), policy), fault));
-    }
-
-    /** The benchmark's Jobs: the cache maps Jobs to benchmarks by name, so those of an earlier one of the name are left out. */
-    private static List<Observation.JobSeen> jobsSeen(Context<ConcurrencyBenchmark> ctx, ConcurrencyBenchmark cb) {
-        return ctx.getSecondaryResourcesAsStream(Job.class).filter(job -> Owners.ownedBy(job, cb))
-                .map(BenchmarkReconciler::jobSeen).toList();
-    }
-
-    private static Observation.JobSeen jobSeen(Job job) {
-        String generation = job.getMetadata().getLabels() == null ? null
-                : job.getMetadata().getLabels().get(Labels.LABEL_GENERATION);
-        String created = job.getMetadata().getCreationTimestamp();
-        return new Observation.JobSeen(job.getMetadata().getName(),
-                generation == null ? null : Long.valueOf(generation), finished(job),
-                created == null ? null : Instant.parse(created));
-    }
-
-    /** What came of executing a decision: done, the slot taken meanwhile, or a request refused. */
-    private record Executed(boolean slotTaken, Observation.Fault refused) {
-        static final Executed DONE = new Executed(false, null);
-    }
-
-    /**
-     * Executes the decided actions in order, then writes the status when it changed; once a terminal
-     * status is written, frees the slot. Stops at the first request refused for good.
-     *
-     * @param fault what the decision was made on, kept when the failure's own status is refused
-     */
-    private Executed execute(ConcurrencyBenchmark cb, Context<ConcurrencyBenchmark> ctx, Decision decision,
-                             Observation.Fault fault) {
-        for (Action action : decision.actions()) {
-            if (action instanceof Action.HoldSlot) {
-                if (!admission.hold(cb)) {
-                    return new Executed(true, null);
-                }
-                continue;
-            }
-            Optional<ApiRefusal> refused = perform(cb, ctx, action);
-            if (refused.isPresent()) {
-                return new Executed(false, fault(refused.get()));
-            }
-        }
-        if (decision.statusChanged()) {
-            try {
-                writeStatus(ctx, cb, decision.status());
-            } catch (KubernetesClientException e) {
-                ApiRefusal refused = refusal(e);
-                // The status itself was refused (too large, say): the next keeps what says why, not the measurements.
-                return new Executed(false, (fault != null ? fault : fault(refused)).withStatusRefused());
-            }
-        }
-        if (decision.ended()) {
-            // Only once the terminal phase is written: the next benchmark's first Job must come after this
-            // one's end, also as seen by the API server.
-            admission.release(cb);
-            if (decision.status().getPhase() == Phase.Succeeded) {
-                ConcurrencyBenchmark done = Serialization.clone(cb);
-                done.setStatus(decision.status());
-                resultMetrics.publish(done);
-            }
-        }
-        return Executed.DONE;
-    }
-
-    /** One action against the API server; the refusal when the server (or a name's holder) refuses it for good. */
-    private Optional<ApiRefusal> perform(ConcurrencyBenchmark cb, Context<ConcurrencyBenchmark> ctx, Action action) {
-        KubernetesClient client = ctx.getClient();
-        try {
-            if (action instanceof Action.CreateJob create) {
-                return ensureNetworkPolicy(cb, ctx) // before the run's pods exist
-                        .or(() -> createJob(cb, client, create));
-            } else if (action instanceof Action.DeleteJob delete) {
-                client.batch().v1().jobs().inNamespace(cb.getMetadata().getNamespace()).withName(delete.jobName())
-                        .withPropagationPolicy(DeletionPropagation.BACKGROUND).delete();
-            } else if (action instanceof Action.ReleaseStart release) {
-                commonStart.release(client, podEvents::eventFilteringUpdateAndCacheResource,
-                        podsOf(ctx, release.jobName()), clock.instant(), config.startDelaySeconds());
-            } else if (action instanceof Action.Event event) {
-                events.record(cb, event);
-            }
-            return Optional.empty();
-        } catch (KubernetesClientException e) {
-            return Optional.of(refusal(e));
-        }
-    }
-
-    /** The refusal {@code e} is, or {@code e} itself thrown on: an error that may pass is retried by the SDK. */
-    private static ApiRefusal refusal(KubernetesClientException e) {
-        return ApiRefusal.of(e).orElseThrow(() -> e);
-    }
-
-    private static Observation.Fault fault(ApiRefusal refusal) {
-        return new Observation.Fault(refusal.reason(), refusal.message(), false);
-    }
-
-    private Optional<ApiRefusal> createJob(ConcurrencyBenchmark cb, KubernetesClient client, Action.CreateJob create) {
-        try {
-            client.batch().v1().jobs().inNamespace(cb.getMetadata().getNamespace())
-                    .resource(JobFactory.job(cb, create.run(), create.jobName(), create.image(), kernelDefaults))
-                    .create();
-        } catch (KubernetesClientException e) {
-            if (e.getCode() != 409) {
-                throw e;
-            }
-            // Already there: ours when an earlier step created it and its status write was lost; anyone
-            // else's is never adopted (it would be watched as this benchmark's run, forever).
-            Job existing = fetchJob(client, cb, create.jobName());
-            if (existing != null && !Owners.ownedBy(existing, cb)) {
-                return Optional.of(Owners.nameTaken("Job", existing, cb));
-            }
-        }
-        return Optional.empty();
-    }
-
-    /**
-     * The kernel pods' NetworkPolicy as the spec says it (spec.network): made when missing, updated when
-     * it says something else, through the informer's cache (the next run finds it there at once).
-     */
-    private Optional<ApiRefusal> ensureNetworkPolicy(ConcurrencyBenchmark cb, Context<ConcurrencyBenchmark> ctx) {
-        if (networkPolicyEvents == null) {
-            return Optional.empty();
-        }
-        KubernetesClient client = ctx.getClient();
-        NetworkPolicy desired = KernelNetworkPolicy.desired(cb);
-        NetworkPolicy actual = secondary(ctx, NetworkPolicy.class, desired.getMetadata().getName());
-        if (actual == null) {
-            try {
-                networkPolicyEvents.eventFilteringUpdateAndCacheResource(desired, np -> client.resource(np).create());
-                return Optional.empty();
-            } catch (KubernetesClientException e) {
-                if (e.getCode() != 409) {
-                    throw e;
-                }
-                actual = client.resource(desired).get(); // made by an earlier pass; its event has not come yet
-                if (actual != null && !Owners.ownedBy(actual, cb)) {
-                    return Optional.of(Owners.nameTaken("NetworkPolicy", actual, cb)); // anyone else's: never adopted
-                }
-            }
-        }
-        if (actual != null && !KernelNetworkPolicy.matches(actual, desired)) {
-            desired.getMetadata().setResourceVersion(actual.getMetadata().getResourceVersion());
-            networkPolicyEvents.eventFilteringUpdateAndCacheResource(desired, np -> client.resource(np).update());
-        }
-        return Optional.empty();
-    }
-
-    /** The secondary resource of that type and name from the informer caches, or null. */
-    private static <R extends io.fabric8.kubernetes.api.model.HasMetadata> R secondary(
-            Context<ConcurrencyBenchmark> ctx, Class<R> type, String name) {
-        return ctx.getSecondaryResourcesAsStream(type)
-                .filter(r -> name.equals(r.getMetadata().getName()))
-                .findFirst().orElse(null);
-    }
-
-    /**
-     * Before acting on a surprising observation (a run's Job gone), make sure the status we act on
-     * is the server's: a newer resourceVersion means our view is stale.
-     */
-    private static boolean isStale(KubernetesClient client, ConcurrencyBenchmark cb) {
-        ConcurrencyBenchmark fresh = client.resources(ConcurrencyBenchmark.class)
-                .inNamespace(cb.getMetadata().getNamespace()).withName(cb.getMetadata().getName()).get();
-        return fresh != null && !Objects.equals(fresh.getMetadata().getResourceVersion(),
-                cb.getMetadata().getResourceVersion());
-    }
-
-    private static Job fetchJob(KubernetesClient client, ConcurrencyBenchmark cb, String name) {
-        return client.batch().v1().jobs().inNamespace(cb.getMetadata().getNamespace()).withName(name).get();
-    }
-
-    private static Duration schedulingTimeout(ConcurrencyBenchmark cb) {
-        Integer seconds = cb.getSpec() == null ? null : cb.getSpec().getSchedulingTimeoutSeconds();
-        return Duration.ofSeconds(seconds == null ? ConcurrencyBenchmarkSpec.DEFAULT_SCHEDULING_TIMEOUT : seconds);
-    }
-
-    /** The pods of a run's Job: by their owner, not by labels, which a benchmark of the same name shared. */
-    private static List<Pod> podsOf(Context<ConcurrencyBenchmark> ctx, String jobName) {
-        return ctx.getSecondaryResourcesAsStream(Pod.class).filter(p -> Owners.ownedByJob(p, jobName)).toList();
-    }
-
-    /** The Job controller has marked the Job Complete or Failed. */
-    private static boolean finished(Job job) {
-        return job.getStatus() != null && job.getStatus().getConditions() != null
-                && job.getStatus().getConditions().stream().anyMatch(c -> "True".equals(c.getStatus())
-                && ("Failed".equals(c.getType()) || "Complete".equals(c.getType())));
-    }
-
-    /**
-     * Writes the status with optimistic locking on the resourceVersion we acted on, through the SDK's
-     * resource operations: the next reconcile (often triggered by our own Job or pod changes before the
-     * watch brings this write back) starts from the written resource, not a stale copy.
-     */
-    private void writeStatus(Context<ConcurrencyBenchmark> ctx, ConcurrencyBenchmark cb, ConcurrencyBenchmarkStatus after) {
-        ConcurrencyBenchmark updated = Serialization.clone(cb);
-        updated.setStatus(after);
-        ConcurrencyBenchmark written = ctx.resourceOperations().updatePrimaryStatus(updated);
-        // The SDK does not deliver our own writes as events: the admission index hears of them here.
-        admission.observe(written);
-        if (baselines != null) {
-            // The SDK filters the events of our own writes: tell the benchmarks that name this one.
-            baselines.onResourceUpdated(written, cb);
-        }
     }
 }
