@@ -7,7 +7,7 @@ import dev.concbench.api.v1alpha1.RunState;
 import dev.concbench.domain.Action;
 import dev.concbench.domain.Decision;
 import dev.concbench.domain.KernelCommand;
-import dev.concbench.domain.KernelResult;
+import dev.concbench.domain.ShardResult;
 import dev.concbench.domain.Lifecycle;
 import dev.concbench.domain.Observation;
 import dev.concbench.domain.PlannedRun;
@@ -187,10 +187,10 @@ public final class LocalRunner {
                 }
                 succeeded++;
             }
-            List<KernelResult> results = new ArrayList<>();
+            List<ShardResult> results = new ArrayList<>();
             for (Pod pod : pods) {
                 try {
-                    results.add(KernelResult.parse(pod.stdout()));
+                    results.add(ShardResult.parse(pod.stdout()));
                 } catch (ResultFormatException e) {
                     return RunObservation.failed(succeeded, 0, "ResultUnreadable", "pod " + pod.name() + ": "
                             + e.getMessage());

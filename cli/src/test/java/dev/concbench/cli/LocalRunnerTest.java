@@ -10,7 +10,7 @@ import dev.concbench.api.v1alpha1.ResultRow;
 import dev.concbench.api.v1alpha1.RunState;
 import dev.concbench.api.v1alpha1.RunStatus;
 import dev.concbench.api.v1alpha1.Runtime;
-import dev.concbench.api.v1alpha1.Strategy;
+import dev.concbench.api.v1alpha1.StrategyName;
 import dev.concbench.api.v1alpha1.WorkloadSpec;
 import dev.concbench.api.v1alpha1.WorkloadType;
 import dev.concbench.domain.Checksums;
@@ -87,7 +87,7 @@ class LocalRunnerTest {
     @Test
     void runsTheShardsOfAMultiPodRunInParallelAndSumsTheirChecksums() {
         ConcurrencyBenchmark cb = benchmark("shards", WorkloadType.CPU, 30, 12, 2,
-                List.of(Strategy.SEQUENTIAL, Strategy.THREADS));
+                List.of(StrategyName.SEQUENTIAL, StrategyName.THREADS));
         List<List<String>> commands = new CopyOnWriteArrayList<>();
         KernelLauncher real = KernelLauncher.forHome(TestPaths.repoRoot());
         KernelLauncher recording = (runtime, args) -> {
@@ -124,7 +124,7 @@ class LocalRunnerTest {
     @Test
     void aSweepOverRuntimesStartsEachRunWithItsRuntimesKernel() {
         ConcurrencyBenchmark cb = benchmark("runtimes", WorkloadType.CPU, 30, 8, 1,
-                List.of(Strategy.THREADS, Strategy.ASYNCIO));
+                List.of(StrategyName.THREADS, StrategyName.ASYNCIO));
         cb.getSpec().setSweep(new dev.concbench.api.v1alpha1.SweepSpec());
         cb.getSpec().getSweep().setRuntimes(List.of(Runtime.CPYTHON_3_11, Runtime.JAVA_17));
         List<String> started = new CopyOnWriteArrayList<>();
@@ -164,7 +164,7 @@ class LocalRunnerTest {
         };
 
         ConcurrencyBenchmarkStatus status = new LocalRunner(failing, null)
-                .run(benchmark("broken", WorkloadType.IO, 1, 4, 1, List.of(Strategy.SEQUENTIAL)));
+                .run(benchmark("broken", WorkloadType.IO, 1, 4, 1, List.of(StrategyName.SEQUENTIAL)));
 
         assertThat(status.getPhase()).isEqualTo(Phase.Failed);
         assertThat(status.getCompletionTime()).isNotNull();
@@ -211,7 +211,7 @@ class LocalRunnerTest {
         Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwx------"));
 
         ConcurrencyBenchmarkStatus status = new LocalRunner((runtime, args) -> List.of(script.toString()), null)
-                .run(benchmark("garbled", WorkloadType.IO, 1, 2, 1, List.of(Strategy.SEQUENTIAL)));
+                .run(benchmark("garbled", WorkloadType.IO, 1, 2, 1, List.of(StrategyName.SEQUENTIAL)));
 
         assertThat(status.getPhase()).isEqualTo(Phase.Failed);
         Condition failed = Conditions.find(status.getConditions(), Conditions.FAILED).orElseThrow();
@@ -239,7 +239,7 @@ class LocalRunnerTest {
     }
 
     static ConcurrencyBenchmark benchmark(String name, WorkloadType type, int size, int tasks, int pods,
-                                          List<Strategy> strategies) {
+                                          List<StrategyName> strategies) {
         ConcurrencyBenchmarkSpec spec = new ConcurrencyBenchmarkSpec();
         spec.setWorkload(new WorkloadSpec(type, size, tasks));
         // A mutable list, as Jackson makes it: SpecValidator's contains(null) throws on List.of.

@@ -6,7 +6,7 @@ import dev.concbench.api.v1alpha1.EnvironmentStatus;
 import dev.concbench.api.v1alpha1.KernelInfo;
 import dev.concbench.api.v1alpha1.ResultRow;
 import dev.concbench.api.v1alpha1.RuntimeEnvironment;
-import dev.concbench.api.v1alpha1.Strategy;
+import dev.concbench.api.v1alpha1.StrategyName;
 import dev.concbench.api.v1alpha1.WorkloadType;
 
 import java.util.ArrayList;
@@ -134,7 +134,7 @@ public final class Conclusion {
     }
 
     private static boolean isBaseline(ResultRow row) {
-        return Strategy.SEQUENTIAL.value().equals(row.getStrategy()) && row.getPods() == 1;
+        return StrategyName.SEQUENTIAL.value().equals(row.getStrategy()) && row.getPods() == 1;
     }
 
     private static boolean contended(ResultRow row) {
@@ -169,12 +169,12 @@ public final class Conclusion {
 
     private static String family(ResultRow row) {
         String pods = row.getPods() > 1 ? " on " + row.getPods() + " pods" : "";
-        return switch (Strategy.fromValue(row.getStrategy())) {
+        return switch (StrategyName.fromValue(row.getStrategy())) {
             case PROCESSES, PROCESS_POOL -> "processes";
             case THREADS, THREAD_POOL, VIRTUAL_THREADS -> "threads";
             case ASYNCIO -> "asyncio";
             case INTERPRETER_POOL -> "subinterpreters";
             case SEQUENTIAL -> "more pods";
-        } + (row.getStrategy().equals(Strategy.SEQUENTIAL.value()) ? "" : pods);
+        } + (row.getStrategy().equals(StrategyName.SEQUENTIAL.value()) ? "" : pods);
     }
 }

@@ -6,7 +6,7 @@ import dev.concbench.api.v1alpha1.ConcurrencyBenchmarkStatus;
 import dev.concbench.api.v1alpha1.Phase;
 import dev.concbench.api.v1alpha1.RunState;
 import dev.concbench.api.v1alpha1.Runtime;
-import dev.concbench.api.v1alpha1.Strategy;
+import dev.concbench.api.v1alpha1.StrategyName;
 import dev.concbench.api.v1alpha1.SweepSpec;
 import dev.concbench.api.v1alpha1.WorkloadSpec;
 import dev.concbench.api.v1alpha1.WorkloadType;
@@ -34,7 +34,7 @@ class LifecycleTest {
         ConcurrencyBenchmarkSpec spec = new ConcurrencyBenchmarkSpec();
         spec.setRuntime(runtime);
         spec.setWorkload(new WorkloadSpec(WorkloadType.CPU, 10, 3));
-        spec.setStrategies(List.of(Strategy.THREADS));
+        spec.setStrategies(List.of(StrategyName.THREADS));
         spec.setRepetitions(2);
         if (sweepPods != null) {
             spec.setSweep(new SweepSpec(sweepPods, null));
@@ -68,14 +68,14 @@ class LifecycleTest {
     }
 
     /** A shard's result as the kernel writes it, with the checksum the run expects unless told otherwise. */
-    private static KernelResult result(String shard, int tasks, String checksum) {
+    private static ShardResult result(String shard, int tasks, String checksum) {
         String json = "{\"format\":1,\"runtime\":\"python\",\"runtimeVersion\":\"3.11.7\",\"cpus\":2,"
                 + "\"cpuSource\":\"affinity\",\"cpuQuota\":null,\"node\":\"node-a\",\"pod\":\"demo-g1-r0-0-x\","
                 + "\"shard\":\"" + shard + "\",\"tasks\":" + tasks + ",\"workload\":\"cpu\",\"size\":10,\"workers\":2,"
                 + "\"repetitions\":2,\"warmup\":1,\"checksum\":\"" + checksum + "\",\"start\":1.0,\"end\":2.0,"
                 + "\"times\":{\"sequential\":[0.8,0.81],\"threads\":[0.9,0.91]}}";
         try {
-            return KernelResult.parse(json);
+            return ShardResult.parse(json);
         } catch (ResultFormatException e) {
             throw new AssertionError(e);
         }
@@ -87,7 +87,7 @@ class LifecycleTest {
      * A format-2 result of the one-pod run: sequential had its CPU; the 3 threads (no GIL) got 1 CPU-second
      * in 1.81 s of 2 CPUs and waited 3 s runnable: contended.
      */
-    private static KernelResult contendedResult() {
+    private static ShardResult contendedResult() {
         String json = "{\"format\":2,\"runtime\":\"java\",\"runtimeVersion\":\"21.0.5\",\"cpus\":2,"
                 + "\"cpuSource\":\"affinity\",\"cpuQuota\":null,\"node\":\"node-a\",\"pod\":\"demo-g1-r0-0-x\","
                 + "\"shard\":\"0/1\",\"tasks\":3,\"workload\":\"cpu\",\"size\":10,\"workers\":2,"
@@ -97,7 +97,7 @@ class LifecycleTest {
                 + "\"cpu\":{\"sequential\":{\"used\":1.6,\"waited\":0.01,\"throttled\":0,\"stalled\":0.01,\"steal\":0},"
                 + "\"threads\":{\"used\":1.0,\"waited\":3.0,\"throttled\":0,\"stalled\":0.9,\"steal\":0}}}";
         try {
-            return KernelResult.parse(json);
+            return ShardResult.parse(json);
         } catch (ResultFormatException e) {
             throw new AssertionError(e);
         }

@@ -6,7 +6,7 @@ import dev.concbench.api.v1alpha1.Phase;
 import dev.concbench.api.v1alpha1.ResultRow;
 import dev.concbench.api.v1alpha1.RunState;
 import dev.concbench.api.v1alpha1.RunStatus;
-import dev.concbench.api.v1alpha1.Strategy;
+import dev.concbench.api.v1alpha1.StrategyName;
 import dev.concbench.api.v1alpha1.SweepSpec;
 import dev.concbench.api.v1alpha1.WorkloadSpec;
 import dev.concbench.api.v1alpha1.WorkloadType;
@@ -30,7 +30,7 @@ class StatusTransitionsTest {
     private static ConcurrencyBenchmarkSpec spec() {
         ConcurrencyBenchmarkSpec spec = new ConcurrencyBenchmarkSpec();
         spec.setWorkload(new WorkloadSpec(WorkloadType.CPU, 100, 8));
-        spec.setStrategies(List.of(Strategy.THREADS));
+        spec.setStrategies(List.of(StrategyName.THREADS));
         spec.setSweep(new SweepSpec(List.of(2, 4), null));
         return spec;
     }

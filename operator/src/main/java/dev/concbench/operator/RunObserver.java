@@ -2,7 +2,7 @@ package dev.concbench.operator;
 
 import dev.concbench.domain.Labels;
 import dev.concbench.domain.RunObservation;
-import dev.concbench.domain.KernelResult;
+import dev.concbench.domain.ShardResult;
 import dev.concbench.domain.ResultFormatException;
 import io.fabric8.kubernetes.api.model.ContainerStateTerminated;
 import io.fabric8.kubernetes.api.model.ContainerStateWaiting;
@@ -145,12 +145,12 @@ public final class RunObserver {
                     + notCreated.get().getMessage());
         }
         if (succeededByIndex.size() >= expectedPods) {
-            List<KernelResult> results = new ArrayList<>();
+            List<ShardResult> results = new ArrayList<>();
             for (Pod pod : succeededByIndex.values()) {
                 String message = kernelStatus(pod).map(ContainerStatus::getState)
                         .map(s -> s.getTerminated()).map(ContainerStateTerminated::getMessage).orElse(null);
                 try {
-                    results.add(KernelResult.parse(message));
+                    results.add(ShardResult.parse(message));
                 } catch (ResultFormatException e) {
                     return RunObservation.failed(succeeded, failed, "ResultUnreadable",
                             "pod " + pod.getMetadata().getName() + ": " + e.getMessage());

@@ -4,7 +4,7 @@ import dev.concbench.api.v1alpha1.ConcurrencyBenchmarkSpec;
 import dev.concbench.api.v1alpha1.ConcurrencyBenchmarkStatus;
 import dev.concbench.api.v1alpha1.Phase;
 import dev.concbench.api.v1alpha1.Runtime;
-import dev.concbench.api.v1alpha1.Strategy;
+import dev.concbench.api.v1alpha1.StrategyName;
 import dev.concbench.api.v1alpha1.WorkloadType;
 import dev.concbench.domain.Conditions;
 import dev.concbench.domain.Names;
@@ -53,7 +53,7 @@ class FaultsLifecycleTest extends LifecycleOnMockServer {
 
 
     private static ConcurrencyBenchmarkSpec java() {
-        ConcurrencyBenchmarkSpec spec = spec(WorkloadType.IO, 10, 2, List.of(Strategy.THREADS));
+        ConcurrencyBenchmarkSpec spec = spec(WorkloadType.IO, 10, 2, List.of(StrategyName.THREADS));
         spec.setRuntime(Runtime.JAVA);
         return spec;
     }
@@ -199,7 +199,7 @@ class FaultsLifecycleTest extends LifecycleOnMockServer {
      */
     @Test
     void aBenchmarkSwitchedFromPythonToJavaRunsWithoutDeletingItsKernelConfigMap() throws InterruptedException {
-        ConcurrencyBenchmarkSpec python = spec(WorkloadType.IO, 10, 2, List.of(Strategy.THREADS));
+        ConcurrencyBenchmarkSpec python = spec(WorkloadType.IO, 10, 2, List.of(StrategyName.THREADS));
         on.create("switched", python);
         awaitPhase("switched", Phase.Succeeded, Duration.ofSeconds(60));
         String configMap = "/api/v1/namespaces/" + NS + "/configmaps/"

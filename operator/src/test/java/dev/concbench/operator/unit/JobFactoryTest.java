@@ -6,7 +6,7 @@ import dev.concbench.api.v1alpha1.KernelResources;
 import dev.concbench.api.v1alpha1.KernelToleration;
 import dev.concbench.api.v1alpha1.PlacementSpec;
 import dev.concbench.api.v1alpha1.Runtime;
-import dev.concbench.api.v1alpha1.Strategy;
+import dev.concbench.api.v1alpha1.StrategyName;
 import dev.concbench.api.v1alpha1.WorkloadSpec;
 import dev.concbench.api.v1alpha1.WorkloadType;
 import dev.concbench.domain.PlannedRun;
@@ -47,7 +47,7 @@ class JobFactoryTest {
         ConcurrencyBenchmarkSpec spec = new ConcurrencyBenchmarkSpec();
         spec.setRuntime(runtime);
         spec.setWorkload(new WorkloadSpec(WorkloadType.CPU, 2000, 80));
-        spec.setStrategies(List.of(Strategy.THREADS, Strategy.PROCESS_POOL));
+        spec.setStrategies(List.of(StrategyName.THREADS, StrategyName.PROCESS_POOL));
         spec.setRepetitions(5);
         spec.setWarmup(1);
         spec.setTimeoutSeconds(1200);
@@ -59,8 +59,8 @@ class JobFactoryTest {
     }
 
     private static final PlannedRun FOUR_PODS = new PlannedRun(2, 4, 0,
-            List.of(Strategy.SEQUENTIAL, Strategy.THREADS, Strategy.PROCESS_POOL), false);
-    private static final PlannedRun ONE_POD = new PlannedRun(0, 1, 2, List.of(Strategy.SEQUENTIAL), true);
+            List.of(StrategyName.SEQUENTIAL, StrategyName.THREADS, StrategyName.PROCESS_POOL), false);
+    private static final PlannedRun ONE_POD = new PlannedRun(0, 1, 2, List.of(StrategyName.SEQUENTIAL), true);
 
     /** The Job of {@code run} under the name the plan gives it. */
     private static Job job(ConcurrencyBenchmark cb, PlannedRun run, String image, KernelDefaults defaults) {
@@ -251,7 +251,7 @@ class JobFactoryTest {
         ConcurrencyBenchmark cb = benchmark(Runtime.JAVA);
         cb.getSpec().setSweep(new dev.concbench.api.v1alpha1.SweepSpec());
         cb.getSpec().getSweep().setRuntimes(List.of(Runtime.PYPY_3_11, Runtime.JAVA_21));
-        cb.getSpec().setStrategies(List.of(Strategy.THREADS, Strategy.ASYNCIO, Strategy.PROCESS_POOL));
+        cb.getSpec().setStrategies(List.of(StrategyName.THREADS, StrategyName.ASYNCIO, StrategyName.PROCESS_POOL));
         List<PlannedRun> plan = dev.concbench.domain.BenchmarkPlanner.plan(cb.getSpec());
         RuntimeCatalog catalog = new RuntimeCatalog("py:default", "kernel:default",
                 Map.of("pypy-3.11", "reg/pypy:3.11", "java-21", "reg/kernel:java-21"));

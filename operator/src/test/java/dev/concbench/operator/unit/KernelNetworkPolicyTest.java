@@ -10,7 +10,7 @@ import dev.concbench.operator.JobFactory;
 import dev.concbench.operator.KernelDefaults;
 import dev.concbench.operator.KernelNetworkPolicy;
 import dev.concbench.domain.PlannedRun;
-import dev.concbench.api.v1alpha1.Strategy;
+import dev.concbench.api.v1alpha1.StrategyName;
 import io.fabric8.kubernetes.api.model.LabelSelector;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
@@ -62,8 +62,8 @@ class KernelNetworkPolicyTest {
         ConcurrencyBenchmark cb = benchmark(null);
         LabelSelector selector = KernelNetworkPolicy.desired(cb).getSpec().getPodSelector();
         assertThat(selector.getMatchExpressions()).isNullOrEmpty();
-        for (PlannedRun run : List.of(new PlannedRun(0, 1, 0, List.of(Strategy.SEQUENTIAL), true),
-                new PlannedRun(3, 4, 2, List.of(Strategy.THREADS), false))) {
+        for (PlannedRun run : List.of(new PlannedRun(0, 1, 0, List.of(StrategyName.SEQUENTIAL), true),
+                new PlannedRun(3, 4, 2, List.of(StrategyName.THREADS), false))) {
             Job job = JobFactory.job(cb, run, "demo-g2-r" + run.index(), "python:3.11-slim", KernelDefaults.NONE);
             assertThat(job.getSpec().getTemplate().getMetadata().getLabels())
                     .as("the pod template of run " + run.index()).containsAllEntriesOf(selector.getMatchLabels());
