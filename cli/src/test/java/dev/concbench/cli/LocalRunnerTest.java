@@ -81,7 +81,11 @@ class LocalRunnerTest {
         assertThat(status.getEnvironment().getRuntime()).isEqualTo("python");
         assertThat(status.getEnvironment().getRuntimeVersion()).isNotBlank();
 
-        assertThat(ran.cli().err()).contains("run 1/1: pods=1 workers=80");
+        // The lifecycle's events, in the words kubectl describe shows on a cluster.
+        assertThat(ran.cli().err()).contains("run 1/1: pods=1 workers=80",
+                "seed-python-io: RunStarted: run 1/1 started: job seed-python-io-g1-r0",
+                "seed-python-io: RunSucceeded: run 1/1 succeeded: job seed-python-io-g1-r0",
+                "seed-python-io: BenchmarkSucceeded: all 1 run(s) succeeded");
     }
 
     @Test
@@ -193,6 +197,8 @@ class LocalRunnerTest {
         assertThat(table.exitCode()).isEqualTo(1);
         assertThat(table.out()).contains("boom: ", ": Failed")
                 .contains("failed: PodFailed: pod boom-g1-r0-0 failed: exit code 3: concbench-kernel: boom");
+        assertThat(table.err()).contains("boom: RunFailed: run 1/1 failed: job boom-g1-r0",
+                "boom: BenchmarkFailed: pod boom-g1-r0-0 failed: exit code 3: concbench-kernel: boom");
 
         CliHarness yaml = CliHarness.run(() -> (runtime, args) -> List.of(script.toString()),
                 "run", manifest.toString(), "-o", "yaml");
