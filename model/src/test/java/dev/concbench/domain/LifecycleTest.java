@@ -333,6 +333,67 @@ class LifecycleTest {
         assertThat(decision.status().getRuns().get(0).getStartTime()).isEqualTo("2025-03-01T09:59:30Z");
     }
 
+    private static Observation withSettings(Observation seen, List<String> unavailable, List<String> notAllowed) {
+        return new Observation(seen.admission(), seen.jobs(), seen.runs(), seen.baseline(),
+                new Observation.Settings(Map.of(Runtime.JAVA, "kernel:1"), unavailable, notAllowed), seen.fault());
+    }
+
+    @Test
+    void whatTheExecutorCannotRunIsAnInvalidSpecBeforeAnySlot() {
+        ConcurrencyBenchmarkSpec java = spec(Runtime.JAVA, null);
+        Decision decision = Lifecycle.decide(cb(java, 1, null),
+                withSettings(seen(true), List.of("runtime java has no image here"), List.of()), T0);
+
+        assertThat(decision.status().getPhase()).isEqualTo(Phase.Failed);
+        assertThat(decision.status().getRuns()).isEmpty();
+        assertThat(Conditions.find(decision.status().getConditions(), Conditions.VALID).orElseThrow())
+                .satisfies(c -> assertThat(List.of(c.getStatus(), c.getReason(), c.getMessage()))
+                        .containsExactly("False", "InvalidSpec", "runtime java has no image here"));
+        assertThat(decision.actions()).extracting(LifecycleTest::show)
+                .containsExactly("event InvalidSpec", "event BenchmarkFailed");
+    }
+
+    @Test
+    void theRunsTakeTheImagesTheExecutorResolved() {
+        ConcurrencyBenchmarkSpec java = spec(Runtime.JAVA, null);
+        Decision decision = Lifecycle.decide(cb(java, 1, null), withSettings(seen(true), List.of(), List.of()), T0);
+        assertThat(decision.actions()).filteredOn(Action.CreateJob.class::isInstance)
+                .singleElement().satisfies(a -> assertThat(((Action.CreateJob) a).image()).isEqualTo("kernel:1"));
+    }
+
+    @Test
+    void whatThePolicyDoesNotAllowEndsTheGenerationNotAllowedStoppingItsJobs() {
+        ConcurrencyBenchmarkSpec java = spec(Runtime.JAVA, null);
+        Decision decision = Lifecycle.decide(cb(java, 1, started(java)), withSettings(seen(true,
+                job("demo-g1-r0", 1, false)), List.of(), List.of("spec.image is not allowed")), T1);
+
+        assertThat(decision.status().getPhase()).isEqualTo(Phase.Failed);
+        assertThat(Conditions.find(decision.status().getConditions(), Conditions.FAILED).orElseThrow().getReason())
+                .isEqualTo(Lifecycle.NOT_ALLOWED);
+        assertThat(decision.actions()).extracting(LifecycleTest::show).containsExactly("delete demo-g1-r0",
+                "event RunFailed demo-g1-r0", "event BenchmarkFailed");
+    }
+
+    @Test
+    void aRefusedStatusIsWrittenAgainWithoutTheMeasurementsKeepingWhy() {
+        ConcurrencyBenchmarkSpec java = spec(Runtime.JAVA, null);
+        ConcurrencyBenchmarkStatus succeeded = Lifecycle.decide(cb(java, 1, started(java)), seen(job("demo-g1-r0", 1,
+                true), RunObservation.succeeded(1, List.of(result("0/1", 3, GOOD)))), T1).status();
+        assertThat(succeeded.getResults()).isNotEmpty();
+
+        // The Succeeded status was refused (too large): its write failed, the benchmark still Running.
+        Observation.Fault tooLarge = new Observation.Fault("InvalidSpec", "the API server refused the operator's "
+                + "request (HTTP 422): the object is too large", true);
+        Decision decision = Lifecycle.decide(cb(java, 1, started(java)), seen(true).withFault(tooLarge), T1);
+
+        assertThat(decision.status().getPhase()).isEqualTo(Phase.Failed);
+        assertThat(decision.status().getRuns()).isEmpty();
+        assertThat(decision.status().getResults()).isEmpty();
+        assertThat(Conditions.find(decision.status().getConditions(), Conditions.FAILED).orElseThrow().getMessage())
+                .isEqualTo(tooLarge.message());
+        assertThat(decision.ended()).isTrue();
+    }
+
     @Test
     void anErrorEndsTheGenerationStoppingItsActiveJobs() {
         ConcurrencyBenchmarkSpec java = spec(Runtime.JAVA, null);
