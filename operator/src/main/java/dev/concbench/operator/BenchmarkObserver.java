@@ -55,8 +55,7 @@ final class BenchmarkObserver {
      * looked up on the API server before it counts as gone. With a fault only the Jobs are read (the
      * runs' observation may be what failed): the step ends the generation and needs only what to stop.
      */
-    Optional<Observation> observe(ConcurrencyBenchmark cb, Context<ConcurrencyBenchmark> ctx,
-                                          Observation.Fault fault) {
+    Optional<Observation> observe(ConcurrencyBenchmark cb, Context<ConcurrencyBenchmark> ctx, Observation.Fault fault) {
         long generation = cb.getMetadata().getGeneration();
         List<Observation.JobSeen> jobs = new ArrayList<>(jobsSeen(ctx, cb));
         Map<String, RunObservation> runs = new HashMap<>();
@@ -108,8 +107,7 @@ final class BenchmarkObserver {
     }
 
     /** The secondary resource of that type and name from the informer caches, or null. */
-    static <R extends HasMetadata> R secondary(
-            Context<ConcurrencyBenchmark> ctx, Class<R> type, String name) {
+    static <R extends HasMetadata> R secondary(Context<ConcurrencyBenchmark> ctx, Class<R> type, String name) {
         return ctx.getSecondaryResourcesAsStream(type)
                 .filter(r -> name.equals(r.getMetadata().getName()))
                 .findFirst().orElse(null);

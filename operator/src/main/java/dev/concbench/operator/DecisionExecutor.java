@@ -69,7 +69,7 @@ final class DecisionExecutor {
      * @param fault what the decision was made on, kept when the failure's own status is refused
      */
     Executed execute(ConcurrencyBenchmark cb, Context<ConcurrencyBenchmark> ctx, Decision decision,
-                             Observation.Fault fault) {
+                     Observation.Fault fault) {
         for (Action action : decision.actions()) {
             if (action instanceof Action.HoldSlot) {
                 if (!admission.hold(cb)) {
