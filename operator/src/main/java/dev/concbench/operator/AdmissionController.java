@@ -56,7 +56,7 @@ public class AdmissionController {
             .thenComparing(e -> e.uid);
 
     private final int limit;
-    /** How long decisions take (admit: the index's lookups): make bench-operator reads it from /q/metrics. */
+    /** How long decisions take (mayRun: the index's lookups): make bench-operator reads it from /q/metrics. */
     private final Timer decisions;
     private final Map<String, Entry> byUid = new HashMap<>();
     private final NavigableSet<Entry> waiting = new TreeSet<>(QUEUE_ORDER);
@@ -200,9 +200,17 @@ public class AdmissionController {
         wakeIfChanged(before, holdingBefore);
     }
 
-    /** Whether {@code cb} may run now: it holds a slot, or a free one is its turn. Claims nothing. */
+    /**
+     * Whether {@code cb} may run now: it holds a slot, or a free one is its turn. Claims nothing. The
+     * decision of a reconcile, timed (one per pass).
+     */
     public synchronized boolean mayRun(ConcurrencyBenchmark cb) {
-        return timed(cb, false);
+        long start = System.nanoTime();
+        try {
+            return decide(cb, false);
+        } finally {
+            decisions.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+        }
     }
 
     /**
@@ -210,16 +218,7 @@ public class AdmissionController {
      * not run (another benchmark took the slot since {@link #mayRun} said it was free).
      */
     public synchronized boolean hold(ConcurrencyBenchmark cb) {
-        return timed(cb, true);
-    }
-
-    private boolean timed(ConcurrencyBenchmark cb, boolean claim) {
-        long start = System.nanoTime();
-        try {
-            return decide(cb, claim);
-        } finally {
-            decisions.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
-        }
+        return decide(cb, true);
     }
 
     private boolean decide(ConcurrencyBenchmark cb, boolean claim) {
