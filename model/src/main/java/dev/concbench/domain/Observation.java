@@ -69,9 +69,6 @@ public record Observation(Admission admission, List<JobSeen> jobs, Map<String, R
      * @param limit  how many benchmarks may run at once (what a Queued benchmark is told)
      */
     public record Admission(boolean mayRun, int limit) {
-        public static Admission of(boolean mayRun, int limit) {
-            return new Admission(mayRun, limit);
-        }
     }
 
     /**

@@ -56,11 +56,11 @@ class LifecycleTest {
     }
 
     private static Observation seen(boolean admitted, JobSeen... jobs) {
-        return new Observation(Observation.Admission.of(admitted, 1), List.of(jobs), Map.of());
+        return new Observation(new Observation.Admission(admitted, 1), List.of(jobs), Map.of());
     }
 
     private static Observation seen(JobSeen job, RunObservation run) {
-        return new Observation(Observation.Admission.of(true, 1), List.of(job), Map.of(job.name(), run));
+        return new Observation(new Observation.Admission(true, 1), List.of(job), Map.of(job.name(), run));
     }
 
     private static JobSeen job(String name, long generation, boolean finished) {
