@@ -8,6 +8,7 @@ read-only root filesystem. Nothing is written except stdout, stderr and --output
 """
 
 import argparse
+import collections
 import concurrent.futures
 import json
 import multiprocessing
@@ -18,6 +19,7 @@ import sys
 import sysconfig
 import threading
 import time
+import types
 from concurrent.futures import ThreadPoolExecutor
 
 try:
@@ -34,24 +36,35 @@ STRATEGIES = ("sequential", "threads", "thread-pool", "processes", "process-pool
 DEFAULT_STRATEGIES = STRATEGIES[:5]
 PROCESS_STRATEGIES = ("processes", "process-pool")
 START_METHODS = ("fork", "forkserver", "spawn")
-WORKLOADS = ("cpu", "io")
+# cpu and io: the classic's two; hash, mixed and race tell the rest of the story; custom runs the
+# user's function. The built-ins' every call has a known value: a strategy that disagrees lost or
+# repeated a call (exit 3); custom code that disagrees is a finding ("differs").
+WORKLOADS = ("cpu", "io", "hash", "mixed", "race", "custom")
+BUILT_IN_WORKLOADS = WORKLOADS[:5]
 MASK64 = (1 << 64) - 1
 DEFAULT_CGROUP_ROOT = "/sys/fs/cgroup"
 DEFAULT_PROC_CGROUP = "/proc/self/cgroup"
 DEFAULT_PROC_STAT = "/proc/stat"
 DEFAULT_CPU_ONLINE = "/sys/devices/system/cpu/online"
 
-EXIT_OK, EXIT_FAILURE, EXIT_USAGE, EXIT_MISMATCH = 0, 1, 2, 3
+EXIT_OK, EXIT_FAILURE, EXIT_USAGE, EXIT_MISMATCH, EXIT_WORKLOAD = 0, 1, 2, 3, 4
 
 # Allowed ranges, inclusive (CONTRACT.md). This file is mounted alone from a ConfigMap,
 # so it cannot read kernel/contract/limits.json: the tests hold these to that file.
 # --workers is capped at 1024 so that a typo cannot fork thousands of processes.
-SIZE_RANGE = {"cpu": (1, 100_000), "io": (0, 600_000)}
+SIZE_RANGE = {"cpu": (1, 100_000), "io": (0, 600_000), "hash": (1, 65_536), "mixed": (1, 100_000),
+              "race": (1, 1_000_000)}
 TASKS_RANGE = (1, 100_000)
 WORKERS_RANGE = (0, 1024)
 REPETITIONS_RANGE = (1, 20)
 WARMUP_RANGE = (0, 10)
 SHARD_COUNT_RANGE = (1, 100_000)
+IO_FRACTION_RANGE = (0.0, 0.99)
+DEFAULT_IO_FRACTION = 0.5
+CALL_TIMEOUT_RANGE = (0, 86_400)
+# A workload error's text, at most (the error document must fit the termination message).
+ERROR_TEXT_MAX_CHARS = 2000
+ENTRYPOINT_PATTERN = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*:[A-Za-z_][A-Za-z0-9_]*")
 
 
 class ChildFailed(Exception):
@@ -59,12 +72,28 @@ class ChildFailed(Exception):
 
 
 class ChecksumMismatch(Exception):
-    """Two strategies (or two repetitions) computed different sums (exit code 3)."""
+    """A built-in workload's strategies (or repetitions) computed different values (exit code 3)."""
+
+
+class WorkloadError(Exception):
+    """The user's code failed: its text names the file, line and exception (exit code 4)."""
 
 
 # --------------------------------------------------------------------------
-# The workload. Top-level functions, so that multiprocessing can pickle them.
+# The workloads. Top-level functions, so that multiprocessing can pickle them.
+#
+# A workload is a plain tuple (it travels with every job to child processes and
+# subinterpreters, which must not depend on a class of this module):
+# (kind, size, io_fraction, entrypoint, code_dir, call_timeout, deterministic).
+# A job is (workload, task index).
 # --------------------------------------------------------------------------
+
+def make_workload(kind, size=0, io_fraction=None, entrypoint=None, code_dir=None, call_timeout=0,
+                  deterministic=True):
+    if kind == "mixed" and io_fraction is None:
+        io_fraction = DEFAULT_IO_FRACTION
+    return (kind, size, io_fraction, entrypoint, code_dir, call_timeout, deterministic)
+
 
 def cpu_call(n, t):
     """The classic CPU-bound function: an n*n multiply-add loop."""
@@ -81,16 +110,399 @@ def io_call(ms, t):
     return t
 
 
+_HASH_PATTERN = bytes(range(256))
+_hash_buffers = {}
+
+
+def hash_buffer(kib):
+    """The buffer every hash call digests: the bytes 0..255 repeated, kib KiB (made once per process)."""
+    buffer = _hash_buffers.get(kib)
+    if buffer is None:
+        buffer = _hash_buffers[kib] = _HASH_PATTERN * (4 * kib)
+    return buffer
+
+
+def hash_call(kib, t):
+    """SHA-256 of a kib-KiB buffer (C code that releases the GIL for buffers over 2 KiB): the
+    digest's first 8 bytes as a big-endian number, plus t, mod 2^64."""
+    import hashlib  # here, not at the top: children re-import this file under spawn and forkserver
+    return (int.from_bytes(hashlib.sha256(hash_buffer(kib)).digest()[:8], "big") + t) & MASK64
+
+
+def mixed_wait(cpu_seconds, io_fraction):
+    """The wait that makes io_fraction of a call whose CPU part took cpu_seconds."""
+    return max(0.0, cpu_seconds) * io_fraction / (1.0 - io_fraction)
+
+
+def mixed_call(n, io_fraction, t):
+    """A request handler's shape: the cpu loop, then a blocking sleep, so that io_fraction of the
+    call is waiting (the sleep is the loop's own CPU time x io_fraction / (1 - io_fraction))."""
+    began = time.thread_time()
+    value = cpu_call(n, t)
+    time.sleep(mixed_wait(time.thread_time() - began, io_fraction))
+    return value
+
+
+# The race's shared object: one per process (and per subinterpreter); threads share it,
+# processes do not.
+_race = types.SimpleNamespace(a=0)
+# Updates counted by children (processes, pool workers, subinterpreters) in this strategy run.
+_counted_by_children = [0]
+
+
+def race_call(n, t):
+    """The classic's shared-variable race: n read-modify-writes of one shared attribute, no lock.
+    Two threads that read the same value lose one update; the run counts what arrived."""
+    shared = _race
+    for _ in range(n):
+        shared.a = shared.a + 1
+    return t
+
+
+def reset_counted():
+    _race.a = 0
+    _counted_by_children[0] = 0
+
+
+def counted_updates():
+    """The race's updates that arrived in this strategy run: this process's and its children's."""
+    return _race.a + _counted_by_children[0]
+
+
 def call_task(job):
-    """One call of the function; job = (workload, size, task index)."""
-    workload, size, t = job
-    if workload == "cpu":
+    """One call of the workload; job = (workload, task index). Returns a value mod 2^64."""
+    workload, t = job
+    kind, size = workload[0], workload[1]
+    if kind == "cpu":
         return cpu_call(size, t)
-    return io_call(size, t)
+    if kind == "io":
+        return io_call(size, t)
+    if kind == "hash":
+        return hash_call(size, t)
+    if kind == "mixed":
+        return mixed_call(size, workload[2], t)
+    if kind == "race":
+        return race_call(size, t)
+    return custom_call(workload, t)
 
 
 def checksum(results):
     return sum(results) & MASK64
+
+
+# --------------------------------------------------------------------------
+# Custom code: the user's function "module:function", imported from --code-dir once per
+# process (and per subinterpreter), called as function(task index); its return value is
+# hashed. Every error of the user's code becomes a WorkloadError naming file, line and
+# exception; a call that runs longer than --call-timeout is reported where it is stuck.
+# --------------------------------------------------------------------------
+
+# (code_dir, entrypoint) -> (function, is a coroutine function): imported once per process
+_entries = {}
+# In a child process: the connection to the kernel process a stuck call is reported over
+_child_channel = None
+# In the kernel process: --output, where a workload error's document goes as well
+_output_path = None
+KERNEL_FILE = os.path.abspath(__file__)
+
+
+def entry_function(workload):
+    """(function, is a coroutine function) of a custom workload, imported on first use."""
+    key = (workload[4], workload[3])
+    entry = _entries.get(key)
+    if entry is None:
+        entry = _entries[key] = load_entrypoint(workload[3], workload[4])
+    return entry
+
+
+def load_entrypoint(entrypoint, code_dir):
+    """Imports module:function from code_dir (put first on sys.path); raises WorkloadError."""
+    module_name, function_name = entrypoint.split(":")
+    if code_dir is not None:
+        code_dir = os.path.abspath(code_dir)
+        if code_dir not in sys.path:
+            sys.path.insert(0, code_dir)
+        top = module_name.split(".")[0]
+        if not (os.path.isfile(os.path.join(code_dir, top + ".py")) or os.path.isdir(os.path.join(code_dir, top))):
+            raise WorkloadError("cannot import %s: there is no %s.py in %s (%s)"
+                                % (module_name, top, code_dir, _directory_listing(code_dir)))
+    import importlib
+    try:
+        module = importlib.import_module(module_name)
+    except BaseException as error:  # noqa: B036 (whatever the import raised is the user's error)
+        if isinstance(error, KeyboardInterrupt):
+            raise
+        raise WorkloadError(describe_exception("import of %s" % module_name, error, code_dir)) from None
+    where = getattr(module, "__file__", None) or module_name
+    function = getattr(module, function_name, None)
+    if function is None:
+        names = sorted(name for name, value in vars(module).items()
+                       if callable(value) and not name.startswith("_") and getattr(value, "__module__", None) == module.__name__)
+        raise WorkloadError("%s has no function %s (%s defines: %s)"
+                            % (where, function_name, module_name, ", ".join(names[:10]) or "no public function"))
+    if not callable(function):
+        raise WorkloadError("%s: %s is a %s, not a function" % (where, function_name, type(function).__name__))
+    import inspect
+    is_coroutine = inspect.iscoroutinefunction(function)
+    if is_coroutine:
+        import asyncio  # noqa: F401  (the sync strategies run each call with asyncio.run)
+    return function, is_coroutine
+
+
+def _directory_listing(directory):
+    try:
+        names = sorted(name for name in os.listdir(directory) if not name.startswith("."))
+    except OSError as error:
+        return "which cannot be read: %s" % error.strerror
+    return "it holds: " + ", ".join(names[:20]) + (", ..." if len(names) > 20 else "") if names else "it is empty"
+
+
+def custom_call(workload, t):
+    """One call of the user's function, watched (--call-timeout); its value hashed."""
+    function, is_coroutine = entry_function(workload)
+    watch = call_watch(workload[5], workload[4])
+    token = watch.begin(t) if watch is not None else None
+    try:
+        value = function(t)
+        if is_coroutine:
+            import asyncio
+            value = asyncio.run(value)
+    except BaseException as error:  # noqa: B036
+        raise _user_error(error, workload, t)
+    finally:
+        if token is not None:
+            watch.end(token)
+    return result_hash(value)
+
+
+def _user_error(error, workload, t):
+    """The WorkloadError for what a call of the user's code raised (a cancellation or Ctrl-C passes)."""
+    if isinstance(error, (KeyboardInterrupt, WorkloadError)) or type(error).__name__ == "CancelledError":
+        return error
+    return WorkloadError(describe_exception("task %d" % t, error, workload[4]))
+
+
+_ADDRESS = re.compile(r" at 0x[0-9a-fA-F]+")
+
+
+def stable_repr(value):
+    """repr(), but the same in every process: a set's elements sorted (their order follows the
+    per-process string hash seed)."""
+    if isinstance(value, (set, frozenset)):
+        inner = ", ".join(sorted(stable_repr(v) for v in value))
+        return "%s({%s})" % (type(value).__name__, inner)
+    if isinstance(value, dict):
+        return "{" + ", ".join(stable_repr(k) + ": " + stable_repr(v) for k, v in value.items()) + "}"
+    if isinstance(value, list):
+        return "[" + ", ".join(stable_repr(v) for v in value) + "]"
+    if isinstance(value, tuple):
+        return "(" + ", ".join(stable_repr(v) for v in value) + ",)"
+    return repr(value)
+
+
+def result_hash(value):
+    """A call's value as a number mod 2^64: the first 8 bytes of the SHA-256 of its stable repr,
+    an object's address (' at 0x7f...', which differs between processes) left out."""
+    import hashlib
+    text = _ADDRESS.sub("", stable_repr(value))
+    return int.from_bytes(hashlib.sha256(text.encode("utf-8", "backslashreplace")).digest()[:8], "big")
+
+
+def _is_kernel_frame(frame):
+    """The kernel's own frames and the import machinery's, left out of the user's traceback."""
+    filename = frame.filename
+    return (filename.startswith("<frozen ") or os.path.abspath(filename) == KERNEL_FILE
+            or filename.endswith(os.path.join("importlib", "__init__.py")))
+
+
+def _is_under(filename, directory):
+    return directory is not None and os.path.abspath(filename).startswith(os.path.abspath(directory) + os.sep)
+
+
+def _frames_text(prefix, frames, code_dir, tail):
+    """prefix, where the user's innermost frame is, then the last frames (traceback's format)."""
+    import traceback
+    frames = [frame for frame in frames if not _is_kernel_frame(frame)]
+    own = [frame for frame in frames if _is_under(frame.filename, code_dir)]
+    if own:  # from the user's outermost frame on (not the threading or multiprocessing machinery's)
+        frames = frames[frames.index(own[0]):]
+    at = (own or frames or [None])[-1]
+    head = prefix if at is None else "%s (%s, line %s, in %s)" % (prefix, at.filename, at.lineno, at.name)
+    lines = [head]
+    if frames:
+        lines.append("Traceback (most recent call last):")
+        lines.extend(line for text in traceback.format_list(frames[-4:]) for line in text.rstrip("\n").split("\n")
+                     if line.strip(" ^~"))  # not the markers under a line
+    lines.extend(tail)
+    return _bounded_text(lines)
+
+
+def describe_exception(prefix, error, code_dir=None):
+    """One text for an exception of the user's code: prefix, exception and message, the file and
+    line of the user's innermost frame, the last lines of the traceback (the kernel's frames left out)."""
+    import traceback
+    name = type(error).__name__
+    message = str(error)
+    if isinstance(error, SyntaxError) and error.filename:
+        # the parser's error: where is in the exception, not in its traceback
+        lines = ["%s: %s: %s (%s, line %s)" % (prefix, name, error.msg, error.filename, error.lineno),
+                 '  File "%s", line %s' % (error.filename, error.lineno)]
+        if error.text:
+            lines.append("    " + error.text.strip())
+        return _bounded_text(lines)
+    summary = "%s: %s" % (name, message) if message else name
+    return _frames_text("%s: %s" % (prefix, summary), traceback.extract_tb(error.__traceback__), code_dir,
+                        [summary])
+
+
+def stuck_text(task, bound, frames, code_dir=None):
+    """Where a call that did not return is: frames from outermost to innermost (None: unknown)."""
+    prefix = "task %d did not return within %d s" % (task, bound)
+    if not frames:
+        return prefix + " (where it is stuck cannot be read)"
+    return _frames_text(prefix + ": it is stuck", frames, code_dir, [])
+
+
+def _bounded_text(lines):
+    lines = [line if len(line) <= 300 else line[:297] + "..." for line in lines]
+    text = "\n".join(lines)
+    return text if len(text) <= ERROR_TEXT_MAX_CHARS else text[:ERROR_TEXT_MAX_CHARS - 3] + "..."
+
+
+def _stack_of(where):
+    """FrameSummary list (outermost first) of where a call runs: a thread ident, or a coroutine
+    (its chain of awaited coroutines); None when unknown."""
+    import traceback
+    if isinstance(where, int):
+        frames = getattr(sys, "_current_frames", dict)()
+        frame = frames.get(where)
+        return None if frame is None else traceback.extract_stack(frame)
+    chain = []
+    while where is not None:
+        frame = getattr(where, "cr_frame", None) or getattr(where, "gi_frame", None)
+        if frame is not None:
+            chain.append((frame, frame.f_lineno))
+        where = getattr(where, "cr_await", None) or getattr(where, "gi_yieldfrom", None)
+    return traceback.StackSummary.extract(chain) if chain else None
+
+
+class CallWatch:
+    """The per-call bound (--call-timeout) of one process: calls register around the user's
+    function; a thread of its own reports the first call that runs longer than the bound, with
+    where it is stuck, through report(text), which ends the process."""
+
+    def __init__(self, bound, code_dir, report):
+        self.bound = bound
+        self.code_dir = code_dir
+        self.report = report
+        self.pid = os.getpid()
+        self.lock = threading.Lock()
+        self.calls = {}
+        self.next_token = 0
+        self.thread = None
+
+    def begin(self, task, where=None):
+        """Registers a call of task running in this thread (or awaited in the coroutine where)."""
+        with self.lock:
+            token = self.next_token
+            self.next_token += 1
+            self.calls[token] = (task, time.monotonic(), threading.get_ident() if where is None else where)
+            if self.thread is None:
+                self.thread = threading.Thread(target=self._watch, name="concbench-call-watch", daemon=True)
+                self.thread.start()
+        return token
+
+    def end(self, token):
+        with self.lock:
+            self.calls.pop(token, None)
+
+    def overdue(self, now):
+        """(task, where) of the lowest task running longer than the bound, None when none is."""
+        with self.lock:
+            late = [(task, where) for task, started, where in self.calls.values() if now - started > self.bound]
+        return min(late, key=lambda call: call[0]) if late else None
+
+    def _watch(self):
+        while True:
+            time.sleep(min(1.0, self.bound / 4.0))
+            late = self.overdue(time.monotonic())
+            if late is not None:
+                task, where = late
+                try:
+                    self.report(stuck_text(task, self.bound, _stack_of(where), self.code_dir))
+                finally:  # the report ends the process; should it fail, the bound must hold even so
+                    sys.stderr.write("%s: workload error: task %d did not return within %d s\n"
+                                     % (PROGRAM, task, self.bound))
+                    os._exit(EXIT_WORKLOAD)
+
+
+_watch = [None]
+_watch_lock = threading.Lock()
+
+
+def call_watch(bound, code_dir=None):
+    """This process's CallWatch (None without a bound); a forked child makes its own."""
+    if not bound:
+        return None
+    watch = _watch[0]
+    if watch is None or watch.pid != os.getpid():
+        with _watch_lock:
+            watch = _watch[0]
+            if watch is None or watch.pid != os.getpid():
+                watch = _watch[0] = CallWatch(bound, code_dir, report_stuck_call)
+    return watch
+
+
+def report_stuck_call(text):
+    """A call did not return: a child hands the text to the kernel process and exits; the kernel
+    process ends the run (fail_workload)."""
+    channel = _child_channel
+    if channel is None:
+        fail_workload(text)
+    try:
+        channel.send(("error", text))
+    finally:
+        os._exit(EXIT_WORKLOAD)
+
+
+def error_document(text):
+    """The result of a run the user's code failed: {"format":2,"workloadError":TEXT}, within
+    the termination message's 4096 bytes."""
+    while True:
+        document = _json_value({"format": FORMAT_VERSION, "workloadError": text})
+        if len(document) <= 4096:
+            return document
+        text = text[:len(text) // 2] + "..."
+
+
+def fail_workload(text):
+    """Ends the kernel for a workload error: the error document to --output, the text to
+    stderr, the children killed, exit code 4. Never returns (a stuck thread cannot be joined)."""
+    try:
+        if _output_path:
+            with open(_output_path, "w") as f:
+                f.write(error_document(text))
+        sys.stderr.write("%s: workload error: %s\n" % (PROGRAM, text))
+        sys.stderr.flush()
+        for child in multiprocessing.active_children():
+            child.kill()
+    finally:
+        os._exit(EXIT_WORKLOAD)
+
+
+def prepare_workload(workload):
+    """The set-up before any timing, in the kernel process: the hash buffer; a custom workload's
+    import (returned: its seconds) and call watch. None for the built-ins."""
+    kind = workload[0]
+    if kind == "hash":
+        hash_buffer(workload[1])
+    if kind != "custom":
+        return None
+    began = time.perf_counter()
+    entry_function(workload)
+    seconds = time.perf_counter() - began
+    call_watch(workload[5], workload[4])
+    return seconds
 
 
 # --------------------------------------------------------------------------
@@ -500,70 +912,103 @@ def interval_run_delay(before, after, ended_threads, children):
 
 
 # --------------------------------------------------------------------------
-# The strategies. Each runs the shard's tasks once and returns the checksum.
-# Set-up and tear-down (threads, pools, processes) are part of the timed call.
+# The strategies. Each runs the shard's tasks once and returns their values in task
+# order. Set-up and tear-down (threads, pools, processes) are part of the timed call.
+# Children answer with plain tuples: ("ok", ...) or ("error", text) for a workload error.
 # --------------------------------------------------------------------------
 
 def run_sequential(jobs, workers, mp_context):
-    return checksum(call_task(job) for job in jobs)
+    return [call_task(job) for job in jobs]
 
 
 def run_threads(jobs, workers, mp_context):
     results = [None] * len(jobs)
+    errors = [None] * len(jobs)
 
     def target(i, job):
-        results[i] = call_task(job)
+        try:
+            results[i] = call_task(job)
+        except WorkloadError as error:
+            errors[i] = error
 
     threads = [threading.Thread(target=target, args=(i, job)) for i, job in enumerate(jobs)]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
+    for error in errors:
+        if error is not None:
+            raise error  # the lowest task's
     if any(r is None for r in results):
         raise RuntimeError("a thread returned no result")
-    return checksum(results)
+    return results
 
 
 def run_thread_pool(jobs, workers, mp_context):
     with ThreadPoolExecutor(max_workers=workers) as executor:
-        return checksum(executor.map(call_task, jobs))
+        return list(executor.map(call_task, jobs))
 
 
-def _process_child(writer, job):
-    """Body of one child of the `processes` strategy: one call, its result and the child's
-    own CPU figures to the pipe."""
-    writer.send((call_task(job), own_figures()))
+def _isolated_call(job):
+    """One call where the race's shared object is this process's (or subinterpreter's) own:
+    ("ok", value, updates it counted) or ("error", text)."""
+    before = _race.a
+    try:
+        value = call_task(job)
+    except WorkloadError as error:
+        return ("error", str(error))
+    return ("ok", value, _race.a - before)
+
+
+def _process_child(writer, i, job):
+    """Body of one child of the `processes` strategy: one call; its answer, with the child's own
+    CPU figures, to the pipe (which also carries a stuck call's report)."""
+    global _child_channel
+    _child_channel = writer
+    answer = _isolated_call(job)
+    writer.send((i, answer, own_figures()))
     writer.close()
 
 
 def run_processes(jobs, workers, mp_context):
-    # One pipe shared by all children: each result is one small message, written
+    # One pipe shared by all children: each answer is one small message, written
     # atomically, so no locks (and no /dev/shm semaphores) are needed.
     reader, writer = mp_context.Pipe(duplex=False)
-    children = [mp_context.Process(target=_process_child, args=(writer, job)) for job in jobs]
+    children = [mp_context.Process(target=_process_child, args=(writer, i, job)) for i, job in enumerate(jobs)]
     try:
         for child in children:
             child.start()
         writer.close()
-        results = []
+        results = [None] * len(jobs)
         for _ in jobs:
             try:
-                result, figures = reader.recv()
+                message = reader.recv()
             except EOFError:
                 raise ChildFailed("a child process exited without a result") from None
-            results.append(result)
+            if message[0] == "error":  # a stuck call, reported by the child's call watch
+                raise WorkloadError(message[1])
+            i, answer, figures = message
             report_child(figures)
+            results[i] = _answered(answer)
         for child in children:
             child.join()
             if child.exitcode != 0:
                 raise ChildFailed("a child process exited with code %s" % child.exitcode)
-        return checksum(results)
+        return results
     finally:
         for child in children:
             if child.is_alive():
                 child.kill()
                 child.join()
         reader.close()
+
+
+def _answered(answer):
+    """The value of an _isolated_call answer (its race updates counted); a WorkloadError for an error."""
+    if answer[0] == "error":
+        raise WorkloadError(answer[1])
+    _counted_by_children[0] += answer[2]
+    return answer[1]
 
 
 def pool_chunks(jobs, workers):
@@ -576,24 +1021,56 @@ def pool_chunks(jobs, workers):
     return [jobs[i:i + size] for i in range(0, len(jobs), size)]
 
 
+def _pool_init(channel):
+    """A pool worker's start (custom code with a call bound): where a stuck call is reported."""
+    global _child_channel
+    _child_channel = channel
+
+
 def _pool_chunk(chunk):
-    """A pool worker's share: the chunk's results and the worker's own CPU figures after it."""
-    return [call_task(job) for job in chunk], own_figures()
+    """A pool worker's share: ("ok", values, its own CPU figures after them, race updates) or
+    ("error", text)."""
+    before = _race.a
+    try:
+        values = [call_task(job) for job in chunk]
+    except WorkloadError as error:
+        return ("error", str(error))
+    return ("ok", values, own_figures(), _race.a - before)
+
+
+def _watched(jobs):
+    """True when the jobs run custom code under a call bound (their children watch their calls)."""
+    return bool(jobs) and jobs[0][0][0] == "custom" and bool(jobs[0][0][5])
 
 
 def run_process_pool(jobs, workers, mp_context):
     # Note: a worker killed outright (OOM) makes Pool.map wait forever; the Job's
     # deadline ends that. An exception in a worker comes back here as ChildFailed.
-    pool = mp_context.Pool(processes=workers)
+    # A worker's stuck call comes over a pipe of its own: the pool's result queue waits for the call.
+    reader, writer = mp_context.Pipe(duplex=False) if _watched(jobs) else (None, None)
+    pool = (mp_context.Pool(processes=workers) if writer is None
+            else mp_context.Pool(processes=workers, initializer=_pool_init, initargs=(writer,)))
     try:
+        pending = pool.map_async(_pool_chunk, pool_chunks(jobs, workers), chunksize=1)
+        while not pending.ready():
+            pending.wait(None if reader is None else 0.1)
+            if reader is not None and reader.poll():
+                raise WorkloadError(reader.recv()[1])
         results = []
-        for chunk_results, figures in pool.map(_pool_chunk, pool_chunks(jobs, workers), chunksize=1):
-            results.extend(chunk_results)
+        for answer in pending.get():
+            if answer[0] == "error":
+                raise WorkloadError(answer[1])
+            _, values, figures, counted = answer
+            results.extend(values)
             report_child(figures)  # a worker's latest figures replace its earlier ones
-        total = checksum(results)
+            _counted_by_children[0] += counted
         pool.close()
         pool.join()
-        return total
+        return results
+    except WorkloadError:
+        pool.terminate()
+        pool.join()
+        raise
     except Exception as error:
         pool.terminate()
         pool.join()
@@ -603,6 +1080,10 @@ def run_process_pool(jobs, workers, mp_context):
         pool.terminate()
         pool.join()
         raise
+    finally:
+        for end in (reader, writer):
+            if end is not None:
+                end.close()
 
 
 # asyncio is imported only where it is used (main imports it before the timed region):
@@ -610,14 +1091,37 @@ def run_process_pool(jobs, workers, mp_context):
 # pay again under the spawn and forkserver start methods.
 
 async def _async_call(job):
-    """One call as a coroutine: io awaits asyncio.sleep; cpu runs the loop right here,
-    in the event loop, so it blocks every other task while it runs."""
+    """One call as a coroutine: io (and mixed's wait) awaits asyncio.sleep; cpu, hash and race
+    run right here, in the event loop, blocking every other task while they run; custom code
+    awaits the user's coroutine function, or runs a plain function in the loop's thread pool."""
     import asyncio
-    workload, size, t = job
-    if workload == "cpu":
-        return cpu_call(size, t)
-    await asyncio.sleep(size / 1000.0)
-    return t
+    workload, t = job
+    kind, size = workload[0], workload[1]
+    if kind == "io":
+        await asyncio.sleep(size / 1000.0)
+        return t
+    if kind == "mixed":
+        began = time.thread_time()
+        value = cpu_call(size, t)
+        await asyncio.sleep(mixed_wait(time.thread_time() - began, workload[2]))
+        return value
+    if kind != "custom":
+        return call_task(job)
+    function, is_coroutine = entry_function(workload)
+    if not is_coroutine:
+        return await asyncio.get_running_loop().run_in_executor(None, call_task, job)
+    watch = call_watch(workload[5], workload[4])
+    token = None
+    try:
+        coroutine = function(t)
+        token = watch.begin(t, coroutine) if watch is not None else None
+        value = await coroutine
+    except BaseException as error:  # noqa: B036
+        raise _user_error(error, workload, t)
+    finally:
+        if token is not None:
+            watch.end(token)
+    return result_hash(value)
 
 
 def run_asyncio(jobs, workers, mp_context):
@@ -627,14 +1131,33 @@ def run_asyncio(jobs, workers, mp_context):
         tasks = [asyncio.ensure_future(_async_call(job)) for job in jobs]  # one task per call
         return await asyncio.gather(*tasks)
 
-    return checksum(asyncio.run(all_calls()))  # a new event loop per repetition
+    return list(asyncio.run(all_calls()))  # a new event loop per repetition
 
 
 def run_interpreter_pool(jobs, workers, mp_context):
-    # One subinterpreter (each with its own GIL) per worker; the function and its
-    # arguments are pickled into them, as for a process pool.
-    with concurrent.futures.InterpreterPoolExecutor(max_workers=workers) as executor:
-        return checksum(executor.map(call_task, jobs))
+    # One subinterpreter (each with its own GIL) per worker; the function and its arguments
+    # are pickled into them, as for a process pool. A subinterpreter's frames cannot be read
+    # from here: a call bound is kept by progress (no call returned for the bound), and a
+    # stuck subinterpreter cannot be joined, so the executor is then left behind.
+    bound = jobs[0][0][5] if _watched(jobs) else 0
+    unwatched = [((workload[:5] + (0,) + workload[6:]), t) for workload, t in jobs]
+    executor = concurrent.futures.InterpreterPoolExecutor(max_workers=workers)
+    stuck = False
+    try:
+        futures = [executor.submit(_isolated_call, job) for job in unwatched]
+        task_of = {future: job[1] for future, job in zip(futures, jobs)}
+        pending = set(futures)
+        while pending:
+            done, pending = concurrent.futures.wait(pending, timeout=bound or None,
+                                                    return_when=concurrent.futures.FIRST_COMPLETED)
+            if not done:
+                stuck = True
+                running = [task_of[future] for future in pending if future.running()]
+                task = min(running or [task_of[future] for future in pending])
+                raise WorkloadError(stuck_text(task, bound, None) + " (in a subinterpreter)")
+        return [_answered(future.result()) for future in futures]
+    finally:
+        executor.shutdown(wait=not stuck, cancel_futures=stuck)
 
 
 STRATEGY_FUNCTIONS = {
@@ -681,51 +1204,89 @@ def _version_tuple(version):
 
 
 def run_strategy(name, jobs, workers, mp_context=None):
-    """Runs one strategy once; returns (checksum, wall seconds)."""
+    """Runs one strategy once; returns (the values in job order, wall seconds, the race's updates
+    that arrived)."""
     if mp_context is None:
         mp_context = multiprocessing.get_context()  # the default start method
     function = STRATEGY_FUNCTIONS[name]
+    reset_counted()
     started = time.perf_counter()
     try:
-        total = function(jobs, workers, mp_context)
+        results = function(jobs, workers, mp_context)
     except (multiprocessing.ProcessError, OSError) as error:
         if name in PROCESS_STRATEGIES:
             raise ChildFailed("%s: %s" % (name, error)) from error
         raise
-    return total, time.perf_counter() - started
+    return results, time.perf_counter() - started, counted_updates()
 
 
 # --------------------------------------------------------------------------
 # The interleaved repetition loop
 # --------------------------------------------------------------------------
 
-def run_benchmark(strategies, jobs, workers, repetitions, warmup, mp_context=None, meter=None):
-    """Warmup rounds, then measured rounds; each round runs every strategy in order.
-    Returns (checksum, start epoch, end epoch, {strategy: [seconds, ...]},
-    {strategy: {CPU figure: seconds or None}}) -- the CPU figures summed over the measured
-    rounds, sampled by meter (a CpuMeter of this machine when None) around each timed call."""
+# run_benchmark's answer; differs and lost as in its description
+Outcome = collections.namedtuple("Outcome", "checksum start end times cpu differs lost")
+
+
+def first_difference(expected, actual):
+    """The position of the first value that differs, None when none does."""
+    if expected == actual:
+        return None
+    return next((i for i, (x, y) in enumerate(zip(expected, actual)) if x != y), min(len(expected), len(actual)))
+
+
+def run_benchmark(strategies, workload, tasks, workers, repetitions, warmup, mp_context=None, meter=None):
+    """Warmup rounds, then measured rounds; each round runs every strategy in order, on the
+    shard's task indices. Every run's values are compared with the reference: sequential's first
+    run (else the first strategy's). For a built-in workload a difference is a lost or repeated
+    call (ChecksumMismatch); for deterministic custom code it is a finding: differs holds, per
+    strategy, the lowest task whose value differed in any round. For race, lost holds per strategy
+    the updates lost over the measured rounds. The CPU figures are summed over the measured rounds,
+    sampled by meter (a CpuMeter of this machine when None) around each timed call."""
     meter = meter or CpuMeter()
     record_thread_ends()
+    jobs = [(workload, t) for t in tasks]
+    kind = workload[0]
+    compared = kind in BUILT_IN_WORKLOADS or workload[6]
+    reference_name = "sequential" if "sequential" in strategies else (strategies[0] if strategies else None)
+    reference = None
+    before_reference = []  # runs that came before the reference's first
+    differs = {}
+    lost = dict.fromkeys(strategies, 0) if kind == "race" else None
     times = {name: [] for name in strategies}
-    expected = None
+
+    def compare(name, results):
+        position = first_difference(reference, results)
+        if position is None or not compared:
+            return
+        if kind in BUILT_IN_WORKLOADS:
+            raise ChecksumMismatch("checksum mismatch: %s gave %d, %s gave %d (first at task %d)"
+                                   % (name, checksum(results), reference_name, checksum(reference), tasks[position]))
+        differs[name] = min(differs.get(name, tasks[position]), tasks[position])
+
     start = time.time()
     for round_number in range(warmup + repetitions):
         measured = round_number >= warmup
         for name in strategies:
             began = meter.begin() if measured else None
-            total, seconds = run_strategy(name, jobs, workers, mp_context)
+            results, seconds, counted = run_strategy(name, jobs, workers, mp_context)
             if measured:
                 meter.end(name, began)
-            if expected is None:
-                expected = (total, name)
-            elif total != expected[0]:
-                raise ChecksumMismatch("checksum mismatch: %s gave %d, %s gave %d"
-                                       % (name, total, expected[1], expected[0]))
-            if measured:
                 times[name].append(seconds)
+                if lost is not None:
+                    lost[name] += workload[1] * len(jobs) - counted
+            if reference is not None:
+                compare(name, results)
+            elif name == reference_name:
+                reference = results
+                for earlier in before_reference:
+                    compare(*earlier)
+            else:
+                before_reference.append((name, results))
     end = time.time()
     cpu = {name: meter.totals.get(name, dict.fromkeys(CPU_FIGURES)) for name in strategies}
-    return (expected[0] if expected else 0), start, end, times, cpu
+    return Outcome(checksum(reference) if reference else 0, start, end, times, cpu,
+                   {name: differs[name] for name in strategies if name in differs}, lost)
 
 
 # --------------------------------------------------------------------------
@@ -823,13 +1384,16 @@ def runtime_info():
 
 def result_document(*, cpus, cpu_source, cpu_quota, node, pod, shard, tasks, workload,
                     size, workers, repetitions, warmup, checksum_value, start, end, times,
-                    start_method=None, skipped=None, runtime=None, facts=None, cpu=None):
+                    start_method=None, skipped=None, runtime=None, facts=None, cpu=None,
+                    setup=None, differs=None, lost=None):
     """The result as a compact JSON string, keys in the order of CONTRACT.md.
     runtime: the runtime_info() fields (this interpreter's when None); facts: cpu_facts()
-    (all unknown when None); cpu: run_benchmark's CPU figures (unknown when None)."""
+    (all unknown when None); cpu: run_benchmark's CPU figures (unknown when None). The keys
+    present only where they apply: setup (custom code's import, seconds), differs (strategies
+    whose values differed from the reference's: the lowest such task) and lost (race)."""
     facts = facts or {"cgroup": None, "exclusiveCpus": None, "onlineCpus": None}
     cpu = cpu or {}
-    return _json_value({
+    document = {
         "format": FORMAT_VERSION,
         "runtime": "python",
         "runtimeVersion": platform.python_version(),
@@ -856,7 +1420,14 @@ def result_document(*, cpus, cpu_source, cpu_quota, node, pod, shard, tasks, wor
         "skipped": dict(skipped or {}),
         "times": {name: [Fixed6(t) for t in values] for name, values in times.items()},
         "cpu": {name: {key: _millis(cpu.get(name, {}).get(key)) for key in CPU_FIGURES} for name in times},
-    })
+    }
+    if setup is not None:
+        document["setup"] = Fixed6(setup)
+    if differs:
+        document["differs"] = dict(differs)
+    if lost is not None:
+        document["lost"] = dict(lost)
+    return _json_value(document)
 
 
 def _millis(seconds):
@@ -923,7 +1494,28 @@ def _epoch(text):
     return value
 
 
+def _io_fraction(text):
+    if not re.fullmatch(r"0(\.[0-9]{1,6})?", text):
+        raise argparse.ArgumentTypeError("not a fraction 0..0.99: %r" % text)
+    value = float(text)
+    if not IO_FRACTION_RANGE[0] <= value <= IO_FRACTION_RANGE[1]:
+        raise argparse.ArgumentTypeError("%s is out of range 0..0.99" % text)
+    return value
+
+
+def _entrypoint(text):
+    if not ENTRYPOINT_PATTERN.fullmatch(text):
+        raise argparse.ArgumentTypeError("expected MODULE:FUNCTION, got %r" % text)
+    return text
+
+
 REQUIRED = ("--workload", "--size", "--tasks")
+# Options of one workload only: (option, attribute, the workloads it belongs to)
+WORKLOAD_OPTIONS = (("--io-fraction", "io_fraction", ("mixed",)),
+                    ("--entrypoint", "entrypoint", ("custom",)),
+                    ("--code-dir", "code_dir", ("custom",)),
+                    ("--call-timeout", "call_timeout", ("custom",)),
+                    ("--nondeterministic", "nondeterministic", ("custom",)))
 
 
 def build_parser():
@@ -934,7 +1526,9 @@ def build_parser():
     # parse_options), so that an unknown option is reported first, as the JVM kernel does.
     parser.add_argument("--workload", choices=WORKLOADS, help="required")
     parser.add_argument("--size", type=_int_in(0, 999_999_999),  # range: per workload
-                        help="required; cpu: n of the n*n loop (1..100000); io: milliseconds (0..600000)")
+                        help="required but for custom; cpu, mixed: n of the n*n loop (1..100000); io: "
+                             "milliseconds (0..600000); hash: KiB per call (1..65536); race: updates per "
+                             "call (1..1000000)")
     parser.add_argument("--tasks", type=_int_in(*TASKS_RANGE), help="required")
     parser.add_argument("--strategies", type=_strategy_list, default=list(DEFAULT_STRATEGIES),
                         help="any of %s (default: the first five)" % ",".join(STRATEGIES))
@@ -951,19 +1545,39 @@ def build_parser():
     parser.add_argument("--start-at", type=_epoch, metavar="EPOCH")
     parser.add_argument("--start-gate", metavar="FILE")
     parser.add_argument("--output", metavar="FILE")
+    parser.add_argument("--io-fraction", type=_io_fraction, metavar="F",
+                        help="mixed: the share of a call spent waiting, 0..0.99 (default 0.5)")
+    parser.add_argument("--entrypoint", type=_entrypoint, metavar="MODULE:FUNCTION",
+                        help="custom (required): the function called as function(task index)")
+    parser.add_argument("--code-dir", metavar="DIR", help="custom: the directory of the module")
+    parser.add_argument("--call-timeout", type=_int_in(*CALL_TIMEOUT_RANGE), default=0, metavar="SECONDS",
+                        help="custom: a call running longer fails the run naming where it is (0: no bound)")
+    parser.add_argument("--nondeterministic", action="store_true",
+                        help="custom: the values may differ between calls; do not compare strategies")
     return parser
 
 
 def parse_options(argv):
     """Parsed and validated options; raises UsageError."""
     options = build_parser().parse_args(argv)
-    missing = [name for name in REQUIRED if getattr(options, name[2:]) is None]
+    missing = [name for name in REQUIRED if getattr(options, name[2:]) is None
+               and not (name == "--size" and options.workload == "custom")]
     if missing:
         raise UsageError("the following arguments are required: " + ", ".join(missing))
-    low, high = SIZE_RANGE[options.workload]
-    if not low <= options.size <= high:
-        raise UsageError("argument --size: %d is out of range %d..%d for workload %s"
-                         % (options.size, low, high, options.workload))
+    for option, attribute, workloads in WORKLOAD_OPTIONS:
+        if getattr(options, attribute) not in (None, False, 0) and options.workload not in workloads:
+            raise UsageError("argument %s: only for workload %s" % (option, " or ".join(workloads)))
+    if options.workload == "custom":
+        if options.size is not None:
+            raise UsageError("argument --size: not for workload custom (its function decides the work)")
+        if options.entrypoint is None:
+            raise UsageError("the following arguments are required for workload custom: --entrypoint")
+        options.size = 0
+    else:
+        low, high = SIZE_RANGE[options.workload]
+        if not low <= options.size <= high:
+            raise UsageError("argument --size: %d is out of range %d..%d for workload %s"
+                             % (options.size, low, high, options.workload))
     if options.start_at is not None and options.start_gate is not None:
         raise UsageError("--start-at and --start-gate exclude each other")
     if options.start_method and options.start_method not in multiprocessing.get_all_start_methods():
@@ -971,6 +1585,9 @@ def parse_options(argv):
                          % (options.start_method, ",".join(multiprocessing.get_all_start_methods())))
     options.strategies, options.skipped = runnable_strategies(options.strategies,
                                                               options.skip_unsupported)
+    options.workload_spec = make_workload(options.workload, options.size, options.io_fraction,
+                                          options.entrypoint, options.code_dir, options.call_timeout,
+                                          not options.nondeterministic)
     return options
 
 
@@ -986,11 +1603,13 @@ def runnable_strategies(names, skip_unsupported, reason=unsupported_reason):
 
 
 def main(argv=None):
+    global _output_path
     try:
         options = parse_options(sys.argv[1:] if argv is None else argv)
     except UsageError as error:
         print("%s: %s" % (PROGRAM, " ".join(str(error).split())), file=sys.stderr)
         return EXIT_USAGE
+    _output_path = options.output
     try:
         cgroup = locate_cgroup(os.environ.get("CONCBENCH_CGROUP_ROOT", DEFAULT_CGROUP_ROOT),
                                os.environ.get("CONCBENCH_PROC_CGROUP", DEFAULT_PROC_CGROUP))
@@ -1000,29 +1619,32 @@ def main(argv=None):
         meter = CpuMeter(cgroup, os.environ.get("CONCBENCH_PROC_STAT", DEFAULT_PROC_STAT))
         workers = options.workers or cpus
         shard_index, shard_count = options.shard
-        jobs = [(options.workload, options.size, t)
-                for t in shard_tasks(options.tasks, shard_index, shard_count)]
+        tasks = shard_tasks(options.tasks, shard_index, shard_count)
         if "asyncio" in options.strategies:
             import asyncio  # noqa: F401  (not inside the first timed repetition)
         mp_context = multiprocessing.get_context(options.start_method)
         uses_processes = any(name in PROCESS_STRATEGIES for name in options.strategies)
+        setup = prepare_workload(options.workload_spec)  # before the common start: not timed with the calls
         wait_for_start(options.start_at, options.start_gate)
-        total, start, end, times, cpu = run_benchmark(
-            options.strategies, jobs, workers, options.repetitions, options.warmup, mp_context, meter)
+        outcome = run_benchmark(options.strategies, options.workload_spec, tasks, workers, options.repetitions,
+                                options.warmup, mp_context, meter)
         document = result_document(
             cpus=cpus, cpu_source=cpu_source, cpu_quota=cpu_quota,
             node=os.environ.get("NODE_NAME"), pod=os.environ.get("POD_NAME"),
-            shard="%d/%d" % (shard_index, shard_count), tasks=len(jobs),
+            shard="%d/%d" % (shard_index, shard_count), tasks=len(tasks),
             workload=options.workload, size=options.size, workers=workers,
             repetitions=options.repetitions, warmup=options.warmup,
-            checksum_value=total, start=start, end=end, times=times,
+            checksum_value=outcome.checksum, start=outcome.start, end=outcome.end, times=outcome.times,
             start_method=mp_context.get_start_method() if uses_processes else None,
-            skipped=options.skipped, facts=facts, cpu=cpu)
+            skipped=options.skipped, facts=facts, cpu=outcome.cpu, setup=setup,
+            differs=outcome.differs, lost=outcome.lost)
         if options.output:
             with open(options.output, "w") as f:
                 f.write(document)
         print(document, flush=True)
         return EXIT_OK
+    except WorkloadError as error:
+        fail_workload(str(error))
     except (ChildFailed, ChecksumMismatch) as error:
         print("%s: %s" % (PROGRAM, error), file=sys.stderr)
         return EXIT_MISMATCH

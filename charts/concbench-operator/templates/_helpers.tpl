@@ -127,3 +127,37 @@ admission-operator-writes.yaml narrow the writes on pods, configmaps, jobs and n
 {{- define "concbench-operator.quantity" -}}
 {{- if kindIs "string" . }}{{ . }}{{ else }}{{ int64 . }}{{ end -}}
 {{- end -}}
+
+{{/* A quantity's value in base units as a float (500m is 0.5, 8Gi 8589934592), to compare two quantities. */}}
+{{- define "concbench-operator.quantityValue" -}}
+{{- $quantity := include "concbench-operator.quantity" . | trimPrefix "+" -}}
+{{- $number := regexFind "^([0-9]+(\\.[0-9]*)?|\\.[0-9]+)([eE][-+]?[0-9]+)?" $quantity -}}
+{{- $scales := dict "" 1 "m" 0.001 "k" 1e3 "M" 1e6 "G" 1e9 "T" 1e12 "P" 1e15 "E" 1e18 "Ki" 1024 "Mi" 1048576 "Gi" 1073741824 "Ti" 1099511627776 "Pi" 1125899906842624 "Ei" 1152921504606846976 -}}
+{{- mulf (float64 $number) (get $scales (trimPrefix $number $quantity)) -}}
+{{- end -}}
+
+{{/*
+Fails the render when kernel.defaultResources asks more than policy.maxResources allows: every
+benchmark without spec.resources would run pods the policy refuses to anyone who asks for them. A
+container with a limit and no request gets a request equal to its limit, so a default limit is
+checked against the maximum request too.
+*/}}
+{{- define "concbench-operator.checkDefaultResources" -}}
+{{- $defaults := .Values.kernel.defaultResources | default dict -}}
+{{- $max := .Values.policy.maxResources | default dict -}}
+{{- range $kind := list "requests" "limits" -}}
+{{- range $resource, $maximum := index $max $kind | default dict -}}
+{{- $default := "" -}}
+{{- $from := printf "kernel.defaultResources.%s.%s" $kind $resource -}}
+{{- if hasKey (index $defaults "requests" | default dict) $resource | and (eq $kind "requests") -}}
+{{- $default = index $defaults.requests $resource -}}
+{{- else if hasKey (index $defaults "limits" | default dict) $resource -}}
+{{- $default = index $defaults.limits $resource -}}
+{{- $from = printf "kernel.defaultResources.limits.%s" $resource -}}
+{{- end -}}
+{{- if and (ne (toString $default) "") (gt (include "concbench-operator.quantityValue" $default | float64) (include "concbench-operator.quantityValue" $maximum | float64)) -}}
+{{- fail (printf "%s %s exceeds policy.maxResources.%s.%s %s%s: kernel pods of benchmarks without spec.resources would ask more than the policy allows; lower the default or raise the maximum" $from (include "concbench-operator.quantity" $default) $kind $resource (include "concbench-operator.quantity" $maximum) (ternary " (a container's request defaults to its limit)" "" (and (eq $kind "requests") (hasPrefix "kernel.defaultResources.limits" $from)))) -}}
+{{- end -}}
+{{- end -}}
+{{- end -}}
+{{- end -}}

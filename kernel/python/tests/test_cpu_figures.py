@@ -284,9 +284,9 @@ class AccountingTest(unittest.TestCase):
             return total[0]
 
         # the same calls in the main thread and in a thread that has ended when the interval does
-        jobs = [("cpu", size_for(0.03), t) for t in range(4)]
+        workload = kernel.make_workload("cpu", size_for(0.03))
         with mock.patch.dict(kernel.STRATEGY_FUNCTIONS, {"one-thread": one_thread}):
-            _, _, _, _, cpu = kernel.run_benchmark(["sequential", "one-thread"], jobs, 1, 2, 0)
+            cpu = kernel.run_benchmark(["sequential", "one-thread"], workload, range(4), 1, 2, 0).cpu
         self.assertGreater(cpu["sequential"]["used"], 0.05)
         self.assertGreater(cpu["one-thread"]["used"], 0.7 * cpu["sequential"]["used"], cpu)
         self.assertLess(cpu["one-thread"]["used"], 1.5 * cpu["sequential"]["used"], cpu)
@@ -295,11 +295,11 @@ class AccountingTest(unittest.TestCase):
         # Every child reports its own CPU time; ours are also in RUSAGE_CHILDREN (fork, spawn),
         # a forkserver's are not. Either way each must count once: counted twice, the strategy's
         # CPU time would be about twice what its children report; forgotten, far below it.
-        jobs = [("cpu", size_for(0.02), t) for t in range(6)]
+        workload, tasks = kernel.make_workload("cpu", size_for(0.02)), range(6)
         for method in multiprocessing.get_all_start_methods():
-            for name, children in (("processes", len(jobs)), ("process-pool", 2)):
+            for name, children in (("processes", len(tasks)), ("process-pool", 2)):
                 with self.subTest(start_method=method, strategy=name):
-                    _, _, _, _, cpu = kernel.run_benchmark([name], jobs, 2, 1, 0, multiprocessing.get_context(method))
+                    cpu = kernel.run_benchmark([name], workload, tasks, 2, 1, 0, multiprocessing.get_context(method)).cpu
                     self.assertEqual(len(kernel._child_figures), children)  # the last interval's reports
                     reported = sum(used for _, used, _ in kernel._child_figures.values())
                     self.assertGreater(reported, 0.05)
@@ -309,8 +309,8 @@ class AccountingTest(unittest.TestCase):
 
     @unittest.skipUnless(LINUX_SCHEDSTAT, "needs Linux's schedstat")
     def test_every_figure_is_known_on_linux(self):
-        _, _, _, _, cpu = kernel.run_benchmark(list(kernel.DEFAULT_STRATEGIES), [("io", 1, t) for t in range(3)],
-                                               2, 1, 0)
+        cpu = kernel.run_benchmark(list(kernel.DEFAULT_STRATEGIES), kernel.make_workload("io", 1), range(3),
+                                   2, 1, 0).cpu
         for name, figures in cpu.items():
             self.assertIsNotNone(figures["used"], name)
             self.assertIsNotNone(figures["waited"], name)
@@ -335,7 +335,7 @@ def one_thread(jobs, workers, context):
     return total[0][1]
 
 kernel.STRATEGY_FUNCTIONS["one-thread"] = one_thread
-_, _, _, times, cpu = kernel.run_benchmark(["one-thread"], [("cpu", 700, t) for t in range(4)], 1, 1, 0)
+_, _, _, times, cpu, _, _ = kernel.run_benchmark(["one-thread"], kernel.make_workload("cpu", 700), range(4), 1, 1, 0)
 print(json.dumps({name: dict(cpu[name], wall=sum(times[name])) for name in cpu}))
 """
 

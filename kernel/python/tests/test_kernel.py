@@ -44,6 +44,26 @@ def closed_form_cpu(n, tasks):
     return ((n * (n + 1) // 2) ** 2 * len(tasks) + sum(tasks)) % 2 ** 64
 
 
+def closed_form(workload, size, tasks):
+    """The contract's checksum of a built-in workload (checksums.json's comment), without the kernel."""
+    if workload in ("cpu", "mixed"):
+        return closed_form_cpu(size, tasks)
+    if workload == "hash":
+        import hashlib
+        digest = int.from_bytes(hashlib.sha256(bytes(range(256)) * (4 * size)).digest()[:8], "big")
+        return (digest * len(tasks) + sum(tasks)) % 2 ** 64
+    return sum(tasks) % 2 ** 64
+
+
+def jobs_of(kind, size, tasks, **options):
+    return [(kernel.make_workload(kind, size, **options), t) for t in tasks]
+
+
+def strategy_checksum(name, jobs, workers, mp_context=None):
+    results, seconds, _ = kernel.run_strategy(name, jobs, workers, mp_context)
+    return kernel.checksum(results)
+
+
 def run_script(*args, env=None):
     full_env = dict(os.environ)
     full_env.update(env or {})
@@ -63,15 +83,18 @@ class ChecksumTest(unittest.TestCase):
             index, count = map(int, case["shard"].split("/"))
             tasks = kernel.shard_tasks(case["tasks"], index, count)
             self.assertEqual(tasks, case["indices"], case)
-            closed_form = (closed_form_cpu(case["size"], tasks) if case["workload"] == "cpu"
-                           else sum(tasks) % 2 ** 64)
-            self.assertEqual(str(closed_form), case["checksum"], case)
-            jobs = [(case["workload"], case["size"], t) for t in tasks]
+            self.assertEqual(str(closed_form(case["workload"], case["size"], tasks)), case["checksum"], case)
+            jobs = jobs_of(case["workload"], case["size"], tasks, io_fraction=case.get("ioFraction"))
             for name in SUPPORTED:
                 with self.subTest(case=case, strategy=name):
-                    total, seconds = kernel.run_strategy(name, jobs, 2)
-                    self.assertEqual(str(total), case["checksum"])
+                    results, seconds, _ = kernel.run_strategy(name, jobs, 2)
+                    self.assertEqual(str(kernel.checksum(results)), case["checksum"])
+                    self.assertEqual(len(results), len(tasks))
                     self.assertGreaterEqual(seconds, 0.0)
+
+    def test_the_contract_covers_every_built_in_workload(self):
+        covered = {case["workload"] for case in contract("checksums.json")["cases"]}
+        self.assertEqual(covered, set(kernel.BUILT_IN_WORKLOADS))
 
     def test_the_kernel_does_not_import_asyncio_unless_asked(self):
         # children of the process strategies re-import the kernel under spawn and forkserver
@@ -82,12 +105,13 @@ class ChecksumTest(unittest.TestCase):
     def test_process_strategies_work_with_every_start_method(self):
         # Python 3.14 makes forkserver the default on Linux: nothing may rely on fork.
         tasks = [0, 5, 9]
-        jobs = [("cpu", 11, t) for t in tasks]
         for method in multiprocessing.get_all_start_methods():
             context = multiprocessing.get_context(method)
             for name in kernel.PROCESS_STRATEGIES:
-                with self.subTest(start_method=method, strategy=name):
-                    self.assertEqual(kernel.run_strategy(name, jobs, 2, context)[0], closed_form_cpu(11, tasks))
+                for kind, size in (("cpu", 11), ("hash", 4)):
+                    with self.subTest(start_method=method, strategy=name, workload=kind):
+                        self.assertEqual(strategy_checksum(name, jobs_of(kind, size, tasks), 2, context),
+                                         closed_form(kind, size, tasks))
 
     def test_asyncio_awaits_every_io_call_on_one_loop_at_once(self):
         # The io call must await asyncio.sleep (not block in time.sleep): then all tasks
@@ -103,9 +127,9 @@ class ChecksumTest(unittest.TestCase):
                 await real_sleep(0)
             inside[0] -= 1
 
-        jobs = [("io", 5, t) for t in range(20)]
+        jobs = jobs_of("io", 5, range(20))
         with mock.patch.object(asyncio, "sleep", counting_sleep):
-            total, _ = kernel.run_strategy("asyncio", jobs, 1)
+            total = strategy_checksum("asyncio", jobs, 1)
         self.assertEqual(total, sum(range(20)))
         self.assertEqual(most[0], 20)
 
@@ -117,7 +141,7 @@ class ChecksumTest(unittest.TestCase):
             return t
 
         with mock.patch.object(kernel, "cpu_call", recording_cpu_call):
-            self.assertEqual(kernel.run_strategy("asyncio", [("cpu", 3, t) for t in range(5)], 4)[0], 10)
+            self.assertEqual(strategy_checksum("asyncio", jobs_of("cpu", 3, range(5)), 4), 10)
         self.assertEqual(threads, {threading.get_ident()})
 
     def test_cpu_call_is_the_nested_loop_mod_2_64(self):
@@ -127,17 +151,18 @@ class ChecksumTest(unittest.TestCase):
         self.assertEqual(kernel.checksum([2 ** 64 - 1, 2]), 1)
 
     def test_a_failing_child_is_reported_as_child_failed(self):
-        bad_jobs = [("cpu", None, 0)]  # the call raises TypeError in the child
+        bad_jobs = jobs_of("cpu", None, [0])  # the call raises TypeError in the child
         for name in ("processes", "process-pool"):
             with self.subTest(strategy=name), mock.patch("sys.stderr"):
                 with self.assertRaises(kernel.ChildFailed):
                     kernel.run_strategy(name, bad_jobs, 1)
 
-    def test_disagreeing_strategies_fail_the_run(self):
-        wrong = {"wrong": lambda jobs, workers, context: 42}
+    def test_a_built_in_workload_that_disagrees_fails_the_run(self):
+        # a lost or repeated call: the built-ins' values are known
+        wrong = {"wrong": lambda jobs, workers, context: [42, 7]}
         with mock.patch.dict(kernel.STRATEGY_FUNCTIONS, wrong):
-            with self.assertRaisesRegex(kernel.ChecksumMismatch, "wrong gave 42"):
-                kernel.run_benchmark(["sequential", "wrong"], [("cpu", 3, 0)], 1, 1, 0)
+            with self.assertRaisesRegex(kernel.ChecksumMismatch, r"wrong gave 49, sequential gave \d+ \(first at task 5\)"):
+                kernel.run_benchmark(["wrong", "sequential"], kernel.make_workload("cpu", 3), [5, 6], 1, 1, 0)
 
     def test_rounds_are_interleaved_and_only_measured_ones_recorded(self):
         calls = []
@@ -145,11 +170,12 @@ class ChecksumTest(unittest.TestCase):
         def recorder(name):
             def run(jobs, workers, context):
                 calls.append(name)
-                return 9
+                return [9]
             return run
 
         with mock.patch.dict(kernel.STRATEGY_FUNCTIONS, {"a": recorder("a"), "b": recorder("b")}):
-            total, start, end, times, cpu = kernel.run_benchmark(["a", "b"], [], 1, 3, 2)
+            outcome = kernel.run_benchmark(["a", "b"], kernel.make_workload("io", 0), [4], 1, 3, 2)
+        total, start, end, times, cpu, differs, lost = outcome
         self.assertEqual(calls, ["a", "b"] * 5)
         self.assertEqual(total, 9)
         self.assertEqual(list(times), ["a", "b"])
@@ -157,6 +183,7 @@ class ChecksumTest(unittest.TestCase):
         self.assertEqual(list(cpu), ["a", "b"])
         self.assertEqual(list(cpu["a"]), list(kernel.CPU_FIGURES))
         self.assertLessEqual(start, end)
+        self.assertEqual((differs, lost), ({}, None))
 
 
 class ShardTest(unittest.TestCase):
@@ -294,8 +321,16 @@ class ContractTest(unittest.TestCase):
     def test_limits(self):
         limits = contract("limits.json")
         pair = lambda entry: (entry["min"], entry["max"])  # noqa: E731
-        self.assertEqual({w: pair(limits["size"][w]) for w in limits["workloads"]}, kernel.SIZE_RANGE)
+        self.assertEqual({w: pair(limits["size"][w]) for w in limits["builtInWorkloads"]}, kernel.SIZE_RANGE)
         self.assertEqual(tuple(limits["workloads"]), kernel.WORKLOADS)
+        self.assertEqual(tuple(limits["builtInWorkloads"]), kernel.BUILT_IN_WORKLOADS)
+        self.assertEqual(pair(limits["ioFraction"]), kernel.IO_FRACTION_RANGE)
+        self.assertEqual(limits["ioFraction"]["default"], kernel.DEFAULT_IO_FRACTION)
+        self.assertEqual(pair(limits["callTimeout"]), kernel.CALL_TIMEOUT_RANGE)
+        self.assertEqual(kernel.parse_options(["--workload", "custom", "--entrypoint", "m:f", "--tasks", "1"]).call_timeout,
+                         limits["callTimeout"]["default"])
+        self.assertEqual(kernel.parse_options(["--workload", "mixed", "--size", "1", "--tasks", "1"]).workload_spec[2],
+                         limits["ioFraction"]["default"])
         self.assertEqual(pair(limits["tasks"]), kernel.TASKS_RANGE)
         self.assertEqual(pair(limits["workers"]), kernel.WORKERS_RANGE)
         self.assertEqual(pair(limits["repetitions"]), kernel.REPETITIONS_RANGE)

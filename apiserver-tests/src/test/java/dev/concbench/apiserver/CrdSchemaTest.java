@@ -52,6 +52,9 @@ class CrdSchemaTest {
             + "per call, all of a pod's calls at once: at most 256 calls per pod";
     static final String THREADS_PER_POD = "spec.workload.tasks: Invalid value: \"object\": threads starts one thread per call, "
             + "all of a pod's calls at once: at most 1024 calls per pod";
+    static final String PYTHON_ENTRYPOINT = "spec.workload.custom.entrypoint: Invalid value: \"object\": a Python entrypoint "
+            + "(workload.custom.entrypoint) runs on Python runtimes only: runtime, and every sweep.runtimes entry, must be a "
+            + "Python one (for Java, set workload.custom.className)";
 
     // @formatter:off
     static final List<Row> ROWS = List.of(
@@ -61,10 +64,48 @@ class CrdSchemaTest {
         row("spec: {workload: {type: cpu}}",                               "spec: {workload: {type: gpu}}",                           "spec.workload.type: Unsupported value: \"gpu\""),
         row(null,                                                          "spec: {workload: null}",                                  "spec.workload: Required value"),
         row(null,                                                          "spec: {workload: {type: null}}",                          "spec.workload.type: Required value"),
-        row(null,                                                          "spec: {workload: {size: null}}",                          "spec.workload.size: Required value"),
+        row(null,                                                          "spec: {workload: {size: null}}",                          "spec.workload.size: Required value: size is required (but for a custom workload): cpu and mixed n of the n*n loop, io milliseconds, hash KiB per call, race updates per call"),
         row(null,                                                          "spec: {workload: {tasks: null}}",                         "spec.workload.tasks: Required value"),
         row("spec: {workload: {size: 0}}",                                 "spec: {workload: {size: -1}}",                            "spec.workload.size: Invalid value: -1: spec.workload.size in body should be greater than or equal to 0"),
-        row("spec: {workload: {size: 600000}}",                            "spec: {workload: {size: 600001}}",                        "spec.workload.size: Invalid value: 600001: spec.workload.size in body should be less than or equal to 600000"),
+        row("spec: {workload: {size: 600000}}",                            "spec: {workload: {size: 600001}}",                        "spec.workload.size: Invalid value: \"object\": for an io workload, size (milliseconds) must be at most 600000"),
+        row("spec: {workload: {type: race, size: 1000000}}",              "spec: {workload: {type: race, size: 1000001}}",           "spec.workload.size: Invalid value: 1000001: spec.workload.size in body should be less than or equal to 1000000"),
+        row("spec: {workload: {type: race, size: 1}}",                     "spec: {workload: {type: race, size: 0}}",                 "spec.workload.size: Invalid value: \"object\": for a race workload, size (updates per call) must be at least 1"),
+        row("spec: {workload: {type: hash, size: 65536}}",                 "spec: {workload: {type: hash, size: 65537}}",             "spec.workload.size: Invalid value: \"object\": for a hash workload, size (KiB hashed per call) must be 1 to 65536"),
+        row("spec: {workload: {type: hash, size: 1}}",                     "spec: {workload: {type: hash, size: 0}}",                 "spec.workload.size: Invalid value: \"object\": for a hash workload, size (KiB hashed per call) must be 1 to 65536"),
+        row("spec: {workload: {type: mixed, size: 100000}}",               "spec: {workload: {type: mixed, size: 100001}}",           "spec.workload.size: Invalid value: \"object\": for a mixed workload, size (n of the n*n loop) must be 1 to 100000"),
+        row("spec: {workload: {type: mixed, size: 1}}",                    "spec: {workload: {type: mixed, size: 0}}",                "spec.workload.size: Invalid value: \"object\": for a mixed workload, size (n of the n*n loop) must be 1 to 100000"),
+        row("spec: {workload: {type: mixed, ioFraction: 0}}",              "spec: {workload: {type: mixed, ioFraction: -0.01}}",      "spec.workload.ioFraction: Invalid value: -0.01: spec.workload.ioFraction in body should be greater than or equal to 0"),
+        // sic: the server prints the fractional maximum 0.99 as 0 (its integer part) in the refusal
+        row("spec: {workload: {type: mixed, ioFraction: 0.99}}",           "spec: {workload: {type: mixed, ioFraction: 1}}",          "spec.workload.ioFraction: Invalid value: 1: spec.workload.ioFraction in body should be less than or equal to 0"),
+        row("spec: {workload: {type: mixed, ioFraction: 0.5}}",            "spec: {workload: {type: cpu, ioFraction: 0.5}}",          "spec.workload.ioFraction: Forbidden: ioFraction is for the mixed workload only"),
+        // ---- a custom workload: Python (entrypoint with configMap or source) or Java (className on spec.image)
+        row(custom(""),                                                    custom("").replace("size: null", "size: 5"),               "spec.workload.size: Forbidden: a custom workload has no size: its function decides the work of a call"),
+        row(custom(""),                                                    "spec: {workload: {custom: {entrypoint: 'work:run', source: 'def run(i): return i'}}}",
+                                                                                                                                      "spec.workload.custom: Invalid value: \"object\": workload.custom is set for type custom, and only then"),
+        row(custom(""),                                                    custom("entrypoint: null, source: null"),                  "spec.workload.custom: Invalid value: \"object\": set custom.entrypoint (Python, module:function) or custom.className (Java), one of them"),
+        row(custom("entrypoint: 'my_module:my_function'"),                 custom("entrypoint: 'work.run'"),                          "spec.workload.custom.entrypoint: Invalid value: \"object\": custom.entrypoint must be module:function, e.g. records:work: a module (a file module.py of the configMap or the source) and a function of it"),
+        row(custom("configMap: concbench-code, source: null, entrypoint: 'concbench_kernel:run'"), custom("entrypoint: 'concbench_kernel:run'"),
+                                                                                                                                      "spec.workload.custom.entrypoint: Invalid value: \"object\": with custom.source the module cannot be named concbench_kernel: that is the kernel's own file"),
+        row(custom("source: null, configMap: my-code"),                    custom("source: null"),                                    "spec.workload.custom.entrypoint: Invalid value: \"object\": a Python entrypoint needs its code: custom.configMap (a ConfigMap of this namespace whose keys are files) or custom.source (a few inline lines), one of them"),
+        row(custom("source: null, configMap: my-code.v2"),                 custom("source: null, configMap: My_Code"),                "spec.workload.custom.configMap: Invalid value: \"object\": custom.configMap must be the name of a ConfigMap of this namespace"),
+        row(custom("source: null, configMap: " + "c".repeat(253)),         custom("source: null, configMap: " + "c".repeat(254)),     "spec.workload.custom.configMap: Too long: may not be more than 253 bytes"),
+        row(custom("entrypoint: " + "m".repeat(127) + ":" + "f".repeat(127)), custom("entrypoint: " + "m".repeat(128) + ":" + "f".repeat(127)),
+                                                                                                                                      "spec.workload.custom.entrypoint: Too long: may not be more than 255 bytes"),
+        row(custom("source: '" + "#".repeat(16384) + "'"),                 custom("source: '" + "#".repeat(16385) + "'"),             "spec.workload.custom.source: Too long: may not be more than 16384 bytes"),
+        row(custom("callTimeoutSeconds: 1"),                               custom("callTimeoutSeconds: 0"),                           "spec.workload.custom.callTimeoutSeconds: Invalid value: 0: spec.workload.custom.callTimeoutSeconds in body should be greater than or equal to 1"),
+        row(custom("callTimeoutSeconds: 86399").replace("spec: {", "spec: {timeoutSeconds: 86400, "),
+                                                                           custom("callTimeoutSeconds: 86401"),                       "spec.workload.custom.callTimeoutSeconds: Invalid value: 86401: spec.workload.custom.callTimeoutSeconds in body should be less than or equal to 86400",
+                                                                                                                                      "spec.workload.custom.callTimeoutSeconds: Invalid value: \"object\": workload.custom.callTimeoutSeconds must be below timeoutSeconds"),
+        row(custom("callTimeoutSeconds: 899"),                             custom("callTimeoutSeconds: 900"),                         "spec.workload.custom.callTimeoutSeconds: Invalid value: \"object\": workload.custom.callTimeoutSeconds must be below timeoutSeconds: a call that never returns must be caught (and named) before the run's deadline"),
+        row(custom("").replace("spec: {", "spec: {sweep: {runtimes: [python, pypy-3.11]}, "),
+                                                                           custom("").replace("spec: {", "spec: {sweep: {runtimes: [python, java-21]}, "),
+                                                                                                                                      PYTHON_ENTRYPOINT),
+        row(custom("").replace("spec: {", "spec: {runtime: cpython-3.13t, "), custom("").replace("spec: {", "spec: {runtime: java, "), PYTHON_ENTRYPOINT),
+        row(java("className: com.example.Work"),                           java("className: com.example.Work").replace("image: 'registry.example/bench:1', ", ""),
+                                                                                                                                      "spec.workload.custom.className: Invalid value: \"object\": a Java class (workload.custom.className) runs on a java runtime from spec.image: an image built FROM the kernel image with your jar in /app/workloads/ (the cluster's policy must allow spec.image)"),
+        row(java("className: com.example.Work$Inner"),                     java("className: 1bad"),                                   "spec.workload.custom.className: Invalid value: \"object\": custom.className must be a Java class's binary name, e.g. com.example.Work"),
+        row(java("className: " + "w".repeat(255)),                         java("className: " + "w".repeat(256)),                     "spec.workload.custom.className: Too long: may not be more than 255 bytes"),
+        row(java("className: com.example.Work"),                           java("className: com.example.Work, configMap: code"),      "spec.workload.custom.className: Forbidden: a Java class comes from spec.image (an image built FROM the kernel image with your jar in /app/workloads/): custom.configMap and custom.source are for Python"),
         row("spec: {workload: {type: cpu, size: 1}}",                      "spec: {workload: {type: cpu, size: 0}}",                  "spec.workload.size: Invalid value: \"object\": for a cpu workload, size (n of the n*n loop) must be at least 1"),
         row("spec: {workload: {type: cpu, size: 100000}}",                 "spec: {workload: {type: cpu, size: 100001}}",             "spec.workload.size: Invalid value: \"object\": for a cpu workload, size (n of the n*n loop) must be at most 100000"),
         row("spec: {workload: {tasks: 1}}",                                "spec: {workload: {tasks: 0}}",                            "spec.workload.tasks: Invalid value: 0: spec.workload.tasks in body should be greater than or equal to 1",
@@ -324,6 +365,18 @@ class CrdSchemaTest {
         }
         // A rule with a messageExpression: its message is computed, so it is the one at this path without a static one.
         return rulesHere.stream().filter(k -> rules.get(k) == null).findFirst().orElse(path + " rule: " + text);
+    }
+
+    /** A custom Python workload (inline source) with {@code fields} merged into workload.custom. */
+    private static String custom(String fields) {
+        return "spec: {workload: {type: custom, size: null, custom: {entrypoint: 'work:run', source: 'def run(i): return i'"
+                + (fields.isEmpty() ? "" : ", " + fields) + "}}}";
+    }
+
+    /** A custom Java workload: a java runtime, spec.image, workload.custom with {@code fields} (entrypoint and source removed). */
+    private static String java(String fields) {
+        return "spec: {runtime: java-21, image: 'registry.example/bench:1', workload: {type: custom, size: null, custom: "
+                + "{entrypoint: null, source: null, " + fields + "}}}";
     }
 
     private static String seq(int from, int to) {

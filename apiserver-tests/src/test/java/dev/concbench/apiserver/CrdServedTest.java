@@ -46,6 +46,19 @@ class CrdServedTest {
             schedulingTimeoutSeconds: 300
             ttlSecondsAfterFinished: 3600
             placement: {spreadAcrossNodes: false}
+            """),
+        new Defaulted("spec: {workload: {type: custom, size: null, custom: {entrypoint: 'work:run', source: 'def run(i): return i'}}}", """
+            runtime: python
+            workload: {type: custom, tasks: 4, custom: {entrypoint: 'work:run', source: 'def run(i): return i', callTimeoutSeconds: 60, deterministic: true}}
+            strategies: [sequential, threads, thread-pool, processes, process-pool]
+            pods: 1
+            workers: 0
+            repetitions: 5
+            warmup: 1
+            network: none
+            timeoutSeconds: 900
+            schedulingTimeoutSeconds: 300
+            ttlSecondsAfterFinished: 3600
             """)
     );
     // @formatter:on

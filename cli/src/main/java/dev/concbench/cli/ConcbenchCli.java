@@ -123,8 +123,10 @@ public final class ConcbenchCli implements Callable<Integer> {
             PrintWriter out = spec.commandLine().getOut();
             PrintWriter err = spec.commandLine().getErr();
             List<ConcurrencyBenchmark> benchmarks;
+            ManifestReader.Manifest manifest;
             try {
-                benchmarks = ManifestReader.read(file);
+                manifest = ManifestReader.readManifest(file);
+                benchmarks = manifest.benchmarks();
             } catch (InvalidManifestException e) {
                 err.println("concbench: invalid manifest, nothing was run:");
                 e.problems().forEach(p -> err.println("  " + p));
@@ -143,7 +145,7 @@ public final class ConcbenchCli implements Callable<Integer> {
             boolean failed = false;
             try {
                 for (ConcurrencyBenchmark cb : benchmarks) {
-                    ConcurrencyBenchmarkStatus status = runner.run(cb);
+                    ConcurrencyBenchmarkStatus status = runner.run(cb, manifest.configMaps());
                     cb.setStatus(status);
                     statuses.add(status);
                     failed |= status.getPhase() != Phase.Succeeded;

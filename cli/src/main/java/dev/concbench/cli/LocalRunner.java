@@ -3,6 +3,7 @@ package dev.concbench.cli;
 import dev.concbench.api.v1alpha1.ConcurrencyBenchmark;
 import dev.concbench.api.v1alpha1.ConcurrencyBenchmarkSpec;
 import dev.concbench.api.v1alpha1.ConcurrencyBenchmarkStatus;
+import dev.concbench.api.v1alpha1.CustomWorkloadSpec;
 import dev.concbench.api.v1alpha1.RunState;
 import dev.concbench.domain.Action;
 import dev.concbench.domain.Decision;
@@ -13,20 +14,27 @@ import dev.concbench.domain.Observation;
 import dev.concbench.domain.PlannedRun;
 import dev.concbench.domain.ResultFormatException;
 import dev.concbench.domain.RunObservation;
+import dev.concbench.domain.WorkloadCode;
+import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -43,6 +51,8 @@ public final class LocalRunner {
     public static final long GENERATION = 1;
     /** Env the kernels see in place of the downward API's spec.nodeName. */
     public static final String NODE_NAME = "local";
+    /** The kernel's exit code when the user's code failed (kernel/CONTRACT.md). */
+    static final int WORKLOAD_ERROR_EXIT_CODE = 4;
     /** Seconds from launch to the common start of a multi-pod run: room for the interpreters to start. */
     static final double START_DELAY_SECONDS = 1.0;
 
@@ -74,13 +84,41 @@ public final class LocalRunner {
      * actions on this machine: a Job becomes its pods' kernel processes, run to the end.
      */
     public ConcurrencyBenchmarkStatus run(ConcurrencyBenchmark cb) {
+        return run(cb, Map.of());
+    }
+
+    /**
+     * {@link #run(ConcurrencyBenchmark)} with the ConfigMaps of the manifest: a custom workload's code
+     * (workload.custom.configMap) is a ConfigMap document of the same file, written to a directory of
+     * its own for the kernels; one that is missing, too big or without the entrypoint's module ends the
+     * benchmark Failed, WorkloadError, before any kernel runs, as in the cluster.
+     */
+    public ConcurrencyBenchmarkStatus run(ConcurrencyBenchmark cb, Map<String, ConfigMap> configMaps) {
         ConcurrencyBenchmark current = local(cb);
+        String problem = WorkloadCode.configMapName(cb.getSpec()).flatMap(name -> {
+            ConfigMap code = configMaps.get(name);
+            return WorkloadCode.problem(cb.getSpec(), "the manifest", code == null ? null
+                    : Optional.ofNullable(code.getData()).orElse(Map.of()), code == null ? null : code.getBinaryData());
+        }).orElse(null);
+        Path codeDir = null;
+        try {
+            codeDir = problem == null ? codeDirectory(cb.getSpec(), configMaps) : null;
+            return runWithCode(current, codeDir, problem);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write the workload's code to a temporary directory", e);
+        } finally {
+            deleteQuietly(codeDir);
+        }
+    }
+
+    /** @param problem what is wrong with the workload's code (the lifecycle fails the benchmark on it), or null */
+    private ConcurrencyBenchmarkStatus runWithCode(ConcurrencyBenchmark current, Path codeDir, String problem) {
         List<Observation.JobSeen> jobs = new ArrayList<>();
         Map<String, RunObservation> runs = new HashMap<>();
         while (true) {
             // No other benchmark competes for this machine: a slot is always free.
             Decision decision = Lifecycle.decide(current,
-                    new Observation(new Observation.Admission(true, 1), jobs, runs), now());
+                    new Observation(new Observation.Admission(true, 1), jobs, runs).withWorkloadCode(problem), now());
             current.setStatus(decision.status());
             for (Action action : decision.actions()) {
                 if (action instanceof Action.Event event) {
@@ -92,7 +130,7 @@ public final class LocalRunner {
             for (Action action : decision.actions()) {
                 if (action instanceof Action.CreateJob create) {
                     runs.put(create.jobName(), execute(current, create.run(), create.jobName(),
-                            decision.status().getRuns().size()));
+                            decision.status().getRuns().size(), codeDir));
                     jobs.add(new Observation.JobSeen(create.jobName(), GENERATION, true, now()));
                     started = true;
                 }
@@ -122,8 +160,48 @@ public final class LocalRunner {
         }
     }
 
+    /**
+     * A custom Python workload's files in a new temporary directory (the ConfigMap's keys, or the inline
+     * source as the entrypoint's module), as a pod's mount has them; null for every other workload.
+     */
+    static Path codeDirectory(ConcurrencyBenchmarkSpec spec, Map<String, ConfigMap> configMaps) throws IOException {
+        CustomWorkloadSpec custom = spec.getWorkload().getCustom();
+        if (custom == null || custom.getEntrypoint() == null) {
+            return null;
+        }
+        Path dir = Files.createTempDirectory("concbench-workload-");
+        if (custom.getSource() != null) {
+            Files.writeString(dir.resolve(KernelCommand.sourceFile(custom)), custom.getSource());
+            return dir;
+        }
+        ConfigMap code = configMaps.get(custom.getConfigMap());
+        if (code.getData() != null) {
+            for (Map.Entry<String, String> file : code.getData().entrySet()) {
+                Files.writeString(dir.resolve(file.getKey()), file.getValue());
+            }
+        }
+        if (code.getBinaryData() != null) {
+            for (Map.Entry<String, String> file : code.getBinaryData().entrySet()) {
+                Files.write(dir.resolve(file.getKey()), Base64.getDecoder().decode(file.getValue()));
+            }
+        }
+        return dir;
+    }
+
+    private static void deleteQuietly(Path dir) {
+        if (dir == null) {
+            return;
+        }
+        try (var files = Files.walk(dir)) {
+            files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+        } catch (IOException e) {
+            // a temporary directory: the system cleans it up eventually
+        }
+    }
+
     /** One run: its pods as processes, all started, then all awaited; the first failure stops the rest. */
-    private RunObservation execute(ConcurrencyBenchmark cb, PlannedRun planned, String jobName, int runs) {
+    private RunObservation execute(ConcurrencyBenchmark cb, PlannedRun planned, String jobName, int runs,
+                                   Path codeDir) {
         String name = cb.getMetadata().getName();
         progress(String.format(Locale.ROOT, "%s: run %d/%d: %spods=%d workers=%d strategies=%s (job %s)",
                 name, planned.index() + 1, runs,
@@ -131,7 +209,7 @@ public final class LocalRunner {
                 planned.pods(), planned.workers(),
                 String.join(",", planned.strategyNames()), jobName));
         long started = System.nanoTime();
-        RunObservation outcome = executePods(cb.getSpec(), planned, jobName);
+        RunObservation outcome = executePods(cb.getSpec(), planned, jobName, codeDir);
         if (outcome.state() != RunState.Failed) { // a failure is the next step's events' to tell
             progress(String.format(Locale.ROOT, "%s: run %d/%d done in %.1f s", name, planned.index() + 1, runs,
                     (System.nanoTime() - started) / 1e9));
@@ -139,18 +217,27 @@ public final class LocalRunner {
         return outcome;
     }
 
-    private RunObservation executePods(ConcurrencyBenchmarkSpec spec, PlannedRun planned, String jobName) {
+    private RunObservation executePods(ConcurrencyBenchmarkSpec spec, PlannedRun planned, String jobName, Path codeDir) {
         Double startAt = planned.pods() > 1
                 ? clock.millis() / 1000.0 + START_DELAY_SECONDS : null;
         List<Pod> pods = new ArrayList<>();
+        Path outputs;
+        try {
+            outputs = Files.createTempDirectory("concbench-run-");
+        } catch (IOException e) {
+            return RunObservation.failed(0, 0, "PodFailed", "job " + jobName + ": no temporary directory: " + e.getMessage());
+        }
         try {
             for (int i = 0; i < planned.pods(); i++) {
                 String shard = i + "/" + planned.pods();
-                List<String> command = launcher.command(planned.runtimeOf(spec),
-                        KernelCommand.args(spec, planned, shard, null, startAt, null));
                 String podName = jobName + "-" + i;
+                // Each pod's result file, as its termination message: what the user's code prints cannot mix into it.
+                Path output = outputs.resolve(podName);
+                List<String> command = launcher.command(planned.runtimeOf(spec),
+                        KernelCommand.args(spec, planned, shard, null, startAt, output.toString(),
+                                codeDir == null ? null : codeDir.toString()));
                 try {
-                    pods.add(Pod.start(podName, command, live));
+                    pods.add(Pod.start(podName, command, live, output));
                 } catch (IOException e) {
                     return RunObservation.failed(0, 1, "PodFailed", "pod " + podName + " could not start: "
                             + e.getMessage());
@@ -181,6 +268,10 @@ public final class LocalRunner {
                 if (exit != 0) {
                     // Stop the siblings (and the failed kernel's children) before reading what it said.
                     pods.forEach(p -> destroy(p.process()));
+                    if (exit == WORKLOAD_ERROR_EXIT_CODE) {
+                        return RunObservation.failed(succeeded, 1, WorkloadCode.REASON, "pod " + finished.name() + ": "
+                                + ShardResult.workloadError(finished.result()).orElse(finished.stderrLastLine()));
+                    }
                     String detail = finished.stderrLastLine();
                     return RunObservation.failed(succeeded, 1, "PodFailed", "pod " + finished.name() + " failed: exit code "
                             + exit + (detail.isEmpty() ? "" : ": " + detail));
@@ -190,7 +281,7 @@ public final class LocalRunner {
             List<ShardResult> results = new ArrayList<>();
             for (Pod pod : pods) {
                 try {
-                    results.add(ShardResult.parse(pod.stdout()));
+                    results.add(ShardResult.parse(pod.result()));
                 } catch (ResultFormatException e) {
                     return RunObservation.failed(succeeded, 0, "ResultUnreadable", "pod " + pod.name() + ": "
                             + e.getMessage());
@@ -205,6 +296,7 @@ public final class LocalRunner {
             pods.forEach(p -> destroy(p.process()));
             pods.forEach(Pod::awaitStreams);
             pods.forEach(p -> live.remove(p.process()));
+            deleteQuietly(outputs);
         }
     }
 
@@ -228,9 +320,9 @@ public final class LocalRunner {
 
     /** A kernel process standing in for one pod of a run's Indexed Job, its output collected. */
     private record Pod(String name, Process process, Thread stdoutReader, Thread stderrReader,
-                       ByteArrayOutputStream out, ByteArrayOutputStream err) {
+                       ByteArrayOutputStream out, ByteArrayOutputStream err, Path output) {
 
-        static Pod start(String name, List<String> command, Set<Process> live) throws IOException {
+        static Pod start(String name, List<String> command, Set<Process> live, Path output) throws IOException {
             ProcessBuilder pb = new ProcessBuilder(command);
             pb.environment().put("NODE_NAME", NODE_NAME);
             pb.environment().put("POD_NAME", name);
@@ -244,7 +336,7 @@ public final class LocalRunner {
             ByteArrayOutputStream err = new ByteArrayOutputStream();
             Thread o = drain(process.getInputStream(), out, name + "-stdout");
             Thread e = drain(process.getErrorStream(), err, name + "-stderr");
-            return new Pod(name, process, o, e, out, err);
+            return new Pod(name, process, o, e, out, err, output);
         }
 
         private static Thread drain(InputStream in, ByteArrayOutputStream sink, String threadName) {
@@ -269,8 +361,19 @@ public final class LocalRunner {
             }
         }
 
-        String stdout() {
+        /**
+         * What the kernel wrote to --output (its termination message in a pod); its stdout where it wrote no
+         * such file (as a pod's FallbackToLogsOnError).
+         */
+        String result() {
             awaitStreams();
+            try {
+                if (Files.exists(output)) {
+                    return Files.readString(output);
+                }
+            } catch (IOException e) {
+                // as if not written
+            }
             return out.toString(StandardCharsets.UTF_8);
         }
 

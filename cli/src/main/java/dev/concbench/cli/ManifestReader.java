@@ -16,6 +16,7 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.concbench.api.v1alpha1.ConcurrencyBenchmark;
 import dev.concbench.api.v1alpha1.ConcurrencyBenchmarkSpec;
 import dev.concbench.domain.SpecValidator;
+import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
 
 import java.io.IOException;
@@ -26,8 +27,10 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
 
@@ -35,12 +38,15 @@ import java.util.stream.Collectors;
  * Reads ConcurrencyBenchmark manifests, the files a user would {@code kubectl apply}, for
  * the local runner. Stricter than a lenient YAML mapping: an unknown spec field is an
  * error (a typo must not silently do nothing), as the API server's structural schema
- * would reject it. apiVersion, kind and metadata are read as Kubernetes reads them.
+ * would reject it. apiVersion, kind and metadata are read as Kubernetes reads them. A file
+ * may also hold ConfigMaps (apiVersion v1): a custom workload's code, for kubectl apply and the
+ * local runner alike.
  */
 public final class ManifestReader {
 
     public static final String API_VERSION = ConcurrencyBenchmark.GROUP + "/" + ConcurrencyBenchmark.VERSION;
     public static final String KIND = "ConcurrencyBenchmark";
+    static final String CONFIG_MAP = "ConfigMap";
     private static final Set<String> TOP_LEVEL = Set.of("apiVersion", "kind", "metadata", "spec", "status");
 
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory())
@@ -60,8 +66,16 @@ public final class ManifestReader {
      * @throws InvalidManifestException naming every field that is wrong; nothing should run
      */
     public static List<ConcurrencyBenchmark> read(Path file) throws InvalidManifestException, IOException {
+        return readManifest(file).benchmarks();
+    }
+
+    /** The benchmarks of a file and its ConfigMaps, by name. */
+    public record Manifest(List<ConcurrencyBenchmark> benchmarks, Map<String, ConfigMap> configMaps) {
+    }
+
+    public static Manifest readManifest(Path file) throws InvalidManifestException, IOException {
         try (Reader reader = Files.newBufferedReader(file)) {
-            return read(reader, file.toString());
+            return readManifest(reader, file.toString());
         } catch (NoSuchFileException e) {
             throw new InvalidManifestException(file + ": no such file");
         }
@@ -69,6 +83,10 @@ public final class ManifestReader {
 
     public static List<ConcurrencyBenchmark> read(Reader reader, String source)
             throws InvalidManifestException, IOException {
+        return readManifest(reader, source).benchmarks();
+    }
+
+    public static Manifest readManifest(Reader reader, String source) throws InvalidManifestException, IOException {
         List<JsonNode> documents = new ArrayList<>();
         try (JsonParser parser = YAML.getFactory().createParser(reader);
              MappingIterator<JsonNode> it = YAML.readValues(parser, JsonNode.class)) {
@@ -94,10 +112,16 @@ public final class ManifestReader {
         }
 
         List<ConcurrencyBenchmark> benchmarks = new ArrayList<>();
+        Map<String, ConfigMap> configMaps = new LinkedHashMap<>();
         List<String> problems = new ArrayList<>();
         for (int i = 0; i < documents.size(); i++) {
             String prefix = documents.size() > 1 ? source + " (document " + (i + 1) + "): " : source + ": ";
             List<String> own = new ArrayList<>();
+            if (CONFIG_MAP.equals(documents.get(i).path("kind").asText(null))) {
+                toConfigMap(documents.get(i), own).ifPresent(c -> configMaps.put(c.getMetadata().getName(), c));
+                own.forEach(p -> problems.add(prefix + p));
+                continue;
+            }
             ConcurrencyBenchmark cb = toBenchmark(documents.get(i), own);
             if (cb != null && own.isEmpty()) {
                 SpecValidator.validate(cb.getSpec()).forEach(own::add);
@@ -105,10 +129,31 @@ public final class ManifestReader {
             own.forEach(p -> problems.add(prefix + p));
             benchmarks.add(cb);
         }
+        if (benchmarks.isEmpty() && problems.isEmpty()) {
+            problems.add(source + ": no ConcurrencyBenchmark in the file");
+        }
         if (!problems.isEmpty()) {
             throw new InvalidManifestException(problems);
         }
-        return benchmarks;
+        return new Manifest(benchmarks, configMaps);
+    }
+
+    /** A ConfigMap document: apiVersion v1, a name, data and binaryData as the API has them. */
+    private static Optional<ConfigMap> toConfigMap(JsonNode doc, List<String> problems) {
+        if (!"v1".equals(doc.path("apiVersion").asText(null))) {
+            problems.add("a ConfigMap's apiVersion must be v1");
+        }
+        try {
+            ConfigMap configMap = LENIENT.treeToValue(doc, ConfigMap.class);
+            if (configMap.getMetadata() == null || configMap.getMetadata().getName() == null) {
+                problems.add("metadata.name is required");
+                return Optional.empty();
+            }
+            return problems.isEmpty() ? Optional.of(configMap) : Optional.empty();
+        } catch (JsonProcessingException e) {
+            problems.add(describe("ConfigMap", e));
+            return Optional.empty();
+        }
     }
 
     private static ConcurrencyBenchmark toBenchmark(JsonNode doc, List<String> problems) {

@@ -6,8 +6,9 @@ import dev.concbench.api.v1alpha1.ConcurrencyBenchmarkStatus;
 import dev.concbench.api.v1alpha1.EnvironmentStatus;
 import dev.concbench.api.v1alpha1.Phase;
 import dev.concbench.api.v1alpha1.ResultRow;
+import dev.concbench.api.v1alpha1.RunStatus;
 import dev.concbench.api.v1alpha1.Runtime;
-import dev.concbench.api.v1alpha1.WorkloadType;
+import dev.concbench.api.v1alpha1.WorkloadSpec;
 import dev.concbench.domain.BenchmarkPlanner;
 import dev.concbench.domain.Conditions;
 import dev.concbench.domain.Statistics;
@@ -36,6 +37,13 @@ public final class ResultTable {
         if (status.getResults() != null && !status.getResults().isEmpty()) {
             sb.append('\n');
             sb.append(rows(status.getResults()));
+            if (status.getResults().stream().anyMatch(r -> Boolean.TRUE.equals(r.getResultsDiffer()))) {
+                sb.append("results differ: the strategy's values were not sequential's (the first differing task in "
+                        + "brackets): its timings measured wrong results\n");
+            }
+            if (status.getResults().stream().anyMatch(r -> r.getLostUpdates() != null)) {
+                sb.append("LOST: updates of the shared variable lost over the repetitions (race)\n");
+            }
             if (status.getResults().stream().anyMatch(r -> Boolean.TRUE.equals(r.getUnstable()))) {
                 sb.append(String.format(Locale.ROOT, "unstable: the standard deviation exceeds %.0f%% of the mean; "
                         + "read with care (more repetitions, a quieter machine)\n", Statistics.UNSTABLE_CV * 100));
@@ -92,6 +100,9 @@ public final class ResultTable {
             status.getEnvironment().getSkipped().forEach((strategy, why) ->
                     sb.append("skipped: ").append(strategy).append(": ").append(why).append('\n'));
         }
+        status.getRuns().stream().map(RunStatus::getSetupSeconds).filter(Objects::nonNull).max(Double::compare)
+                .ifPresent(setup -> sb.append(String.format(Locale.ROOT, "setup: %.3f s before the timed calls (the "
+                        + "code's import, once per process; not in the times)\n", setup)));
         if (status.getConclusion() != null) {
             sb.append("conclusion: ").append(status.getConclusion()).append('\n');
         }
@@ -112,10 +123,7 @@ public final class ResultTable {
         String runtime = env != null && env.getRuntime() != null ? env.getRuntime()
                 : BenchmarkPlanner.sweepRuntimes(spec).stream().map(Runtime::value).collect(Collectors.joining(","));
         parts.add(env != null && env.getRuntimeVersion() != null ? runtime + " " + env.getRuntimeVersion() : runtime);
-        var w = spec.getWorkload();
-        parts.add(w.getType() == WorkloadType.CPU
-                ? "cpu n=" + w.getSize() + " x " + w.getTasks() + " tasks"
-                : "io " + w.getSize() + " ms x " + w.getTasks() + " tasks");
+        parts.add(workload(spec.getWorkload()) + " x " + spec.getWorkload().getTasks() + " tasks");
         if (env != null && env.getCpus() != null && !env.getCpus().isEmpty()) {
             parts.add("CPUs seen " + env.getCpus().stream().map(String::valueOf).collect(Collectors.joining(",")));
         }
@@ -123,6 +131,20 @@ public final class ResultTable {
                 + (spec.getWarmup() != null && spec.getWarmup() > 0 ? " (+" + spec.getWarmup() + " warmup)" : ""));
         return cb.getMetadata().getName() + ": " + String.join(", ", parts)
                 + (status.getPhase() == null ? "" : ": " + status.getPhase());
+    }
+
+    /** e.g. {@code cpu n=400}, {@code io 50 ms}, {@code hash 1024 KiB}, {@code custom records:work}. */
+    static String workload(WorkloadSpec w) {
+        return switch (w.getType()) {
+            case CPU -> "cpu n=" + w.getSize();
+            case IO -> "io " + w.getSize() + " ms";
+            case HASH -> "hash " + w.getSize() + " KiB";
+            case MIXED -> "mixed n=" + w.getSize() + " io " + Math.round(100 * (w.getIoFraction() == null
+                    ? WorkloadSpec.DEFAULT_IO_FRACTION : w.getIoFraction())) + "%";
+            case RACE -> "race " + w.getSize() + " updates";
+            case CUSTOM -> "custom " + (w.getCustom().getEntrypoint() != null ? w.getCustom().getEntrypoint()
+                    : w.getCustom().getClassName());
+        };
     }
 
     /** Any row with CPU figures (a format-2 kernel): the CPUS column is shown. */
@@ -165,6 +187,10 @@ public final class ResultTable {
         if (runtimes) {
             columns.add(new Column("VS FIRST", true));
         }
+        boolean race = results.stream().anyMatch(r -> r.getLostUpdates() != null);
+        if (race) {
+            columns.add(new Column("LOST", true));
+        }
         columns.add(new Column("", false));
         Table t = new Table(columns.toArray(Column[]::new));
         for (ResultRow r : results) {
@@ -187,7 +213,13 @@ public final class ResultTable {
             if (runtimes) {
                 cells.add(r.getRelativeToFirstRuntime() == null ? "-" : number(r.getRelativeToFirstRuntime(), 2) + "x");
             }
+            if (race) {
+                cells.add(r.getLostUpdates() == null ? "-" : String.valueOf(r.getLostUpdates()));
+            }
             List<String> flags = new ArrayList<>();
+            if (Boolean.TRUE.equals(r.getResultsDiffer())) {
+                flags.add("results differ (task " + r.getFirstDifferingCall() + ")");
+            }
             if (Boolean.TRUE.equals(r.getUnstable())) {
                 flags.add("unstable");
             }

@@ -40,7 +40,7 @@ class InvalidManifestTest {
                         List.of("spec.resources.limts: unknown field")),
                 Arguments.of("workload: {type: cpu, size: 10, tasks: many}", List.of("spec.workload.tasks: expected an integer")),
                 Arguments.of("workload: {type: disk, size: 10, tasks: 3}",
-                        List.of("spec.workload.type: unknown value \"disk\" (expected one of: cpu, io)")),
+                        List.of("spec.workload.type: unknown value \"disk\" (expected one of: cpu, io, hash, mixed, race, custom)")),
                 Arguments.of("workload: {type: cpu, size: 10, tasks: 3}\nrepetitions: 50",
                         List.of("spec.repetitions must be between 1 and 20, got 50")));
     }

@@ -833,12 +833,29 @@ public final class OperatorBench {
                 indexSum = indexSum.add(BigInteger.valueOf(t));
                 calls++;
             }
-            if ("io".equals(workload)) {
+            if ("io".equals(workload) || "race".equals(workload)) {
                 return indexSum.mod(MOD).toString();
+            }
+            if ("hash".equals(workload)) {
+                return hashDigest(size).multiply(BigInteger.valueOf(calls)).add(indexSum).mod(MOD).toString();
             }
             BigInteger n = BigInteger.valueOf(size);
             BigInteger triangle = n.multiply(n.add(BigInteger.ONE)).shiftRight(1);
             return triangle.pow(2).multiply(BigInteger.valueOf(calls)).add(indexSum).mod(MOD).toString();
+        }
+
+        /** hash: the first 8 bytes of the SHA-256 of the bytes 0..255 repeated to kib KiB. */
+        private static BigInteger hashDigest(long kib) {
+            byte[] buffer = new byte[(int) kib * 1024];
+            for (int i = 0; i < buffer.length; i++) {
+                buffer[i] = (byte) i;
+            }
+            try {
+                byte[] digest = java.security.MessageDigest.getInstance("SHA-256").digest(buffer);
+                return new BigInteger(1, java.util.Arrays.copyOf(digest, 8));
+            } catch (java.security.NoSuchAlgorithmException e) {
+                throw new IllegalStateException(e);
+            }
         }
 
         /** A well-formed result document (format 1) with synthetic times. */

@@ -47,23 +47,38 @@ class RuntimeSweepE2eIT {
     @Test
     @Order(1)
     void theChartInstallsWithTheRuntimeCatalog() {
+        installWithTheCatalog(RELEASE, SYSTEM_NS, NS, SWEPT);
+    }
+
+    /**
+     * A release of its own for a test class: the runtime catalog of the pushed images (which must hold
+     * {@code needed}), watching {@code watched} only (created first: the chart makes the operator's Role in it).
+     */
+    static void installWithTheCatalog(String release, String systemNs, String watched, List<String> needed) {
         Map<String, String> images = OperatorE2eIT.runtimeImages();
-        assertThat(images).as("the e2e tier's runtime catalog").containsKeys(SWEPT.toArray(String[]::new));
-        List<String> args = new ArrayList<>(List.of("install", RELEASE, OperatorE2eIT.CHART, "-n", SYSTEM_NS,
+        assertThat(images).as("the e2e tier's runtime catalog").containsKeys(needed.toArray(String[]::new));
+        List<String> args = new ArrayList<>(List.of("install", release, OperatorE2eIT.CHART, "-n", systemNs,
                 "--create-namespace",
-                "--set", "watchNamespaces={" + NS + "}",
+                "--set", "watchNamespaces={" + watched + "}",
                 "--wait", "--timeout", "3m"));
         args.addAll(OperatorE2eIT.imageValues());
         images.forEach((name, image) -> args.addAll(List.of("--set", "runtimes." + name.replace(".", "\\.")
                 + "=" + image)));
-        // The watched namespace first: the chart makes the operator's Role in it.
-        Cli.Result ns = kubectl("create", "namespace", NS);
+        Cli.Result ns = kubectl("create", "namespace", watched);
         assertThat(ns.ok() || ns.err().contains("AlreadyExists")).as(ns.toString()).isTrue();
         Cli.Result install = helm(args.toArray(String[]::new));
         assertThat(install.ok()).as(install.toString()).isTrue();
-        Cli.Result ready = kubectl("-n", SYSTEM_NS, "wait", "--for=condition=Ready", "pod", "-l",
+        Cli.Result ready = kubectl("-n", systemNs, "wait", "--for=condition=Ready", "pod", "-l",
                 OperatorE2eIT.OPERATOR_PODS, "--timeout=120s");
         assertThat(ready.ok()).as(ready.toString()).isTrue();
+    }
+
+    /** Undoes {@link #installWithTheCatalog}: the watched namespace, the release, its namespace. */
+    static void uninstall(String release, String systemNs, String watched) {
+        kubectl("delete", "namespace", watched, "--wait=true", "--timeout=120s");
+        Cli.Result uninstall = helm("uninstall", release, "-n", systemNs, "--wait", "--timeout", "2m");
+        System.out.println("[e2e] " + uninstall.out().strip());
+        kubectl("delete", "namespace", systemNs, "--wait=true", "--timeout=120s");
     }
 
     @Test
@@ -172,10 +187,7 @@ class RuntimeSweepE2eIT {
 
     @AfterAll
     void uninstall() {
-        kubectl("delete", "namespace", NS, "--wait=true", "--timeout=120s");
-        Cli.Result uninstall = helm("uninstall", RELEASE, "-n", SYSTEM_NS, "--wait", "--timeout", "2m");
-        System.out.println("[e2e] " + uninstall.out().strip());
-        kubectl("delete", "namespace", SYSTEM_NS, "--wait=true", "--timeout=120s");
+        uninstall(RELEASE, SYSTEM_NS, NS);
     }
 
     private static String manifest(String name, String spec) {

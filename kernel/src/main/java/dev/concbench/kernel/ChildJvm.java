@@ -38,7 +38,7 @@ public final class ChildJvm {
         return new ChildJvm(java, codeLocation());
     }
 
-    private static String codeLocation() {
+    static String codeLocation() {
         try {
             var source = ChildWorker.class.getProtectionDomain().getCodeSource();
             if (source != null && source.getLocation() != null) {

@@ -42,14 +42,19 @@ public record KernelOptions(
     public static final List<String> START_METHODS = List.of("fork", "forkserver", "spawn");
 
     public static final String USAGE = String.join("\n",
-            "usage: concbench-kernel --workload cpu|io --size N --tasks N [--strategies LIST]",
-            "                        [--workers N] [--repetitions N] [--warmup N] [--shard I/N]",
+            "usage: concbench-kernel --workload cpu|io|hash|mixed|race --size N --tasks N [OPTIONS]",
+            "       concbench-kernel --workload custom --entrypoint CLASS --tasks N [OPTIONS]",
+            "OPTIONS: [--strategies LIST] [--workers N] [--repetitions N] [--warmup N] [--shard I/N]",
             "                        [--start-at EPOCH | --start-gate FILE] [--output FILE]",
             "                        [--skip-unsupported] [--start-method fork|forkserver|spawn]",
+            "                        [--io-fraction F] [--code-dir DIR] [--call-timeout S] [--nondeterministic]",
             "",
             "Runs a workload under concurrency strategies and prints one JSON result.",
-            "  --workload cpu|io     cpu: the n*n multiply loop; io: a blocking sleep",
-            "  --size N              cpu: n (1..100000); io: milliseconds (0..600000)",
+            "  --workload W          cpu: the n*n multiply loop; io: a blocking sleep; hash: SHA-256 of a buffer;",
+            "                        mixed: the loop then a sleep; race: unlocked updates of a shared field;",
+            "                        custom: your class (an IntFunction), called as apply(task index)",
+            "  --size N              cpu, mixed: n (1..100000); io: milliseconds (0..600000);",
+            "                        hash: KiB per call (1..65536); race: updates per call (1..1000000)",
             "  --tasks N             calls over all shards (1..100000)",
             "  --strategies LIST     any of " + String.join(",", Strategy.NAMES),
             "                        (default: " + String.join(",", Strategy.DEFAULTS) + ")",
@@ -61,14 +66,22 @@ public record KernelOptions(
             "  --shard I/N           run shard I of N (default 0/1)",
             "  --start-at EPOCH      wait for this wall-clock second before starting",
             "  --start-gate FILE     wait until FILE holds an epoch, then as --start-at",
-            "  --output FILE         also write the result to FILE");
+            "  --output FILE         also write the result to FILE",
+            "  --io-fraction F       mixed: the share of a call spent waiting, 0..0.99 (default 0.5)",
+            "  --entrypoint CLASS    custom: the class's binary name",
+            "  --code-dir DIR        custom: where its jars are (default: workloads/ beside the kernel jar)",
+            "  --call-timeout S      custom: a call running longer fails the run naming where it is (0: none)",
+            "  --nondeterministic    custom: its values may differ between calls; strategies are not compared");
 
     private static final Pattern NON_NEGATIVE_INT = Pattern.compile("[0-9]{1,9}");
     private static final Pattern EPOCH = Pattern.compile("[0-9]{1,15}(\\.[0-9]{1,15})?");
+    private static final Pattern FRACTION = Pattern.compile("0(\\.[0-9]{1,6})?");
+    private static final Pattern CLASS_NAME = Pattern.compile("[A-Za-z_$][A-Za-z0-9_$]*(\\.[A-Za-z_$][A-Za-z0-9_$]*)*");
     private static final List<String> NAMES = List.of("--workload", "--size", "--tasks", "--strategies",
             "--workers", "--repetitions", "--warmup", "--shard", "--start-at", "--start-gate", "--output",
-            "--start-method");
+            "--start-method", "--io-fraction", "--entrypoint", "--code-dir", "--call-timeout");
     private static final String SKIP_UNSUPPORTED = "--skip-unsupported";
+    private static final String NONDETERMINISTIC = "--nondeterministic";
 
     /** True when the arguments ask for help ({@code -h}, {@code --help}). */
     public static boolean wantsHelp(String[] args) {
@@ -78,6 +91,7 @@ public record KernelOptions(
     public static KernelOptions parse(String[] args) throws UsageException {
         String[] values = new String[NAMES.size()];
         boolean skipUnsupported = false;
+        boolean nondeterministic = false;
         for (int i = 0; i < args.length; i++) {
             String arg = args[i];
             String name = arg;
@@ -87,11 +101,12 @@ public record KernelOptions(
                 name = arg.substring(0, eq);
                 value = arg.substring(eq + 1);
             }
-            if (name.equals(SKIP_UNSUPPORTED)) {
+            if (name.equals(SKIP_UNSUPPORTED) || name.equals(NONDETERMINISTIC)) {
                 if (value != null) {
                     throw new UsageException("argument " + name + ": ignored explicit argument '" + value + "'");
                 }
-                skipUnsupported = true;
+                skipUnsupported |= name.equals(SKIP_UNSUPPORTED);
+                nondeterministic |= name.equals(NONDETERMINISTIC);
                 continue;
             }
             int slot = NAMES.indexOf(name);
@@ -113,10 +128,36 @@ public record KernelOptions(
             kind = Workload.Kind.fromCliName(workloadText);
         } catch (UsageException e) {
             throw new UsageException("argument --workload: invalid choice: '" + workloadText
-                    + "' (choose from 'cpu', 'io')");
+                    + "' (choose from 'cpu', 'io', 'hash', 'mixed', 'race', 'custom')");
         }
-        int size = intIn(values, "--size", null, kind.minSize(), kind.maxSize());
+        if (kind == Workload.Kind.CUSTOM && value(values, "--size") != null) {
+            if (value(values, "--tasks") == null) {
+                require(values, "--tasks");
+            }
+            throw new UsageException("argument --size: not for workload custom (its function decides the work)");
+        }
+        int size = kind == Workload.Kind.CUSTOM ? 0 : intIn(values, "--size", null, kind.minSize(), kind.maxSize());
         int tasks = intIn(values, "--tasks", null, 1, MAX_TASKS);
+        Double ioFraction = ioFraction(value(values, "--io-fraction"));
+        int callTimeout = intIn(values, "--call-timeout", 0, 0, Workload.MAX_CALL_TIMEOUT);
+        String entrypoint = value(values, "--entrypoint");
+        if (entrypoint != null && !CLASS_NAME.matcher(entrypoint).matches()) {
+            throw new UsageException("argument --entrypoint: expected a class name, got '" + entrypoint + "'");
+        }
+        onlyFor(ioFraction != null, "--io-fraction", kind, Workload.Kind.MIXED);
+        onlyFor(entrypoint != null, "--entrypoint", kind, Workload.Kind.CUSTOM);
+        onlyFor(value(values, "--code-dir") != null, "--code-dir", kind, Workload.Kind.CUSTOM);
+        onlyFor(callTimeout != 0, "--call-timeout", kind, Workload.Kind.CUSTOM);
+        onlyFor(nondeterministic, NONDETERMINISTIC, kind, Workload.Kind.CUSTOM);
+        if (kind == Workload.Kind.CUSTOM && entrypoint == null) {
+            throw new UsageException("the following arguments are required for workload custom: --entrypoint");
+        }
+        Path codeDir = kind != Workload.Kind.CUSTOM ? null
+                : value(values, "--code-dir") == null ? CustomCode.defaultDirectory()
+                : path(values, "--code-dir").toAbsolutePath();
+        Workload workload = new Workload(kind, size, ioFraction != null ? ioFraction
+                : kind == Workload.Kind.MIXED ? Workload.DEFAULT_IO_FRACTION : 0.0,
+                callTimeout, entrypoint, codeDir, !nondeterministic);
         List<String> strategies = strategies(value(values, "--strategies"));
         int workers = intIn(values, "--workers", 0, 0, MAX_WORKERS);
         int repetitions = intIn(values, "--repetitions", DEFAULT_REPETITIONS, 1, MAX_REPETITIONS);
@@ -143,8 +184,29 @@ public record KernelOptions(
         Map<String, String> skipped = Strategy.skipped(strategies, skipUnsupported);
         List<String> runnable = new ArrayList<>(strategies);
         runnable.removeAll(skipped.keySet());
-        return new KernelOptions(new Workload(kind, size), tasks, List.copyOf(runnable), workers, repetitions,
+        return new KernelOptions(workload, tasks, List.copyOf(runnable), workers, repetitions,
                 warmup, shard, startAt, startGate, path(values, "--output"), startMethod, skipped);
+    }
+
+    private static Double ioFraction(String text) throws UsageException {
+        if (text == null) {
+            return null;
+        }
+        if (!FRACTION.matcher(text).matches()) {
+            throw new UsageException("argument --io-fraction: not a fraction 0..0.99: '" + text + "'");
+        }
+        double value = Double.parseDouble(text);
+        if (value > Workload.MAX_IO_FRACTION) {
+            throw new UsageException("argument --io-fraction: " + text + " is out of range 0..0.99");
+        }
+        return value;
+    }
+
+    private static void onlyFor(boolean given, String option, Workload.Kind kind, Workload.Kind only)
+            throws UsageException {
+        if (given && kind != only) {
+            throw new UsageException("argument " + option + ": only for workload " + only.cliName());
+        }
     }
 
     /** Epoch seconds from text such as {@code 1764070000.25}, or null when malformed. */
@@ -161,8 +223,9 @@ public record KernelOptions(
         String value = value(values, name);
         if (value == null) {
             List<String> missing = new ArrayList<>();
+            boolean custom = "custom".equals(value(values, "--workload"));
             for (String required : List.of("--workload", "--size", "--tasks")) {
-                if (value(values, required) == null) {
+                if (value(values, required) == null && !(custom && required.equals("--size"))) {
                     missing.add(required);
                 }
             }

@@ -9,7 +9,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -20,20 +19,22 @@ import java.util.concurrent.atomic.AtomicReference;
 public record ProcessPoolStrategy(ChildJvm childJvm) implements Strategy.Body {
 
     @Override
-    public long run(Workload workload, int[] tasks, int workers) throws Exception {
+    public long[] run(Workload workload, int[] tasks, int workers) throws Exception {
         List<Process> children = new ArrayList<>(workers);
         AtomicInteger next = new AtomicInteger();
-        AtomicLong sum = new AtomicLong();
+        long[] values = new long[tasks.length];
         AtomicReference<Exception> failure = new AtomicReference<>();
+        List<String> args = new ArrayList<>(List.of("serve"));
+        args.addAll(workload.childArgs());
         try {
             for (int i = 0; i < workers; i++) {
-                children.add(childJvm.start(workload.kind().cliName(), Integer.toString(workload.size())));
+                children.add(childJvm.start(args.toArray(String[]::new)));
             }
             List<Thread> feeders = new ArrayList<>(workers);
             for (Process child : children) {
                 Thread feeder = new Thread(CpuMeter.recording(() -> {
                     try {
-                        sum.addAndGet(feed(child, tasks, next, failure));
+                        feed(child, tasks, values, next, failure);
                     } catch (Exception e) {
                         failure.compareAndSet(null, e);
                     }
@@ -46,7 +47,8 @@ public record ProcessPoolStrategy(ChildJvm childJvm) implements Strategy.Body {
             }
             if (failure.get() != null) {
                 Exception e = failure.get();
-                throw e instanceof ChildFailedException ? e : new ChildFailedException("process-pool: " + e);
+                throw e instanceof ChildFailedException || e instanceof WorkloadException ? e
+                        : new ChildFailedException("process-pool: " + e);
             }
             for (Process child : children) {
                 int exitCode = child.waitFor();
@@ -54,7 +56,7 @@ public record ProcessPoolStrategy(ChildJvm childJvm) implements Strategy.Body {
                     throw new ChildFailedException("process-pool: a worker exited with code " + exitCode);
                 }
             }
-            return sum.get();
+            return values;
         } catch (IOException e) {
             throw new ChildFailedException("process-pool: cannot start a child JVM: " + e.getMessage());
         } finally {
@@ -63,12 +65,13 @@ public record ProcessPoolStrategy(ChildJvm childJvm) implements Strategy.Body {
     }
 
     /**
-     * Feeds one child until the tasks run out (or another feeder failed); returns its sum. Then
-     * closes the child's input, and the child answers with its run delay ({@code end RUN_DELAY}).
+     * Feeds one child until the tasks run out (or another feeder failed), its values into theirs
+     * tasks' places. Then closes the child's input, and the child answers with its run delay and the
+     * race's updates it counted ({@code end RUN_DELAY COUNTED}).
      */
-    private static long feed(Process child, int[] tasks, AtomicInteger next, AtomicReference<Exception> failure)
-            throws IOException, ChildFailedException {
-        long sum = 0;
+    private static void feed(Process child, int[] tasks, long[] values, AtomicInteger next,
+                             AtomicReference<Exception> failure)
+            throws IOException, ChildFailedException, WorkloadException {
         try (BufferedReader fromChild = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.US_ASCII))) {
             BufferedWriter toChild = new BufferedWriter(new OutputStreamWriter(child.getOutputStream(), StandardCharsets.US_ASCII));
             int i;
@@ -77,11 +80,12 @@ public record ProcessPoolStrategy(ChildJvm childJvm) implements Strategy.Body {
                 toChild.write('\n');
                 toChild.flush();
                 String answer = fromChild.readLine();
+                ProcessPerCallStrategy.throwIfError(answer);
                 if (answer == null) {
                     throw new ChildFailedException("process-pool: a worker died during task " + tasks[i]);
                 }
                 try {
-                    sum += Long.parseUnsignedLong(answer.trim());
+                    values[i] = Long.parseUnsignedLong(answer.trim());
                 } catch (NumberFormatException e) {
                     throw new ChildFailedException("process-pool: a worker answered '" + answer + "'");
                 }
@@ -89,9 +93,12 @@ public record ProcessPoolStrategy(ChildJvm childJvm) implements Strategy.Body {
             toChild.close();
             String last = fromChild.readLine();
             if (last != null && last.startsWith(ChildWorker.END)) {
-                CpuMeter.childReported(child.pid(), last.substring(ChildWorker.END.length()));
+                String[] figures = last.substring(ChildWorker.END.length()).split(" ", 2); // RUN_DELAY COUNTED
+                CpuMeter.childReported(child.pid(), figures[0]);
+                if (figures.length > 1) {
+                    Workload.Race.COUNTED_BY_CHILDREN.addAndGet(Long.parseLong(figures[1].trim()));
+                }
             }
         }
-        return sum;
     }
 }

@@ -12,6 +12,8 @@ import java.util.Map;
 public final class ResultJson {
 
     public static final int FORMAT_VERSION = 2;
+    /** The termination message's bound (contract/limits.json resultMaxBytes). */
+    public static final int MAX_BYTES = 4096;
 
     private ResultJson() {
     }
@@ -87,7 +89,48 @@ public final class ResultJson {
             field(json, "stalled").append(millis(f.stalled())).append(',');
             field(json, "steal").append(millis(f.steal())).append('}');
         }
-        return json.append("}}").toString();
+        json.append('}');
+        if (r.setup() != null) {
+            json.append(',');
+            field(json, "setup").append(seconds(Math.round(r.setup() * 1e9)));
+        }
+        if (!r.differs().isEmpty()) {
+            json.append(',');
+            numbers(field(json, "differs"), r.differs());
+        }
+        if (r.lost() != null) {
+            json.append(',');
+            numbers(field(json, "lost"), r.lost());
+        }
+        return json.append('}').toString();
+    }
+
+    /**
+     * The result of a run the user's code failed: {@code {"format":2,"workloadError":TEXT}}, cut to fit
+     * the termination message ({@link #MAX_BYTES}).
+     */
+    public static String error(String text) {
+        String cut = text;
+        while (true) {
+            StringBuilder json = new StringBuilder().append('{');
+            field(json, "format").append(FORMAT_VERSION).append(',');
+            string(field(json, "workloadError"), cut).append('}');
+            if (json.length() <= MAX_BYTES) {
+                return json.toString();
+            }
+            cut = cut.substring(0, cut.length() / 2) + "...";
+        }
+    }
+
+    private static void numbers(StringBuilder json, Map<String, ? extends Number> values) {
+        json.append('{');
+        boolean first = true;
+        for (Map.Entry<String, ? extends Number> entry : values.entrySet()) {
+            json.append(first ? "" : ",");
+            first = false;
+            field(json, entry.getKey()).append(entry.getValue());
+        }
+        json.append('}');
     }
 
     /** Seconds with at most 3 decimals, trailing zeros dropped but one kept (1.234, 0.5, 2.0); null stays null. */

@@ -4,11 +4,11 @@ package dev.concbench.kernel;
 public final class SequentialStrategy implements Strategy.Body {
 
     @Override
-    public long run(Workload workload, int[] tasks, int workers) throws InterruptedException {
-        long sum = 0;
-        for (int t : tasks) {
-            sum += workload.call(t);
+    public long[] run(Workload workload, int[] tasks, int workers) throws InterruptedException, WorkloadException {
+        long[] values = new long[tasks.length];
+        for (int i = 0; i < tasks.length; i++) {
+            values[i] = workload.call(tasks[i]);
         }
-        return sum;
+        return values;
     }
 }

@@ -5,16 +5,16 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * One way to run a shard's tasks. {@link #run} runs every task once and returns the
- * checksum (sum of results mod 2^64); set-up and tear-down happen inside it, so they
- * are part of the timed region, as in the classic experiment.
+ * One way to run a shard's tasks. {@link #run} runs every task once and returns the values
+ * in task order; set-up and tear-down happen inside it, so they are part of the timed region,
+ * as in the classic experiment.
  */
 public record Strategy(String name, Body body) {
 
-    /** What a strategy does with a shard's tasks: run each once, return the sum of the results mod 2^64. */
+    /** What a strategy does with a shard's tasks: run each once, return the values in task order. */
     @FunctionalInterface
     public interface Body {
-        long run(Workload workload, int[] tasks, int workers) throws Exception;
+        long[] run(Workload workload, int[] tasks, int workers) throws Exception;
     }
 
     /** Every strategy name of the contract, in its order (kernel/contract/strategies.json). */
@@ -24,8 +24,17 @@ public record Strategy(String name, Body body) {
     /** Run when {@code --strategies} is absent: the classic five. */
     public static final List<String> DEFAULTS = NAMES.subList(0, 5);
 
-    public long run(Workload workload, int[] tasks, int workers) throws Exception {
+    public long[] run(Workload workload, int[] tasks, int workers) throws Exception {
         return body.run(workload, tasks, workers);
+    }
+
+    /** The sum of values mod 2^64: a run's checksum. */
+    public static long checksum(long[] values) {
+        long sum = 0;
+        for (long value : values) {
+            sum += value;
+        }
+        return sum;
     }
 
     public static Strategy named(String name, ChildJvm childJvm) {

@@ -3,7 +3,6 @@ package dev.concbench.kernel;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
 import java.util.concurrent.ThreadFactory;
-import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * One new thread per call: all started, then all joined. {@code threads} uses platform
@@ -42,9 +41,9 @@ public record ThreadPerCallStrategy(ThreadFactory factory) implements Strategy.B
 
 
     @Override
-    public long run(Workload workload, int[] tasks, int workers) throws Exception {
+    public long[] run(Workload workload, int[] tasks, int workers) throws Exception {
         long[] results = new long[tasks.length];
-        AtomicReference<Throwable> failure = new AtomicReference<>();
+        Throwable[] failures = new Throwable[tasks.length];
         Thread[] threads = new Thread[tasks.length];
         for (int i = 0; i < tasks.length; i++) {
             int slot = i;
@@ -52,7 +51,7 @@ public record ThreadPerCallStrategy(ThreadFactory factory) implements Strategy.B
                 try {
                     results[slot] = workload.call(tasks[slot]);
                 } catch (Throwable e) {
-                    failure.compareAndSet(null, e);
+                    failures[slot] = e;
                 }
             });
         }
@@ -62,13 +61,14 @@ public record ThreadPerCallStrategy(ThreadFactory factory) implements Strategy.B
         for (Thread thread : threads) {
             thread.join();
         }
-        if (failure.get() != null) {
-            throw new IllegalStateException("a call failed in its thread", failure.get());
+        for (Throwable failure : failures) { // the lowest task's
+            if (failure instanceof WorkloadException e) {
+                throw e;
+            }
+            if (failure != null) {
+                throw new IllegalStateException("a call failed in its thread", failure);
+            }
         }
-        long sum = 0;
-        for (long result : results) {
-            sum += result;
-        }
-        return sum;
+        return results;
     }
 }

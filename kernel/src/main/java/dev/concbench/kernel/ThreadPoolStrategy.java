@@ -2,6 +2,7 @@ package dev.concbench.kernel;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -11,7 +12,7 @@ import java.util.concurrent.TimeUnit;
 public final class ThreadPoolStrategy implements Strategy.Body {
 
     @Override
-    public long run(Workload workload, int[] tasks, int workers) throws Exception {
+    public long[] run(Workload workload, int[] tasks, int workers) throws Exception {
         ExecutorService pool = Executors.newFixedThreadPool(workers,
                 runnable -> new Thread(CpuMeter.recording(runnable), "concbench-pool"));
         try {
@@ -19,11 +20,15 @@ public final class ThreadPoolStrategy implements Strategy.Body {
             for (int t : tasks) {
                 futures.add(pool.submit(() -> workload.call(t)));
             }
-            long sum = 0;
-            for (Future<Long> future : futures) {
-                sum += future.get();
+            long[] values = new long[tasks.length];
+            for (int i = 0; i < values.length; i++) {
+                try {
+                    values[i] = futures.get(i).get();
+                } catch (ExecutionException e) {
+                    throw e.getCause() instanceof WorkloadException w ? w : e;
+                }
             }
-            return sum;
+            return values;
         } finally {
             pool.shutdownNow();
             pool.awaitTermination(1, TimeUnit.MINUTES);

@@ -22,6 +22,27 @@ final class ClosedForm {
         return indexSum(tasks).mod(TWO_TO_64).toString();
     }
 
+    /** hash: (D * tasks + sum of task indices) mod 2^64, D the first 8 bytes of the SHA-256 of 0..255 repeated to kib KiB. */
+    static String hashChecksum(int kib, int[] tasks) throws Exception {
+        byte[] buffer = new byte[kib * 1024];
+        for (int i = 0; i < buffer.length; i++) {
+            buffer[i] = (byte) (i % 256);
+        }
+        byte[] digest = java.security.MessageDigest.getInstance("SHA-256").digest(buffer);
+        BigInteger d = new BigInteger(1, java.util.Arrays.copyOf(digest, 8));
+        return d.multiply(BigInteger.valueOf(tasks.length)).add(indexSum(tasks)).mod(TWO_TO_64).toString();
+    }
+
+    /** The contract's checksum of a built-in workload (checksums.json's comment). */
+    static String checksum(Workload.Kind kind, int size, int[] tasks) throws Exception {
+        return switch (kind) {
+            case CPU, MIXED -> cpuChecksum(size, tasks);
+            case HASH -> hashChecksum(size, tasks);
+            case IO, RACE -> ioChecksum(tasks);
+            case CUSTOM -> throw new IllegalArgumentException("custom code has no closed form");
+        };
+    }
+
     static int[] range(int from, int to) {
         return java.util.stream.IntStream.range(from, to).toArray();
     }

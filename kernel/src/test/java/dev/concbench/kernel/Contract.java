@@ -39,4 +39,9 @@ final class Contract {
     static List<String> supportedStrategies() {
         return Strategy.NAMES.stream().filter(name -> Strategy.unsupportedReason(name) == null).toList();
     }
+
+    /** The strategies a JVM of this feature version runs, in the contract's order. */
+    static List<String> supportedStrategies(int feature) {
+        return Strategy.NAMES.stream().filter(name -> Strategy.unsupportedReason(name, feature, "x") == null).toList();
+    }
 }

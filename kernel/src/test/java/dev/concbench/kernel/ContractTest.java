@@ -13,7 +13,13 @@ class ContractTest {
     @Test
     void limits() throws UsageException {
         JsonNode limits = Contract.read("limits.json");
+        List<String> builtIn = new ArrayList<>();
         for (Workload.Kind kind : Workload.Kind.values()) {
+            if (!kind.builtIn()) {
+                assertThat(limits.get("size").has(kind.cliName())).as(kind.cliName() + " has no size").isFalse();
+                continue;
+            }
+            builtIn.add(kind.cliName());
             JsonNode size = limits.get("size").get(kind.cliName());
             assertThat(List.of(kind.minSize(), kind.maxSize())).as(kind.cliName())
                     .containsExactly(size.get("min").asInt(), size.get("max").asInt());
@@ -23,6 +29,17 @@ class ContractTest {
             kinds.add(kind.cliName());
         }
         assertThat(kinds).isEqualTo(Contract.strings(limits.get("workloads")));
+        assertThat(builtIn).isEqualTo(Contract.strings(limits.get("builtInWorkloads")));
+        assertThat(List.of(limits.get("ioFraction").get("min").asDouble(), limits.get("ioFraction").get("max").asDouble(),
+                limits.get("ioFraction").get("default").asDouble()))
+                .containsExactly(0.0, Workload.MAX_IO_FRACTION, Workload.DEFAULT_IO_FRACTION);
+        assertThat(List.of(limits.get("callTimeout").get("min").asInt(), limits.get("callTimeout").get("max").asInt(),
+                limits.get("callTimeout").get("default").asInt())).containsExactly(0, Workload.MAX_CALL_TIMEOUT, 0);
+        assertThat(KernelOptions.parse(new String[] {"--workload", "mixed", "--size", "1", "--tasks", "1"}).workload()
+                .ioFraction()).isEqualTo(limits.get("ioFraction").get("default").asDouble());
+        assertThat(KernelOptions.parse(new String[] {"--workload", "custom", "--entrypoint", "a.B", "--tasks", "1"})
+                .workload().callTimeout()).isEqualTo(limits.get("callTimeout").get("default").asInt());
+        assertThat(limits.get("resultMaxBytes").asInt()).isEqualTo(ResultJson.MAX_BYTES);
         assertThat(limits.get("tasks").get("max").asInt()).isEqualTo(KernelOptions.MAX_TASKS);
         assertThat(limits.get("workers").get("max").asInt()).isEqualTo(KernelOptions.MAX_WORKERS);
         assertThat(limits.get("repetitions").get("max").asInt()).isEqualTo(KernelOptions.MAX_REPETITIONS);

@@ -28,7 +28,7 @@ class KernelJarIT {
         return jarOn(ChildJvm.current().command().get(0), args);
     }
 
-    private static List<String> jarOn(String java, String... args) {
+    static List<String> jarOn(String java, String... args) {
         String jar = System.getProperty("concbench.kernel.jar", "target/concbench-kernel.jar");
         assertThat(Path.of(jar)).exists();
         List<String> command = new ArrayList<>(List.of(java, "-jar", jar));

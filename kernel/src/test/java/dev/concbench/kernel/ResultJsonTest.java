@@ -35,7 +35,53 @@ class ResultJsonTest {
 
     @Test
     void theLargestAllowedDocumentFitsTheTerminationMessage() throws Exception {
-        // Every strategy a JVM can run measured, the others skipped (a strategy is one or the other).
+        JsonNode doc = largest(new Workload(Workload.Kind.IO, 600_000), null, Map.of(), null);
+        List<String> keys = new ArrayList<>();
+        doc.fieldNames().forEachRemaining(keys::add);
+        assertThat(keys).isEqualTo(KEYS);
+        assertThat(doc.get("checksum").asText()).isEqualTo("18446744073709551615");
+        assertThat(doc.get("runtimeVersion").asText()).hasSize(JvmInfo.MAX_TEXT).endsWith("...");
+        assertThat(doc.get("times").get("virtual-threads")).hasSize(20);
+        assertThat(doc.get("cpu").get("virtual-threads").get("waited").asDouble()).isEqualTo(LARGEST_FIGURES.waited());
+        assertThat(doc.get("cpu")).hasSize(6);
+        assertThat(doc.get("skipped").get("asyncio").asText()).isEqualTo("needs CPython or PyPy; this is Java 99.99.99-ea+99-LTS");
+    }
+
+    /** race's lost updates: every update of every measured repetition lost, on every strategy. */
+    @Test
+    void theLargestRaceDocumentFits() throws Exception {
+        long most = (long) KernelOptions.MAX_REPETITIONS * KernelOptions.MAX_TASKS * Workload.Kind.RACE.maxSize();
+        Map<String, Long> lost = new LinkedHashMap<>();
+        Contract.supportedStrategies(99).forEach(name -> lost.put(name, most));
+        JsonNode doc = largest(new Workload(Workload.Kind.RACE, Workload.Kind.RACE.maxSize()), null, Map.of(), lost);
+        assertThat(doc.get("lost").get("virtual-threads").asLong()).isEqualTo(most);
+    }
+
+    /** custom code's setup and a first differing call for every strategy (never with lost: a race call's value is its task). */
+    @Test
+    void theLargestCustomDocumentFits() throws Exception {
+        Map<String, Integer> differs = new LinkedHashMap<>();
+        Contract.supportedStrategies(99).forEach(name -> differs.put(name, 99_999));
+        JsonNode doc = largest(new Workload(Workload.Kind.CUSTOM, 0, 0.0, Workload.MAX_CALL_TIMEOUT, "a.B", null, true),
+                86_399.999999, differs, null);
+        assertThat(doc.get("setup").asDouble()).isEqualTo(86_399.999999);
+        assertThat(doc.get("differs").get("sequential").asInt()).isEqualTo(99_999);
+        List<String> keys = new ArrayList<>();
+        doc.fieldNames().forEachRemaining(keys::add);
+        assertThat(keys.subList(keys.size() - 4, keys.size())).containsExactly("times", "cpu", "setup", "differs");
+    }
+
+    @Test
+    void theErrorDocumentFitsToo() throws Exception {
+        String json = ResultJson.error("\u0153".repeat(5000));
+        assertThat(json.length()).isLessThanOrEqualTo(Contract.read("limits.json").get("resultMaxBytes").asInt());
+        assertThat(new ObjectMapper().readTree(json).get("workloadError").asText()).startsWith("\u0153").endsWith("...");
+        assertThat(ResultJson.error("line 1\nline \"2\"")).isEqualTo("{\"format\":2,\"workloadError\":\"line 1\\nline \\\"2\\\"\"}");
+    }
+
+    /** The largest document of a workload: every strategy a JVM can run measured, the others skipped. */
+    private static JsonNode largest(Workload workload, Double setup, Map<String, Integer> differs, Map<String, Long> lost)
+            throws Exception {
         Map<String, List<Long>> nanos = new LinkedHashMap<>();
         Map<String, String> skipped = new LinkedHashMap<>();
         Map<String, CpuFigures> cpu = new LinkedHashMap<>();
@@ -51,27 +97,19 @@ class ResultJsonTest {
         assertThat(skipped).containsOnlyKeys("asyncio", "interpreter-pool");
         Instant late = Instant.ofEpochSecond(9_999_999_999L, 999_999_000);
         KernelResult result = new KernelResult(
-                Runtime.version().toString(),
+                "r".repeat(99), // as long as a vendor's version may be, cut
                 new CpuCount(KernelOptions.MAX_WORKERS, "cgroup-quota", 1023.999999),
                 "n".repeat(253), "p".repeat(63), new Shard(99_999, 100_000), 100_000,
-                new Workload(Workload.Kind.IO, 600_000), KernelOptions.MAX_WORKERS,
+                workload, KernelOptions.MAX_WORKERS,
                 KernelOptions.MAX_REPETITIONS, KernelOptions.MAX_WARMUP, -1L, late, late, nanos, LONGEST_JVM, skipped,
-                new CpuFacts("v2", false, 99_999), cpu);
+                new CpuFacts("v2", false, 99_999), cpu, setup, differs, lost);
 
         String json = ResultJson.write(result);
 
         assertThat(json.getBytes(StandardCharsets.UTF_8).length)
                 .isLessThanOrEqualTo(Contract.read("limits.json").get("resultMaxBytes").asInt());
-        JsonNode doc = new ObjectMapper().readTree(json);
-        List<String> keys = new ArrayList<>();
-        doc.fieldNames().forEachRemaining(keys::add);
-        assertThat(keys).isEqualTo(KEYS);
-        assertThat(doc.get("checksum").asText()).isEqualTo("18446744073709551615");
-        assertThat(doc.get("times").get("virtual-threads")).hasSize(20);
-        assertThat(doc.get("cpu").get("virtual-threads").get("waited").asDouble()).isEqualTo(LARGEST_FIGURES.waited());
-        assertThat(doc.get("cpu")).hasSize(6);
-        assertThat(doc.get("skipped").get("asyncio").asText()).isEqualTo("needs CPython or PyPy; this is Java 99.99.99-ea+99-LTS");
         assertThat(json).contains("99999.999999,").contains("\"start\":9999999999.999999,");
+        return new ObjectMapper().readTree(json);
     }
 
     @Test
@@ -84,7 +122,7 @@ class ResultJsonTest {
                 Instant.ofEpochSecond(1_764_070_000L, 123_456_789), Instant.ofEpochSecond(1_764_070_001L, 5_000),
                 nanos, JvmInfo.current(), Map.of(), new CpuFacts("v1", true, 4),
                 Map.of("sequential", new CpuFigures(1.23449, 0.0004, 0.0, null, 2.5),
-                        "threads", new CpuFigures(-0.0004, 12.0, null, 0.0104, 0.02)));
+                        "threads", new CpuFigures(-0.0004, 12.0, null, 0.0104, 0.02)), null, Map.of(), null);
         String json = ResultJson.write(result);
         // compact: no whitespace outside strings (the JVM's name and its GCs' names hold spaces)
         assertThat(json.replaceAll("\"(\\\\.|[^\"\\\\])*\"", "\"\"")).doesNotContainPattern("\\s");
@@ -109,7 +147,8 @@ class ResultJsonTest {
                 List.of("-XX:+UseG1GC", "-Xmx1g"));
         KernelResult result = new KernelResult("25.0.1", new CpuCount(1, "host", null), null, null, new Shard(0, 1), 1,
                 new Workload(Workload.Kind.IO, 0), 1, 1, 0, 0, Instant.EPOCH, Instant.EPOCH, Map.of(), jvm,
-                Map.of("asyncio", "needs CPython or PyPy; this is Java 25.0.1"), CpuFacts.UNKNOWN, Map.of());
+                Map.of("asyncio", "needs CPython or PyPy; this is Java 25.0.1"), CpuFacts.UNKNOWN, Map.of(), null, Map.of(),
+                null);
         assertThat(ResultJson.write(result)).contains("\"cpuSource\":\"host\",").contains(
                 "\"implementation\":\"OpenJDK 64-Bit Server VM\",\"implementationVersion\":\"25.0.1+8\","
                 + "\"vendor\":\"Eclipse Adoptium\",\"freeThreaded\":null,\"gil\":null,\"jit\":true,"
@@ -126,7 +165,7 @@ class ResultJsonTest {
         // as written, "-Xrs", is 7 characters
         assertThat(LONGEST_JVM.jvmFlags()).hasSize(JvmInfo.MAX_FLAG_CHARS / 7 + 1).endsWith("...");
         JvmInfo longFlags = new JvmInfo("i", "v", "w", true, "c", List.of(), Collections.nCopies(20, "-XX:" + "f".repeat(99)));
-        assertThat(longFlags.jvmFlags()).hasSize(3).endsWith("...");
+        assertThat(longFlags.jvmFlags()).hasSize(JvmInfo.MAX_FLAG_CHARS / (JvmInfo.MAX_TEXT + 3) + 1).endsWith("...");
         assertThat(longFlags.jvmFlags().get(0)).hasSize(JvmInfo.MAX_TEXT).endsWith("...");
         JvmInfo here = JvmInfo.current();
         assertThat(here.implementationVersion()).isEqualTo(System.getProperty("java.vm.version"));

@@ -28,15 +28,26 @@ class StrategyChecksumTest {
                 indices[i] = c.get("indices").get(i).asInt();
             }
             assertThat(tasks).as(c.toString()).isEqualTo(indices);
-            Workload workload = new Workload(Workload.Kind.fromCliName(c.get("workload").asText()), c.get("size").asInt());
-            String closedForm = workload.kind() == Workload.Kind.CPU
-                    ? ClosedForm.cpuChecksum(workload.size(), tasks) : ClosedForm.ioChecksum(tasks);
-            assertThat(closedForm).as(c.toString()).isEqualTo(c.get("checksum").asText());
+            Workload.Kind kind = Workload.Kind.fromCliName(c.get("workload").asText());
+            Workload workload = c.has("ioFraction")
+                    ? new Workload(kind, c.get("size").asInt(), c.get("ioFraction").asDouble(), 0, null, null, true)
+                    : new Workload(kind, c.get("size").asInt());
+            assertThat(ClosedForm.checksum(kind, workload.size(), tasks)).as(c.toString()).isEqualTo(c.get("checksum").asText());
             for (String name : Contract.supportedStrategies()) {
-                long checksum = Strategy.named(name, ChildJvm.current()).run(workload, tasks, 2);
-                assertThat(Long.toUnsignedString(checksum)).as(name + " on " + c).isEqualTo(c.get("checksum").asText());
+                long[] values = Strategy.named(name, ChildJvm.current()).run(workload, tasks, 2);
+                assertThat(values).hasSize(tasks.length);
+                assertThat(Long.toUnsignedString(Strategy.checksum(values))).as(name + " on " + c)
+                        .isEqualTo(c.get("checksum").asText());
             }
         }
+    }
+
+    @Test
+    void theContractCoversEveryBuiltInWorkload() {
+        List<String> covered = new java.util.ArrayList<>();
+        Contract.read("checksums.json").get("cases").forEach(c -> covered.add(c.get("workload").asText()));
+        assertThat(new java.util.TreeSet<>(covered))
+                .isEqualTo(new java.util.TreeSet<>(Contract.strings(Contract.read("limits.json").get("builtInWorkloads"))));
     }
 
     @Test
@@ -51,7 +62,7 @@ class StrategyChecksumTest {
     void strategiesWithNoTasksSumToZero() throws Exception {
         for (String name : List.of("sequential", "threads", "thread-pool")) {
             assertThat(Strategy.named(name, ChildJvm.current()).run(new Workload(Workload.Kind.CPU, 5), new int[0], 2))
-                    .isZero();
+                    .isEmpty();
         }
     }
 
@@ -67,12 +78,13 @@ class StrategyChecksumTest {
     }
 
     @Test
-    void disagreeingStrategiesFailTheRun() {
-        Strategy wrong = new Strategy("wrong", (workload, tasks, workers) -> 42);
-        BenchmarkRun run = new BenchmarkRun(List.of(Strategy.named("sequential", null), wrong),
-                new Workload(Workload.Kind.CPU, 3), new int[] {0, 1}, 1, 1, 0);
+    void aBuiltInWorkloadThatDisagreesFailsTheRun() {
+        // a lost or repeated call: the built-ins' values are known
+        Strategy wrong = new Strategy("wrong", (workload, tasks, workers) -> new long[] {42, 7});
+        BenchmarkRun run = new BenchmarkRun(List.of(wrong, Strategy.named("sequential", null)),
+                new Workload(Workload.Kind.CPU, 3), new int[] {5, 6}, 1, 1, 0);
         assertThatThrownBy(run::run).isInstanceOf(ChecksumMismatchException.class)
-                .hasMessageContaining("wrong gave 42");
+                .hasMessageMatching("checksum mismatch: wrong gave 49, sequential gave \\d+ \\(first at task 5\\)");
     }
 
     @Test
@@ -87,12 +99,14 @@ class StrategyChecksumTest {
         assertThat(outcome.nanos().get("a")).hasSize(3);
         assertThat(outcome.checksum()).isEqualTo(9);
         assertThat(outcome.end()).isAfterOrEqualTo(outcome.start());
+        assertThat(outcome.differs()).isEmpty();
+        assertThat(outcome.lost()).isNull();
     }
 
     private static Strategy recording(String name, List<String> calls) {
         return new Strategy(name, (workload, tasks, workers) -> {
             calls.add(name);
-            return 9;
+            return new long[] {9};
         });
     }
 }

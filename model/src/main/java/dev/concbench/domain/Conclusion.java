@@ -44,6 +44,10 @@ public final class Conclusion {
     }
 
     public static Optional<String> of(ConcurrencyBenchmarkSpec spec, ConcurrencyBenchmarkStatus status) {
+        return speeds(spec, status).map(line -> findings(status.getResults()).map(f -> line + "; " + f).orElse(line));
+    }
+
+    private static Optional<String> speeds(ConcurrencyBenchmarkSpec spec, ConcurrencyBenchmarkStatus status) {
         EnvironmentStatus env = status.getEnvironment();
         if (env == null || env.getRuntimes() == null) {
             return line(spec, status.getResults(), env);
@@ -87,18 +91,68 @@ public final class Conclusion {
         List<String> speedups = new ArrayList<>();
         best.values().forEach(r -> speedups.add(r.getStrategy() + (r.getPods() == 1 ? "" : "@pods=" + r.getPods())
                 + String.format(Locale.ROOT, " %.2fx", r.getSpeedup())));
-        ResultRow top = best.values().stream().max(Comparator.comparingDouble(ResultRow::getSpeedup)).orElseThrow();
+        // a strategy that gave wrong results is no advice, however fast
+        ResultRow top = best.values().stream().filter(r -> !Boolean.TRUE.equals(r.getResultsDiffer()))
+                .max(Comparator.comparingDouble(ResultRow::getSpeedup)).orElse(null);
         List<ResultRow> contended = restsOn(rows, best).stream().filter(Conclusion::contended).toList();
         // The speedups are what was measured; advice from a starved row would be the machine's, not the strategy's.
         String advice = !contended.isEmpty() ? inconclusive(contended)
-                : top.getSpeedup() < CLEAR_SPEEDUP
+                : top == null || top.getSpeedup() < CLEAR_SPEEDUP
                 ? "nothing beats sequential by " + String.format(Locale.ROOT, "%.1fx", CLEAR_SPEEDUP)
                 : "use " + family(top);
         String cpus = env.getCpus() == null || env.getCpus().isEmpty() ? "?" : env.getCpus().stream()
                 .map(String::valueOf).collect(Collectors.joining("/"));
-        return Optional.of((spec.getWorkload().getType() == WorkloadType.CPU ? "cpu-bound" : "io-bound") + " on "
+        return Optional.of(workload(spec) + " on "
                 + runtime(env) + ": " + String.join(", ", speedups) + " on " + cpus + " CPU"
                 + ("1".equals(cpus) ? "" : "s") + ": " + advice);
+    }
+
+    /** What was measured, in a few words: cpu-bound, io-bound, hashing (C code), ..., custom code records:work. */
+    static String workload(ConcurrencyBenchmarkSpec spec) {
+        return switch (spec.getWorkload().getType()) {
+            case CPU -> "cpu-bound";
+            case IO -> "io-bound";
+            case HASH -> "hashing (C code)";
+            case MIXED -> "mixed cpu and io";
+            case RACE -> "the race";
+            case CUSTOM -> "custom code " + (spec.getWorkload().getCustom().getEntrypoint() != null
+                    ? spec.getWorkload().getCustom().getEntrypoint() : spec.getWorkload().getCustom().getClassName());
+        };
+    }
+
+    /**
+     * What the rows found beyond speed: strategies whose values differed from sequential's (not thread-safe;
+     * sequential itself differing: not deterministic), and the race's lost updates. Empty when nothing.
+     */
+    static Optional<String> findings(List<ResultRow> rows) {
+        if (rows == null) {
+            return Optional.empty();
+        }
+        List<String> found = new ArrayList<>();
+        List<ResultRow> differ = rows.stream().filter(r -> Boolean.TRUE.equals(r.getResultsDiffer())).toList();
+        List<String> unsafe = differ.stream().filter(r -> !StrategyName.SEQUENTIAL.value().equals(r.getStrategy()))
+                .map(Conclusion::name).distinct().toList();
+        if (!unsafe.isEmpty()) {
+            found.add(String.join(", ", unsafe) + " gave different results than sequential: the code is not thread-safe");
+        }
+        if (differ.stream().anyMatch(r -> StrategyName.SEQUENTIAL.value().equals(r.getStrategy()))) {
+            found.add("sequential gave different results from one repetition to the next: the code is not "
+                    + "deterministic (workload.custom.deterministic: false measures it without comparing)");
+        }
+        List<String> lost = rows.stream().filter(r -> r.getLostUpdates() != null && r.getLostUpdates() > 0)
+                .map(r -> name(r) + " " + r.getLostUpdates()).toList();
+        boolean race = rows.stream().anyMatch(r -> r.getLostUpdates() != null);
+        if (race) {
+            found.add(lost.isEmpty() ? "no update of the shared variable was lost"
+                    : "updates lost without a lock: " + String.join(", ", lost));
+        }
+        return found.isEmpty() ? Optional.empty() : Optional.of(String.join("; ", found));
+    }
+
+    /** A row's strategy as the findings name it: with its runtime in a sweep over runtimes. */
+    private static String name(ResultRow row) {
+        return (row.getRuntime() == null ? "" : row.getRuntime() + "/") + row.getStrategy()
+                + (row.getPods() == 1 ? "" : "@pods=" + row.getPods());
     }
 
     /**

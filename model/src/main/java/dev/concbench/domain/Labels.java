@@ -20,6 +20,8 @@ public final class Labels {
     public static final String ANNOTATION_START_AT = "concbench.dev/start-at";
     /** On the kernel ConfigMap: SHA-256 of the script it holds (the operator's cache keeps no data). */
     public static final String ANNOTATION_KERNEL_SHA256 = "concbench.dev/kernel-sha256";
+    /** On the kernel ConfigMap of a benchmark with an inline source: SHA-256 of the source it holds. */
+    public static final String ANNOTATION_SOURCE_SHA256 = "concbench.dev/source-sha256";
 
     private Labels() {
     }

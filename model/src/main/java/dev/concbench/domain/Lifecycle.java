@@ -32,8 +32,9 @@ import java.util.Objects;
  * <p>Order of a step: the spec is validated (and what the executor's settings cannot run, such as a
  * runtime without an image, is invalid too) → a new generation stops the old one's Jobs and stores its
  * plan in {@code status.runs} (the plan is read from there afterwards) → an invalid spec fails → an
- * ended generation only follows its baseline → what the policy does not allow, and a request the API
- * server refused (or the operator failing), end the generation Failed → a benchmark without a slot
+ * ended generation only follows its baseline → what the policy does not allow, the user's code missing
+ * before a run, and a request the API server refused (or the operator failing), end the generation
+ * Failed → a benchmark without a slot
  * waits (Queued) → the runs advance one at a time: the first unfinished run's Job is created, watched,
  * released at a common start, read when done → the results are aggregated → a succeeded benchmark is
  * compared with spec.baseline (also after its end: the baseline may finish, re-run or go later). The
@@ -67,6 +68,10 @@ public final class Lifecycle {
         }
         if (!seen.settings().notAllowed().isEmpty()) {
             step.failGeneration(NOT_ALLOWED, String.join("; ", seen.settings().notAllowed()));
+            return step.decision();
+        }
+        if (seen.workloadCode() != null) {
+            step.failGeneration(WorkloadCode.REASON, seen.workloadCode());
             return step.decision();
         }
         if (seen.fault() != null) {

@@ -20,10 +20,12 @@ import java.util.Optional;
  *                  Job does not exist (confirmed with the API server) has no entry
  * @param baseline  what was found of spec.baseline ({@link BaselineSeen#NOT_LOOKED_UP} by default)
  * @param settings  what the executor's runtime catalog and policy say of the spec
+ * @param workloadCode what is wrong with the user's code ({@link WorkloadCode#problem}), null when nothing is
+ *                  or it was not looked up (the executor looks before a run starts)
  * @param fault     what stopped the previous step, or null
  */
 public record Observation(Admission admission, List<JobSeen> jobs, Map<String, RunObservation> runs,
-                          BaselineSeen baseline, Settings settings, Fault fault) {
+                          BaselineSeen baseline, Settings settings, String workloadCode, Fault fault) {
 
     public Observation {
         jobs = List.copyOf(jobs);
@@ -34,7 +36,7 @@ public record Observation(Admission admission, List<JobSeen> jobs, Map<String, R
 
     public Observation(Admission admission, List<JobSeen> jobs, Map<String, RunObservation> runs,
                        BaselineSeen baseline) {
-        this(admission, jobs, runs, baseline, Settings.NONE, null);
+        this(admission, jobs, runs, baseline, Settings.NONE, null, null);
     }
 
     /** An executor that does not look spec.baseline up (the local runner): no comparison is made. */
@@ -44,7 +46,12 @@ public record Observation(Admission admission, List<JobSeen> jobs, Map<String, R
 
     /** The same observation, and {@code fault} stopped the step taken from it. */
     public Observation withFault(Fault fault) {
-        return new Observation(admission, jobs, runs, baseline, settings, fault);
+        return new Observation(admission, jobs, runs, baseline, settings, workloadCode, fault);
+    }
+
+    /** The same observation, and what is wrong with the user's code (null: nothing). */
+    public Observation withWorkloadCode(String problem) {
+        return new Observation(admission, jobs, runs, baseline, settings, problem, fault);
     }
 
     /**

@@ -6,7 +6,6 @@ import dev.concbench.api.v1alpha1.RunState;
 import dev.concbench.api.v1alpha1.KernelInfo;
 import dev.concbench.api.v1alpha1.RunStatus;
 import dev.concbench.api.v1alpha1.StrategyName;
-import dev.concbench.api.v1alpha1.WorkloadType;
 
 import java.math.BigInteger;
 import java.util.ArrayList;
@@ -73,7 +72,29 @@ public final class RunMeasurement {
         run.setKernel(first.implementation() == null ? null : new KernelInfo(first.implementation(),
                 first.implementationVersion(), first.freeThreaded(), first.gil(), first.jit(), first.startMethod()));
         run.setChecksum(Checksums.sum(shards.stream().map(ShardResult::checksum).toList()).toString());
+        recordFindings(shards, run);
         run.setState(RunState.Succeeded);
+    }
+
+    /** custom: the set-up (the slowest pod's) and the first differing call per strategy; race: the lost updates. */
+    private static void recordFindings(List<ShardResult> shards, RunStatus run) {
+        Map<String, Integer> differs = new LinkedHashMap<>();
+        Map<String, Long> lost = new LinkedHashMap<>();
+        Double setup = null;
+        for (ShardResult shard : shards) {
+            if (shard.differs() != null) {
+                shard.differs().forEach((strategy, task) -> differs.merge(strategy, task, Math::min));
+            }
+            if (shard.lost() != null) {
+                shard.lost().forEach((strategy, updates) -> lost.merge(strategy, updates, Long::sum));
+            }
+            if (shard.setup() != null) {
+                setup = setup == null ? shard.setup() : Math.max(setup, shard.setup());
+            }
+        }
+        run.setDiffers(differs.isEmpty() ? null : differs);
+        run.setLostUpdates(lost.isEmpty() ? null : lost);
+        run.setSetupSeconds(setup);
     }
 
     /**
@@ -81,7 +102,7 @@ public final class RunMeasurement {
      * reported CPU figures (a format-1 kernel).
      */
     static Map<String, RunCpuUsage> cpu(ConcurrencyBenchmarkSpec spec, List<ShardResult> shards, Iterable<String> strategies) {
-        boolean cpuBound = spec.getWorkload().getType() == WorkloadType.CPU;
+        boolean cpuBound = StatusAggregator.cpuBound(spec.getWorkload().getType());
         Map<String, RunCpuUsage> cpu = new LinkedHashMap<>();
         for (String name : strategies) {
             StrategyName strategy = StrategyName.fromValue(name);
@@ -152,6 +173,9 @@ public final class RunMeasurement {
                 throw new ResultFormatException("shard " + r.shard() + " lacks strategies: measured "
                         + r.times().keySet() + ", expected " + planned.strategyNames());
             }
+        }
+        if (!spec.getWorkload().getType().builtIn()) {
+            return; // the user's values: each pod's kernel compared its strategies with sequential (differs)
         }
         BigInteger expected = Checksums.expected(spec.getWorkload().getType(), spec.getWorkload().getSize(),
                 spec.getWorkload().getTasks());

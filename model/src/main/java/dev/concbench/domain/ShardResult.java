@@ -16,6 +16,10 @@ import java.util.Map;
  * which adds the runtime's CPU facts ({@code cgroup}, {@code exclusiveCpus}, {@code onlineCpus}) and per
  * strategy what the CPU gave it ({@code cpu}). A format-1 document has none of them: its rows get no CPU
  * figures and are never flagged contended.
+ *
+ * @param setup   custom code: seconds its import (set-up) took in the kernel process; else null
+ * @param differs custom code: per strategy whose values differed from sequential's, the lowest such task
+ * @param lost    race: per strategy, the updates lost over the measured repetitions; else null
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record ShardResult(
@@ -48,7 +52,10 @@ public record ShardResult(
         String cgroup,
         Boolean exclusiveCpus,
         Integer onlineCpus,
-        LinkedHashMap<String, CpuTimes> cpu) {
+        LinkedHashMap<String, CpuTimes> cpu,
+        Double setup,
+        LinkedHashMap<String, Integer> differs,
+        LinkedHashMap<String, Long> lost) {
 
     /** The newest format this reader knows; it reads every format from 1 on. */
     public static final int FORMAT = 2;
@@ -83,8 +90,23 @@ public record ShardResult(
                         Boolean jit, String startMethod) {
         this(format, runtime, runtimeVersion, cpus, cpuSource, cpuQuota, node, pod, shard, tasks, workload, size,
                 workers, repetitions, warmup, checksum, start, end, times, skipped, implementation,
-                implementationVersion, freeThreaded, gil, jit, startMethod, null, null, null, null);
+                implementationVersion, freeThreaded, gil, jit, startMethod, null, null, null, null, null, null, null);
     }
+
+    /** A format-2 document without the keys of custom code and race (setup, differs, lost). */
+    public ShardResult(int format, String runtime, String runtimeVersion, int cpus, String cpuSource, Double cpuQuota,
+                        String node, String pod, String shard, int tasks, String workload, long size, int workers,
+                        int repetitions, int warmup, String checksum, double start, double end,
+                        LinkedHashMap<String, List<Double>> times, LinkedHashMap<String, String> skipped,
+                        String implementation, String implementationVersion, Boolean freeThreaded, Boolean gil,
+                        Boolean jit, String startMethod, String cgroup, Boolean exclusiveCpus, Integer onlineCpus,
+                        LinkedHashMap<String, CpuTimes> cpu) {
+        this(format, runtime, runtimeVersion, cpus, cpuSource, cpuQuota, node, pod, shard, tasks, workload, size,
+                workers, repetitions, warmup, checksum, start, end, times, skipped, implementation,
+                implementationVersion, freeThreaded, gil, jit, startMethod, cgroup, exclusiveCpus, onlineCpus, cpu,
+                null, null, null);
+    }
+
     private static final java.util.regex.Pattern SHARD = java.util.regex.Pattern.compile("[0-9]{1,6}/[0-9]{1,6}");
 
     private static final ObjectMapper MAPPER = new ObjectMapper()
@@ -134,6 +156,22 @@ public record ShardResult(
             checkCpu(r);
         }
         return r;
+    }
+
+    /**
+     * The text of a kernel's error document ({@code {"format":2,"workloadError":TEXT}}, written when the
+     * user's code failed: exit code 4), empty when the message is something else.
+     */
+    public static java.util.Optional<String> workloadError(String message) {
+        if (message == null || !message.contains("\"workloadError\"")) {
+            return java.util.Optional.empty();
+        }
+        try {
+            com.fasterxml.jackson.databind.JsonNode text = MAPPER.readTree(message.trim()).get("workloadError");
+            return text != null && text.isTextual() ? java.util.Optional.of(text.asText()) : java.util.Optional.empty();
+        } catch (JsonProcessingException e) {
+            return java.util.Optional.empty();
+        }
     }
 
     /**

@@ -1,6 +1,7 @@
 package dev.concbench.domain;
 
 import dev.concbench.api.v1alpha1.ConcurrencyBenchmarkSpec;
+import dev.concbench.api.v1alpha1.CustomWorkloadSpec;
 import dev.concbench.api.v1alpha1.KernelResources;
 import dev.concbench.api.v1alpha1.Runtime;
 import dev.concbench.api.v1alpha1.StrategyName;
@@ -40,15 +41,12 @@ public final class SpecValidator {
             errors.add("spec.runtime is required: python or java");
         }
         WorkloadSpec w = spec.getWorkload();
-        if (w == null || w.getType() == null || w.getSize() == null || w.getTasks() == null) {
-            errors.add("spec.workload needs type (cpu or io), size and tasks");
+        if (w == null || w.getType() == null || w.getTasks() == null
+                || w.getSize() == null && w.getType() != WorkloadType.CUSTOM) {
+            errors.add("spec.workload needs type, tasks and (but for custom) size");
             return errors;
         }
-        if (w.getType() == WorkloadType.CPU) {
-            range(errors, "spec.workload.size", w.getSize(), 1, WorkloadSpec.MAX_CPU_SIZE, " for a cpu workload");
-        } else {
-            range(errors, "spec.workload.size", w.getSize(), 0, WorkloadSpec.MAX_IO_MILLIS, " for an io workload");
-        }
+        workload(errors, spec, w);
         range(errors, "spec.workload.tasks", w.getTasks(), 1, WorkloadSpec.MAX_TASKS, "");
         if (spec.getStrategies() == null || spec.getStrategies().isEmpty()) {
             errors.add("spec.strategies must list at least one strategy");
@@ -113,6 +111,82 @@ public final class SpecValidator {
             }
         }
         return errors;
+    }
+
+    /** As the schema's CEL rules of workload and workload.custom: the size of each type, the custom code's fields. */
+    private static void workload(List<String> errors, ConcurrencyBenchmarkSpec spec, WorkloadSpec w) {
+        switch (w.getType()) {
+            case CPU, MIXED -> range(errors, "spec.workload.size", w.getSize(), 1, WorkloadSpec.MAX_CPU_SIZE,
+                    " for a " + w.getType().value() + " workload");
+            case IO -> range(errors, "spec.workload.size", w.getSize(), 0, WorkloadSpec.MAX_IO_MILLIS, " for an io workload");
+            case HASH -> range(errors, "spec.workload.size", w.getSize(), 1, WorkloadSpec.MAX_HASH_KIB, " for a hash workload");
+            case RACE -> range(errors, "spec.workload.size", w.getSize(), 1, WorkloadSpec.MAX_RACE_UPDATES,
+                    " for a race workload");
+            case CUSTOM -> {
+                if (w.getSize() != null) {
+                    errors.add("spec.workload.size: a custom workload has no size: its function decides the work of a call");
+                }
+            }
+        }
+        if (w.getIoFraction() != null && (w.getType() != WorkloadType.MIXED
+                || w.getIoFraction() < 0 || w.getIoFraction() > WorkloadSpec.MAX_IO_FRACTION)) {
+            errors.add("spec.workload.ioFraction is for the mixed workload only, 0 to " + WorkloadSpec.MAX_IO_FRACTION);
+        }
+        CustomWorkloadSpec c = w.getCustom();
+        if ((w.getType() == WorkloadType.CUSTOM) != (c != null)) {
+            errors.add("spec.workload.custom is set for type custom, and only then");
+        }
+        if (c == null) {
+            return;
+        }
+        if ((c.getEntrypoint() == null) == (c.getClassName() == null)) {
+            errors.add("spec.workload.custom: set entrypoint (Python, module:function) or className (Java), one of them");
+            return;
+        }
+        List<Runtime> runtimes = BenchmarkPlanner.sweepRuntimes(spec).stream().filter(Objects::nonNull).toList();
+        if (c.getEntrypoint() != null) {
+            if (!c.getEntrypoint().matches(CustomWorkloadSpec.ENTRYPOINT_PATTERN)) {
+                errors.add("spec.workload.custom.entrypoint must be module:function, e.g. records:work, got \""
+                        + c.getEntrypoint() + "\"");
+            }
+            if ((c.getConfigMap() == null) == (c.getSource() == null)) {
+                errors.add("spec.workload.custom: a Python entrypoint needs its code: configMap or source, one of them");
+            }
+            if (c.getSource() != null && c.getSource().length() > CustomWorkloadSpec.MAX_SOURCE_CHARS) {
+                errors.add("spec.workload.custom.source may have at most " + CustomWorkloadSpec.MAX_SOURCE_CHARS
+                        + " characters, got " + c.getSource().length() + " (a ConfigMap holds more)");
+            }
+            if (c.getSource() != null && c.getEntrypoint().startsWith("concbench_kernel:")) {
+                errors.add("spec.workload.custom.entrypoint: with a source the module cannot be named concbench_kernel");
+            }
+            if (c.getConfigMap() != null && !c.getConfigMap().matches("^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$")) {
+                errors.add("spec.workload.custom.configMap must be the name of a ConfigMap, got \"" + c.getConfigMap()
+                        + "\"");
+            }
+            if (runtimes.stream().anyMatch(r -> !r.isPython())) {
+                errors.add("spec.workload.custom.entrypoint (Python) runs on Python runtimes only, not "
+                        + runtimes.stream().filter(r -> !r.isPython()).map(Runtime::value).collect(Collectors.joining(", ")));
+            }
+        } else {
+            if (!c.getClassName().matches(CustomWorkloadSpec.CLASS_NAME_PATTERN)) {
+                errors.add("spec.workload.custom.className must be a Java class's binary name, got \""
+                        + c.getClassName() + "\"");
+            }
+            if (c.getConfigMap() != null || c.getSource() != null) {
+                errors.add("spec.workload.custom: a Java class comes from spec.image; configMap and source are for Python");
+            }
+            if (spec.getImage() == null || runtimes.stream().anyMatch(Runtime::isPython)) {
+                errors.add("spec.workload.custom.className runs on a java runtime from spec.image: an image built FROM "
+                        + "the kernel image with your jar in /app/workloads/");
+            }
+        }
+        range(errors, "spec.workload.custom.callTimeoutSeconds", c.getCallTimeoutSeconds(), 1,
+                CustomWorkloadSpec.MAX_CALL_TIMEOUT_SECONDS, "");
+        if (c.getCallTimeoutSeconds() != null && spec.getTimeoutSeconds() != null
+                && c.getCallTimeoutSeconds() >= spec.getTimeoutSeconds()) {
+            errors.add("spec.workload.custom.callTimeoutSeconds (" + c.getCallTimeoutSeconds()
+                    + ") must be below spec.timeoutSeconds (" + spec.getTimeoutSeconds() + ")");
+        }
     }
 
     /** As the schema's CEL rules: a per-call strategy starts all of a pod's calls at once, so they are bounded. */

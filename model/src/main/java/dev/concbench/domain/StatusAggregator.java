@@ -154,6 +154,10 @@ public final class StatusAggregator {
         row.setCiLow(s.ciLow() == null ? null : round(s.ciLow(), 6));
         row.setCiHigh(s.ciHigh() == null ? null : round(s.ciHigh(), 6));
         row.setUnstable(s.unstable());
+        Integer differs = run.getDiffers() == null ? null : run.getDiffers().get(strategy.value());
+        row.setResultsDiffer(differs == null ? null : true);
+        row.setFirstDifferingCall(differs);
+        row.setLostUpdates(run.getLostUpdates() == null ? null : run.getLostUpdates().get(strategy.value()));
         row.setTasksPerSecond(s.median() > 0 ? round(spec.getWorkload().getTasks() / s.median(), 3) : null);
         if (baseline != null && s.median() > 0) {
             double speedup = baseline.median() / s.median();
@@ -193,7 +197,7 @@ public final class StatusAggregator {
      */
     public static double parallelism(ConcurrencyBenchmarkSpec spec, RunStatus run, StrategyName strategy) {
         int tasks = spec.getWorkload().getTasks();
-        boolean cpuBound = spec.getWorkload().getType() == WorkloadType.CPU;
+        boolean cpuBound = cpuBound(spec.getWorkload().getType());
         double total = 0;
         for (int i = 0; i < run.getPods(); i++) {
             int cpus = run.getCpus() != null && i < run.getCpus().size() ? run.getCpus().get(i) : 1;
@@ -202,6 +206,14 @@ public final class StatusAggregator {
             total += cpuBound ? Math.min(inFlight, cpus) : inFlight;
         }
         return total;
+    }
+
+    /**
+     * Whether the CPUs bound a strategy's parallelism: every workload but io and mixed, whose calls
+     * wait (custom code is taken as CPU-bound: its parallelism is not known, the CPUs are a bound).
+     */
+    static boolean cpuBound(WorkloadType type) {
+        return type != WorkloadType.IO && type != WorkloadType.MIXED;
     }
 
     /** How many of a pod's {@code calls} a strategy has in flight at once (not capped by the CPUs). */

@@ -3,11 +3,16 @@ package dev.concbench.domain;
 import dev.concbench.api.v1alpha1.WorkloadType;
 import org.junit.jupiter.api.Test;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
 import java.math.BigInteger;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class ChecksumsTest {
 
@@ -114,6 +119,30 @@ class ChecksumsTest {
             assertThat(Checksums.sum(perShard)).as("%d shards", shards)
                     .isEqualTo(Checksums.expected(WorkloadType.CPU, n, tasks));
         }
+    }
+
+    /** Every case of the kernels' contract that is a whole run (shard 0/1): each built-in's closed form. */
+    @Test
+    void theContractsWholeRunsAreTheClosedForms() throws Exception {
+        JsonNode cases = new ObjectMapper().readTree(Path.of("..", "kernel", "contract", "checksums.json").toFile())
+                .get("cases");
+        java.util.Set<String> covered = new java.util.TreeSet<>();
+        for (JsonNode c : cases) {
+            if (c.get("shard").asText().equals("0/1")) {
+                WorkloadType type = WorkloadType.valueOf(c.get("workload").asText().toUpperCase(java.util.Locale.ROOT));
+                assertThat(Checksums.expected(type, c.get("size").asLong(), c.get("tasks").asLong()).toString())
+                        .as(c.toString()).isEqualTo(c.get("checksum").asText());
+                covered.add(type.value());
+            }
+        }
+        assertThat(covered).containsExactlyInAnyOrder("cpu", "io", "hash", "mixed", "race");
+    }
+
+    @Test
+    void customCodeHasNoKnownChecksum() {
+        assertThatThrownBy(() -> Checksums.expected(WorkloadType.CUSTOM, 0, 3))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThat(WorkloadType.CUSTOM.builtIn()).isFalse();
     }
 
     @Test

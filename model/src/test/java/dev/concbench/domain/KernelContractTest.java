@@ -3,6 +3,7 @@ package dev.concbench.domain;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.concbench.api.v1alpha1.ConcurrencyBenchmarkSpec;
+import dev.concbench.api.v1alpha1.CustomWorkloadSpec;
 import dev.concbench.api.v1alpha1.StartMethod;
 import dev.concbench.api.v1alpha1.StrategyName;
 import dev.concbench.api.v1alpha1.WorkloadSpec;
@@ -39,6 +40,12 @@ class KernelContractTest {
         JsonNode limits = contract("limits.json");
         assertThat(WorkloadSpec.MAX_CPU_SIZE).isEqualTo(limits.at("/size/cpu/max").asInt());
         assertThat(WorkloadSpec.MAX_IO_MILLIS).isEqualTo(limits.at("/size/io/max").asInt());
+        assertThat(WorkloadSpec.MAX_CPU_SIZE).isEqualTo(limits.at("/size/mixed/max").asInt());
+        assertThat(WorkloadSpec.MAX_HASH_KIB).isEqualTo(limits.at("/size/hash/max").asInt());
+        assertThat(WorkloadSpec.MAX_RACE_UPDATES).isEqualTo(limits.at("/size/race/max").asInt());
+        assertThat(WorkloadSpec.MAX_IO_FRACTION).isEqualTo(limits.at("/ioFraction/max").asDouble());
+        assertThat(WorkloadSpec.DEFAULT_IO_FRACTION).isEqualTo(limits.at("/ioFraction/default").asDouble());
+        assertThat(CustomWorkloadSpec.MAX_CALL_TIMEOUT_SECONDS).isLessThanOrEqualTo(limits.at("/callTimeout/max").asInt());
         assertThat(WorkloadSpec.MAX_TASKS).isEqualTo(limits.at("/tasks/max").asInt());
         assertThat(ConcurrencyBenchmarkSpec.MAX_REPETITIONS).isEqualTo(limits.at("/repetitions/max").asInt());
         assertThat(ConcurrencyBenchmarkSpec.MAX_WARMUP).isEqualTo(limits.at("/warmup/max").asInt());
@@ -69,6 +76,8 @@ class KernelContractTest {
                 .containsExactlyElementsOf(texts(contract("strategies.json").get("strategies")));
         assertThat(Arrays.stream(WorkloadType.values()).map(WorkloadType::value))
                 .containsExactlyElementsOf(texts(contract("limits.json").get("workloads")));
+        assertThat(Arrays.stream(WorkloadType.values()).filter(WorkloadType::builtIn).map(WorkloadType::value))
+                .containsExactlyElementsOf(texts(contract("limits.json").get("builtInWorkloads")));
         assertThat(Arrays.stream(StartMethod.values()).map(StartMethod::value))
                 .containsExactlyElementsOf(texts(contract("limits.json").get("startMethods")));
     }

@@ -335,7 +335,7 @@ class LifecycleTest {
 
     private static Observation withSettings(Observation seen, List<String> unavailable, List<String> notAllowed) {
         return new Observation(seen.admission(), seen.jobs(), seen.runs(), seen.baseline(),
-                new Observation.Settings(Map.of(Runtime.JAVA, "kernel:1"), unavailable, notAllowed), seen.fault());
+                new Observation.Settings(Map.of(Runtime.JAVA, "kernel:1"), unavailable, notAllowed), null, seen.fault());
     }
 
     @Test

@@ -10,6 +10,9 @@ import dev.concbench.domain.Labels;
 import dev.concbench.domain.Lifecycle;
 import dev.concbench.domain.Observation;
 import dev.concbench.domain.RunObservation;
+import dev.concbench.domain.StatusTransitions;
+import dev.concbench.domain.WorkloadCode;
+import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -88,7 +91,27 @@ final class BenchmarkObserver {
             }
         }
         return Optional.of(new Observation(new Observation.Admission(admission.mayRun(cb), admission.limit()), jobs,
-                runs, baselines.seen(cb), catalog.settings(cb.getSpec(), policy), fault));
+                runs, baselines.seen(cb), catalog.settings(cb.getSpec(), policy), workloadCode(cb, ctx), fault));
+    }
+
+    /**
+     * What is wrong with a custom workload's ConfigMap (missing, too big, without the entrypoint's module),
+     * looked up while no run is running (before the first, or the next): a GET of the user's ConfigMap, as
+     * the operator caches only its own. Null when nothing is, or when it was not looked up.
+     */
+    private static String workloadCode(ConcurrencyBenchmark cb, Context<ConcurrencyBenchmark> ctx) {
+        Optional<String> name = WorkloadCode.configMapName(cb.getSpec());
+        ConcurrencyBenchmarkStatus status = cb.getStatus();
+        boolean current = status != null && Objects.equals(status.getObservedGeneration(), cb.getMetadata().getGeneration());
+        if (name.isEmpty() || current && (StatusTransitions.phase(status).terminal()
+                || status.getRuns().stream().anyMatch(r -> r.getState() == RunState.Running))) {
+            return null;
+        }
+        String namespace = cb.getMetadata().getNamespace();
+        ConfigMap code = ctx.getClient().configMaps().inNamespace(namespace).withName(name.get()).get();
+        return WorkloadCode.problem(cb.getSpec(), "namespace " + namespace,
+                code == null ? null : Optional.ofNullable(code.getData()).orElse(Map.of()),
+                code == null ? null : code.getBinaryData()).orElse(null);
     }
 
     /** The benchmark's Jobs: the cache maps Jobs to benchmarks by name, so those of an earlier one of the name are left out. */

@@ -4,6 +4,7 @@ import dev.concbench.domain.Names;
 import dev.concbench.domain.Labels;
 import dev.concbench.api.v1alpha1.ConcurrencyBenchmark;
 import dev.concbench.api.v1alpha1.ConcurrencyBenchmarkSpec;
+import dev.concbench.api.v1alpha1.CustomWorkloadSpec;
 import dev.concbench.api.v1alpha1.KernelToleration;
 import dev.concbench.api.v1alpha1.PlacementSpec;
 import dev.concbench.api.v1alpha1.Runtime;
@@ -35,6 +36,10 @@ public final class JobFactory {
     public static final String CONTAINER = "kernel";
     /** Exit code of the kernel's usage errors: retrying cannot help, so the Job fails at once. */
     public static final int USAGE_ERROR_EXIT_CODE = 2;
+    /** Exit code of the user's code failing (custom workloads): retrying cannot help either. */
+    public static final int WORKLOAD_ERROR_EXIT_CODE = 4;
+    /** Where a custom Python workload's ConfigMap is mounted (an inline source is a file of the kernel's). */
+    static final String WORKLOAD_DIR = "/opt/concbench/workload";
     public static final String KERNEL_SCRIPT = "concbench_kernel.py";
     static final String KERNEL_DIR = "/opt/concbench/kernel";
     static final String GATE_DIR = "/etc/concbench";
@@ -60,7 +65,7 @@ public final class JobFactory {
         boolean python = runtime.isPython();
 
         List<String> args = KernelCommand.args(spec, run, "$(JOB_COMPLETION_INDEX)/" + run.pods(),
-                commonStart ? GATE_DIR + "/" + GATE_FILE : null, null, TERMINATION_LOG);
+                commonStart ? GATE_DIR + "/" + GATE_FILE : null, null, TERMINATION_LOG, codeDir(spec));
         List<String> command = python ? List.of(runtime.interpreter(), KERNEL_DIR + "/" + KERNEL_SCRIPT) : null;
 
         List<Volume> volumes = new ArrayList<>();
@@ -72,6 +77,16 @@ public final class JobFactory {
                     .withName(Names.kernelConfigMapName(cb.getMetadata().getName(), cb.getMetadata().getUid()))
                     .endConfigMap().build());
             mounts.add(new VolumeMountBuilder().withName("kernel").withMountPath(KERNEL_DIR).withReadOnly(true).build());
+        }
+        CustomWorkloadSpec custom = spec.getWorkload().getCustom();
+        if (custom != null && custom.getConfigMap() != null) {
+            // optional: a ConfigMap deleted after the operator's check leaves the directory empty, and the kernel
+            // fails at once naming the missing module (WorkloadError), where a required one would hold the pod
+            // in ContainerCreating until the deadline
+            volumes.add(new VolumeBuilder().withName("workload").withNewConfigMap().withName(custom.getConfigMap())
+                    .withOptional(true).endConfigMap().build());
+            mounts.add(new VolumeMountBuilder().withName("workload").withMountPath(WORKLOAD_DIR).withReadOnly(true)
+                    .build());
         }
         if (commonStart) {
             // The kubelet refreshes this file when the operator annotates the pod: the common start.
@@ -104,7 +119,7 @@ public final class JobFactory {
                     .withNewPodFailurePolicy()
                         .addNewRule().withAction("FailJob")
                             .withNewOnExitCodes().withContainerName(CONTAINER).withOperator("In")
-                            .withValues(USAGE_ERROR_EXIT_CODE).endOnExitCodes()
+                            .withValues(USAGE_ERROR_EXIT_CODE, WORKLOAD_ERROR_EXIT_CODE).endOnExitCodes()
                         .endRule()
                     .endPodFailurePolicy()
                     .withNewTemplate()
@@ -146,6 +161,18 @@ public final class JobFactory {
                     .endTemplate()
                 .endSpec()
                 .build();
+    }
+
+    /**
+     * Where a custom Python workload's module is: custom.configMap's keys, mounted read-only; an inline
+     * source is a file of the kernel's ConfigMap ({@link KernelScript}), beside the script. Null for the others.
+     */
+    static String codeDir(ConcurrencyBenchmarkSpec spec) {
+        CustomWorkloadSpec custom = spec.getWorkload().getCustom();
+        if (custom == null || custom.getEntrypoint() == null) {
+            return null;
+        }
+        return custom.getConfigMap() != null ? WORKLOAD_DIR : KERNEL_DIR;
     }
 
     static OwnerReference ownerReference(ConcurrencyBenchmark cb) {

@@ -36,7 +36,7 @@ public class KernelConfigMap extends CRUDKubernetesDependentResource<ConfigMap, 
 
     @Override
     public Matcher.Result<ConfigMap> match(ConfigMap actual, ConcurrencyBenchmark cb, Context<ConcurrencyBenchmark> ctx) {
-        return Matcher.Result.computed(SCRIPT.isIn(actual), desired(cb, ctx));
+        return Matcher.Result.computed(SCRIPT.isIn(actual, cb), desired(cb, ctx));
     }
 
     /**

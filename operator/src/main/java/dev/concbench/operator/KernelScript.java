@@ -1,6 +1,8 @@
 package dev.concbench.operator;
 
 import dev.concbench.api.v1alpha1.ConcurrencyBenchmark;
+import dev.concbench.api.v1alpha1.CustomWorkloadSpec;
+import dev.concbench.domain.KernelCommand;
 import dev.concbench.domain.Names;
 import dev.concbench.domain.Sha256;
 import dev.concbench.domain.Labels;
@@ -40,10 +42,19 @@ public final class KernelScript {
         }
     }
 
-    /** Whether {@code existing} holds this script. */
-    boolean isIn(ConfigMap existing) {
-        return existing != null && existing.getMetadata().getAnnotations() != null
-                && sha256.equals(existing.getMetadata().getAnnotations().get(Labels.ANNOTATION_KERNEL_SHA256));
+    /** Whether {@code existing} holds this script, and the benchmark's inline source if it has one. */
+    boolean isIn(ConfigMap existing, ConcurrencyBenchmark cb) {
+        Map<String, String> annotations = existing == null ? null : existing.getMetadata().getAnnotations();
+        String source = inlineSource(cb);
+        return annotations != null && sha256.equals(annotations.get(Labels.ANNOTATION_KERNEL_SHA256))
+                && java.util.Objects.equals(source == null ? null : Sha256.hex(source),
+                annotations.get(Labels.ANNOTATION_SOURCE_SHA256));
+    }
+
+    /** The benchmark's workload.custom.source, or null. */
+    private static String inlineSource(ConcurrencyBenchmark cb) {
+        CustomWorkloadSpec custom = cb.getSpec() == null ? null : cb.getSpec().getWorkload().getCustom();
+        return custom == null || custom.getEntrypoint() == null ? null : custom.getSource();
     }
 
     /**
@@ -60,16 +71,27 @@ public final class KernelScript {
         return configMap(cb, script, Sha256.hex(script));
     }
 
+    /**
+     * With an inline source (workload.custom.source) the ConfigMap holds it too, as the entrypoint's
+     * module beside the script (the pods import it from there), its hash in an annotation of its own.
+     */
     private static ConfigMap configMap(ConcurrencyBenchmark cb, String script, String sha256) {
+        Map<String, String> annotations = new java.util.TreeMap<>(Map.of(Labels.ANNOTATION_KERNEL_SHA256, sha256));
+        Map<String, String> data = new java.util.TreeMap<>(Map.of(JobFactory.KERNEL_SCRIPT, script));
+        String source = inlineSource(cb);
+        if (source != null) {
+            annotations.put(Labels.ANNOTATION_SOURCE_SHA256, Sha256.hex(source));
+            data.put(KernelCommand.sourceFile(cb.getSpec().getWorkload().getCustom()), source);
+        }
         return new ConfigMapBuilder()
                 .withNewMetadata()
                     .withName(Names.kernelConfigMapName(cb.getMetadata().getName(), cb.getMetadata().getUid()))
                     .withNamespace(cb.getMetadata().getNamespace())
                     .withLabels(Labels.ofBenchmark(cb.getMetadata().getName()))
-                    .withAnnotations(Map.of(Labels.ANNOTATION_KERNEL_SHA256, sha256))
+                    .withAnnotations(annotations)
                     .withOwnerReferences(JobFactory.ownerReference(cb))
                 .endMetadata()
-                .withData(Map.of(JobFactory.KERNEL_SCRIPT, script))
+                .withData(data)
                 .build();
     }
 }

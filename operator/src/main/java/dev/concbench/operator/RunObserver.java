@@ -4,6 +4,7 @@ import dev.concbench.domain.Labels;
 import dev.concbench.domain.RunObservation;
 import dev.concbench.domain.ShardResult;
 import dev.concbench.domain.ResultFormatException;
+import dev.concbench.domain.WorkloadCode;
 import io.fabric8.kubernetes.api.model.ContainerStateTerminated;
 import io.fabric8.kubernetes.api.model.ContainerStateWaiting;
 import io.fabric8.kubernetes.api.model.ContainerStatus;
@@ -89,6 +90,11 @@ public final class RunObserver {
                     + (unscheduled.isEmpty() ? "" : "; never scheduled: " + String.join(", ", unscheduled.stream()
                     .map(p -> p.getMetadata().getName()).toList()) + optional(unschedulable(unscheduled.get(0))
                     .map(PodCondition::getMessage).orElse(null))));
+        }
+        // The user's code failed in a pod: that decides the run, whichever pods the Job stopped after it.
+        Optional<RunObservation> workloadError = workloadError(byName, succeeded, failed);
+        if (workloadError.isPresent()) {
+            return workloadError.get();
         }
         // A pod that failed or cannot start decides the run; one whose pull may still work waits.
         RunObservation.Waiting pulling = null;
@@ -185,6 +191,27 @@ public final class RunObserver {
         boolean released = pods.stream().allMatch(p -> p.getMetadata().getAnnotations() != null
                 && p.getMetadata().getAnnotations().containsKey(Labels.ANNOTATION_START_AT));
         return RunObservation.running(succeeded, failed, allRunning && !released);
+    }
+
+    /**
+     * The first pod (by name) whose kernel exited with the workload error's code: its error document's text
+     * (file, line, exception), or the kernel's log where no document was written.
+     */
+    static Optional<RunObservation> workloadError(List<Pod> byName, int succeeded, int failed) {
+        for (Pod pod : byName) {
+            Optional<ContainerStateTerminated> terminated = kernelStatus(pod).map(ContainerStatus::getState)
+                    .map(s -> s.getTerminated())
+                    .filter(t -> Integer.valueOf(JobFactory.WORKLOAD_ERROR_EXIT_CODE).equals(t.getExitCode()));
+            if (terminated.isPresent()) {
+                String message = Optional.ofNullable(terminated.get().getMessage()).orElse("").strip();
+                String text = ShardResult.workloadError(message).orElse(message);
+                // its container ended before the kubelet's next status said Failed: a failed pod all the same
+                boolean counted = pod.getStatus() != null && "Failed".equals(pod.getStatus().getPhase());
+                return Optional.of(RunObservation.failed(succeeded, counted ? failed : failed + 1, WorkloadCode.REASON,
+                        "pod " + pod.getMetadata().getName() + ": " + text));
+            }
+        }
+        return Optional.empty();
     }
 
     /** The pods' QoS class as the API server set it (one template: the same for all); null when not set. */

@@ -74,6 +74,15 @@ class AdmissionControllerUnitTest {
         return next;
     }
 
+    /** New benchmarks, no status yet, created a second apart in this order from 10:00:00. */
+    private ConcurrencyBenchmark[] oneSecondApart(String... names) {
+        ConcurrencyBenchmark[] cbs = new ConcurrencyBenchmark[names.length];
+        for (int i = 0; i < names.length; i++) {
+            cbs[i] = cb(names[i], Instant.parse("2025-03-01T10:00:00Z").plusSeconds(i).toString(), null);
+        }
+        return cbs;
+    }
+
     private static void seen(AdmissionController admission, ConcurrencyBenchmark... cbs) {
         for (ConcurrencyBenchmark cb : cbs) {
             admission.observe(cb);
@@ -264,9 +273,8 @@ class AdmissionControllerUnitTest {
     @Test
     void aBenchmarkNotYetIndexedQueuesByItsCreationTime() {
         AdmissionController admission = admission(2);
-        ConcurrencyBenchmark a = cb("a", "2025-03-01T10:00:00Z", null);
-        ConcurrencyBenchmark b = cb("b", "2025-03-01T10:00:01Z", null);
-        ConcurrencyBenchmark c = cb("c", "2025-03-01T10:00:02Z", null);
+        ConcurrencyBenchmark[] abc = oneSecondApart("a", "b", "c");
+        ConcurrencyBenchmark a = abc[0], b = abc[1], c = abc[2];
         seen(admission, a, b);
 
         // c's event has not come yet: it goes after a and b, which fill both slots
@@ -276,9 +284,8 @@ class AdmissionControllerUnitTest {
     @Test
     void limitTwoAdmitsTwo() {
         AdmissionController admission = admission(2);
-        ConcurrencyBenchmark a = cb("a", "2025-03-01T10:00:00Z", null);
-        ConcurrencyBenchmark b = cb("b", "2025-03-01T10:00:01Z", null);
-        ConcurrencyBenchmark c = cb("c", "2025-03-01T10:00:02Z", null);
+        ConcurrencyBenchmark[] abc = oneSecondApart("a", "b", "c");
+        ConcurrencyBenchmark a = abc[0], b = abc[1], c = abc[2];
         seen(admission, a, b, c);
 
         assertThat(admission.limit()).isEqualTo(2);
@@ -295,9 +302,8 @@ class AdmissionControllerUnitTest {
     @Test
     void limitTwoLetsTheSecondInWhileTheFirstWaitsForItsReconcile() {
         AdmissionController admission = admission(2);
-        ConcurrencyBenchmark a = cb("a", "2025-03-01T10:00:00Z", null);
-        ConcurrencyBenchmark b = cb("b", "2025-03-01T10:00:01Z", null);
-        ConcurrencyBenchmark c = cb("c", "2025-03-01T10:00:02Z", null);
+        ConcurrencyBenchmark[] abc = oneSecondApart("a", "b", "c");
+        ConcurrencyBenchmark a = abc[0], b = abc[1], c = abc[2];
         seen(admission, a, b, c);
 
         // b reconciles before a: a is ahead of it but two slots are free

@@ -50,24 +50,38 @@ import java.util.List;
         message = "virtual-threads is a Java strategy (Java 21+): a python runtime cannot run it "
                 + "(in a sweep over runtimes, list at least one Java runtime)",
         fieldPath = ".strategies", reason = "FieldValueInvalid")
+// Your own code: a Python function runs on Python runtimes, a Java class on a Java one, from spec.image.
+@ValidationRule(value = "!has(self.workload.custom) || !has(self.workload.custom.entrypoint) || "
+        + ConcurrencyBenchmarkSpec.CEL_ONLY_PYTHON_RUNTIMES,
+        message = "a Python entrypoint (workload.custom.entrypoint) runs on Python runtimes only: runtime, and every "
+                + "sweep.runtimes entry, must be a Python one (for Java, set workload.custom.className)",
+        fieldPath = ".workload.custom.entrypoint", reason = "FieldValueInvalid")
+@ValidationRule(value = "!has(self.workload.custom) || !has(self.workload.custom.className) || "
+        + "(has(self.image) && (self.runtime == 'java' || self.runtime.startsWith('java-')))",
+        message = "a Java class (workload.custom.className) runs on a java runtime from spec.image: an image built "
+                + "FROM the kernel image with your jar in /app/workloads/ (the cluster's policy must allow spec.image)",
+        fieldPath = ".workload.custom.className", reason = "FieldValueInvalid")
+@ValidationRule(value = "!has(self.workload.custom) || self.workload.custom.callTimeoutSeconds < self.timeoutSeconds",
+        message = "workload.custom.callTimeoutSeconds must be below timeoutSeconds: a call that never returns must be "
+                + "caught (and named) before the run's deadline",
+        fieldPath = ".workload.custom.callTimeoutSeconds", reason = "FieldValueInvalid")
 // spec.baseline is a name, never namespace/name: a benchmark compares only with one in its own namespace.
 @ValidationRule(value = "!has(self.baseline) || self.baseline.matches('^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$')",
         message = "baseline must be the name of a ConcurrencyBenchmark in this namespace (lowercase, no namespace/ "
                 + "prefix): a benchmark in another namespace cannot be a baseline",
         fieldPath = ".baseline", reason = "FieldValueInvalid")
 // Bounded fan-out: the per-call strategies start every call of a pod at once.
-@ValidationRule(value = "!self.strategies.exists(s, s == 'processes') || " + ConcurrencyBenchmarkSpec.CEL_PODS
-        + ".all(p, p < 1 || (self.workload.tasks + p - 1) / p <= " + ConcurrencyBenchmarkSpec.MAX_PROCESSES_PER_POD + ")",
+@ValidationRule(value = "!self.strategies.exists(s, s == 'processes') || " + ConcurrencyBenchmarkSpec.CEL_CALLS_PER_POD_AT_MOST
+        + ConcurrencyBenchmarkSpec.MAX_PROCESSES_PER_POD + ")",
         message = "processes starts one child process per call, all of a pod's calls at once: at most "
-                + ConcurrencyBenchmarkSpec.MAX_PROCESSES_PER_POD + " calls per pod (workload.tasks divided by pods, "
-                + "rounded up, for pods and every sweep.pods entry); for more, use process-pool or more pods",
+                + ConcurrencyBenchmarkSpec.MAX_PROCESSES_PER_POD + ConcurrencyBenchmarkSpec.CALLS_PER_POD
+                + "; for more, use process-pool or more pods",
         fieldPath = ".workload.tasks", reason = "FieldValueInvalid")
-@ValidationRule(value = "!self.strategies.exists(s, s == 'threads') || " + ConcurrencyBenchmarkSpec.CEL_PODS
-        + ".all(p, p < 1 || (self.workload.tasks + p - 1) / p <= " + ConcurrencyBenchmarkSpec.MAX_THREADS_PER_POD + ")",
+@ValidationRule(value = "!self.strategies.exists(s, s == 'threads') || " + ConcurrencyBenchmarkSpec.CEL_CALLS_PER_POD_AT_MOST
+        + ConcurrencyBenchmarkSpec.MAX_THREADS_PER_POD + ")",
         message = "threads starts one thread per call, all of a pod's calls at once: at most "
-                + ConcurrencyBenchmarkSpec.MAX_THREADS_PER_POD + " calls per pod (workload.tasks divided by pods, "
-                + "rounded up, for pods and every sweep.pods entry); for more, use thread-pool, asyncio, "
-                + "virtual-threads or more pods",
+                + ConcurrencyBenchmarkSpec.MAX_THREADS_PER_POD + ConcurrencyBenchmarkSpec.CALLS_PER_POD
+                + "; for more, use thread-pool, asyncio, virtual-threads or more pods",
         fieldPath = ".workload.tasks", reason = "FieldValueInvalid")
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonClassDescription("What to measure: the runtime, the workload, the strategies to compare, the pods and "
@@ -85,8 +99,16 @@ public class ConcurrencyBenchmarkSpec {
     static final String CEL_HAS_PYTHON_RUNTIME = "(has(self.sweep) && has(self.sweep.runtimes) "
             + "? self.sweep.runtimes.exists(r, r != 'java' && !r.startsWith('java-')) "
             + ": (self.runtime != 'java' && !self.runtime.startsWith('java-')))";
+    /** CEL: every runtime measured (sweep.runtimes, else runtime) is a Python one. */
+    static final String CEL_ONLY_PYTHON_RUNTIMES = "(has(self.sweep) && has(self.sweep.runtimes) "
+            + "? self.sweep.runtimes.all(r, r != 'java' && !r.startsWith('java-')) "
+            + ": (self.runtime != 'java' && !self.runtime.startsWith('java-')))";
     /** CEL: the pod counts the runs use (sweep.pods, else pods). */
     static final String CEL_PODS = "(has(self.sweep) && has(self.sweep.pods) ? self.sweep.pods : [self.pods])";
+    /** CEL, completed by a maximum and ")": every pod count gives each pod at most that many calls. */
+    static final String CEL_CALLS_PER_POD_AT_MOST = CEL_PODS + ".all(p, p < 1 || (self.workload.tasks + p - 1) / p <= ";
+    static final String CALLS_PER_POD = " calls per pod (workload.tasks divided by pods, rounded up, for pods and every "
+            + "sweep.pods entry)";
     /** Calls one pod may start at once with processes (a child process each) and threads (a thread each). */
     public static final int MAX_PROCESSES_PER_POD = 256;
     public static final int MAX_THREADS_PER_POD = 1024;

@@ -79,6 +79,16 @@ public class ResultRow {
     @JsonPropertyDescription("True when the standard deviation exceeds 10% of the mean: read with care.")
     private Boolean unstable;
 
+    @JsonPropertyDescription("custom workloads: true when this strategy's values differed from sequential's (the code "
+            + "is not thread-safe, or not deterministic); the timings are kept, but they measured wrong results.")
+    private Boolean resultsDiffer;
+
+    @JsonPropertyDescription("With resultsDiffer: the task index of the first (lowest) call whose value differed.")
+    private Integer firstDifferingCall;
+
+    @JsonPropertyDescription("race workloads: updates of the shared variable lost over the measured repetitions, out "
+            + "of tasks x size x repetitions (0 where calls cannot overlap, or run in processes of their own).")
+    private Long lostUpdates;
     @JsonPropertyDescription("True when the row could not get the CPUs it could keep busy and the CPU it missed "
             + "went elsewhere (it waited runnable for a CPU, was throttled by its limit, or the hypervisor stole it): "
             + "its times say more about the machine than the strategy; a conclusion does not rest on it. Absent when "

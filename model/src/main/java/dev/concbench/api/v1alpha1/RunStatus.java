@@ -90,6 +90,18 @@ public class RunStatus {
     @JsonPropertyDescription("Sum of the pods' checksums (mod 2^64): the same for every strategy.")
     private String checksum;
 
+    @JsonPropertyDescription("custom workloads: seconds the code's set-up (its import, or its class's initialization "
+            + "and constructor) took before the timed calls, in the slowest pod's kernel process.")
+    private Double setupSeconds;
+
+    @JsonPropertyDescription("custom workloads: per strategy whose values differed from sequential's, the task index "
+            + "of the first (lowest) differing call over all pods.")
+    private Map<String, Integer> differs;
+
+    @JsonPropertyDescription("race workloads: per strategy, the updates of the shared variable lost over the measured "
+            + "repetitions, all pods together.")
+    private Map<String, Long> lostUpdates;
+
     public RunStatus() {
     }
 

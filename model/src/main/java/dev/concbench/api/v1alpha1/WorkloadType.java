@@ -5,7 +5,7 @@ import lombok.Getter;
 import lombok.RequiredArgsConstructor;
 import lombok.experimental.Accessors;
 
-/** What one call of the benchmarked function does. */
+/** What one call of the benchmarked function does. The names are the kernel's CLI names. */
 @Getter
 @Accessors(fluent = true)
 @RequiredArgsConstructor
@@ -15,8 +15,24 @@ public enum WorkloadType {
     CPU("cpu"),
     /** A blocking sleep of size milliseconds. I/O-bound. */
     @JsonProperty("io")
-    IO("io");
+    IO("io"),
+    /** SHA-256 of a size-KiB buffer: C code that releases CPython's GIL, so threads scale under it. */
+    @JsonProperty("hash")
+    HASH("hash"),
+    /** The cpu loop (size = n), then a sleep: ioFraction of the call waits, like a request handler. */
+    @JsonProperty("mixed")
+    MIXED("mixed"),
+    /** The classic's race: size unlocked updates of one shared field per call; lost updates counted. */
+    @JsonProperty("race")
+    RACE("race"),
+    /** The user's own Python function or Java class (workload.custom). */
+    @JsonProperty("custom")
+    CUSTOM("custom");
 
     private final String value;
 
+    /** A built-in: every call's value is known, so the run's checksum proves no call was lost. */
+    public boolean builtIn() {
+        return this != CUSTOM;
+    }
 }

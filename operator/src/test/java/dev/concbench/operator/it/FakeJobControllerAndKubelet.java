@@ -180,6 +180,8 @@ public final class FakeJobControllerAndKubelet implements AutoCloseable {
                 arg = output.toString();
             } else if (i > 0 && args.get(i - 1).equals("--start-gate")) {
                 arg = gate.toString();
+            } else if (i > 0 && args.get(i - 1).equals("--code-dir")) {
+                arg = mountedConfigMap(pod, arg, dir.resolve("code")).toString();
             } else if (failing && args.get(i).equals("--workload")) {
                 command.add("--no-such-option");
             }
@@ -189,7 +191,8 @@ public final class FakeJobControllerAndKubelet implements AutoCloseable {
         byte[] stderr = process.getErrorStream().readAllBytes();
         process.getInputStream().readAllBytes();
         int exit = process.waitFor();
-        String message = exit == 0 && Files.exists(output)
+        // as the kubelet: the termination-log file, the log (FallbackToLogsOnError) when it is empty
+        String message = Files.exists(output) && Files.size(output) > 0
                 ? Files.readString(output) : new String(stderr, StandardCharsets.UTF_8);
         Pod fresh = client.pods().inNamespace(namespace).withName(pod.getMetadata().getName()).get();
         fresh.getStatus().setPhase(exit == 0 ? "Succeeded" : "Failed");
@@ -200,6 +203,23 @@ public final class FakeJobControllerAndKubelet implements AutoCloseable {
                 .build()));
         client.pods().inNamespace(namespace).resource(fresh).updateStatus();
         return exit != 0;
+    }
+
+    /** The files of the ConfigMap volume the pod mounts at {@code mountPath}, written to {@code dir}. */
+    private Path mountedConfigMap(Pod pod, String mountPath, Path dir) throws IOException {
+        String volume = pod.getSpec().getContainers().get(0).getVolumeMounts().stream()
+                .filter(m -> m.getMountPath().equals(mountPath)).findFirst().orElseThrow().getName();
+        String name = pod.getSpec().getVolumes().stream().filter(v -> v.getName().equals(volume)).findFirst()
+                .orElseThrow().getConfigMap().getName();
+        Files.createDirectories(dir);
+        io.fabric8.kubernetes.api.model.ConfigMap configMap = client.configMaps().inNamespace(namespace)
+                .withName(name).get();
+        if (configMap != null && configMap.getData() != null) {
+            for (var file : configMap.getData().entrySet()) {
+                Files.writeString(dir.resolve(file.getKey()), file.getValue());
+            }
+        }
+        return dir;
     }
 
     private void setWaiting(Pod pod, String reason, String message) {

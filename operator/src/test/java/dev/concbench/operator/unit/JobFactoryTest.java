@@ -2,6 +2,7 @@ package dev.concbench.operator.unit;
 
 import dev.concbench.api.v1alpha1.ConcurrencyBenchmark;
 import dev.concbench.api.v1alpha1.ConcurrencyBenchmarkSpec;
+import dev.concbench.api.v1alpha1.CustomWorkloadSpec;
 import dev.concbench.api.v1alpha1.KernelResources;
 import dev.concbench.api.v1alpha1.KernelToleration;
 import dev.concbench.api.v1alpha1.PlacementSpec;
@@ -104,7 +105,7 @@ class JobFactoryTest {
     }
 
     @Test
-    void aUsageErrorFailsTheJobAtOnce() {
+    void aUsageErrorOrAWorkloadErrorFailsTheJobAtOnce() {
         Job job = job(benchmark(Runtime.PYTHON), FOUR_PODS, IMAGE, KernelDefaults.NONE);
 
         List<PodFailurePolicyRule> rules = job.getSpec().getPodFailurePolicy().getRules();
@@ -112,7 +113,7 @@ class JobFactoryTest {
             assertThat(rule.getAction()).isEqualTo("FailJob");
             assertThat(rule.getOnExitCodes().getContainerName()).isEqualTo(JobFactory.CONTAINER);
             assertThat(rule.getOnExitCodes().getOperator()).isEqualTo("In");
-            assertThat(rule.getOnExitCodes().getValues()).containsExactly(2);
+            assertThat(rule.getOnExitCodes().getValues()).containsExactly(2, 4); // usage, the user's code
         });
     }
 
@@ -375,6 +376,82 @@ class JobFactoryTest {
         assertThat(podSpec(job).getNodeSelector()).containsExactlyEntriesOf(Map.of("pool", "bench"));
         assertThat(podSpec(job).getTolerations()).containsExactly(new TolerationBuilder().withKey("dedicated")
                 .withOperator("Equal").withValue("bench").withEffect("NoSchedule").build());
+    }
+
+    private static ConcurrencyBenchmark custom(CustomWorkloadSpec custom, Runtime runtime) {
+        ConcurrencyBenchmark cb = benchmark(runtime);
+        WorkloadSpec workload = new WorkloadSpec();
+        workload.setType(WorkloadType.CUSTOM);
+        workload.setTasks(80);
+        workload.setCustom(custom);
+        cb.getSpec().setWorkload(workload);
+        return cb;
+    }
+
+    @Test
+    void aPythonFunctionFromAConfigMapIsMountedReadOnlyAndNamedToTheKernel() {
+        CustomWorkloadSpec code = new CustomWorkloadSpec();
+        code.setEntrypoint("records:work");
+        code.setConfigMap("records-code");
+        code.setDeterministic(false);
+        Job job = job(custom(code, Runtime.PYTHON), FOUR_PODS, IMAGE, KernelDefaults.NONE);
+
+        Volume workload = volume(job, "workload").orElseThrow();
+        assertThat(workload.getConfigMap().getName()).isEqualTo("records-code");
+        assertThat(workload.getConfigMap().getOptional()).as("deleted after the check: the kernel names what is missing")
+                .isTrue();
+        VolumeMount m = mount(job, "/opt/concbench/workload").orElseThrow();
+        assertThat(m.getName()).isEqualTo("workload");
+        assertThat(m.getReadOnly()).isTrue();
+        String args = String.join(" ", kernel(job).getArgs());
+        assertThat(args).startsWith("--workload custom --tasks 80 ")
+                .contains("--entrypoint records:work --code-dir /opt/concbench/workload --call-timeout 60 "
+                        + "--nondeterministic")
+                .doesNotContain("--size");
+    }
+
+    @Test
+    void anInlineSourceIsAFileOfTheKernelsConfigMap() {
+        CustomWorkloadSpec code = new CustomWorkloadSpec();
+        code.setEntrypoint("quick:run");
+        code.setSource("def run(i):\n    return i\n");
+        ConcurrencyBenchmark cb = custom(code, Runtime.PYTHON);
+        Job job = job(cb, FOUR_PODS, IMAGE, KernelDefaults.NONE);
+
+        assertThat(volume(job, "workload")).isEmpty();
+        String scriptDir = kernel(job).getCommand().get(1).substring(0, kernel(job).getCommand().get(1).lastIndexOf('/'));
+        assertThat(String.join(" ", kernel(job).getArgs())).contains("--entrypoint quick:run --code-dir " + scriptDir
+                + " --call-timeout 60").doesNotContain("--nondeterministic");
+        ConfigMap cm = KernelScript.configMap(cb, "print(1)\n");
+        assertThat(cm.getData()).containsEntry("quick.py", "def run(i):\n    return i\n")
+                .containsEntry(JobFactory.KERNEL_SCRIPT, "print(1)\n");
+        assertThat(cm.getMetadata().getAnnotations()).containsKey(Labels.ANNOTATION_SOURCE_SHA256);
+        code.setSource("def run(i):\n    return 2 * i\n");
+        assertThat(KernelScript.configMap(cb, "print(1)\n").getMetadata().getAnnotations()
+                .get(Labels.ANNOTATION_SOURCE_SHA256)).isNotEqualTo(cm.getMetadata().getAnnotations()
+                .get(Labels.ANNOTATION_SOURCE_SHA256));
+    }
+
+    @Test
+    void aJavaClassComesFromTheImageByName() {
+        CustomWorkloadSpec code = new CustomWorkloadSpec();
+        code.setClassName("com.example.Work");
+        Job job = job(custom(code, Runtime.JAVA_21), FOUR_PODS, "registry.local/my-work:1", KernelDefaults.NONE);
+
+        assertThat(kernel(job).getCommand()).isNullOrEmpty();
+        assertThat(kernel(job).getImage()).isEqualTo("registry.local/my-work:1");
+        assertThat(String.join(" ", kernel(job).getArgs())).contains("--entrypoint com.example.Work --call-timeout 60")
+                .doesNotContain("--code-dir");
+        assertThat(volume(job, "workload")).isEmpty();
+    }
+
+    @Test
+    void mixedPassesItsIoFraction() {
+        ConcurrencyBenchmark cb = benchmark(Runtime.PYTHON);
+        cb.getSpec().setWorkload(new WorkloadSpec(WorkloadType.MIXED, 300, 80));
+        cb.getSpec().getWorkload().setIoFraction(0.25);
+        assertThat(String.join(" ", kernel(job(cb, FOUR_PODS, IMAGE, KernelDefaults.NONE)).getArgs()))
+                .startsWith("--workload mixed --size 300 --tasks 80 ").contains("--io-fraction 0.25");
     }
 
     /** The chart's kernel.defaultResources, as the chart writes them into the operator's environment. */

@@ -87,6 +87,45 @@ class RunObserverTest {
         return pod(name, index, "Succeeded", terminated(0, "Completed", message));
     }
 
+    /**
+     * The user's code failed in pod 1 (exit 4, its error document); the Job's FailJob stopped pod 0, which
+     * sorts first: the run fails WorkloadError with the document's text, not pod 0's kill.
+     */
+    @Test
+    void theUsersCodeFailingIsAWorkloadErrorWithFileLineAndException() {
+        String text = "task 3: ValueError: bad record 3 (/opt/concbench/workload/records.py, line 6, in parse)\n"
+                + "ValueError: bad record 3";
+        String document = "{\"format\":2,\"workloadError\":\"task 3: ValueError: bad record 3 "
+                + "(/opt/concbench/workload/records.py, line 6, in parse)\\nValueError: bad record 3\"}";
+        RunObservation seen = observe(job("Failed", "True", "PodFailurePolicy", "container kernel exited 4"),
+                List.of(pod("demo-g1-r0-0-aaaaa", 0, "Failed", terminated(137, "Error", "")),
+                        pod("demo-g1-r0-1-bbbbb", 1, "Failed", terminated(4, "Error", document))), 2);
+
+        assertThat(seen.state()).isEqualTo(RunState.Failed);
+        assertThat(seen.reason()).isEqualTo("WorkloadError");
+        assertThat(seen.message()).isEqualTo("pod demo-g1-r0-1-bbbbb: " + text);
+        assertThat(seen.podsFailed()).isEqualTo(2);
+    }
+
+    /** Seen on the real nodes: the kernel's exit 4 in the container's state while the pod's phase is not yet Failed. */
+    @Test
+    void aWorkloadErrorCountsItsPodFailedBeforeThePhaseSaysSo() {
+        RunObservation seen = observe(job(), List.of(pod("demo-g1-r0-0-aaaaa", 0, "Running",
+                terminated(4, "Error", "{\"format\":2,\"workloadError\":\"task 0: KeyError: 'id'\"}"))), 1);
+        assertThat(seen.reason()).isEqualTo("WorkloadError");
+        assertThat(seen.podsFailed()).isEqualTo(1);
+    }
+
+    @Test
+    void aWorkloadErrorWithoutItsDocumentQuotesTheKernelsLog() {
+        // FallbackToLogsOnError: no document written, the kubelet took the log's tail
+        RunObservation seen = observe(job(), List.of(pod("demo-g1-r0-0-aaaaa", 0, "Failed",
+                terminated(4, "Error", "concbench-kernel: workload error: task 2 did not return within 60 s"))), 1);
+        assertThat(seen.reason()).isEqualTo("WorkloadError");
+        assertThat(seen.message()).isEqualTo("pod demo-g1-r0-0-aaaaa: concbench-kernel: workload error: task 2 did not "
+                + "return within 60 s");
+    }
+
     @Test
     void runningPodsMeanRunning() {
         RunObservation seen = observe(job(), List.of(pod("demo-g1-r0-0-aaaaa", 0, "Running", running())), 1);

@@ -1,0 +1,89 @@
+package dev.concbench.e2e;
+
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The chart rendered by the real helm, no cluster: values that contradict each other are refused at
+ * {@code helm template} / {@code helm install}, naming both. helm comes from HELM (e2e/run sets it) or
+ * from {@code e2e/install-tools --client}, which installs only kubectl and helm.
+ */
+class ChartRenderUnitTest {
+
+    private static final Path REPO = Path.of(System.getProperty("concbench.repo", "..")).toAbsolutePath().normalize();
+    private static final String CHART = REPO.resolve("charts/concbench-operator").toString();
+    private static String helm;
+
+    record Rendered(int exit, String output) {
+    }
+
+    @BeforeAll
+    static void findHelm() throws Exception {
+        helm = System.getenv("HELM");
+        if (helm == null || helm.isBlank()) {
+            Rendered env = run(List.of(REPO.resolve("e2e/install-tools").toString(), "--client", "--quiet", "--print-env"));
+            assertThat(env.exit()).as(env.output()).isZero();
+            helm = env.output().lines().filter(l -> l.startsWith("HELM=")).findFirst().orElseThrow().substring(5);
+        }
+    }
+
+    @Test
+    void theDefaultsAndDefaultResourcesAtTheMaximumRender() throws Exception {
+        assertThat(template()).returns(0, Rendered::exit);
+        // 4000m is 4 and 8192Mi is 8Gi: equal to the maximum is allowed
+        Rendered atMaximum = template("--set", "kernel.defaultResources.requests.cpu=4000m",
+                "--set", "kernel.defaultResources.limits.memory=8192Mi");
+        assertThat(atMaximum.exit()).as(atMaximum.output()).isZero();
+        assertThat(atMaximum.output()).contains("\\\"cpu\\\":\\\"4000m\\\"");
+    }
+
+    @Test
+    void defaultResourcesAboveThePolicysMaximumAreRefusedNamingBoth() throws Exception {
+        assertRefused(template("--set", "kernel.defaultResources.limits.memory=9Gi"),
+                "kernel.defaultResources.limits.memory 9Gi exceeds policy.maxResources.limits.memory 8Gi");
+        assertRefused(template("--set", "kernel.defaultResources.requests.cpu=4001m"),
+                "kernel.defaultResources.requests.cpu 4001m exceeds policy.maxResources.requests.cpu 4");
+        assertRefused(template("--set-string", "policy.maxResources.requests.memory=0.1e9"),
+                "kernel.defaultResources.requests.memory 128Mi exceeds policy.maxResources.requests.memory 0.1e9");
+        // no default request: the pod's request is its limit
+        assertRefused(template("--set", "kernel.defaultResources.requests.cpu=null", "--set", "kernel.defaultResources.limits.cpu=5",
+                        "--set", "policy.maxResources.limits.cpu=8"),
+                "kernel.defaultResources.limits.cpu 5 exceeds policy.maxResources.requests.cpu 4 (a container's request defaults to its limit)");
+        assertRefused(run(helmCommand("install", "too-big", CHART, "--dry-run=client",
+                        "--set", "kernel.defaultResources.limits.cpu=5")),
+                "kernel.defaultResources.limits.cpu 5 exceeds policy.maxResources.limits.cpu 4");
+    }
+
+    private static void assertRefused(Rendered rendered, String message) {
+        assertThat(rendered.exit()).as(rendered.output()).isNotZero();
+        assertThat(rendered.output()).contains(message).contains("lower the default or raise the maximum");
+    }
+
+    private static Rendered template(String... values) throws Exception {
+        List<String> args = new ArrayList<>(List.of("template", "render", CHART));
+        args.addAll(List.of(values));
+        return run(helmCommand(args.toArray(String[]::new)));
+    }
+
+    private static List<String> helmCommand(String... args) {
+        List<String> command = new ArrayList<>(List.of(helm));
+        command.addAll(List.of(args));
+        return command;
+    }
+
+    private static Rendered run(List<String> command) throws IOException, InterruptedException {
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor(5, TimeUnit.MINUTES)).as("%s timed out", command).isTrue();
+        return new Rendered(p.exitValue(), output);
+    }
+}

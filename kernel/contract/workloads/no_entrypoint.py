@@ -1,0 +1,5 @@
+"""Has no function named work."""
+
+
+def other(index):
+    return index
