@@ -123,6 +123,17 @@ class OperatorWritesPolicyTest {
         }
     }
 
+    /**
+     * The operator never deletes a ConfigMap (its kernel script's goes with the benchmark): RBAC grants no
+     * delete, which is why the SDK's workflow must not try when a benchmark switches from Python to Java
+     * (KernelConfigMap#delete; FaultsLifecycleTest in the operator module).
+     */
+    @Test
+    void rbacGrantsNoDeleteOfConfigMaps() {
+        ApiServer.Run canI = API.kubectl(null, "auth", "can-i", "delete", "configmaps", "-n", NS, "--as=" + OPERATOR);
+        assertThat(canI.out().strip()).as(canI.toString()).isEqualTo("no");
+    }
+
     static List<Write> writes() {
         return WRITES;
     }

@@ -8,13 +8,12 @@ import dev.concbench.api.v1alpha1.RunState;
 import dev.concbench.domain.Action;
 import dev.concbench.domain.Decision;
 import dev.concbench.domain.KernelCommand;
-import dev.concbench.domain.KernelResult;
+import dev.concbench.domain.ShardResult;
 import dev.concbench.domain.Lifecycle;
 import dev.concbench.domain.Observation;
 import dev.concbench.domain.PlannedRun;
 import dev.concbench.domain.ResultFormatException;
 import dev.concbench.domain.RunObservation;
-import dev.concbench.domain.SpecValidator;
 import dev.concbench.domain.WorkloadCode;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
@@ -96,19 +95,15 @@ public final class LocalRunner {
      */
     public ConcurrencyBenchmarkStatus run(ConcurrencyBenchmark cb, Map<String, ConfigMap> configMaps) {
         ConcurrencyBenchmark current = local(cb);
-        Optional<String> missing = WorkloadCode.configMapName(cb.getSpec()).flatMap(name -> {
+        String problem = WorkloadCode.configMapName(cb.getSpec()).flatMap(name -> {
             ConfigMap code = configMaps.get(name);
             return WorkloadCode.problem(cb.getSpec(), "the manifest", code == null ? null
                     : Optional.ofNullable(code.getData()).orElse(Map.of()), code == null ? null : code.getBinaryData());
-        });
-        if (missing.isPresent() && SpecValidator.validate(cb.getSpec()).isEmpty()) {
-            return Lifecycle.fail(current, new Observation(Observation.Admission.of(true, 1), List.of(), Map.of()),
-                    WorkloadCode.REASON, missing.get(), now()).status();
-        }
+        }).orElse(null);
         Path codeDir = null;
         try {
-            codeDir = codeDirectory(cb.getSpec(), configMaps);
-            return runWithCode(current, codeDir);
+            codeDir = problem == null ? codeDirectory(cb.getSpec(), configMaps) : null;
+            return runWithCode(current, codeDir, problem);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write the workload's code to a temporary directory", e);
         } finally {
@@ -116,13 +111,21 @@ public final class LocalRunner {
         }
     }
 
-    private ConcurrencyBenchmarkStatus runWithCode(ConcurrencyBenchmark current, Path codeDir) {
+    /** @param problem what is wrong with the workload's code (the lifecycle fails the benchmark on it), or null */
+    private ConcurrencyBenchmarkStatus runWithCode(ConcurrencyBenchmark current, Path codeDir, String problem) {
         List<Observation.JobSeen> jobs = new ArrayList<>();
         Map<String, RunObservation> runs = new HashMap<>();
         while (true) {
-            // No other benchmark competes for this machine: admitted at once.
-            Decision decision = Lifecycle.decide(current, new Observation(Observation.Admission.of(true, 1), jobs, runs), now());
+            // No other benchmark competes for this machine: a slot is always free.
+            Decision decision = Lifecycle.decide(current,
+                    new Observation(new Observation.Admission(true, 1), jobs, runs).withWorkloadCode(problem), now());
             current.setStatus(decision.status());
+            for (Action action : decision.actions()) {
+                if (action instanceof Action.Event event) {
+                    // What kubectl describe shows of the same benchmark on a cluster (told before a run blocks).
+                    progress(current.getMetadata().getName() + ": " + event.reason() + ": " + event.message());
+                }
+            }
             boolean started = false;
             for (Action action : decision.actions()) {
                 if (action instanceof Action.CreateJob create) {
@@ -207,10 +210,7 @@ public final class LocalRunner {
                 String.join(",", planned.strategyNames()), jobName));
         long started = System.nanoTime();
         RunObservation outcome = executePods(cb.getSpec(), planned, jobName, codeDir);
-        if (outcome.state() == RunState.Failed) {
-            progress(String.format(Locale.ROOT, "%s: run %d/%d failed: %s", name, planned.index() + 1, runs,
-                    outcome.message()));
-        } else {
+        if (outcome.state() != RunState.Failed) { // a failure is the next step's events' to tell
             progress(String.format(Locale.ROOT, "%s: run %d/%d done in %.1f s", name, planned.index() + 1, runs,
                     (System.nanoTime() - started) / 1e9));
         }
@@ -270,7 +270,7 @@ public final class LocalRunner {
                     pods.forEach(p -> destroy(p.process()));
                     if (exit == WORKLOAD_ERROR_EXIT_CODE) {
                         return RunObservation.failed(succeeded, 1, WorkloadCode.REASON, "pod " + finished.name() + ": "
-                                + KernelResult.workloadError(finished.result()).orElse(finished.stderrLastLine()));
+                                + ShardResult.workloadError(finished.result()).orElse(finished.stderrLastLine()));
                     }
                     String detail = finished.stderrLastLine();
                     return RunObservation.failed(succeeded, 1, "PodFailed", "pod " + finished.name() + " failed: exit code "
@@ -278,10 +278,10 @@ public final class LocalRunner {
                 }
                 succeeded++;
             }
-            List<KernelResult> results = new ArrayList<>();
+            List<ShardResult> results = new ArrayList<>();
             for (Pod pod : pods) {
                 try {
-                    results.add(KernelResult.parse(pod.result()));
+                    results.add(ShardResult.parse(pod.result()));
                 } catch (ResultFormatException e) {
                     return RunObservation.failed(succeeded, 0, "ResultUnreadable", "pod " + pod.name() + ": "
                             + e.getMessage());

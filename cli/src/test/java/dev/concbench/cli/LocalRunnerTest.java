@@ -10,7 +10,7 @@ import dev.concbench.api.v1alpha1.ResultRow;
 import dev.concbench.api.v1alpha1.RunState;
 import dev.concbench.api.v1alpha1.RunStatus;
 import dev.concbench.api.v1alpha1.Runtime;
-import dev.concbench.api.v1alpha1.Strategy;
+import dev.concbench.api.v1alpha1.StrategyName;
 import dev.concbench.api.v1alpha1.WorkloadSpec;
 import dev.concbench.api.v1alpha1.WorkloadType;
 import dev.concbench.domain.Checksums;
@@ -81,13 +81,17 @@ class LocalRunnerTest {
         assertThat(status.getEnvironment().getRuntime()).isEqualTo("python");
         assertThat(status.getEnvironment().getRuntimeVersion()).isNotBlank();
 
-        assertThat(ran.cli().err()).contains("run 1/1: pods=1 workers=80");
+        // The lifecycle's events, in the words kubectl describe shows on a cluster.
+        assertThat(ran.cli().err()).contains("run 1/1: pods=1 workers=80",
+                "seed-python-io: RunStarted: run 1/1 started: job seed-python-io-g1-r0",
+                "seed-python-io: RunSucceeded: run 1/1 succeeded: job seed-python-io-g1-r0",
+                "seed-python-io: BenchmarkSucceeded: all 1 run(s) succeeded");
     }
 
     @Test
     void runsTheShardsOfAMultiPodRunInParallelAndSumsTheirChecksums() {
         ConcurrencyBenchmark cb = benchmark("shards", WorkloadType.CPU, 30, 12, 2,
-                List.of(Strategy.SEQUENTIAL, Strategy.THREADS));
+                List.of(StrategyName.SEQUENTIAL, StrategyName.THREADS));
         List<List<String>> commands = new CopyOnWriteArrayList<>();
         KernelLauncher real = KernelLauncher.forHome(TestPaths.repoRoot());
         KernelLauncher recording = (runtime, args) -> {
@@ -124,7 +128,7 @@ class LocalRunnerTest {
     @Test
     void aSweepOverRuntimesStartsEachRunWithItsRuntimesKernel() {
         ConcurrencyBenchmark cb = benchmark("runtimes", WorkloadType.CPU, 30, 8, 1,
-                List.of(Strategy.THREADS, Strategy.ASYNCIO));
+                List.of(StrategyName.THREADS, StrategyName.ASYNCIO));
         cb.getSpec().setSweep(new dev.concbench.api.v1alpha1.SweepSpec());
         cb.getSpec().getSweep().setRuntimes(List.of(Runtime.CPYTHON_3_11, Runtime.JAVA_17));
         List<String> started = new CopyOnWriteArrayList<>();
@@ -164,7 +168,7 @@ class LocalRunnerTest {
         };
 
         ConcurrencyBenchmarkStatus status = new LocalRunner(failing, null)
-                .run(benchmark("broken", WorkloadType.IO, 1, 4, 1, List.of(Strategy.SEQUENTIAL)));
+                .run(benchmark("broken", WorkloadType.IO, 1, 4, 1, List.of(StrategyName.SEQUENTIAL)));
 
         assertThat(status.getPhase()).isEqualTo(Phase.Failed);
         assertThat(status.getCompletionTime()).isNotNull();
@@ -193,6 +197,8 @@ class LocalRunnerTest {
         assertThat(table.exitCode()).isEqualTo(1);
         assertThat(table.out()).contains("boom: ", ": Failed")
                 .contains("failed: PodFailed: pod boom-g1-r0-0 failed: exit code 3: concbench-kernel: boom");
+        assertThat(table.err()).contains("boom: RunFailed: run 1/1 failed: job boom-g1-r0",
+                "boom: BenchmarkFailed: pod boom-g1-r0-0 failed: exit code 3: concbench-kernel: boom");
 
         CliHarness yaml = CliHarness.run(() -> (runtime, args) -> List.of(script.toString()),
                 "run", manifest.toString(), "-o", "yaml");
@@ -211,7 +217,7 @@ class LocalRunnerTest {
         Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwx------"));
 
         ConcurrencyBenchmarkStatus status = new LocalRunner((runtime, args) -> List.of(script.toString()), null)
-                .run(benchmark("garbled", WorkloadType.IO, 1, 2, 1, List.of(Strategy.SEQUENTIAL)));
+                .run(benchmark("garbled", WorkloadType.IO, 1, 2, 1, List.of(StrategyName.SEQUENTIAL)));
 
         assertThat(status.getPhase()).isEqualTo(Phase.Failed);
         Condition failed = Conditions.find(status.getConditions(), Conditions.FAILED).orElseThrow();
@@ -239,7 +245,7 @@ class LocalRunnerTest {
     }
 
     static ConcurrencyBenchmark benchmark(String name, WorkloadType type, int size, int tasks, int pods,
-                                          List<Strategy> strategies) {
+                                          List<StrategyName> strategies) {
         ConcurrencyBenchmarkSpec spec = new ConcurrencyBenchmarkSpec();
         spec.setWorkload(new WorkloadSpec(type, size, tasks));
         // A mutable list, as Jackson makes it: SpecValidator's contains(null) throws on List.of.

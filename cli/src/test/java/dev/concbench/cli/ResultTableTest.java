@@ -5,7 +5,7 @@ import dev.concbench.api.v1alpha1.ConcurrencyBenchmarkStatus;
 import dev.concbench.api.v1alpha1.EnvironmentStatus;
 import dev.concbench.api.v1alpha1.Phase;
 import dev.concbench.api.v1alpha1.ResultRow;
-import dev.concbench.api.v1alpha1.Strategy;
+import dev.concbench.api.v1alpha1.StrategyName;
 import dev.concbench.api.v1alpha1.WorkloadType;
 import dev.concbench.domain.Conditions;
 import org.junit.jupiter.api.Test;
@@ -37,7 +37,7 @@ class ResultTableTest {
 
     private static ConcurrencyBenchmark classic() {
         ConcurrencyBenchmark cb = LocalRunnerTest.benchmark("classic", WorkloadType.CPU, 400, 80, 1,
-                Strategy.CLASSIC);
+                StrategyName.CLASSIC);
         cb.getSpec().setRepetitions(3);
         cb.getSpec().setWarmup(1);
         return cb;

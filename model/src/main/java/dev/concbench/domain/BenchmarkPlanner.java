@@ -2,7 +2,7 @@ package dev.concbench.domain;
 
 import dev.concbench.api.v1alpha1.ConcurrencyBenchmarkSpec;
 import dev.concbench.api.v1alpha1.Runtime;
-import dev.concbench.api.v1alpha1.Strategy;
+import dev.concbench.api.v1alpha1.StrategyName;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -35,9 +35,9 @@ public final class BenchmarkPlanner {
 
         List<PlannedRun> runs = new ArrayList<>();
         for (Runtime runtime : runtimes) {
-            List<Strategy> strategies = new ArrayList<>();
+            List<StrategyName> strategies = new ArrayList<>();
             Map<String, String> skipped = new LinkedHashMap<>();
-            for (Strategy s : strategiesWithBaseline(spec.getStrategies())) {
+            for (StrategyName s : strategiesWithBaseline(spec.getStrategies())) {
                 if (s.runsOn(runtime)) {
                     strategies.add(s);
                 } else {
@@ -46,7 +46,7 @@ public final class BenchmarkPlanner {
             }
             Runtime name = named ? runtime : null;
             if (!podCounts.contains(1)) {
-                runs.add(new PlannedRun(runs.size(), 1, workerCounts.get(0), List.of(Strategy.SEQUENTIAL), true,
+                runs.add(new PlannedRun(runs.size(), 1, workerCounts.get(0), List.of(StrategyName.SEQUENTIAL), true,
                         name, Map.of()));
             }
             for (int pods : podCounts) {
@@ -74,7 +74,7 @@ public final class BenchmarkPlanner {
     }
 
     /** Why a runtime of this kind never runs the strategy (the version-dependent cases are the kernel's). */
-    static String neverRunsReason(Strategy strategy, Runtime runtime) {
+    static String neverRunsReason(StrategyName strategy, Runtime runtime) {
         return strategy.value() + " is a " + (runtime.isPython() ? "Java" : "Python") + " strategy; "
                 + runtime.value() + " is a " + (runtime.isPython() ? "Python" : "Java") + " runtime";
     }
@@ -97,11 +97,11 @@ public final class BenchmarkPlanner {
     }
 
     /** sequential first (the baseline, always measured), then the others in canonical order. */
-    static List<Strategy> strategiesWithBaseline(List<Strategy> requested) {
-        List<Strategy> result = new ArrayList<>();
-        result.add(Strategy.SEQUENTIAL);
-        for (Strategy s : Strategy.values()) {
-            if (s != Strategy.SEQUENTIAL && requested != null && requested.contains(s)) {
+    static List<StrategyName> strategiesWithBaseline(List<StrategyName> requested) {
+        List<StrategyName> result = new ArrayList<>();
+        result.add(StrategyName.SEQUENTIAL);
+        for (StrategyName s : StrategyName.values()) {
+            if (s != StrategyName.SEQUENTIAL && requested != null && requested.contains(s)) {
                 result.add(s);
             }
         }

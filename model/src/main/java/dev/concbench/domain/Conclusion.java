@@ -6,7 +6,7 @@ import dev.concbench.api.v1alpha1.EnvironmentStatus;
 import dev.concbench.api.v1alpha1.KernelInfo;
 import dev.concbench.api.v1alpha1.ResultRow;
 import dev.concbench.api.v1alpha1.RuntimeEnvironment;
-import dev.concbench.api.v1alpha1.Strategy;
+import dev.concbench.api.v1alpha1.StrategyName;
 import dev.concbench.api.v1alpha1.WorkloadType;
 
 import java.util.ArrayList;
@@ -130,12 +130,12 @@ public final class Conclusion {
         }
         List<String> found = new ArrayList<>();
         List<ResultRow> differ = rows.stream().filter(r -> Boolean.TRUE.equals(r.getResultsDiffer())).toList();
-        List<String> unsafe = differ.stream().filter(r -> !Strategy.SEQUENTIAL.value().equals(r.getStrategy()))
+        List<String> unsafe = differ.stream().filter(r -> !StrategyName.SEQUENTIAL.value().equals(r.getStrategy()))
                 .map(Conclusion::name).distinct().toList();
         if (!unsafe.isEmpty()) {
             found.add(String.join(", ", unsafe) + " gave different results than sequential: the code is not thread-safe");
         }
-        if (differ.stream().anyMatch(r -> Strategy.SEQUENTIAL.value().equals(r.getStrategy()))) {
+        if (differ.stream().anyMatch(r -> StrategyName.SEQUENTIAL.value().equals(r.getStrategy()))) {
             found.add("sequential gave different results from one repetition to the next: the code is not "
                     + "deterministic (workload.custom.deterministic: false measures it without comparing)");
         }
@@ -188,7 +188,7 @@ public final class Conclusion {
     }
 
     private static boolean isBaseline(ResultRow row) {
-        return Strategy.SEQUENTIAL.value().equals(row.getStrategy()) && row.getPods() == 1;
+        return StrategyName.SEQUENTIAL.value().equals(row.getStrategy()) && row.getPods() == 1;
     }
 
     private static boolean contended(ResultRow row) {
@@ -223,12 +223,12 @@ public final class Conclusion {
 
     private static String family(ResultRow row) {
         String pods = row.getPods() > 1 ? " on " + row.getPods() + " pods" : "";
-        return switch (Strategy.fromValue(row.getStrategy())) {
+        return switch (StrategyName.fromValue(row.getStrategy())) {
             case PROCESSES, PROCESS_POOL -> "processes";
             case THREADS, THREAD_POOL, VIRTUAL_THREADS -> "threads";
             case ASYNCIO -> "asyncio";
             case INTERPRETER_POOL -> "subinterpreters";
             case SEQUENTIAL -> "more pods";
-        } + (row.getStrategy().equals(Strategy.SEQUENTIAL.value()) ? "" : pods);
+        } + (row.getStrategy().equals(StrategyName.SEQUENTIAL.value()) ? "" : pods);
     }
 }

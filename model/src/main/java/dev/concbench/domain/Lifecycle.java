@@ -10,12 +10,13 @@ import dev.concbench.api.v1alpha1.RunStatus;
 import dev.concbench.domain.Action.BenchmarkFinished;
 import dev.concbench.domain.Action.CreateJob;
 import dev.concbench.domain.Action.DeleteJob;
-import dev.concbench.domain.Action.Queued;
+import dev.concbench.domain.Action.HoldSlot;
 import dev.concbench.domain.Action.ReleaseStart;
 import dev.concbench.domain.Action.RunFinished;
 import dev.concbench.domain.Action.RunStarted;
 import dev.concbench.domain.Action.SpecChanged;
 import dev.concbench.domain.Action.SpecInvalid;
+import dev.concbench.domain.Action.WaitingForSlot;
 import dev.concbench.domain.Observation.JobSeen;
 
 import java.time.Instant;
@@ -25,31 +26,34 @@ import java.util.Objects;
 
 /**
  * The one lifecycle of a benchmark, as a pure function: (the benchmark with its spec and status,
- * what was observed of its Jobs and pods) → (the next status, the actions to take). The operator's
- * reconciler and the local runner are its two executors.
+ * the facts its executor observed) → (the next status, the actions to take). The operator's
+ * reconciler and the local runner are its two executors; neither decides anything.
  *
- * <p>Order of a step: the spec is validated → a new generation stops the old one's Jobs and stores
- * its plan in {@code status.runs} (the plan is read from there afterwards) → an invalid spec fails
- * → a benchmark without a slot waits (Queued) → the runs advance one at a time: the first
- * unfinished run's Job is created, watched, released at a common start, read when done → the
- * results are aggregated → a succeeded benchmark is compared with spec.baseline (also after its end:
- * the baseline may finish, re-run or go later). The phase is derived from the conditions at the end
- * of every step.
+ * <p>Order of a step: the spec is validated (and what the executor's settings cannot run, such as a
+ * runtime without an image, is invalid too) → a new generation stops the old one's Jobs and stores its
+ * plan in {@code status.runs} (the plan is read from there afterwards) → an invalid spec fails → an
+ * ended generation only follows its baseline → what the policy does not allow, the user's code missing
+ * before a run, and a request the API server refused (or the operator failing), end the generation
+ * Failed → a benchmark without a slot
+ * waits (Queued) → the runs advance one at a time: the first unfinished run's Job is created, watched,
+ * released at a common start, read when done → the results are aggregated → a succeeded benchmark is
+ * compared with spec.baseline (also after its end: the baseline may finish, re-run or go later). The
+ * phase is derived from the conditions at the end of every step, there only.
  */
 public final class Lifecycle {
 
     private static final ObjectMapper MAPPER = new ObjectMapper();
+    /** The Failed reason of a benchmark that asks for more than the executor's policy allows. */
+    public static final String NOT_ALLOWED = "NotAllowed";
 
     private Lifecycle() {
     }
 
     public static Decision decide(ConcurrencyBenchmark cb, Observation seen, Instant now) {
-        Step step = new Step(cb, now);
-        List<String> errors = SpecValidator.validate(cb.getSpec());
-        step.startGenerationIfNew(seen, errors.isEmpty() ? BenchmarkPlanner.plan(cb.getSpec()) : List.of());
+        Step step = new Step(cb, seen, now);
         ConcurrencyBenchmarkStatus status = step.status;
-        if (!errors.isEmpty()) {
-            String message = String.join("; ", errors);
+        if (!step.errors.isEmpty()) {
+            String message = String.join("; ", step.errors);
             StatusTransitions.invalid(status, message, step.generation, now);
             if (!step.was(Phase.Failed)) {
                 step.actions.add(new SpecInvalid(message));
@@ -58,20 +62,36 @@ public final class Lifecycle {
             return step.decision();
         }
         StatusTransitions.valid(status, step.generation, now);
-        if (StatusTransitions.phase(status.getConditions()).terminal()) {
+        if (StatusTransitions.phase(status).terminal()) {
             BaselineComparison.apply(cb, status, seen.baseline(), now); // the baseline may finish or go later
             return step.decision();
         }
-        if (!seen.admission().admit()) {
+        if (!seen.settings().notAllowed().isEmpty()) {
+            step.failGeneration(NOT_ALLOWED, String.join("; ", seen.settings().notAllowed()));
+            return step.decision();
+        }
+        if (seen.workloadCode() != null) {
+            step.failGeneration(WorkloadCode.REASON, seen.workloadCode());
+            return step.decision();
+        }
+        if (seen.fault() != null) {
+            step.failGeneration(seen.fault().reason(), seen.fault().message());
+            if (seen.fault().statusRefused()) {
+                step.status = StatusTransitions.withoutMeasurements(step.status);
+            }
+            return step.decision();
+        }
+        if (!seen.admission().mayRun()) {
             String message = "waiting for a slot: at most " + seen.admission().limit()
                     + " benchmark(s) run at once, in creation order";
             if (!step.was(Phase.Queued)) { // told once per generation
-                step.actions.add(new Queued(message));
+                step.actions.add(new WaitingForSlot(message));
             }
             Conditions.set(status.getConditions(), Conditions.ADMITTED, false, "Queued", message, step.generation,
                     now);
             return step.decision();
         }
+        step.actions.add(new HoldSlot());
         StatusTransitions.admitted(status, step.generation, now);
         step.advanceRuns(seen);
         StatusAggregator.aggregate(cb.getSpec(), status);
@@ -80,38 +100,8 @@ public final class Lifecycle {
         return step.decision();
     }
 
-    /**
-     * Ends the current generation Failed with {@code reason}: an API request refused for good, or the
-     * operator failing on the benchmark. Stops the generation's active Jobs.
-     */
-    public static Decision fail(ConcurrencyBenchmark cb, Observation seen, String reason, String message,
-                                Instant now) {
-        Step step = new Step(cb, now);
-        if (!sameGeneration(cb, step.status)) {
-            List<PlannedRun> plan = SpecValidator.validate(cb.getSpec()).isEmpty()
-                    ? BenchmarkPlanner.plan(cb.getSpec()) : List.of();
-            step.status = newGeneration(cb, step.status, plan);
-        } else if (StatusTransitions.phase(step.status.getConditions()).terminal()) {
-            return step.decision(); // already ended, e.g. by a concurrent pass
-        }
-        for (JobSeen job : seen.jobs()) {
-            if (Objects.equals(job.generation(), step.generation) && !job.finished()) {
-                step.actions.add(new DeleteJob(job.name())); // nothing of the failed generation keeps running
-            }
-        }
-        RunStatus run = step.status.getRuns().stream().filter(r -> r.getState() != RunState.Succeeded)
-                .findFirst().orElse(null);
-        if (run != null) {
-            step.failRun(run, reason, message);
-        } else {
-            step.finish(false, reason, message);
-        }
-        StatusAggregator.aggregate(cb.getSpec(), step.status);
-        return step.decision();
-    }
-
-    /** A deep copy of a status, or an empty one: a step never edits the object it was given. */
-    public static ConcurrencyBenchmarkStatus copy(ConcurrencyBenchmarkStatus status) {
+    /** A deep copy of a status, or an empty one: a step edits its own copy, never the object it was given. */
+    private static ConcurrencyBenchmarkStatus workingCopy(ConcurrencyBenchmarkStatus status) {
         return status == null ? new ConcurrencyBenchmarkStatus()
                 : MAPPER.convertValue(status, ConcurrencyBenchmarkStatus.class);
     }
@@ -120,38 +110,40 @@ public final class Lifecycle {
         return Objects.equals(status.getObservedGeneration(), cb.getMetadata().getGeneration());
     }
 
-    private static ConcurrencyBenchmarkStatus newGeneration(ConcurrencyBenchmark cb, ConcurrencyBenchmarkStatus old,
-                                                            List<PlannedRun> plan) {
-        String name = cb.getMetadata().getName();
-        String uid = cb.getMetadata().getUid();
-        long generation = cb.getMetadata().getGeneration();
-        return StatusTransitions.newGeneration(old, generation, plan, run -> Names.jobName(name, uid, generation, run));
-    }
-
     /** One step's working state: the status being built and the actions so far. */
     private static final class Step {
         final ConcurrencyBenchmark cb;
         final ConcurrencyBenchmarkSpec spec;
+        final Observation seen;
         final long generation;
         final Instant now;
         final ConcurrencyBenchmarkStatus before;
+        /** What makes the spec invalid: the validator's errors, then what the executor cannot run. */
+        final List<String> errors;
         ConcurrencyBenchmarkStatus status;
         final List<Action> actions = new ArrayList<>();
 
-        Step(ConcurrencyBenchmark cb, Instant now) {
+        /** Validates the spec, and starts a new generation (with its plan) when this is one: once per step. */
+        Step(ConcurrencyBenchmark cb, Observation seen, Instant now) {
             this.cb = cb;
             this.spec = cb.getSpec();
+            this.seen = seen;
             this.generation = cb.getMetadata().getGeneration();
             this.now = now;
             this.before = cb.getStatus();
-            this.status = copy(cb.getStatus());
+            this.status = workingCopy(cb.getStatus());
+            List<String> invalid = new ArrayList<>(SpecValidator.validate(spec));
+            if (invalid.isEmpty()) {
+                invalid.addAll(seen.settings().unavailable());
+            }
+            this.errors = List.copyOf(invalid);
+            if (!sameGeneration(cb, status)) {
+                startGeneration(errors.isEmpty() ? BenchmarkPlanner.plan(spec) : List.of());
+            }
         }
 
-        /** A new generation (first step or a spec change): delete the other generations' Jobs, plan afresh. */
-        void startGenerationIfNew(Observation seen, List<PlannedRun> plan) {
-            if (sameGeneration(cb, status)) {
-                return;
-            }
+        /** A new generation (first step or a spec change): delete the other generations' Jobs, store the plan. */
+        private void startGeneration(List<PlannedRun> plan) {
             List<String> stopped = new ArrayList<>();
             for (JobSeen job : seen.jobs()) {
                 if (!Objects.equals(job.generation(), generation)) {
@@ -164,7 +156,30 @@ public final class Lifecycle {
             if (!stopped.isEmpty()) {
                 actions.add(new SpecChanged(status.getObservedGeneration(), generation, stopped));
             }
-            status = newGeneration(cb, status, plan);
+            String name = cb.getMetadata().getName();
+            String uid = cb.getMetadata().getUid();
+            status = StatusTransitions.newGeneration(status, generation, plan,
+                    run -> Names.jobName(name, uid, generation, run));
+        }
+
+        /**
+         * Ends the generation Failed with {@code reason}: nothing of it keeps running (its active Jobs are
+         * stopped), its first unfinished run fails.
+         */
+        void failGeneration(String reason, String message) {
+            for (JobSeen job : seen.jobs()) {
+                if (Objects.equals(job.generation(), generation) && !job.finished()) {
+                    actions.add(new DeleteJob(job.name()));
+                }
+            }
+            RunStatus run = status.getRuns().stream().filter(r -> r.getState() != RunState.Succeeded)
+                    .findFirst().orElse(null);
+            if (run != null) {
+                failRun(run, reason, message);
+            } else {
+                finish(false, reason, message);
+            }
+            StatusAggregator.aggregate(spec, status);
         }
 
         /** Executes runs in order: watch the current one; when it is done, start the next. */
@@ -182,7 +197,8 @@ public final class Lifecycle {
                     return;
                 }
                 if (observed == null) {
-                    actions.add(new CreateJob(planned, run.getJobName()));
+                    actions.add(new CreateJob(planned, run.getJobName(),
+                            seen.settings().images().get(planned.runtimeOf(spec))));
                     StatusTransitions.runStarted(status, run, now);
                     actions.add(new RunStarted(run.getJobName(), planned.index(), plan.size()));
                     StatusTransitions.progressing(status, run, generation, now);
@@ -231,7 +247,7 @@ public final class Lifecycle {
 
         /** A benchmark that succeeded with an inconclusive conclusion says so: the Contended reason, an event once. */
         void flagContended() {
-            if (StatusTransitions.phase(status.getConditions()) != Phase.Succeeded) {
+            if (StatusTransitions.phase(status) != Phase.Succeeded) {
                 return;
             }
             Conclusion.inconclusive(spec, status).ifPresent(message -> {
@@ -257,16 +273,16 @@ public final class Lifecycle {
             }
         }
 
+        /** The step's outcome; the phase is set here, from the conditions, and nowhere else. */
         Decision decision() {
-            status.setPhase(StatusTransitions.phase(status.getConditions()));
+            status.setPhase(StatusTransitions.phase(status));
             boolean terminal = status.getPhase().terminal();
-            return new Decision(status, actions, terminal && !was(status.getPhase()));
+            return new Decision(status, actions, !status.equals(before), terminal && !was(status.getPhase()));
         }
 
         /** The status this step started from was in {@code phase}, for the current generation. */
         boolean was(Phase phase) {
-            return before != null && sameGeneration(cb, before)
-                    && StatusTransitions.phase(before.getConditions()) == phase;
+            return before != null && sameGeneration(cb, before) && StatusTransitions.phase(before) == phase;
         }
     }
 }

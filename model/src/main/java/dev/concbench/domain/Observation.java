@@ -1,6 +1,7 @@
 package dev.concbench.domain;
 
 import dev.concbench.api.v1alpha1.ConcurrencyBenchmark;
+import dev.concbench.api.v1alpha1.Runtime;
 
 import java.time.Instant;
 import java.util.List;
@@ -8,27 +9,49 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * What the executor saw before {@link Lifecycle#decide}: the benchmark's Jobs, what the Jobs of the
- * current generation's runs say, and whether the benchmark holds an admission slot.
+ * What the executor saw before {@link Lifecycle#decide}: facts only, nothing to call back. The
+ * benchmark's Jobs, what the Jobs of the current generation's runs say, whether a slot is free for it,
+ * what the executor's settings say of its spec, and a request of the previous step the API server
+ * refused (or the operator failing on it).
  *
- * @param admission the admission control, asked only when the step needs a slot
- * @param jobs     every Job of the benchmark, any generation
- * @param runs     by Job name, what the Job and pods of a current-generation run say; a run whose
- *                 Job does not exist (confirmed with the API server) has no entry
- * @param baseline what was found of spec.baseline ({@link BaselineSeen#NOT_LOOKED_UP} by default)
+ * @param admission whether the benchmark may run now (it holds a slot, or one is free in its turn)
+ * @param jobs      every Job of the benchmark, any generation
+ * @param runs      by Job name, what the Job and pods of a current-generation run say; a run whose
+ *                  Job does not exist (confirmed with the API server) has no entry
+ * @param baseline  what was found of spec.baseline ({@link BaselineSeen#NOT_LOOKED_UP} by default)
+ * @param settings  what the executor's runtime catalog and policy say of the spec
+ * @param workloadCode what is wrong with the user's code ({@link WorkloadCode#problem}), null when nothing is
+ *                  or it was not looked up (the executor looks before a run starts)
+ * @param fault     what stopped the previous step, or null
  */
 public record Observation(Admission admission, List<JobSeen> jobs, Map<String, RunObservation> runs,
-                          BaselineSeen baseline) {
+                          BaselineSeen baseline, Settings settings, String workloadCode, Fault fault) {
 
     public Observation {
         jobs = List.copyOf(jobs);
         runs = Map.copyOf(runs);
         baseline = baseline == null ? BaselineSeen.NOT_LOOKED_UP : baseline;
+        settings = settings == null ? Settings.NONE : settings;
+    }
+
+    public Observation(Admission admission, List<JobSeen> jobs, Map<String, RunObservation> runs,
+                       BaselineSeen baseline) {
+        this(admission, jobs, runs, baseline, Settings.NONE, null, null);
     }
 
     /** An executor that does not look spec.baseline up (the local runner): no comparison is made. */
     public Observation(Admission admission, List<JobSeen> jobs, Map<String, RunObservation> runs) {
         this(admission, jobs, runs, BaselineSeen.NOT_LOOKED_UP);
+    }
+
+    /** The same observation, and {@code fault} stopped the step taken from it. */
+    public Observation withFault(Fault fault) {
+        return new Observation(admission, jobs, runs, baseline, settings, workloadCode, fault);
+    }
+
+    /** The same observation, and what is wrong with the user's code (null: nothing). */
+    public Observation withWorkloadCode(String problem) {
+        return new Observation(admission, jobs, runs, baseline, settings, problem, fault);
     }
 
     /**
@@ -46,28 +69,47 @@ public record Observation(Admission admission, List<JobSeen> jobs, Map<String, R
     }
 
     /**
-     * Limits how many benchmarks run at once. {@link Lifecycle#decide} asks only for a valid generation
-     * that has not ended, so a finished or invalid benchmark never claims a slot.
+     * How many benchmarks run at once and whether this one may run now. Read, not claimed: a step that
+     * runs the benchmark asks its executor to hold the slot ({@link Action.HoldSlot}).
+     *
+     * @param mayRun it holds a slot, or one is free in its turn
+     * @param limit  how many benchmarks may run at once (what a Queued benchmark is told)
      */
-    public interface Admission {
-        /** Whether the benchmark holds a slot: it keeps one it has, or claims a free one in its turn. */
-        boolean admit();
+    public record Admission(boolean mayRun, int limit) {
+    }
 
-        /** How many benchmarks may run at once (what a Queued benchmark is told). */
-        int limit();
+    /**
+     * What the executor's settings say of the spec: the image of each runtime it names, and what the
+     * spec asks for that the settings cannot give or do not allow.
+     *
+     * @param images      by runtime, the kernel image its runs use (empty for an executor without images)
+     * @param unavailable why the spec cannot run here (a runtime without an image): invalid, like a spec error
+     * @param notAllowed  what the policy does not allow (an image, a toleration, resources): the benchmark
+     *                    ends NotAllowed
+     */
+    public record Settings(Map<Runtime, String> images, List<String> unavailable, List<String> notAllowed) {
+        /** No images, nothing unavailable, everything allowed: the local runner. */
+        public static final Settings NONE = new Settings(Map.of(), List.of(), List.of());
 
-        static Admission of(boolean admitted, int limit) {
-            return new Admission() {
-                @Override
-                public boolean admit() {
-                    return admitted;
-                }
+        public Settings {
+            images = Map.copyOf(images);
+            unavailable = List.copyOf(unavailable);
+            notAllowed = List.copyOf(notAllowed);
+        }
+    }
 
-                @Override
-                public int limit() {
-                    return limit;
-                }
-            };
+    /**
+     * A request of the previous step that the API server refused for good, or the operator failing on the
+     * benchmark: the generation ends Failed with {@code reason}.
+     *
+     * @param reason        the Failed condition's reason (InvalidSpec, Forbidden, NameTaken, OperatorError...)
+     * @param message       for a person: the server's words, never an exception's text
+     * @param statusRefused the refused request was the status write itself: the next status keeps what says
+     *                      why and drops the measurements
+     */
+    public record Fault(String reason, String message, boolean statusRefused) {
+        public Fault withStatusRefused() {
+            return new Fault(reason, message, true);
         }
     }
 

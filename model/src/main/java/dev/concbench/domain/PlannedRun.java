@@ -3,7 +3,7 @@ package dev.concbench.domain;
 import dev.concbench.api.v1alpha1.ConcurrencyBenchmarkSpec;
 import dev.concbench.api.v1alpha1.RunStatus;
 import dev.concbench.api.v1alpha1.Runtime;
-import dev.concbench.api.v1alpha1.Strategy;
+import dev.concbench.api.v1alpha1.StrategyName;
 
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -19,7 +19,7 @@ import java.util.Map;
  * @param runtime    the run's runtime in a sweep over runtimes; null: the spec's runtime
  * @param skipped    requested strategies this run's runtime never runs, each with why
  */
-public record PlannedRun(int index, int pods, int workers, List<Strategy> strategies, boolean baseline,
+public record PlannedRun(int index, int pods, int workers, List<StrategyName> strategies, boolean baseline,
                          Runtime runtime, Map<String, String> skipped) {
 
     public PlannedRun {
@@ -29,16 +29,16 @@ public record PlannedRun(int index, int pods, int workers, List<Strategy> strate
     }
 
     /** A run of the spec's own runtime. */
-    public PlannedRun(int index, int pods, int workers, List<Strategy> strategies, boolean baseline) {
+    public PlannedRun(int index, int pods, int workers, List<StrategyName> strategies, boolean baseline) {
         this(index, pods, workers, strategies, baseline, null, Map.of());
     }
 
     /** The run as the status stores it: the plan is made once per generation, then read back from there. */
     public static PlannedRun of(RunStatus run) {
-        List<Strategy> strategies = run.getStrategies().stream().map(Strategy::fromValue).toList();
+        List<StrategyName> strategies = run.getStrategies().stream().map(StrategyName::fromValue).toList();
         // The planner's added baseline is the one run measuring sequential alone on one pod (and not
         // because its runtime skips the rest).
-        boolean baseline = run.getPods() == 1 && strategies.equals(List.of(Strategy.SEQUENTIAL))
+        boolean baseline = run.getPods() == 1 && strategies.equals(List.of(StrategyName.SEQUENTIAL))
                 && (run.getSkipped() == null || run.getSkipped().isEmpty());
         return new PlannedRun(run.getIndex(), run.getPods(), run.getWorkers(), strategies, baseline,
                 run.getRuntime(), run.getSkipped());
@@ -50,6 +50,6 @@ public record PlannedRun(int index, int pods, int workers, List<Strategy> strate
     }
 
     public List<String> strategyNames() {
-        return strategies.stream().map(Strategy::value).toList();
+        return strategies.stream().map(StrategyName::value).toList();
     }
 }

@@ -5,7 +5,7 @@ import dev.concbench.api.v1alpha1.RunCpuUsage;
 import dev.concbench.api.v1alpha1.RunState;
 import dev.concbench.api.v1alpha1.KernelInfo;
 import dev.concbench.api.v1alpha1.RunStatus;
-import dev.concbench.api.v1alpha1.Strategy;
+import dev.concbench.api.v1alpha1.StrategyName;
 
 import java.math.BigInteger;
 import java.util.ArrayList;
@@ -30,16 +30,16 @@ public final class RunMeasurement {
      * @throws ResultFormatException when a shard is missing or repeated, a result does not
      *                               match the run, or the checksums prove a task was lost
      */
-    public static void record(ConcurrencyBenchmarkSpec spec, PlannedRun planned, List<KernelResult> results,
+    public static void record(ConcurrencyBenchmarkSpec spec, PlannedRun planned, List<ShardResult> results,
                               RunStatus run) throws ResultFormatException {
-        List<KernelResult> shards = new ArrayList<>(results);
-        shards.sort(Comparator.comparingInt(KernelResult::shardIndex));
+        List<ShardResult> shards = new ArrayList<>(results);
+        shards.sort(Comparator.comparingInt(ShardResult::shardIndex));
         check(spec, planned, shards);
 
         // What one pod skipped (its runtime cannot run it) every pod skipped: they run one image.
         // The planner's (a strategy of the other runtime kind, in a sweep over runtimes) come first.
         Map<String, String> skipped = new LinkedHashMap<>(planned.skipped());
-        for (KernelResult shard : shards) {
+        for (ShardResult shard : shards) {
             if (shard.skipped() != null) {
                 shard.skipped().forEach(skipped::putIfAbsent);
             }
@@ -52,7 +52,7 @@ public final class RunMeasurement {
             List<Double> makespans = new ArrayList<>();
             for (int rep = 0; rep < spec.getRepetitions(); rep++) {
                 double slowest = 0;
-                for (KernelResult shard : shards) {
+                for (ShardResult shard : shards) {
                     slowest = Math.max(slowest, shard.times().get(strategy).get(rep));
                 }
                 makespans.add(slowest);
@@ -61,27 +61,27 @@ public final class RunMeasurement {
         }
         run.setSamples(samples);
         run.setCpu(cpu(spec, shards, samples.keySet()));
-        run.setCgroup(StatusAggregator.joined(shards.stream().map(KernelResult::cgroup).toList()));
-        run.setExclusiveCpus(allTrue(shards.stream().map(KernelResult::exclusiveCpus).toList()));
-        run.setCpus(shards.stream().map(KernelResult::cpus).toList());
+        run.setCgroup(StatusAggregator.joined(shards.stream().map(ShardResult::cgroup).toList()));
+        run.setExclusiveCpus(allTrue(shards.stream().map(ShardResult::exclusiveCpus).toList()));
+        run.setCpus(shards.stream().map(ShardResult::cpus).toList());
         run.setNodes(new ArrayList<>(new TreeSet<>(shards.stream()
                 .map(r -> r.node() == null ? "local" : r.node()).toList())));
         run.setRuntimeVersion(shards.get(0).runtimeVersion());
         run.setSkipped(skipped.isEmpty() ? null : skipped);
-        KernelResult first = shards.get(0);
+        ShardResult first = shards.get(0);
         run.setKernel(first.implementation() == null ? null : new KernelInfo(first.implementation(),
                 first.implementationVersion(), first.freeThreaded(), first.gil(), first.jit(), first.startMethod()));
-        run.setChecksum(Checksums.sum(shards.stream().map(KernelResult::checksum).toList()).toString());
+        run.setChecksum(Checksums.sum(shards.stream().map(ShardResult::checksum).toList()).toString());
         recordFindings(shards, run);
         run.setState(RunState.Succeeded);
     }
 
     /** custom: the set-up (the slowest pod's) and the first differing call per strategy; race: the lost updates. */
-    private static void recordFindings(List<KernelResult> shards, RunStatus run) {
+    private static void recordFindings(List<ShardResult> shards, RunStatus run) {
         Map<String, Integer> differs = new LinkedHashMap<>();
         Map<String, Long> lost = new LinkedHashMap<>();
         Double setup = null;
-        for (KernelResult shard : shards) {
+        for (ShardResult shard : shards) {
             if (shard.differs() != null) {
                 shard.differs().forEach((strategy, task) -> differs.merge(strategy, task, Math::min));
             }
@@ -101,11 +101,11 @@ public final class RunMeasurement {
      * Per strategy, what the CPU gave it over the run's pods ({@link Contention}); null when no pod
      * reported CPU figures (a format-1 kernel).
      */
-    static Map<String, RunCpuUsage> cpu(ConcurrencyBenchmarkSpec spec, List<KernelResult> shards, Iterable<String> strategies) {
+    static Map<String, RunCpuUsage> cpu(ConcurrencyBenchmarkSpec spec, List<ShardResult> shards, Iterable<String> strategies) {
         boolean cpuBound = StatusAggregator.cpuBound(spec.getWorkload().getType());
         Map<String, RunCpuUsage> cpu = new LinkedHashMap<>();
         for (String name : strategies) {
-            Strategy strategy = Strategy.fromValue(name);
+            StrategyName strategy = StrategyName.fromValue(name);
             List<Contention.Pod> pods = shards.stream().map(shard -> pod(strategy, cpuBound, shard)).toList();
             RunCpuUsage usage = Contention.of(pods, cpuBound);
             if (usage != null) {
@@ -116,12 +116,12 @@ public final class RunMeasurement {
     }
 
     /** One shard's figures for a strategy, with what the rule needs to read them. */
-    private static Contention.Pod pod(Strategy strategy, boolean cpuBound, KernelResult shard) {
+    private static Contention.Pod pod(StrategyName strategy, boolean cpuBound, ShardResult shard) {
         int inFlight = StatusAggregator.inFlight(strategy, cpuBound, shard.tasks(), Math.max(1, shard.workers()));
         boolean jvm = !"python".equals(shard.runtime());
         // Threads under the GIL run one at a time; virtual threads on as many carriers as the JVM sees CPUs.
         boolean gilBound = Boolean.TRUE.equals(shard.gil())
-                && (strategy == Strategy.THREADS || strategy == Strategy.THREAD_POOL);
+                && (strategy == StrategyName.THREADS || strategy == StrategyName.THREAD_POOL);
         int runnable = switch (strategy) {
             case VIRTUAL_THREADS -> Math.min(inFlight, shard.cpus());
             // A child JVM compiles beside its main thread while it starts.
@@ -134,13 +134,13 @@ public final class RunMeasurement {
     }
 
     /** What the machine took from one runnable thread in this shard: sequential's waited / wall; null if unknown. */
-    private static Double ambient(KernelResult shard) {
-        KernelResult.CpuTimes sequential = shard.cpuOf(Strategy.SEQUENTIAL.value());
-        double wall = wall(shard, Strategy.SEQUENTIAL.value());
+    private static Double ambient(ShardResult shard) {
+        ShardResult.CpuTimes sequential = shard.cpuOf(StrategyName.SEQUENTIAL.value());
+        double wall = wall(shard, StrategyName.SEQUENTIAL.value());
         return sequential == null || sequential.waited() == null || wall <= 0 ? null : sequential.waited() / wall;
     }
 
-    private static double wall(KernelResult shard, String strategy) {
+    private static double wall(ShardResult shard, String strategy) {
         List<Double> times = shard.times().get(strategy);
         return times == null ? 0 : times.stream().mapToDouble(Double::doubleValue).sum();
     }
@@ -151,13 +151,13 @@ public final class RunMeasurement {
         return known.isEmpty() ? null : known.stream().allMatch(Boolean::booleanValue);
     }
 
-    private static void check(ConcurrencyBenchmarkSpec spec, PlannedRun planned, List<KernelResult> shards)
+    private static void check(ConcurrencyBenchmarkSpec spec, PlannedRun planned, List<ShardResult> shards)
             throws ResultFormatException {
         if (shards.size() != planned.pods()) {
             throw new ResultFormatException("expected " + planned.pods() + " results, got " + shards.size());
         }
         for (int i = 0; i < shards.size(); i++) {
-            KernelResult r = shards.get(i);
+            ShardResult r = shards.get(i);
             String expectedShard = i + "/" + planned.pods();
             if (!expectedShard.equals(r.shard())) {
                 throw new ResultFormatException("expected shard " + expectedShard + ", got " + r.shard()
@@ -169,7 +169,7 @@ public final class RunMeasurement {
             }
             List<String> missing = planned.strategyNames().stream().filter(s -> !r.times().containsKey(s)
                     && (r.skipped() == null || !r.skipped().containsKey(s))).toList();
-            if (!missing.isEmpty() || !r.times().containsKey(Strategy.SEQUENTIAL.value())) {
+            if (!missing.isEmpty() || !r.times().containsKey(StrategyName.SEQUENTIAL.value())) {
                 throw new ResultFormatException("shard " + r.shard() + " lacks strategies: measured "
                         + r.times().keySet() + ", expected " + planned.strategyNames());
             }
@@ -179,7 +179,7 @@ public final class RunMeasurement {
         }
         BigInteger expected = Checksums.expected(spec.getWorkload().getType(), spec.getWorkload().getSize(),
                 spec.getWorkload().getTasks());
-        BigInteger actual = Checksums.sum(shards.stream().map(KernelResult::checksum).toList());
+        BigInteger actual = Checksums.sum(shards.stream().map(ShardResult::checksum).toList());
         if (!expected.equals(actual)) {
             throw new ResultFormatException("checksum " + actual + " differs from the expected " + expected
                     + ": some calls were lost or repeated");

@@ -16,7 +16,7 @@ import java.util.List;
  * @param qosClass    the pods' QoS class (their status.qosClass) once they succeeded; null locally
  */
 public record RunObservation(RunState state, int podsSucceeded, int podsFailed, String reason, String message,
-                             List<KernelResult> results, boolean startReady, Waiting waiting, String qosClass) {
+                             List<ShardResult> results, boolean startReady, Waiting waiting, String qosClass) {
 
     /**
      * Why a run waits, for the Progressing condition.
@@ -40,11 +40,11 @@ public record RunObservation(RunState state, int podsSucceeded, int podsFailed, 
         return new RunObservation(RunState.Failed, succeeded, failed, reason, message, List.of(), false, null, null);
     }
 
-    public static RunObservation succeeded(int succeeded, List<KernelResult> results) {
+    public static RunObservation succeeded(int succeeded, List<ShardResult> results) {
         return succeeded(succeeded, results, null);
     }
 
-    public static RunObservation succeeded(int succeeded, List<KernelResult> results, String qosClass) {
+    public static RunObservation succeeded(int succeeded, List<ShardResult> results, String qosClass) {
         return new RunObservation(RunState.Succeeded, succeeded, 0, null, null, List.copyOf(results), false, null,
                 qosClass);
     }

@@ -4,7 +4,7 @@ import dev.concbench.api.v1alpha1.ConcurrencyBenchmarkSpec;
 import dev.concbench.api.v1alpha1.CustomWorkloadSpec;
 import dev.concbench.api.v1alpha1.KernelResources;
 import dev.concbench.api.v1alpha1.Runtime;
-import dev.concbench.api.v1alpha1.Strategy;
+import dev.concbench.api.v1alpha1.StrategyName;
 import dev.concbench.api.v1alpha1.SweepSpec;
 import dev.concbench.api.v1alpha1.WorkloadSpec;
 import dev.concbench.api.v1alpha1.WorkloadType;
@@ -59,7 +59,7 @@ public final class SpecValidator {
         if (spec.getStrategies() != null && spec.getRuntime() != null) {
             // In a sweep over runtimes the runtimes that cannot run a strategy skip it; none may be refused only.
             List<Runtime> runtimes = BenchmarkPlanner.sweepRuntimes(spec).stream().filter(Objects::nonNull).toList();
-            for (Strategy s : spec.getStrategies()) {
+            for (StrategyName s : spec.getStrategies()) {
                 if (s != null && !runtimes.isEmpty() && runtimes.stream().noneMatch(s::runsOn)) {
                     errors.add("spec.strategies: " + s.value() + " cannot run on runtime "
                             + runtimes.stream().map(Runtime::value).collect(Collectors.joining(", ")));
@@ -78,8 +78,8 @@ public final class SpecValidator {
                     + "): every pod needs at least one call");
         }
         if (w.getTasks() >= 1 && w.getTasks() <= WorkloadSpec.MAX_TASKS) {
-            fanOut(errors, spec, Strategy.PROCESSES, ConcurrencyBenchmarkSpec.MAX_PROCESSES_PER_POD, "child process");
-            fanOut(errors, spec, Strategy.THREADS, ConcurrencyBenchmarkSpec.MAX_THREADS_PER_POD, "thread");
+            fanOut(errors, spec, StrategyName.PROCESSES, ConcurrencyBenchmarkSpec.MAX_PROCESSES_PER_POD, "child process");
+            fanOut(errors, spec, StrategyName.THREADS, ConcurrencyBenchmarkSpec.MAX_THREADS_PER_POD, "thread");
         }
         if (spec.getResources() != null) {
             resources(errors, spec.getResources());
@@ -190,7 +190,7 @@ public final class SpecValidator {
     }
 
     /** As the schema's CEL rules: a per-call strategy starts all of a pod's calls at once, so they are bounded. */
-    private static void fanOut(List<String> errors, ConcurrencyBenchmarkSpec spec, Strategy strategy, int max,
+    private static void fanOut(List<String> errors, ConcurrencyBenchmarkSpec spec, StrategyName strategy, int max,
                                String each) {
         if (spec.getStrategies() == null || !spec.getStrategies().contains(strategy)) {
             return;

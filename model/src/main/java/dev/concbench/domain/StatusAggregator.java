@@ -10,7 +10,7 @@ import dev.concbench.api.v1alpha1.RunState;
 import dev.concbench.api.v1alpha1.RunStatus;
 import dev.concbench.api.v1alpha1.Runtime;
 import dev.concbench.api.v1alpha1.RuntimeEnvironment;
-import dev.concbench.api.v1alpha1.Strategy;
+import dev.concbench.api.v1alpha1.StrategyName;
 import dev.concbench.api.v1alpha1.WorkloadType;
 
 import java.util.ArrayList;
@@ -48,7 +48,7 @@ public final class StatusAggregator {
         List<ResultRow> rows = new ArrayList<>();
         for (RunStatus run : measured) {
             for (Map.Entry<String, List<Double>> e : inPlanOrder(run)) {
-                ResultRow row = row(spec, run, Strategy.fromValue(e.getKey()), e.getValue(),
+                ResultRow row = row(spec, run, StrategyName.fromValue(e.getKey()), e.getValue(),
                         baselines.get(run.getRuntime()));
                 if (first != null && row.getMedian() > 0) {
                     row.setRelativeToFirstRuntime(round(first.median() / row.getMedian(), 3));
@@ -64,7 +64,7 @@ public final class StatusAggregator {
         status.setFastest(fastest.map(r -> label(r, sweep)).orElse(null));
         status.setFastestSpeedup(fastest.map(ResultRow::getSpeedup).orElse(null));
         status.setBaseline(baselines.isEmpty() ? null : baselines.entrySet().stream()
-                .map(b -> (b.getKey() == null ? "" : b.getKey().value() + "/") + Strategy.SEQUENTIAL.value()
+                .map(b -> (b.getKey() == null ? "" : b.getKey().value() + "/") + StrategyName.SEQUENTIAL.value()
                         + "@pods=1 " + String.format(Locale.ROOT, "%.3fs", b.getValue().median()))
                 .collect(Collectors.joining(", ")));
         status.setEnvironment(measured.isEmpty() ? null : environment(spec, measured));
@@ -89,7 +89,7 @@ public final class StatusAggregator {
         if (row.getPods() != 1) {
             parts.add("pods=" + row.getPods());
         }
-        if (row.getWorkers() != 0 && Strategy.fromValue(row.getStrategy()).pooled()) {
+        if (row.getWorkers() != 0 && StrategyName.fromValue(row.getStrategy()).pooled()) {
             parts.add("workers=" + row.getWorkers());
         }
         return runtime + (parts.isEmpty() ? row.getStrategy() : row.getStrategy() + "@" + String.join(",", parts));
@@ -127,12 +127,12 @@ public final class StatusAggregator {
     /** The single-pod sequential samples of the first run that has them. */
     static Optional<Statistics> baseline(List<RunStatus> measured) {
         return measured.stream()
-                .filter(r -> r.getPods() == 1 && r.getSamples().containsKey(Strategy.SEQUENTIAL.value()))
+                .filter(r -> r.getPods() == 1 && r.getSamples().containsKey(StrategyName.SEQUENTIAL.value()))
                 .findFirst()
-                .map(r -> Statistics.of(r.getSamples().get(Strategy.SEQUENTIAL.value())));
+                .map(r -> Statistics.of(r.getSamples().get(StrategyName.SEQUENTIAL.value())));
     }
 
-    static ResultRow row(ConcurrencyBenchmarkSpec spec, RunStatus run, Strategy strategy, List<Double> samples,
+    static ResultRow row(ConcurrencyBenchmarkSpec spec, RunStatus run, StrategyName strategy, List<Double> samples,
                          Statistics baseline) {
         Statistics s = Statistics.of(samples);
         ResultRow row = new ResultRow();
@@ -171,7 +171,7 @@ public final class StatusAggregator {
     }
 
     /** The run's CPU figures of the strategy on the row: the verdict beside unstable, efficiency per CPU obtained. */
-    private static void cpu(RunStatus run, Strategy strategy, ResultRow row) {
+    private static void cpu(RunStatus run, StrategyName strategy, ResultRow row) {
         RunCpuUsage measured = run.getCpu() == null ? null : run.getCpu().get(strategy.value());
         if (measured == null) {
             return;
@@ -195,7 +195,7 @@ public final class StatusAggregator {
      * strategies, the pool size for pools), capped by the pod's CPUs for cpu workloads
      * (for io workloads the CPUs are not the bound).
      */
-    public static double parallelism(ConcurrencyBenchmarkSpec spec, RunStatus run, Strategy strategy) {
+    public static double parallelism(ConcurrencyBenchmarkSpec spec, RunStatus run, StrategyName strategy) {
         int tasks = spec.getWorkload().getTasks();
         boolean cpuBound = cpuBound(spec.getWorkload().getType());
         double total = 0;
@@ -217,7 +217,7 @@ public final class StatusAggregator {
     }
 
     /** How many of a pod's {@code calls} a strategy has in flight at once (not capped by the CPUs). */
-    static int inFlight(Strategy strategy, boolean cpuBound, int calls, int poolSize) {
+    static int inFlight(StrategyName strategy, boolean cpuBound, int calls, int poolSize) {
         return switch (strategy) {
             case SEQUENTIAL -> Math.min(1, calls);
             case THREADS, PROCESSES, VIRTUAL_THREADS -> calls;
@@ -281,7 +281,7 @@ public final class StatusAggregator {
     }
 
     private static boolean isBaselineOnly(RunStatus run) {
-        return run.getStrategies().size() == 1 && run.getStrategies().get(0).equals(Strategy.SEQUENTIAL.value())
+        return run.getStrategies().size() == 1 && run.getStrategies().get(0).equals(StrategyName.SEQUENTIAL.value())
                 && run.getPods() == 1;
     }
 

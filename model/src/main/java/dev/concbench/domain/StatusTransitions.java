@@ -1,6 +1,5 @@
 package dev.concbench.domain;
 
-import dev.concbench.api.v1alpha1.ConcurrencyBenchmarkSpec;
 import dev.concbench.api.v1alpha1.ConcurrencyBenchmarkStatus;
 import dev.concbench.api.v1alpha1.Phase;
 import dev.concbench.api.v1alpha1.RunState;
@@ -15,7 +14,8 @@ import java.util.function.IntFunction;
 
 /**
  * The status changes of a benchmark's life, shared by the operator and the local runner
- * so both write the same status: a new generation, a run in progress, the end.
+ * so both write the same status: a new generation, a run in progress, the end. They set conditions;
+ * the phase is what the conditions say ({@link #phase(List)}), set once at the end of a step.
  */
 public final class StatusTransitions {
 
@@ -23,19 +23,6 @@ public final class StatusTransitions {
     public static final String CONTENDED = "Contended";
 
     private StatusTransitions() {
-    }
-
-    /**
-     * A fresh status for {@code generation}: the planned runs (none when the spec is invalid),
-     * the Valid and Admitted conditions carried over, the previous outcome dropped.
-     *
-     * @param jobName the name of run i's Job
-     */
-    public static ConcurrencyBenchmarkStatus newGeneration(ConcurrencyBenchmarkSpec spec,
-                                                           ConcurrencyBenchmarkStatus old, long generation,
-                                                           IntFunction<String> jobName) {
-        List<PlannedRun> plan = SpecValidator.validate(spec).isEmpty() ? BenchmarkPlanner.plan(spec) : List.of();
-        return newGeneration(old, generation, plan, jobName);
     }
 
     /** A fresh status for {@code generation} whose runs are {@code plan}: the one place a plan is stored. */
@@ -47,8 +34,6 @@ public final class StatusTransitions {
                         && !Conditions.BASELINE_COMPARED.equals(c.getType()))
                 .toList()));
         status.setObservedGeneration(generation);
-        // Admitted before the spec change: keep the slot, the new generation runs at once.
-        status.setPhase(old.getPhase() == Phase.Running ? Phase.Running : Phase.Pending);
         List<RunStatus> runs = new ArrayList<>();
         for (PlannedRun planned : plan) {
             RunStatus run = new RunStatus();
@@ -72,7 +57,6 @@ public final class StatusTransitions {
         if (status.getStartTime() == null) {
             status.setStartTime(Conditions.timestamp(now));
         }
-        status.setPhase(Phase.Running);
     }
 
     public static void progressing(ConcurrencyBenchmarkStatus status, RunStatus run, long generation, Instant now) {
@@ -96,14 +80,12 @@ public final class StatusTransitions {
     }
 
     /**
-     * Ends the generation: phase, completion time and the Progressing, Complete and Failed
-     * conditions. Returns whether the phase changed (the caller emits events once).
+     * Ends the generation: completion time and the Progressing, Complete and Failed
+     * conditions. Returns whether this ends the generation now (the caller emits events once).
      */
     public static boolean finish(ConcurrencyBenchmarkStatus status, boolean succeeded, String reason, String message,
                                  long generation, Instant now) {
-        Phase phase = succeeded ? Phase.Succeeded : Phase.Failed;
-        boolean transition = status.getPhase() != phase;
-        status.setPhase(phase);
+        boolean transition = phase(status) != (succeeded ? Phase.Succeeded : Phase.Failed);
         if (transition || status.getCompletionTime() == null) {
             status.setCompletionTime(Conditions.timestamp(now));
         }
@@ -167,7 +149,6 @@ public final class StatusTransitions {
      */
     public static ConcurrencyBenchmarkStatus withoutMeasurements(ConcurrencyBenchmarkStatus status) {
         ConcurrencyBenchmarkStatus slim = new ConcurrencyBenchmarkStatus();
-        slim.setPhase(status.getPhase());
         slim.setObservedGeneration(status.getObservedGeneration());
         slim.setConditions(new ArrayList<>(status.getConditions()));
         slim.setStartTime(status.getStartTime());

@@ -63,7 +63,7 @@ class BaselineComparisonTest {
     }
 
     private static Decision decide(ConcurrencyBenchmark cb, ConcurrencyBenchmark baseline) {
-        Observation.Admission never = Observation.Admission.of(false, 1);
+        Observation.Admission never = new Observation.Admission(false, 1);
         return Lifecycle.decide(cb, new Observation(never, List.of(), Map.of(), BaselineSeen.found(baseline)), T1);
     }
 
@@ -218,7 +218,7 @@ class BaselineComparisonTest {
         assertThat(Conditions.find(decide(failed, oldRun()).status().getConditions(), Conditions.BASELINE_COMPARED))
                 .isEmpty();
         // The local runner does not look baselines up: no condition, no comparison.
-        Decision local = Lifecycle.decide(newRun(), new Observation(Observation.Admission.of(false, 1), List.of(),
+        Decision local = Lifecycle.decide(newRun(), new Observation(new Observation.Admission(false, 1), List.of(),
                 Map.of()), T1);
         assertThat(Conditions.find(local.status().getConditions(), Conditions.BASELINE_COMPARED)).isEmpty();
         assertThat(local.status().getComparison()).isNull();

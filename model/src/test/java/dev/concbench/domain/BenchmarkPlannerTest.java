@@ -4,7 +4,7 @@ import dev.concbench.api.v1alpha1.ConcurrencyBenchmarkSpec;
 import dev.concbench.api.v1alpha1.ConcurrencyBenchmarkStatus;
 import dev.concbench.api.v1alpha1.RunStatus;
 import dev.concbench.api.v1alpha1.Runtime;
-import dev.concbench.api.v1alpha1.Strategy;
+import dev.concbench.api.v1alpha1.StrategyName;
 import dev.concbench.api.v1alpha1.SweepSpec;
 import dev.concbench.api.v1alpha1.WorkloadSpec;
 import dev.concbench.api.v1alpha1.WorkloadType;
@@ -13,16 +13,16 @@ import org.junit.jupiter.api.Test;
 import java.util.List;
 import java.util.Map;
 
-import static dev.concbench.api.v1alpha1.Strategy.PROCESSES;
-import static dev.concbench.api.v1alpha1.Strategy.PROCESS_POOL;
-import static dev.concbench.api.v1alpha1.Strategy.SEQUENTIAL;
-import static dev.concbench.api.v1alpha1.Strategy.THREADS;
-import static dev.concbench.api.v1alpha1.Strategy.THREAD_POOL;
+import static dev.concbench.api.v1alpha1.StrategyName.PROCESSES;
+import static dev.concbench.api.v1alpha1.StrategyName.PROCESS_POOL;
+import static dev.concbench.api.v1alpha1.StrategyName.SEQUENTIAL;
+import static dev.concbench.api.v1alpha1.StrategyName.THREADS;
+import static dev.concbench.api.v1alpha1.StrategyName.THREAD_POOL;
 import static org.assertj.core.api.Assertions.assertThat;
 
 class BenchmarkPlannerTest {
 
-    private static ConcurrencyBenchmarkSpec spec(List<Strategy> strategies) {
+    private static ConcurrencyBenchmarkSpec spec(List<StrategyName> strategies) {
         ConcurrencyBenchmarkSpec spec = new ConcurrencyBenchmarkSpec();
         spec.setWorkload(new WorkloadSpec(WorkloadType.CPU, 100, 16));
         spec.setStrategies(strategies);
@@ -145,7 +145,7 @@ class BenchmarkPlannerTest {
 
     @Test
     void sweepOverRuntimesRepeatsThePlanPerRuntimeEachWithItsOwnBaselineAndSkipsStrategiesOfTheOtherKind() {
-        ConcurrencyBenchmarkSpec spec = spec(List.of(THREADS, Strategy.ASYNCIO, Strategy.VIRTUAL_THREADS));
+        ConcurrencyBenchmarkSpec spec = spec(List.of(THREADS, StrategyName.ASYNCIO, StrategyName.VIRTUAL_THREADS));
         spec.setRuntime(Runtime.JAVA_25); // ignored: the sweep replaces it
         spec.setSweep(new SweepSpec(List.of(2), null));
         spec.getSweep().setRuntimes(List.of(Runtime.CPYTHON_3_11, Runtime.JAVA_21));
@@ -155,10 +155,10 @@ class BenchmarkPlannerTest {
         // runtime | index | pods | strategies | baseline | skipped
         Object[][] expected = {
                 {Runtime.CPYTHON_3_11, 0, 1, List.of(SEQUENTIAL), true, Map.of()},
-                {Runtime.CPYTHON_3_11, 1, 2, List.of(SEQUENTIAL, THREADS, Strategy.ASYNCIO), false,
+                {Runtime.CPYTHON_3_11, 1, 2, List.of(SEQUENTIAL, THREADS, StrategyName.ASYNCIO), false,
                         Map.of("virtual-threads", "virtual-threads is a Java strategy; cpython-3.11 is a Python runtime")},
                 {Runtime.JAVA_21, 2, 1, List.of(SEQUENTIAL), true, Map.of()},
-                {Runtime.JAVA_21, 3, 2, List.of(SEQUENTIAL, THREADS, Strategy.VIRTUAL_THREADS), false,
+                {Runtime.JAVA_21, 3, 2, List.of(SEQUENTIAL, THREADS, StrategyName.VIRTUAL_THREADS), false,
                         Map.of("asyncio", "asyncio is a Python strategy; java-21 is a Java runtime")},
         };
         assertThat(plan).hasSize(expected.length);
@@ -190,7 +190,7 @@ class BenchmarkPlannerTest {
 
     @Test
     void aRunReadBackFromTheStatusKeepsItsRuntimeAndSkipped() {
-        ConcurrencyBenchmarkSpec spec = spec(List.of(Strategy.ASYNCIO));
+        ConcurrencyBenchmarkSpec spec = spec(List.of(StrategyName.ASYNCIO));
         spec.setSweep(new SweepSpec());
         spec.getSweep().setRuntimes(List.of(Runtime.CPYTHON_3_13T, Runtime.JAVA_17));
         List<PlannedRun> plan = BenchmarkPlanner.plan(spec);

@@ -1,7 +1,7 @@
 package dev.concbench.domain;
 
 import dev.concbench.api.v1alpha1.RunCpuUsage;
-import dev.concbench.domain.KernelResult.CpuTimes;
+import dev.concbench.domain.ShardResult.CpuTimes;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;

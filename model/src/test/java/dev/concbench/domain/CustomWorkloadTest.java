@@ -7,7 +7,7 @@ import dev.concbench.api.v1alpha1.ResultRow;
 import dev.concbench.api.v1alpha1.RunState;
 import dev.concbench.api.v1alpha1.RunStatus;
 import dev.concbench.api.v1alpha1.Runtime;
-import dev.concbench.api.v1alpha1.Strategy;
+import dev.concbench.api.v1alpha1.StrategyName;
 import dev.concbench.api.v1alpha1.SweepSpec;
 import dev.concbench.api.v1alpha1.WorkloadSpec;
 import dev.concbench.api.v1alpha1.WorkloadType;
@@ -39,7 +39,7 @@ class CustomWorkloadTest {
         workload.setCustom(code);
         ConcurrencyBenchmarkSpec spec = new ConcurrencyBenchmarkSpec();
         spec.setWorkload(workload);
-        spec.setStrategies(new ArrayList<>(List.of(Strategy.THREADS, Strategy.PROCESSES)));
+        spec.setStrategies(new ArrayList<>(List.of(StrategyName.THREADS, StrategyName.PROCESSES)));
         spec.setRepetitions(2);
         return spec;
     }
@@ -54,15 +54,15 @@ class CustomWorkloadTest {
     }
 
     private static final PlannedRun TWO_PODS = new PlannedRun(0, 2, 0,
-            List.of(Strategy.SEQUENTIAL, Strategy.THREADS, Strategy.PROCESSES), false);
+            List.of(StrategyName.SEQUENTIAL, StrategyName.THREADS, StrategyName.PROCESSES), false);
 
     @Test
     void customCodesFindingsReachTheRowsAndTheConclusion() throws Exception {
         ConcurrencyBenchmarkSpec spec = custom("records:work", "records-code", null);
         // any checksum: the values are the user's, the kernels compared them with sequential's
-        KernelResult shard0 = KernelResult.parse(document("0/2", "custom", "12345",
+        ShardResult shard0 = ShardResult.parse(document("0/2", "custom", "12345",
                 ",\"setup\":0.250000,\"differs\":{\"threads\":4}"));
-        KernelResult shard1 = KernelResult.parse(document("1/2", "custom", "999",
+        ShardResult shard1 = ShardResult.parse(document("1/2", "custom", "999",
                 ",\"setup\":0.500000,\"differs\":{\"threads\":1}"));
         assertThat(shard0.setup()).isEqualTo(0.25);
         assertThat(shard0.differs()).containsExactly(Map.entry("threads", 4));
@@ -80,7 +80,7 @@ class CustomWorkloadTest {
         assertThat(run.getLostUpdates()).isNull();
 
         // one pod: its rows have a speedup over the single-pod sequential, and so a conclusion
-        ConcurrencyBenchmarkStatus status = aggregated(spec, KernelResult.parse(document("0/1", "custom", "7",
+        ConcurrencyBenchmarkStatus status = aggregated(spec, ShardResult.parse(document("0/1", "custom", "7",
                 ",\"setup\":0.1,\"differs\":{\"threads\":1}")));
         ResultRow threads = status.getResults().stream().filter(r -> r.getStrategy().equals("threads")).findFirst()
                 .orElseThrow();
@@ -101,9 +101,9 @@ class CustomWorkloadTest {
         spec.setRepetitions(2);
         // race: every call returns its task: 0+2+4 and 1+3+5; one shard lost a call (its sum is 1+3)
         assertThatThrownBy(() -> RunMeasurement.record(spec, TWO_PODS, List.of(
-                KernelResult.parse(document("0/2", "race", "6", ",\"lost\":{\"sequential\":0,\"threads\":10,"
+                ShardResult.parse(document("0/2", "race", "6", ",\"lost\":{\"sequential\":0,\"threads\":10,"
                         + "\"processes\":0}")),
-                KernelResult.parse(document("1/2", "race", "4", ",\"lost\":{\"sequential\":0,\"threads\":5,"
+                ShardResult.parse(document("1/2", "race", "4", ",\"lost\":{\"sequential\":0,\"threads\":5,"
                         + "\"processes\":0}"))), new RunStatus()))
                 .isInstanceOf(ResultFormatException.class).hasMessageContaining("some calls were lost or repeated");
     }
@@ -112,22 +112,22 @@ class CustomWorkloadTest {
     void raceCountsLostUpdatesOverAllPods() throws Exception {
         ConcurrencyBenchmarkSpec spec = new ConcurrencyBenchmarkSpec();
         spec.setWorkload(new WorkloadSpec(WorkloadType.RACE, 1000, 6));
-        spec.setStrategies(new ArrayList<>(List.of(Strategy.THREADS, Strategy.PROCESSES)));
+        spec.setStrategies(new ArrayList<>(List.of(StrategyName.THREADS, StrategyName.PROCESSES)));
         spec.setRepetitions(2);
         RunStatus run = new RunStatus();
         run.setPods(2);
         run.setWorkers(0);
         run.setStrategies(List.of("sequential", "threads", "processes"));
         RunMeasurement.record(spec, TWO_PODS, List.of(
-                KernelResult.parse(document("0/2", "race", "6", ",\"lost\":{\"sequential\":0,\"threads\":10,"
+                ShardResult.parse(document("0/2", "race", "6", ",\"lost\":{\"sequential\":0,\"threads\":10,"
                         + "\"processes\":0}")),
-                KernelResult.parse(document("1/2", "race", "9", ",\"lost\":{\"sequential\":0,\"threads\":5,"
+                ShardResult.parse(document("1/2", "race", "9", ",\"lost\":{\"sequential\":0,\"threads\":5,"
                         + "\"processes\":0}"))), run);
         assertThat(run.getLostUpdates()).containsExactly(Map.entry("sequential", 0L), Map.entry("threads", 15L),
                 Map.entry("processes", 0L));
 
         spec.getWorkload().setTasks(3);
-        ConcurrencyBenchmarkStatus status = aggregated(spec, KernelResult.parse(document("0/1", "race", "3",
+        ConcurrencyBenchmarkStatus status = aggregated(spec, ShardResult.parse(document("0/1", "race", "3",
                 ",\"lost\":{\"sequential\":0,\"threads\":15,\"processes\":0}")));
         assertThat(status.getResults()).extracting(ResultRow::getLostUpdates).containsExactly(0L, 15L, 0L);
         assertThat(status.getConclusion()).startsWith("the race on ")
@@ -135,15 +135,15 @@ class CustomWorkloadTest {
     }
 
     /** One single-pod run of the shard's document, aggregated. */
-    private static ConcurrencyBenchmarkStatus aggregated(ConcurrencyBenchmarkSpec spec, KernelResult shard)
+    private static ConcurrencyBenchmarkStatus aggregated(ConcurrencyBenchmarkSpec spec, ShardResult shard)
             throws ResultFormatException {
         RunStatus run = new RunStatus();
         run.setIndex(0);
         run.setPods(1);
         run.setWorkers(0);
         run.setStrategies(List.of("sequential", "threads", "processes"));
-        RunMeasurement.record(spec, new PlannedRun(0, 1, 0, List.of(Strategy.SEQUENTIAL, Strategy.THREADS,
-                Strategy.PROCESSES), false), List.of(shard), run);
+        RunMeasurement.record(spec, new PlannedRun(0, 1, 0, List.of(StrategyName.SEQUENTIAL, StrategyName.THREADS,
+                StrategyName.PROCESSES), false), List.of(shard), run);
         ConcurrencyBenchmarkStatus status = new ConcurrencyBenchmarkStatus();
         status.setRuns(List.of(run));
         StatusAggregator.aggregate(spec, status);
@@ -170,11 +170,11 @@ class CustomWorkloadTest {
 
     @Test
     void theKernelsErrorDocumentIsReadBackAndAResultIsNot() {
-        assertThat(KernelResult.workloadError("{\"format\":2,\"workloadError\":\"task 3: ValueError: x (a.py, line 2, "
+        assertThat(ShardResult.workloadError("{\"format\":2,\"workloadError\":\"task 3: ValueError: x (a.py, line 2, "
                 + "in f)\\nValueError: x\"}")).contains("task 3: ValueError: x (a.py, line 2, in f)\nValueError: x");
-        assertThat(KernelResult.workloadError(document("0/1", "cpu", "1", ""))).isEmpty();
-        assertThat(KernelResult.workloadError("concbench-kernel: workload error: boom")).isEmpty();
-        assertThat(KernelResult.workloadError(null)).isEmpty();
+        assertThat(ShardResult.workloadError(document("0/1", "cpu", "1", ""))).isEmpty();
+        assertThat(ShardResult.workloadError("concbench-kernel: workload error: boom")).isEmpty();
+        assertThat(ShardResult.workloadError(null)).isEmpty();
     }
 
     @Test
@@ -182,7 +182,7 @@ class CustomWorkloadTest {
         ConcurrencyBenchmarkSpec spec = custom("records:work", "records-code", null);
         spec.getWorkload().getCustom().setDeterministic(false);
         spec.getWorkload().getCustom().setCallTimeoutSeconds(30);
-        PlannedRun run = new PlannedRun(0, 1, 0, List.of(Strategy.SEQUENTIAL, Strategy.THREADS), false);
+        PlannedRun run = new PlannedRun(0, 1, 0, List.of(StrategyName.SEQUENTIAL, StrategyName.THREADS), false);
         assertThat(String.join(" ", KernelCommand.args(spec, run, "0/1", null, null, "/out", "/code")))
                 .isEqualTo("--workload custom --tasks 6 --strategies sequential,threads --workers 0 --repetitions 2 "
                         + "--warmup 1 --shard 0/1 --skip-unsupported --entrypoint records:work --code-dir /code "

@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.concbench.api.v1alpha1.ConcurrencyBenchmarkSpec;
 import dev.concbench.api.v1alpha1.CustomWorkloadSpec;
 import dev.concbench.api.v1alpha1.StartMethod;
-import dev.concbench.api.v1alpha1.Strategy;
+import dev.concbench.api.v1alpha1.StrategyName;
 import dev.concbench.api.v1alpha1.WorkloadSpec;
 import dev.concbench.api.v1alpha1.WorkloadType;
 import org.junit.jupiter.api.Test;
@@ -67,12 +67,12 @@ class KernelContractTest {
                 defaults.add(s.get("name").asText());
             }
         });
-        assertThat(spec.getStrategies()).extracting(Strategy::value).containsExactlyElementsOf(defaults);
+        assertThat(spec.getStrategies()).extracting(StrategyName::value).containsExactlyElementsOf(defaults);
     }
 
     @Test
     void theApisNamesAreTheKernels() throws IOException {
-        assertThat(Arrays.stream(Strategy.values()).map(Strategy::value))
+        assertThat(Arrays.stream(StrategyName.values()).map(StrategyName::value))
                 .containsExactlyElementsOf(texts(contract("strategies.json").get("strategies")));
         assertThat(Arrays.stream(WorkloadType.values()).map(WorkloadType::value))
                 .containsExactlyElementsOf(texts(contract("limits.json").get("workloads")));

@@ -6,11 +6,12 @@ import dev.concbench.api.v1alpha1.ConcurrencyBenchmarkStatus;
 import dev.concbench.api.v1alpha1.Phase;
 import dev.concbench.api.v1alpha1.RunState;
 import dev.concbench.api.v1alpha1.Runtime;
-import dev.concbench.api.v1alpha1.Strategy;
+import dev.concbench.api.v1alpha1.StrategyName;
 import dev.concbench.api.v1alpha1.SweepSpec;
 import dev.concbench.api.v1alpha1.WorkloadSpec;
 import dev.concbench.api.v1alpha1.WorkloadType;
 import dev.concbench.domain.Observation.JobSeen;
+import io.fabric8.kubernetes.client.utils.Serialization;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -33,7 +34,7 @@ class LifecycleTest {
         ConcurrencyBenchmarkSpec spec = new ConcurrencyBenchmarkSpec();
         spec.setRuntime(runtime);
         spec.setWorkload(new WorkloadSpec(WorkloadType.CPU, 10, 3));
-        spec.setStrategies(List.of(Strategy.THREADS));
+        spec.setStrategies(List.of(StrategyName.THREADS));
         spec.setRepetitions(2);
         if (sweepPods != null) {
             spec.setSweep(new SweepSpec(sweepPods, null));
@@ -55,11 +56,11 @@ class LifecycleTest {
     }
 
     private static Observation seen(boolean admitted, JobSeen... jobs) {
-        return new Observation(Observation.Admission.of(admitted, 1), List.of(jobs), Map.of());
+        return new Observation(new Observation.Admission(admitted, 1), List.of(jobs), Map.of());
     }
 
     private static Observation seen(JobSeen job, RunObservation run) {
-        return new Observation(Observation.Admission.of(true, 1), List.of(job), Map.of(job.name(), run));
+        return new Observation(new Observation.Admission(true, 1), List.of(job), Map.of(job.name(), run));
     }
 
     private static JobSeen job(String name, long generation, boolean finished) {
@@ -67,14 +68,14 @@ class LifecycleTest {
     }
 
     /** A shard's result as the kernel writes it, with the checksum the run expects unless told otherwise. */
-    private static KernelResult result(String shard, int tasks, String checksum) {
+    private static ShardResult result(String shard, int tasks, String checksum) {
         String json = "{\"format\":1,\"runtime\":\"python\",\"runtimeVersion\":\"3.11.7\",\"cpus\":2,"
                 + "\"cpuSource\":\"affinity\",\"cpuQuota\":null,\"node\":\"node-a\",\"pod\":\"demo-g1-r0-0-x\","
                 + "\"shard\":\"" + shard + "\",\"tasks\":" + tasks + ",\"workload\":\"cpu\",\"size\":10,\"workers\":2,"
                 + "\"repetitions\":2,\"warmup\":1,\"checksum\":\"" + checksum + "\",\"start\":1.0,\"end\":2.0,"
                 + "\"times\":{\"sequential\":[0.8,0.81],\"threads\":[0.9,0.91]}}";
         try {
-            return KernelResult.parse(json);
+            return ShardResult.parse(json);
         } catch (ResultFormatException e) {
             throw new AssertionError(e);
         }
@@ -86,7 +87,7 @@ class LifecycleTest {
      * A format-2 result of the one-pod run: sequential had its CPU; the 3 threads (no GIL) got 1 CPU-second
      * in 1.81 s of 2 CPUs and waited 3 s runnable: contended.
      */
-    private static KernelResult contendedResult() {
+    private static ShardResult contendedResult() {
         String json = "{\"format\":2,\"runtime\":\"java\",\"runtimeVersion\":\"21.0.5\",\"cpus\":2,"
                 + "\"cpuSource\":\"affinity\",\"cpuQuota\":null,\"node\":\"node-a\",\"pod\":\"demo-g1-r0-0-x\","
                 + "\"shard\":\"0/1\",\"tasks\":3,\"workload\":\"cpu\",\"size\":10,\"workers\":2,"
@@ -96,7 +97,7 @@ class LifecycleTest {
                 + "\"cpu\":{\"sequential\":{\"used\":1.6,\"waited\":0.01,\"throttled\":0,\"stalled\":0.01,\"steal\":0},"
                 + "\"threads\":{\"used\":1.0,\"waited\":3.0,\"throttled\":0,\"stalled\":0.9,\"steal\":0}}}";
         try {
-            return KernelResult.parse(json);
+            return ShardResult.parse(json);
         } catch (ResultFormatException e) {
             throw new AssertionError(e);
         }
@@ -120,7 +121,9 @@ class LifecycleTest {
             return "event InvalidSpec";
         } else if (a instanceof Action.SpecChanged e) {
             return "event SpecChanged " + e.previousGeneration() + "->" + e.generation() + " " + e.stoppedJobs();
-        } else if (a instanceof Action.Queued) {
+        } else if (a instanceof Action.HoldSlot) {
+            return "hold slot";
+        } else if (a instanceof Action.WaitingForSlot) {
             return "event Queued";
         } else if (a instanceof Action.Contended) {
             return "event Contended";
@@ -139,10 +142,10 @@ class LifecycleTest {
         return Stream.of(
                 Arguments.of("new, admitted: the first run's Job (python)",
                         cb(python, 1, null), seen(true), Phase.Running, List.of(RunState.Running),
-                        List.of("create demo-g1-r0", "event RunStarted demo-g1-r0"), false),
+                        List.of("hold slot", "create demo-g1-r0", "event RunStarted demo-g1-r0"), false),
                 Arguments.of("new, admitted: the first run's Job (java)",
                         cb(java, 1, null), seen(true), Phase.Running, List.of(RunState.Running),
-                        List.of("create demo-g1-r0", "event RunStarted demo-g1-r0"), false),
+                        List.of("hold slot", "create demo-g1-r0", "event RunStarted demo-g1-r0"), false),
                 Arguments.of("new, no slot: Queued, told once",
                         cb(java, 1, null), seen(false), Phase.Queued, List.of(RunState.Planned),
                         List.of("event Queued"), false),
@@ -154,49 +157,52 @@ class LifecycleTest {
                         List.of("event InvalidSpec", "event BenchmarkFailed"), true),
                 Arguments.of("running, pods pending: nothing to do",
                         cb(java, 1, started(java)), seen(job("demo-g1-r0", 1, false), RunObservation.running(0, 0, false)),
-                        Phase.Running, List.of(RunState.Running), List.of(), false),
+                        Phase.Running, List.of(RunState.Running), List.of("hold slot"), false),
                 Arguments.of("every pod of a multi-pod run running: the common start",
                         cb(twoPods, 1, succeededFirst(twoPods)),
                         seen(job("demo-g1-r1", 1, false), RunObservation.running(0, 0, true)),
-                        Phase.Running, List.of(RunState.Succeeded, RunState.Running), List.of("release run 1"), false),
+                        Phase.Running, List.of(RunState.Succeeded, RunState.Running), List.of("hold slot", "release run 1"), false),
                 Arguments.of("a pod failed: the run and the benchmark fail, the active Job is stopped",
                         cb(java, 1, started(java)), seen(job("demo-g1-r0", 1, false),
                                 RunObservation.failed(0, 1, "PodFailed", "pod demo-g1-r0-0-x failed: exit code 1")),
                         Phase.Failed, List.of(RunState.Failed),
-                        List.of("event RunFailed demo-g1-r0", "event BenchmarkFailed", "delete demo-g1-r0"), true),
+                        List.of("hold slot", "event RunFailed demo-g1-r0", "event BenchmarkFailed", "delete demo-g1-r0"),
+                        true),
                 Arguments.of("the Job failed by itself: nothing left to stop",
                         cb(java, 1, started(java)), seen(job("demo-g1-r0", 1, true),
                                 RunObservation.failed(0, 0, "DeadlineExceeded", "job demo-g1-r0 exceeded its deadline")),
                         Phase.Failed, List.of(RunState.Failed),
-                        List.of("event RunFailed demo-g1-r0", "event BenchmarkFailed"), true),
+                        List.of("hold slot", "event RunFailed demo-g1-r0", "event BenchmarkFailed"), true),
                 Arguments.of("the running run's Job is gone: JobMissing",
                         cb(java, 1, started(java)), seen(true), Phase.Failed, List.of(RunState.Failed),
-                        List.of("event RunFailed demo-g1-r0", "event BenchmarkFailed"), true),
+                        List.of("hold slot", "event RunFailed demo-g1-r0", "event BenchmarkFailed"), true),
                 Arguments.of("the last run succeeded: Succeeded",
                         cb(java, 1, started(java)), seen(job("demo-g1-r0", 1, true),
                                 RunObservation.succeeded(1, List.of(result("0/1", 3, GOOD)))),
                         Phase.Succeeded, List.of(RunState.Succeeded),
-                        List.of("event RunSucceeded demo-g1-r0", "event BenchmarkSucceeded"), true),
+                        List.of("hold slot", "event RunSucceeded demo-g1-r0", "event BenchmarkSucceeded"), true),
                 Arguments.of("the last run succeeded with a contended row: Succeeded, and an event says so",
                         cb(java, 1, started(java)), seen(job("demo-g1-r0", 1, true),
                                 RunObservation.succeeded(1, List.of(contendedResult()), "Burstable")),
                         Phase.Succeeded, List.of(RunState.Succeeded),
-                        List.of("event RunSucceeded demo-g1-r0", "event BenchmarkSucceeded", "event Contended"), true),
+                        List.of("hold slot", "event RunSucceeded demo-g1-r0", "event BenchmarkSucceeded",
+                                "event Contended"), true),
                 Arguments.of("a run succeeded, another follows: its Job",
                         cb(twoPods, 1, started(twoPods)), seen(job("demo-g1-r0", 1, true),
                                 RunObservation.succeeded(1, List.of(result("0/1", 3, GOOD)))),
                         Phase.Running, List.of(RunState.Succeeded, RunState.Running),
-                        List.of("event RunSucceeded demo-g1-r0", "create demo-g1-r1", "event RunStarted demo-g1-r1"),
+                        List.of("hold slot", "event RunSucceeded demo-g1-r0", "create demo-g1-r1",
+                                "event RunStarted demo-g1-r1"),
                         false),
                 Arguments.of("a lost call (checksum): ResultUnreadable",
                         cb(java, 1, started(java)), seen(job("demo-g1-r0", 1, true),
                                 RunObservation.succeeded(1, List.of(result("0/1", 3, "1")))),
                         Phase.Failed, List.of(RunState.Failed),
-                        List.of("event RunFailed demo-g1-r0", "event BenchmarkFailed"), true),
+                        List.of("hold slot", "event RunFailed demo-g1-r0", "event BenchmarkFailed"), true),
                 Arguments.of("spec changed mid-run: the old Job stopped, the new generation starts at once",
                         cb(java, 2, started(java)), seen(true, job("demo-g1-r0", 1, false)),
                         Phase.Running, List.of(RunState.Running),
-                        List.of("delete demo-g1-r0", "event SpecChanged 1->2 [demo-g1-r0]", "create demo-g2-r0",
+                        List.of("delete demo-g1-r0", "event SpecChanged 1->2 [demo-g1-r0]", "hold slot", "create demo-g2-r0",
                                 "event RunStarted demo-g2-r0"), false),
                 Arguments.of("spec changed after the end: the finished Job is collected, no event",
                         cb(java, 2, Lifecycle.decide(cb(java, 1, started(java)), seen(job("demo-g1-r0", 1, true),
@@ -215,7 +221,7 @@ class LifecycleTest {
     @MethodSource("situations")
     void decides(String situation, ConcurrencyBenchmark cb, Observation seen, Phase phase, List<RunState> runs,
                  List<String> actions, boolean ended) {
-        ConcurrencyBenchmarkStatus before = Lifecycle.copy(cb.getStatus());
+        String before = Serialization.asJson(cb.getStatus());
 
         Decision decision = Lifecycle.decide(cb, seen, T1);
 
@@ -225,22 +231,21 @@ class LifecycleTest {
         assertThat(decision.actions()).extracting(LifecycleTest::show).containsExactlyElementsOf(actions);
         assertThat(decision.ended()).isEqualTo(ended);
         // Pure: the benchmark it was given is untouched.
-        assertThat(Lifecycle.copy(cb.getStatus())).usingRecursiveComparison().isEqualTo(before);
+        assertThat(Serialization.asJson(cb.getStatus())).isEqualTo(before);
+        // The decision says whether the status changed; deciding again on its outcome changes nothing more.
+        assertThat(decision.statusChanged()).isEqualTo(!decision.status().equals(cb.getStatus()));
+        if (decision.status().getPhase().terminal()) {
+            assertThat(Lifecycle.decide(withStatus(cb, decision.status()), seen, T1).statusChanged()).isFalse();
+        }
     }
 
-    /** An admission that fails the test if the lifecycle asks it for a slot. */
-    private static Observation.Admission forbidden(String why) {
-        return new Observation.Admission() {
-            @Override
-            public boolean admit() {
-                throw new AssertionError(why);
-            }
+    private static ConcurrencyBenchmark withStatus(ConcurrencyBenchmark cb, ConcurrencyBenchmarkStatus status) {
+        return cb(cb.getSpec(), cb.getMetadata().getGeneration(), status);
+    }
 
-            @Override
-            public int limit() {
-                return 1;
-            }
-        };
+    /** A free slot: a step that runs the benchmark holds it ({@link Action.HoldSlot}); no other step may. */
+    private static Observation.Admission free() {
+        return new Observation.Admission(true, 1);
     }
 
     @Test
@@ -250,9 +255,9 @@ class LifecycleTest {
                 seen(job("demo-g1-r0", 1, true), RunObservation.succeeded(1, List.of(result("0/1", 3, GOOD)))),
                 T0).status());
 
-        Observation.Admission never = forbidden("a finished generation must not claim a slot");
-        Decision again = Lifecycle.decide(done, new Observation(never, List.of(), Map.of()), T1);
-        assertThat(again.actions()).isEmpty();
+        Decision again = Lifecycle.decide(done, new Observation(free(), List.of(), Map.of()), T1);
+        assertThat(again.actions()).as("no slot held, nothing done").isEmpty();
+        assertThat(again.statusChanged()).isFalse();
         assertThat(again.ended()).isFalse();
         assertThat(again.status().getPhase()).isEqualTo(Phase.Succeeded);
     }
@@ -283,6 +288,7 @@ class LifecycleTest {
         // Told once: the finished benchmark's next step has no event and keeps the reason.
         Decision again = Lifecycle.decide(cb(java, 1, status), finished, T1.plusSeconds(60));
         assertThat(again.actions()).isEmpty();
+        assertThat(again.statusChanged()).isFalse();
         assertThat(Conditions.find(again.status().getConditions(), Conditions.PROGRESSING).orElseThrow().getReason())
                 .isEqualTo("Contended");
         // A format-1 kernel's result is never flagged: Completed.
@@ -298,9 +304,9 @@ class LifecycleTest {
     void anInvalidSpecNeverAsksForASlot() {
         ConcurrencyBenchmarkSpec invalid = spec(Runtime.JAVA, null);
         invalid.setPods(5);
-        Observation.Admission never = forbidden("an invalid spec must not claim a slot");
-        assertThat(Lifecycle.decide(cb(invalid, 1, null), new Observation(never, List.of(), Map.of()), T0)
-                .status().getPhase()).isEqualTo(Phase.Failed);
+        Decision decision = Lifecycle.decide(cb(invalid, 1, null), new Observation(free(), List.of(), Map.of()), T0);
+        assertThat(decision.status().getPhase()).isEqualTo(Phase.Failed);
+        assertThat(decision.actions()).noneMatch(Action.HoldSlot.class::isInstance);
     }
 
     @Test
@@ -327,13 +333,75 @@ class LifecycleTest {
         assertThat(decision.status().getRuns().get(0).getStartTime()).isEqualTo("2025-03-01T09:59:30Z");
     }
 
+    private static Observation withSettings(Observation seen, List<String> unavailable, List<String> notAllowed) {
+        return new Observation(seen.admission(), seen.jobs(), seen.runs(), seen.baseline(),
+                new Observation.Settings(Map.of(Runtime.JAVA, "kernel:1"), unavailable, notAllowed), null, seen.fault());
+    }
+
+    @Test
+    void whatTheExecutorCannotRunIsAnInvalidSpecBeforeAnySlot() {
+        ConcurrencyBenchmarkSpec java = spec(Runtime.JAVA, null);
+        Decision decision = Lifecycle.decide(cb(java, 1, null),
+                withSettings(seen(true), List.of("runtime java has no image here"), List.of()), T0);
+
+        assertThat(decision.status().getPhase()).isEqualTo(Phase.Failed);
+        assertThat(decision.status().getRuns()).isEmpty();
+        assertThat(Conditions.find(decision.status().getConditions(), Conditions.VALID).orElseThrow())
+                .satisfies(c -> assertThat(List.of(c.getStatus(), c.getReason(), c.getMessage()))
+                        .containsExactly("False", "InvalidSpec", "runtime java has no image here"));
+        assertThat(decision.actions()).extracting(LifecycleTest::show)
+                .containsExactly("event InvalidSpec", "event BenchmarkFailed");
+    }
+
+    @Test
+    void theRunsTakeTheImagesTheExecutorResolved() {
+        ConcurrencyBenchmarkSpec java = spec(Runtime.JAVA, null);
+        Decision decision = Lifecycle.decide(cb(java, 1, null), withSettings(seen(true), List.of(), List.of()), T0);
+        assertThat(decision.actions()).filteredOn(Action.CreateJob.class::isInstance)
+                .singleElement().satisfies(a -> assertThat(((Action.CreateJob) a).image()).isEqualTo("kernel:1"));
+    }
+
+    @Test
+    void whatThePolicyDoesNotAllowEndsTheGenerationNotAllowedStoppingItsJobs() {
+        ConcurrencyBenchmarkSpec java = spec(Runtime.JAVA, null);
+        Decision decision = Lifecycle.decide(cb(java, 1, started(java)), withSettings(seen(true,
+                job("demo-g1-r0", 1, false)), List.of(), List.of("spec.image is not allowed")), T1);
+
+        assertThat(decision.status().getPhase()).isEqualTo(Phase.Failed);
+        assertThat(Conditions.find(decision.status().getConditions(), Conditions.FAILED).orElseThrow().getReason())
+                .isEqualTo(Lifecycle.NOT_ALLOWED);
+        assertThat(decision.actions()).extracting(LifecycleTest::show).containsExactly("delete demo-g1-r0",
+                "event RunFailed demo-g1-r0", "event BenchmarkFailed");
+    }
+
+    @Test
+    void aRefusedStatusIsWrittenAgainWithoutTheMeasurementsKeepingWhy() {
+        ConcurrencyBenchmarkSpec java = spec(Runtime.JAVA, null);
+        ConcurrencyBenchmarkStatus succeeded = Lifecycle.decide(cb(java, 1, started(java)), seen(job("demo-g1-r0", 1,
+                true), RunObservation.succeeded(1, List.of(result("0/1", 3, GOOD)))), T1).status();
+        assertThat(succeeded.getResults()).isNotEmpty();
+
+        // The Succeeded status was refused (too large): its write failed, the benchmark still Running.
+        Observation.Fault tooLarge = new Observation.Fault("InvalidSpec", "the API server refused the operator's "
+                + "request (HTTP 422): the object is too large", true);
+        Decision decision = Lifecycle.decide(cb(java, 1, started(java)), seen(true).withFault(tooLarge), T1);
+
+        assertThat(decision.status().getPhase()).isEqualTo(Phase.Failed);
+        assertThat(decision.status().getRuns()).isEmpty();
+        assertThat(decision.status().getResults()).isEmpty();
+        assertThat(Conditions.find(decision.status().getConditions(), Conditions.FAILED).orElseThrow().getMessage())
+                .isEqualTo(tooLarge.message());
+        assertThat(decision.ended()).isTrue();
+    }
+
     @Test
     void anErrorEndsTheGenerationStoppingItsActiveJobs() {
         ConcurrencyBenchmarkSpec java = spec(Runtime.JAVA, null);
         ConcurrencyBenchmark running = cb(java, 1, started(java));
 
-        Decision decision = Lifecycle.fail(running, seen(true, job("demo-g1-r0", 1, false), job("demo-g0-r0", 0, false)),
-                "Forbidden", "jobs.batch is forbidden", T1);
+        Observation.Fault forbidden = new Observation.Fault("Forbidden", "jobs.batch is forbidden", false);
+        Decision decision = Lifecycle.decide(running, seen(true, job("demo-g1-r0", 1, false), job("demo-g0-r0", 0,
+                false)).withFault(forbidden), T1);
 
         assertThat(decision.actions()).extracting(LifecycleTest::show).containsExactly("delete demo-g1-r0",
                 "event RunFailed demo-g1-r0", "event BenchmarkFailed");
@@ -341,7 +409,8 @@ class LifecycleTest {
         assertThat(Conditions.find(decision.status().getConditions(), Conditions.FAILED).orElseThrow().getReason())
                 .isEqualTo("Forbidden");
         assertThat(decision.ended()).isTrue();
-        assertThat(Lifecycle.fail(cb(java, 1, decision.status()), seen(true), "Forbidden", "again", T1).ended())
-                .isFalse();
+        Decision again = Lifecycle.decide(cb(java, 1, decision.status()), seen(true).withFault(forbidden), T1);
+        assertThat(again.ended()).isFalse();
+        assertThat(again.statusChanged()).isFalse();
     }
 }

@@ -1,7 +1,5 @@
 package dev.concbench.domain;
 
-import dev.concbench.api.v1alpha1.ConcurrencyBenchmark;
-import dev.concbench.api.v1alpha1.ConcurrencyBenchmarkSpec;
 import org.junit.jupiter.api.Test;
 
 import java.util.HashSet;
@@ -95,13 +93,9 @@ class NamesTest {
     }
 
     @Test
-    void runLabelsTieThePodsToBenchmarkGenerationAndRun() {
-        ConcurrencyBenchmark cb = new ConcurrencyBenchmark("ns", LONG_NAME, new ConcurrencyBenchmarkSpec());
-        assertThat(Names.runLabels(cb, 4, 2))
-                .containsEntry(Names.LABEL_BENCHMARK, LONG_NAME)
-                .containsEntry(Names.LABEL_GENERATION, "4")
-                .containsEntry(Names.LABEL_RUN, "2")
-                .containsEntry(Names.LABEL_MANAGED_BY, Names.MANAGED_BY);
-        assertThat(Names.runLabels(cb, 4, 2).values()).allSatisfy(v -> assertThat(v).hasSizeLessThanOrEqualTo(63));
+    void aShortenedNameCarriesAHashOfTheWholeName() {
+        assertThat(Sha256.hex("demo")).hasSize(64)
+                .isEqualTo("2a97516c354b68848cdbd8f54a226a0a55b21ed138e207ad6c5cbb9c00aa5aea");
+        assertThat(Names.fit(LONG_NAME, "-x", 20)).endsWith(Sha256.hex(LONG_NAME).substring(0, 8) + "-x");
     }
 }

@@ -3,7 +3,7 @@ package dev.concbench.domain;
 import dev.concbench.api.v1alpha1.ConcurrencyBenchmarkSpec;
 import dev.concbench.api.v1alpha1.RunState;
 import dev.concbench.api.v1alpha1.RunStatus;
-import dev.concbench.api.v1alpha1.Strategy;
+import dev.concbench.api.v1alpha1.StrategyName;
 import dev.concbench.api.v1alpha1.WorkloadSpec;
 import dev.concbench.api.v1alpha1.WorkloadType;
 import org.junit.jupiter.api.Test;
@@ -28,35 +28,35 @@ class RunMeasurementTest {
     private static ConcurrencyBenchmarkSpec spec() {
         ConcurrencyBenchmarkSpec spec = new ConcurrencyBenchmarkSpec();
         spec.setWorkload(new WorkloadSpec(WorkloadType.CPU, 10, 5));
-        spec.setStrategies(List.of(Strategy.THREADS));
+        spec.setStrategies(List.of(StrategyName.THREADS));
         spec.setRepetitions(2);
         return spec;
     }
 
-    private static final PlannedRun TWO_PODS = new PlannedRun(0, 2, 0, List.of(Strategy.SEQUENTIAL, Strategy.THREADS),
+    private static final PlannedRun TWO_PODS = new PlannedRun(0, 2, 0, List.of(StrategyName.SEQUENTIAL, StrategyName.THREADS),
             false);
 
-    private static KernelResult result(String shard, int cpus, String node, String checksum, int repetitions,
+    private static ShardResult result(String shard, int cpus, String node, String checksum, int repetitions,
                                        List<Double> sequential, List<Double> threads) {
         LinkedHashMap<String, List<Double>> times = new LinkedHashMap<>();
         times.put("sequential", sequential);
         if (threads != null) {
             times.put("threads", threads);
         }
-        return new KernelResult(1, "python", "3.11.7", cpus, "affinity", null, node, "pod-" + shard.charAt(0),
+        return new ShardResult(1, "python", "3.11.7", cpus, "affinity", null, node, "pod-" + shard.charAt(0),
                 shard, 0, "cpu", 10, cpus, repetitions, 1, checksum, 100.0, 110.0, times, null, "cpython", "3.11.7",
                 false, true, false, "fork");
     }
 
     /** {@code r} as a format-2 kernel writes it: the runtime's CPU facts and these figures per strategy. */
-    private static KernelResult format2(KernelResult r, int tasks, String cgroup, Boolean exclusive, Integer online,
-                                        KernelResult.CpuTimes sequential, KernelResult.CpuTimes threads) {
-        LinkedHashMap<String, KernelResult.CpuTimes> cpu = new LinkedHashMap<>();
+    private static ShardResult format2(ShardResult r, int tasks, String cgroup, Boolean exclusive, Integer online,
+                                        ShardResult.CpuTimes sequential, ShardResult.CpuTimes threads) {
+        LinkedHashMap<String, ShardResult.CpuTimes> cpu = new LinkedHashMap<>();
         cpu.put("sequential", sequential);
         if (threads != null) {
             cpu.put("threads", threads);
         }
-        return new KernelResult(2, r.runtime(), r.runtimeVersion(), r.cpus(), r.cpuSource(), r.cpuQuota(), r.node(),
+        return new ShardResult(2, r.runtime(), r.runtimeVersion(), r.cpus(), r.cpuSource(), r.cpuQuota(), r.node(),
                 r.pod(), r.shard(), tasks, r.workload(), r.size(), r.workers(), r.repetitions(), r.warmup(),
                 r.checksum(), r.start(), r.end(), r.times(), r.skipped(), r.implementation(), r.implementationVersion(),
                 r.freeThreaded(), r.gil(), r.jit(), r.startMethod(), cgroup, exclusive, online, cpu);
@@ -65,12 +65,12 @@ class RunMeasurementTest {
     @Test
     void cpuFiguresAreSummedOverThePodsPerStrategy() throws Exception {
         // shard 0 runs 3 calls on 2 CPUs, shard 1 runs 2 calls on 2 CPUs; 2 repetitions each.
-        KernelResult shard0 = format2(result("0/2", 2, "node-a", SHARD0_OF_2, 2, List.of(1.0, 1.0), List.of(1.0, 1.0)), 3,
-                "v2", true, 4, new KernelResult.CpuTimes(1.98, 0.01, 0.0, null, 0.0),
-                new KernelResult.CpuTimes(2.0, 0.05, 0.0, null, 0.0));
-        KernelResult shard1 = format2(result("1/2", 2, "node-b", SHARD1_OF_2, 2, List.of(1.0, 1.0), List.of(2.0, 2.0)), 2,
-                "v2", false, 4, new KernelResult.CpuTimes(1.9, 0.03, 0.0, null, 0.0),
-                new KernelResult.CpuTimes(2.0, 3.6, 0.0, null, 0.0));
+        ShardResult shard0 = format2(result("0/2", 2, "node-a", SHARD0_OF_2, 2, List.of(1.0, 1.0), List.of(1.0, 1.0)), 3,
+                "v2", true, 4, new ShardResult.CpuTimes(1.98, 0.01, 0.0, null, 0.0),
+                new ShardResult.CpuTimes(2.0, 0.05, 0.0, null, 0.0));
+        ShardResult shard1 = format2(result("1/2", 2, "node-b", SHARD1_OF_2, 2, List.of(1.0, 1.0), List.of(2.0, 2.0)), 2,
+                "v2", false, 4, new ShardResult.CpuTimes(1.9, 0.03, 0.0, null, 0.0),
+                new ShardResult.CpuTimes(2.0, 3.6, 0.0, null, 0.0));
         RunStatus run = new RunStatus();
 
         RunMeasurement.record(spec(), TWO_PODS, List.of(shard0, shard1), run);
@@ -91,16 +91,16 @@ class RunMeasurementTest {
 
     @Test
     void aFormat1KernelGivesNoCpuFiguresAndNoFlag() throws Exception {
-        KernelResult shard0 = result("0/2", 2, "node-a", SHARD0_OF_2, 2, List.of(1.0, 2.0), List.of(0.5, 0.7));
-        KernelResult shard1 = result("1/2", 2, "node-b", SHARD1_OF_2, 2, List.of(1.5, 1.8), List.of(0.4, 0.9));
+        ShardResult shard0 = result("0/2", 2, "node-a", SHARD0_OF_2, 2, List.of(1.0, 2.0), List.of(0.5, 0.7));
+        ShardResult shard1 = result("1/2", 2, "node-b", SHARD1_OF_2, 2, List.of(1.5, 1.8), List.of(0.4, 0.9));
         RunStatus run = new RunStatus();
         RunMeasurement.record(spec(), TWO_PODS, List.of(shard0, shard1), run);
         assertThat(run.getCpu()).isNull();
         assertThat(run.getCgroup()).isNull();
         assertThat(run.getExclusiveCpus()).isNull();
         // One pod of an older kernel among newer ones: the run's figures would be partial, so there are none.
-        KernelResult newer = format2(shard1, 2, "v1", null, 2, new KernelResult.CpuTimes(1.0, 0.0, 0.0, null, 0.0),
-                new KernelResult.CpuTimes(1.0, 0.0, 0.0, null, 0.0));
+        ShardResult newer = format2(shard1, 2, "v1", null, 2, new ShardResult.CpuTimes(1.0, 0.0, 0.0, null, 0.0),
+                new ShardResult.CpuTimes(1.0, 0.0, 0.0, null, 0.0));
         RunStatus mixed = new RunStatus();
         RunMeasurement.record(spec(), TWO_PODS, List.of(shard0, newer), mixed);
         assertThat(mixed.getCpu()).isNull();
@@ -112,13 +112,13 @@ class RunMeasurementTest {
         ConcurrencyBenchmarkSpec spec = new ConcurrencyBenchmarkSpec();
         spec.setWorkload(new WorkloadSpec(WorkloadType.CPU, 10, 1));
         spec.setRepetitions(2);
-        PlannedRun planned = new PlannedRun(0, 1, 0, List.of(Strategy.SEQUENTIAL, Strategy.INTERPRETER_POOL), false);
+        PlannedRun planned = new PlannedRun(0, 1, 0, List.of(StrategyName.SEQUENTIAL, StrategyName.INTERPRETER_POOL), false);
         LinkedHashMap<String, List<Double>> times = new LinkedHashMap<>();
         times.put("sequential", List.of(1.0, 1.1));
         LinkedHashMap<String, String> skipped = new LinkedHashMap<>();
         skipped.put("interpreter-pool", "needs CPython 3.14 or newer; this is 3.11.7");
         String checksum = Checksums.expected(WorkloadType.CPU, 10, 1).toString();
-        KernelResult r = new KernelResult(1, "python", "3.11.7", 2, "affinity", null, "n", "p", "0/1", 1, "cpu", 10, 0, 2,
+        ShardResult r = new ShardResult(1, "python", "3.11.7", 2, "affinity", null, "n", "p", "0/1", 1, "cpu", 10, 0, 2,
                 0, checksum, 1.0, 2.0, times, skipped, "cpython", "3.11.7", false, true, false, null);
         RunStatus run = new RunStatus();
 
@@ -130,7 +130,7 @@ class RunMeasurementTest {
         assertThat(run.getKernel().getFreeThreaded()).isFalse();
 
         // A strategy neither measured nor skipped is still a broken result.
-        KernelResult lacking = new KernelResult(1, "python", "3.11.7", 2, "affinity", null, "n", "p", "0/1", 1, "cpu",
+        ShardResult lacking = new ShardResult(1, "python", "3.11.7", 2, "affinity", null, "n", "p", "0/1", 1, "cpu",
                 10, 0, 2, 0, checksum, 1.0, 2.0, times, null, null, null, null, null, null, null);
         assertThatThrownBy(() -> RunMeasurement.record(spec, planned, List.of(lacking),
                 new RunStatus())).isInstanceOf(ResultFormatException.class).hasMessageContaining("lacks strategies");
@@ -138,8 +138,8 @@ class RunMeasurementTest {
 
     @Test
     void makespanPerRepetitionIsTheSlowestShard() throws Exception {
-        KernelResult shard0 = result("0/2", 2, "node-b", SHARD0_OF_2, 2, List.of(1.0, 2.0), List.of(0.5, 0.7));
-        KernelResult shard1 = result("1/2", 4, "node-a", SHARD1_OF_2, 2, List.of(1.5, 1.8), List.of(0.4, 0.9));
+        ShardResult shard0 = result("0/2", 2, "node-b", SHARD0_OF_2, 2, List.of(1.0, 2.0), List.of(0.5, 0.7));
+        ShardResult shard1 = result("1/2", 4, "node-a", SHARD1_OF_2, 2, List.of(1.5, 1.8), List.of(0.4, 0.9));
         RunStatus run = new RunStatus();
 
         // given in the wrong order: shards are matched by their index, not by arrival
@@ -159,9 +159,9 @@ class RunMeasurementTest {
     void nodesAreDistinctAndCpusKeepShardOrder() throws Exception {
         ConcurrencyBenchmarkSpec spec = spec();
         spec.getWorkload().setTasks(3);
-        PlannedRun threePods = new PlannedRun(1, 3, 0, List.of(Strategy.SEQUENTIAL), false);
+        PlannedRun threePods = new PlannedRun(1, 3, 0, List.of(StrategyName.SEQUENTIAL), false);
         // tasks 0, 1, 2 on shards 0, 1, 2: 3025 + t each
-        List<KernelResult> results = List.of(
+        List<ShardResult> results = List.of(
                 result("2/3", 1, "node-a", "3027", 2, List.of(1.0, 1.0), null),
                 result("0/3", 3, "node-a", "3025", 2, List.of(1.0, 1.0), null),
                 result("1/3", 2, "node-b", "3026", 2, List.of(1.0, 1.0), null));
@@ -175,7 +175,7 @@ class RunMeasurementTest {
 
     @Test
     void aResultWithoutNodeCountsAsLocal() throws Exception {
-        PlannedRun onePod = new PlannedRun(0, 1, 0, List.of(Strategy.SEQUENTIAL), true);
+        PlannedRun onePod = new PlannedRun(0, 1, 0, List.of(StrategyName.SEQUENTIAL), true);
         RunStatus run = new RunStatus();
         RunMeasurement.record(spec(), onePod,
                 List.of(result("0/1", 2, null, "15135", 2, List.of(3.0, 4.0), null)), run);
@@ -185,7 +185,7 @@ class RunMeasurementTest {
 
     @Test
     void aMissingShardIsRejected() {
-        KernelResult shard0 = result("0/2", 2, "n", SHARD0_OF_2, 2, List.of(1.0, 2.0), List.of(0.5, 0.7));
+        ShardResult shard0 = result("0/2", 2, "n", SHARD0_OF_2, 2, List.of(1.0, 2.0), List.of(0.5, 0.7));
         RunStatus run = new RunStatus();
         assertThatThrownBy(() -> RunMeasurement.record(spec(), TWO_PODS, List.of(shard0), run))
                 .isInstanceOf(ResultFormatException.class)
@@ -212,8 +212,8 @@ class RunMeasurementTest {
 
     @ParameterizedTest(name = "{0} is rejected")
     @MethodSource("brokenSecondShards")
-    void aBrokenSecondShardIsRejected(String what, KernelResult second, List<String> messages) {
-        KernelResult first = result("0/2", 2, "n", SHARD0_OF_2, 2, List.of(1.0, 2.0), List.of(0.5, 0.7));
+    void aBrokenSecondShardIsRejected(String what, ShardResult second, List<String> messages) {
+        ShardResult first = result("0/2", 2, "n", SHARD0_OF_2, 2, List.of(1.0, 2.0), List.of(0.5, 0.7));
         assertThatThrownBy(() -> RunMeasurement.record(spec(), TWO_PODS, List.of(first, second), new RunStatus()))
                 .isInstanceOf(ResultFormatException.class)
                 .hasMessageContainingAll(messages.toArray(String[]::new));

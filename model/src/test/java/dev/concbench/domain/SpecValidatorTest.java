@@ -3,7 +3,7 @@ package dev.concbench.domain;
 import dev.concbench.api.v1alpha1.ConcurrencyBenchmarkSpec;
 import dev.concbench.api.v1alpha1.KernelResources;
 import dev.concbench.api.v1alpha1.Runtime;
-import dev.concbench.api.v1alpha1.Strategy;
+import dev.concbench.api.v1alpha1.StrategyName;
 import dev.concbench.api.v1alpha1.SweepSpec;
 import dev.concbench.api.v1alpha1.WorkloadSpec;
 import dev.concbench.api.v1alpha1.WorkloadType;
@@ -34,7 +34,7 @@ class SpecValidatorTest {
         assertThat(errors(valid())).isEmpty();
 
         ConcurrencyBenchmarkSpec full = valid();
-        full.setStrategies(List.of(Strategy.PROCESS_POOL, Strategy.SEQUENTIAL));
+        full.setStrategies(List.of(StrategyName.PROCESS_POOL, StrategyName.SEQUENTIAL));
         full.setPods(80);
         full.setWorkers(256);
         full.setRepetitions(20);
@@ -108,13 +108,13 @@ class SpecValidatorTest {
     @Test
     void strategiesMustNotRepeat() {
         ConcurrencyBenchmarkSpec spec = valid();
-        spec.setStrategies(List.of(Strategy.THREADS, Strategy.PROCESSES, Strategy.THREADS));
+        spec.setStrategies(List.of(StrategyName.THREADS, StrategyName.PROCESSES, StrategyName.THREADS));
         assertThat(errors(spec)).singleElement().asString().contains("spec.strategies").contains("repeat");
 
         spec.setStrategies(List.of());
         assertThat(errors(spec)).singleElement().asString().contains("spec.strategies");
 
-        spec.setStrategies(new ArrayList<>(Arrays.asList(Strategy.THREADS, null)));
+        spec.setStrategies(new ArrayList<>(Arrays.asList(StrategyName.THREADS, null)));
         assertThat(errors(spec)).singleElement().asString().contains("spec.strategies");
     }
 
@@ -135,16 +135,16 @@ class SpecValidatorTest {
     void perCallStrategiesHaveABoundedFanOutPerPod() {
         ConcurrencyBenchmarkSpec spec = valid();
         spec.getWorkload().setTasks(100_000);
-        spec.setStrategies(List.of(Strategy.PROCESSES));
+        spec.setStrategies(List.of(StrategyName.PROCESSES));
         assertThat(errors(spec)).singleElement().asString().contains("spec.workload.tasks", "processes",
                 "100000 calls per pod", "at most 256");
         spec.setPods(100);                                        // 1,000 calls per pod: still too many processes
         assertThat(errors(spec)).singleElement().asString().contains("1000 calls per pod");
-        spec.setStrategies(List.of(Strategy.THREADS));            // but not too many threads
+        spec.setStrategies(List.of(StrategyName.THREADS));            // but not too many threads
         assertThat(errors(spec)).isEmpty();
         spec.setSweep(new SweepSpec(List.of(100, 50), null));     // every pod count of a sweep counts
         assertThat(errors(spec)).singleElement().asString().contains("threads", "2000 calls per pod", "at most 1024");
-        spec.setStrategies(List.of(Strategy.THREAD_POOL, Strategy.PROCESS_POOL, Strategy.ASYNCIO));
+        spec.setStrategies(List.of(StrategyName.THREAD_POOL, StrategyName.PROCESS_POOL, StrategyName.ASYNCIO));
         assertThat(errors(spec)).as("pools bound themselves").isEmpty();
     }
 
@@ -152,7 +152,7 @@ class SpecValidatorTest {
     void sweepEntriesOutOfRange() {
         ConcurrencyBenchmarkSpec spec = valid();
         spec.getWorkload().setTasks(1000);
-        spec.setStrategies(List.of(Strategy.SEQUENTIAL, Strategy.PROCESS_POOL)); // no per-call fan-out
+        spec.setStrategies(List.of(StrategyName.SEQUENTIAL, StrategyName.PROCESS_POOL)); // no per-call fan-out
 
         spec.setSweep(new SweepSpec(List.of(0, 2), null));
         assertThat(errors(spec)).singleElement().asString().contains("spec.sweep.pods").contains("got 0");
@@ -228,7 +228,7 @@ class SpecValidatorTest {
         ConcurrencyBenchmarkSpec spec = valid();
         spec.setRepetitions(0);
         spec.setWarmup(-1);
-        spec.setStrategies(List.of(Strategy.THREADS, Strategy.THREADS));
+        spec.setStrategies(List.of(StrategyName.THREADS, StrategyName.THREADS));
         assertThat(errors(spec)).hasSize(3);
     }
 
@@ -256,7 +256,7 @@ class SpecValidatorTest {
     void strategiesOfTheOtherRuntimeAreRefused() {
         ConcurrencyBenchmarkSpec spec = valid();
         spec.setRuntime(dev.concbench.api.v1alpha1.Runtime.JAVA);
-        spec.setStrategies(List.of(Strategy.SEQUENTIAL, Strategy.ASYNCIO, Strategy.VIRTUAL_THREADS));
+        spec.setStrategies(List.of(StrategyName.SEQUENTIAL, StrategyName.ASYNCIO, StrategyName.VIRTUAL_THREADS));
         assertThat(errors(spec)).singleElement().asString().isEqualTo("spec.strategies: asyncio cannot run on runtime java");
         spec.setRuntime(dev.concbench.api.v1alpha1.Runtime.PYTHON);
         assertThat(errors(spec)).singleElement().asString()
@@ -267,18 +267,18 @@ class SpecValidatorTest {
     void aSweepOverRuntimes() {
         // runtimes | strategies | image | the error, or null
         Object[][] cases = {
-                {List.of(Runtime.CPYTHON_3_11, Runtime.JAVA_21), List.of(Strategy.ASYNCIO, Strategy.VIRTUAL_THREADS),
+                {List.of(Runtime.CPYTHON_3_11, Runtime.JAVA_21), List.of(StrategyName.ASYNCIO, StrategyName.VIRTUAL_THREADS),
                         null, null}, // each kind skips the other's strategy
-                {List.of(Runtime.JAVA_17, Runtime.JAVA_21), List.of(Strategy.ASYNCIO), null,
+                {List.of(Runtime.JAVA_17, Runtime.JAVA_21), List.of(StrategyName.ASYNCIO), null,
                         "spec.strategies: asyncio cannot run on runtime java-17, java-21"},
-                {List.of(Runtime.CPYTHON_3_11, Runtime.PYPY_3_11), List.of(Strategy.VIRTUAL_THREADS), null,
+                {List.of(Runtime.CPYTHON_3_11, Runtime.PYPY_3_11), List.of(StrategyName.VIRTUAL_THREADS), null,
                         "spec.strategies: virtual-threads cannot run on runtime cpython-3.11, pypy-3.11"},
-                {List.of(Runtime.CPYTHON_3_11), List.of(Strategy.THREADS), "my/python:3",
+                {List.of(Runtime.CPYTHON_3_11), List.of(StrategyName.THREADS), "my/python:3",
                         "spec.image cannot be combined with spec.sweep.runtimes: one image cannot be several runtimes"},
-                {List.of(Runtime.CPYTHON_3_11, Runtime.CPYTHON_3_11), List.of(Strategy.THREADS), null,
+                {List.of(Runtime.CPYTHON_3_11, Runtime.CPYTHON_3_11), List.of(StrategyName.THREADS), null,
                         "spec.sweep.runtimes must not repeat"},
-                {List.of(), List.of(Strategy.THREADS), null, "spec.sweep.runtimes must have 1 to 11 entries"},
-                {Arrays.asList(Runtime.CPYTHON_3_11, null), List.of(Strategy.THREADS), null,
+                {List.of(), List.of(StrategyName.THREADS), null, "spec.sweep.runtimes must have 1 to 11 entries"},
+                {Arrays.asList(Runtime.CPYTHON_3_11, null), List.of(StrategyName.THREADS), null,
                         "spec.sweep.runtimes: unknown runtime; the catalog has python, java, cpython-3.11, cpython-3.13, "
                                 + "cpython-3.13t, cpython-3.14, cpython-3.14t, pypy-3.11, java-17, java-21, java-25"},
         };
@@ -286,7 +286,7 @@ class SpecValidatorTest {
             ConcurrencyBenchmarkSpec spec = valid();
             spec.setRuntime(Runtime.JAVA); // ignored: sweep.runtimes replaces it
             @SuppressWarnings("unchecked") List<Runtime> runtimes = (List<Runtime>) c[0];
-            @SuppressWarnings("unchecked") List<Strategy> strategies = (List<Strategy>) c[1];
+            @SuppressWarnings("unchecked") List<StrategyName> strategies = (List<StrategyName>) c[1];
             spec.setSweep(new SweepSpec());
             spec.getSweep().setRuntimes(runtimes);
             spec.setStrategies(strategies);

@@ -8,7 +8,7 @@ import dev.concbench.api.v1alpha1.ResultRow;
 import dev.concbench.api.v1alpha1.RunState;
 import dev.concbench.api.v1alpha1.RunStatus;
 import dev.concbench.api.v1alpha1.Runtime;
-import dev.concbench.api.v1alpha1.Strategy;
+import dev.concbench.api.v1alpha1.StrategyName;
 import dev.concbench.api.v1alpha1.WorkloadSpec;
 import dev.concbench.api.v1alpha1.WorkloadType;
 import org.junit.jupiter.api.Test;
@@ -287,8 +287,8 @@ class StatusAggregatorTest {
 
         // the same run, cpu-bound: threads and processes are capped by the 2 CPUs
         RunStatus cpuRun = run(0, 1, 0, List.of(2), List.of("node-a"), run.getSamples());
-        assertThat(StatusAggregator.parallelism(spec(WorkloadType.CPU, 8), cpuRun, Strategy.THREADS)).isEqualTo(2.0);
-        assertThat(StatusAggregator.parallelism(spec(WorkloadType.CPU, 8), cpuRun, Strategy.PROCESSES)).isEqualTo(2.0);
+        assertThat(StatusAggregator.parallelism(spec(WorkloadType.CPU, 8), cpuRun, StrategyName.THREADS)).isEqualTo(2.0);
+        assertThat(StatusAggregator.parallelism(spec(WorkloadType.CPU, 8), cpuRun, StrategyName.PROCESSES)).isEqualTo(2.0);
     }
 
     @Test
@@ -300,14 +300,14 @@ class StatusAggregatorTest {
                 "thread-pool", List.of(1.0), "process-pool", List.of(1.0)));
 
         // pool 3 on pod 0 (3 CPUs), pool 1 on pod 1 (1 CPU)
-        assertThat(StatusAggregator.parallelism(cpu, run, Strategy.THREAD_POOL)).isEqualTo(4.0);
-        assertThat(StatusAggregator.parallelism(io, run, Strategy.PROCESS_POOL)).isEqualTo(4.0);
+        assertThat(StatusAggregator.parallelism(cpu, run, StrategyName.THREAD_POOL)).isEqualTo(4.0);
+        assertThat(StatusAggregator.parallelism(io, run, StrategyName.PROCESS_POOL)).isEqualTo(4.0);
 
         // an explicit pool of 6 exceeds the 4 calls per pod: 4 in flight per pod
         run.setWorkers(6);
-        assertThat(StatusAggregator.parallelism(io, run, Strategy.THREAD_POOL)).isEqualTo(8.0);
+        assertThat(StatusAggregator.parallelism(io, run, StrategyName.THREAD_POOL)).isEqualTo(8.0);
         // cpu-bound: capped by 3 and 1 CPUs
-        assertThat(StatusAggregator.parallelism(cpu, run, Strategy.THREAD_POOL)).isEqualTo(4.0);
+        assertThat(StatusAggregator.parallelism(cpu, run, StrategyName.THREAD_POOL)).isEqualTo(4.0);
 
         // the row reports the largest pool of the pods
         run.setWorkers(0);
@@ -320,10 +320,10 @@ class StatusAggregatorTest {
     void parallelismFollowsTheUnevenTaskSplit() {
         // 5 calls on 2 pods: 3 and 2; threads in io: 5 in flight in total
         RunStatus run = run(0, 2, 0, List.of(8, 8), List.of("a"), samples("threads", List.of(1.0)));
-        assertThat(StatusAggregator.parallelism(spec(WorkloadType.IO, 5), run, Strategy.THREADS)).isEqualTo(5.0);
+        assertThat(StatusAggregator.parallelism(spec(WorkloadType.IO, 5), run, StrategyName.THREADS)).isEqualTo(5.0);
         // cpu with 1 CPU each: 2
         run.setCpus(List.of(1, 1));
-        assertThat(StatusAggregator.parallelism(spec(WorkloadType.CPU, 5), run, Strategy.THREADS)).isEqualTo(2.0);
+        assertThat(StatusAggregator.parallelism(spec(WorkloadType.CPU, 5), run, StrategyName.THREADS)).isEqualTo(2.0);
     }
 
     @Test

@@ -6,7 +6,7 @@ import dev.concbench.api.v1alpha1.Phase;
 import dev.concbench.api.v1alpha1.ResultRow;
 import dev.concbench.api.v1alpha1.RunState;
 import dev.concbench.api.v1alpha1.RunStatus;
-import dev.concbench.api.v1alpha1.Strategy;
+import dev.concbench.api.v1alpha1.StrategyName;
 import dev.concbench.api.v1alpha1.SweepSpec;
 import dev.concbench.api.v1alpha1.WorkloadSpec;
 import dev.concbench.api.v1alpha1.WorkloadType;
@@ -30,7 +30,7 @@ class StatusTransitionsTest {
     private static ConcurrencyBenchmarkSpec spec() {
         ConcurrencyBenchmarkSpec spec = new ConcurrencyBenchmarkSpec();
         spec.setWorkload(new WorkloadSpec(WorkloadType.CPU, 100, 8));
-        spec.setStrategies(List.of(Strategy.THREADS));
+        spec.setStrategies(List.of(StrategyName.THREADS));
         spec.setSweep(new SweepSpec(List.of(2, 4), null));
         return spec;
     }
@@ -44,7 +44,6 @@ class StatusTransitionsTest {
         ConcurrencyBenchmarkStatus old = new ConcurrencyBenchmarkStatus();
         StatusTransitions.valid(old, 1, T0);
         StatusTransitions.admitted(old, 1, T0);
-        old.setPhase(Phase.Running);
         StatusTransitions.finish(old, true, "AllRunsSucceeded", "3 runs", 1, T1);
         old.setFastest("threads");
         old.setResults(new ArrayList<>(List.of(new ResultRow())));
@@ -57,14 +56,15 @@ class StatusTransitionsTest {
     void newGenerationDropsTheOutcomeAndKeepsValid() {
         ConcurrencyBenchmarkStatus old = finishedStatus();
 
-        ConcurrencyBenchmarkStatus fresh = StatusTransitions.newGeneration(spec(), old, 2, i -> "job-" + i);
+        ConcurrencyBenchmarkStatus fresh = StatusTransitions.newGeneration(old, 2, BenchmarkPlanner.plan(spec()),
+                i -> "job-" + i);
 
         assertThat(fresh.getObservedGeneration()).isEqualTo(2L);
         assertThat(fresh.getConditions()).extracting(Condition::getType)
                 .contains(Conditions.VALID, Conditions.ADMITTED)
                 .doesNotContain(Conditions.COMPLETE, Conditions.FAILED);
         assertThat(condition(fresh, Conditions.VALID).getLastTransitionTime()).isEqualTo("2025-03-01T10:00:00Z");
-        assertThat(fresh.getPhase()).isEqualTo(Phase.Pending);
+        assertThat(StatusTransitions.phase(fresh)).as("admitted before: keeps its slot").isEqualTo(Phase.Running);
         assertThat(fresh.getCompletionTime()).isNull();
         assertThat(fresh.getStartTime()).isNull();
         assertThat(fresh.getResults()).isEmpty();
@@ -75,8 +75,8 @@ class StatusTransitionsTest {
 
     @Test
     void newGenerationPlansTheRuns() {
-        ConcurrencyBenchmarkStatus fresh = StatusTransitions.newGeneration(spec(), new ConcurrencyBenchmarkStatus(), 3,
-                i -> "demo-g3-r" + i);
+        ConcurrencyBenchmarkStatus fresh = StatusTransitions.newGeneration(new ConcurrencyBenchmarkStatus(), 3,
+                BenchmarkPlanner.plan(spec()), i -> "demo-g3-r" + i);
 
         // baseline (pods 1) + pods 2 + pods 4
         assertThat(fresh.getRuns()).hasSize(3);
@@ -89,26 +89,6 @@ class StatusTransitionsTest {
         assertThat(fresh.getRuns().get(1).getStrategies()).containsExactly("sequential", "threads");
     }
 
-    @Test
-    void newGenerationOfAnInvalidSpecPlansNothing() {
-        ConcurrencyBenchmarkSpec spec = spec();
-        spec.setRepetitions(0);
-        ConcurrencyBenchmarkStatus fresh = StatusTransitions.newGeneration(spec, new ConcurrencyBenchmarkStatus(), 1,
-                i -> "x" + i);
-        assertThat(fresh.getRuns()).isEmpty();
-    }
-
-    @Test
-    void newGenerationKeepsTheSlotOfARunningBenchmark() {
-        ConcurrencyBenchmarkStatus running = new ConcurrencyBenchmarkStatus();
-        running.setPhase(Phase.Running);
-        assertThat(StatusTransitions.newGeneration(spec(), running, 2, i -> "j").getPhase()).isEqualTo(Phase.Running);
-
-        ConcurrencyBenchmarkStatus queued = new ConcurrencyBenchmarkStatus();
-        queued.setPhase(Phase.Queued);
-        assertThat(StatusTransitions.newGeneration(spec(), queued, 2, i -> "j").getPhase()).isEqualTo(Phase.Pending);
-    }
-
     /** Status, reason and message of each of the three outcome conditions: Progressing, Complete, Failed. */
     private static List<List<String>> outcome(ConcurrencyBenchmarkStatus status) {
         return java.util.stream.Stream.of(Conditions.PROGRESSING, Conditions.COMPLETE, Conditions.FAILED)
@@ -119,16 +99,16 @@ class StatusTransitionsTest {
 
     @ParameterizedTest(name = "succeeded={0}")
     @ValueSource(booleans = {true, false})
-    void finishSetsPhaseCompletionAndTheThreeConditions(boolean succeeded) {
+    void finishSetsCompletionAndTheThreeConditions(boolean succeeded) {
         ConcurrencyBenchmarkStatus status = new ConcurrencyBenchmarkStatus();
-        status.setPhase(Phase.Running);
+        StatusTransitions.admitted(status, 4, T0);
         StatusTransitions.progressing(status, run(0, "demo-g1-r0"), 1, T0);
         String reason = succeeded ? "AllRunsSucceeded" : "PodFailed";
         String message = succeeded ? "all 1 runs succeeded" : "pod p-0 failed: exit code 3";
 
         assertThat(StatusTransitions.finish(status, succeeded, reason, message, 4, T1)).isTrue();
 
-        assertThat(status.getPhase()).isEqualTo(succeeded ? Phase.Succeeded : Phase.Failed);
+        assertThat(StatusTransitions.phase(status)).isEqualTo(succeeded ? Phase.Succeeded : Phase.Failed);
         assertThat(status.getCompletionTime()).isEqualTo("2025-03-01T10:05:00Z");
         assertThat(condition(status, Conditions.PROGRESSING).getLastTransitionTime()).isEqualTo("2025-03-01T10:05:00Z");
         assertThat(condition(status, Conditions.FAILED).getObservedGeneration()).isEqualTo(4L);
@@ -143,7 +123,9 @@ class StatusTransitionsTest {
     @ValueSource(strings = {"Running", "Pending"}) // Pending: an invalid spec fails a benchmark that never ran
     void finishingAgainIsNoTransitionAndKeepsTheCompletionTime(Phase from) {
         ConcurrencyBenchmarkStatus status = new ConcurrencyBenchmarkStatus();
-        status.setPhase(from);
+        if (from == Phase.Running) {
+            StatusTransitions.admitted(status, 1, T0);
+        }
         boolean succeeded = from == Phase.Running;
         String reason = succeeded ? "AllRunsSucceeded" : "InvalidSpec";
         assertThat(StatusTransitions.finish(status, succeeded, reason, "done", 1, T1)).isTrue();
@@ -165,7 +147,6 @@ class StatusTransitionsTest {
         StatusTransitions.runStarted(status, first, T0);
         StatusTransitions.runStarted(status, second, T1);
 
-        assertThat(status.getPhase()).isEqualTo(Phase.Running);
         assertThat(status.getStartTime()).isEqualTo("2025-03-01T10:00:00Z");
         assertThat(first.getState()).isEqualTo(RunState.Running);
         assertThat(second.getStartTime()).isEqualTo("2025-03-01T10:05:00Z");

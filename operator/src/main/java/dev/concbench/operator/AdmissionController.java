@@ -56,7 +56,7 @@ public class AdmissionController {
             .thenComparing(e -> e.uid);
 
     private final int limit;
-    /** How long decisions take (admit: the index's lookups): make bench-operator reads it from /q/metrics. */
+    /** How long decisions take (mayRun: the index's lookups): make bench-operator reads it from /q/metrics. */
     private final Timer decisions;
     private final Map<String, Entry> byUid = new HashMap<>();
     private final NavigableSet<Entry> waiting = new TreeSet<>(QUEUE_ORDER);
@@ -200,17 +200,28 @@ public class AdmissionController {
         wakeIfChanged(before, holdingBefore);
     }
 
-    /** Whether {@code cb} holds a slot: it keeps one it has, or claims a free one in its turn. */
-    public synchronized boolean admit(ConcurrencyBenchmark cb) {
+    /**
+     * Whether {@code cb} may run now: it holds a slot, or a free one is its turn. Claims nothing. The
+     * decision of a reconcile, timed (one per pass).
+     */
+    public synchronized boolean mayRun(ConcurrencyBenchmark cb) {
         long start = System.nanoTime();
         try {
-            return decide(cb);
+            return decide(cb, false);
         } finally {
             decisions.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
         }
     }
 
-    private boolean decide(ConcurrencyBenchmark cb) {
+    /**
+     * Holds a slot for {@code cb}: keeps the one it has, or claims a free one in its turn. False when it may
+     * not run (another benchmark took the slot since {@link #mayRun} said it was free).
+     */
+    public synchronized boolean hold(ConcurrencyBenchmark cb) {
+        return decide(cb, true);
+    }
+
+    private boolean decide(ConcurrencyBenchmark cb, boolean claim) {
         if (!seeded) {
             seeded = true;
             cached.get().forEach(this::observe);
@@ -230,7 +241,9 @@ public class AdmissionController {
             return true;
         }
         if (holding.contains(e.uid)) {
-            claimed.add(e.uid);
+            if (claim) {
+                claimed.add(e.uid);
+            }
             return true;
         }
         int free = limit - holding.size();
@@ -243,6 +256,9 @@ public class AdmissionController {
             if (++ahead >= free) {
                 return false;
             }
+        }
+        if (!claim) {
+            return true;
         }
         List<String> head = head();
         int holdingBefore = holding.size();

@@ -1,5 +1,6 @@
 package dev.concbench.operator;
 
+import dev.concbench.domain.Observation;
 import io.fabric8.kubernetes.api.model.Status;
 import io.fabric8.kubernetes.api.model.StatusCause;
 import io.fabric8.kubernetes.client.KubernetesClientException;
@@ -41,16 +42,22 @@ public record ApiRefusal(String reason, String message) {
             Map.entry("metadata.labels", "metadata.name"));
 
     /**
-     * A refusal the operator itself finds (no HTTP status says it): thrown out of the reconcile, it ends
-     * the benchmark Failed with its reason and message, like the API server's.
+     * A refusal the operator itself finds (no HTTP status says it) where it cannot return one: thrown out of
+     * the SDK's dependent workflow, it ends the benchmark Failed with its reason and message, like the API
+     * server's.
      */
     public static class Refused extends RuntimeException {
         private final transient ApiRefusal refusal;
 
-        public Refused(String reason, String message) {
-            super(message, null, false, false);
-            this.refusal = new ApiRefusal(reason, message);
+        public Refused(ApiRefusal refusal) {
+            super(refusal.message(), null, false, false);
+            this.refusal = refusal;
         }
+    }
+
+    /** As a fact for the next decision: the generation ends Failed with this reason and message. */
+    public Observation.Fault asFault() {
+        return new Observation.Fault(reason, message, false);
     }
 
     /** The refusal behind {@code error} (or one of its causes), if it is one. */

@@ -32,58 +32,28 @@ public class BenchmarkEvents {
         this.registry = registry;
     }
 
-    /** Records a lifecycle event: the Kubernetes Event, its counter, and a log line when a benchmark ends. */
+    /**
+     * Records a lifecycle event: the Kubernetes Event (its type, reason and message are the event's own),
+     * its counter, and a log line when a benchmark ends. A benchmark whose spec is invalid has had its
+     * InvalidSpec event: its end is only logged.
+     */
     public void record(ConcurrencyBenchmark cb, Action.Event event) {
-        if (event instanceof Action.RunStarted e) {
-            runStarted(cb, e.jobName(), e.index(), e.runs());
+        if (event instanceof Action.RunStarted) {
+            registry.counter("concbench.runs.started").increment();
         } else if (event instanceof Action.RunFinished e) {
-            runFinished(cb, e.jobName(), e.index(), e.runs(), e.succeeded());
+            registry.counter("concbench.runs.finished", "result", e.succeeded() ? "succeeded" : "failed").increment();
         } else if (event instanceof Action.BenchmarkFinished e) {
             LOG.infof("benchmark %s/%s %s: %s", cb.getMetadata().getNamespace(), cb.getMetadata().getName(),
                     e.succeeded() ? "Succeeded" : "Failed", e.message());
-            if (!e.specInvalid()) {
-                benchmarkFinished(cb, e.succeeded(), e.message());
+            if (e.specInvalid()) {
+                return;
             }
-        } else if (event instanceof Action.SpecInvalid e) {
-            invalid(cb, e.message());
-        } else if (event instanceof Action.SpecChanged e) {
-            generationStopped(cb, e.previousGeneration(), e.generation(), e.stoppedJobs());
-        } else if (event instanceof Action.Queued e) {
-            queued(cb, e.message());
-        } else if (event instanceof Action.Contended e) {
-            emit(cb, "Warning", "Contended", e.message());
+            registry.counter("concbench.benchmarks.finished", "phase", e.succeeded() ? "Succeeded" : "Failed")
+                    .increment();
+        } else if (event instanceof Action.SpecInvalid) {
+            registry.counter("concbench.benchmarks.finished", "phase", "Invalid").increment();
         }
-    }
-
-    public void runStarted(ConcurrencyBenchmark cb, String job, int index, int runs) {
-        registry.counter("concbench.runs.started").increment();
-        emit(cb, "Normal", "RunStarted", "run " + (index + 1) + "/" + runs + " started: job " + job);
-    }
-
-    public void runFinished(ConcurrencyBenchmark cb, String job, int index, int runs, boolean succeeded) {
-        registry.counter("concbench.runs.finished", "result", succeeded ? "succeeded" : "failed").increment();
-        emit(cb, succeeded ? "Normal" : "Warning", succeeded ? "RunSucceeded" : "RunFailed",
-                "run " + (index + 1) + "/" + runs + (succeeded ? " succeeded" : " failed") + ": job " + job);
-    }
-
-    public void benchmarkFinished(ConcurrencyBenchmark cb, boolean succeeded, String message) {
-        registry.counter("concbench.benchmarks.finished", "phase", succeeded ? "Succeeded" : "Failed").increment();
-        emit(cb, succeeded ? "Normal" : "Warning", succeeded ? "BenchmarkSucceeded" : "BenchmarkFailed", message);
-    }
-
-    public void invalid(ConcurrencyBenchmark cb, String message) {
-        registry.counter("concbench.benchmarks.finished", "phase", "Invalid").increment();
-        emit(cb, "Warning", "InvalidSpec", message);
-    }
-
-    /** A spec change stopped the previous generation's running Jobs. */
-    public void generationStopped(ConcurrencyBenchmark cb, Long previous, long generation, java.util.List<String> jobs) {
-        emit(cb, "Normal", "SpecChanged", "spec changed: generation " + (previous == null ? "?" : previous)
-                + " stopped (job " + String.join(", ", jobs) + " deleted); generation " + generation + " starts");
-    }
-
-    public void queued(ConcurrencyBenchmark cb, String message) {
-        emit(cb, "Normal", "Queued", message);
+        emit(cb, event.type(), event.reason(), event.message());
     }
 
     private void emit(ConcurrencyBenchmark cb, String type, String reason, String message) {

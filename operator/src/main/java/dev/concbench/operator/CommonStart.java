@@ -1,6 +1,6 @@
 package dev.concbench.operator;
 
-import dev.concbench.domain.Names;
+import dev.concbench.domain.Labels;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
@@ -74,7 +74,7 @@ public class CommonStart {
     public String release(KubernetesClient client, Writer writer, List<Pod> pods, Instant now, int delaySeconds) {
         String startAt = pods.stream().map(CommonStart::startAt).filter(Objects::nonNull).findFirst()
                 .orElseGet(() -> String.format(Locale.ROOT, "%.3f", now.toEpochMilli() / 1000.0 + delaySeconds));
-        String patch = "{\"metadata\":{\"annotations\":{\"" + Names.ANNOTATION_START_AT + "\":\"" + startAt + "\"}}}";
+        String patch = "{\"metadata\":{\"annotations\":{\"" + Labels.ANNOTATION_START_AT + "\":\"" + startAt + "\"}}}";
         List<Pod> missing = pods.stream().filter(p -> startAt(p) == null).toList();
         LOG.debugf("releasing the common start of %d of %d pods at %s", missing.size(), pods.size(), startAt);
         List<CompletableFuture<Void>> pending = new ArrayList<>(missing.size());
@@ -96,7 +96,7 @@ public class CommonStart {
 
     private static String startAt(Pod pod) {
         Map<String, String> annotations = pod.getMetadata().getAnnotations();
-        return annotations == null ? null : annotations.get(Names.ANNOTATION_START_AT);
+        return annotations == null ? null : annotations.get(Labels.ANNOTATION_START_AT);
     }
 
     @PreDestroy

@@ -1,6 +1,7 @@
 package dev.concbench.operator;
 
 import dev.concbench.domain.Names;
+import dev.concbench.domain.Labels;
 import dev.concbench.api.v1alpha1.ConcurrencyBenchmark;
 import dev.concbench.api.v1alpha1.ConcurrencyBenchmarkSpec;
 import dev.concbench.api.v1alpha1.CustomWorkloadSpec;
@@ -58,7 +59,7 @@ public final class JobFactory {
                           KernelDefaults defaults) {
         ConcurrencyBenchmarkSpec spec = cb.getSpec();
         long generation = cb.getMetadata().getGeneration();
-        Map<String, String> labels = Names.runLabels(cb, generation, run.index());
+        Map<String, String> labels = Labels.ofRun(cb, generation, run.index());
         boolean commonStart = run.pods() > 1;
         Runtime runtime = run.runtimeOf(spec);
         boolean python = runtime.isPython();
@@ -91,7 +92,7 @@ public final class JobFactory {
             // The kubelet refreshes this file when the operator annotates the pod: the common start.
             volumes.add(new VolumeBuilder().withName("start-gate").withNewDownwardAPI()
                     .addNewItem().withPath(GATE_FILE).withNewFieldRef()
-                    .withFieldPath("metadata.annotations['" + Names.ANNOTATION_START_AT + "']").endFieldRef().endItem()
+                    .withFieldPath("metadata.annotations['" + Labels.ANNOTATION_START_AT + "']").endFieldRef().endItem()
                     .endDownwardAPI().build());
             mounts.add(new VolumeMountBuilder().withName("start-gate").withMountPath(GATE_DIR).withReadOnly(true).build());
         }
@@ -200,9 +201,9 @@ public final class JobFactory {
                 .addNewRequiredDuringSchedulingIgnoredDuringExecution()
                     .withTopologyKey("kubernetes.io/hostname")
                     .withNewLabelSelector()
-                        .addToMatchLabels(Names.LABEL_BENCHMARK, runLabels.get(Names.LABEL_BENCHMARK))
-                        .addToMatchLabels(Names.LABEL_GENERATION, runLabels.get(Names.LABEL_GENERATION))
-                        .addToMatchLabels(Names.LABEL_RUN, runLabels.get(Names.LABEL_RUN))
+                        .addToMatchLabels(Labels.LABEL_BENCHMARK, runLabels.get(Labels.LABEL_BENCHMARK))
+                        .addToMatchLabels(Labels.LABEL_GENERATION, runLabels.get(Labels.LABEL_GENERATION))
+                        .addToMatchLabels(Labels.LABEL_RUN, runLabels.get(Labels.LABEL_RUN))
                     .endLabelSelector()
                 .endRequiredDuringSchedulingIgnoredDuringExecution()
                 .endPodAntiAffinity().build();

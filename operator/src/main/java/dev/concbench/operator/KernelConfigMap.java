@@ -58,10 +58,22 @@ public class KernelConfigMap extends CRUDKubernetesDependentResource<ConfigMap, 
                 throw e; // gone again meanwhile: the retry creates it
             }
             if (!Owners.ownedBy(existing, cb)) {
-                throw Owners.nameTaken("ConfigMap", existing, cb);
+                throw new ApiRefusal.Refused(Owners.nameTaken("ConfigMap", existing, cb));
             }
             return existing;
         }
+    }
+
+    /**
+     * Never deleted by the operator, whatever the SDK's workflow asks: it deletes a dependent whose
+     * reconcile precondition stops holding (a benchmark switched from Python to Java), and the chart's
+     * RBAC grants no delete on ConfigMaps (the operator's least privilege), so that DELETE would be
+     * refused and the refusal would fail the benchmark. An unused script harms nothing; the owner
+     * reference collects it with the benchmark.
+     */
+    @Override
+    public void delete(ConcurrencyBenchmark cb, Context<ConcurrencyBenchmark> ctx) {
+        // nothing: see above
     }
 
     /**

@@ -3,6 +3,7 @@ package dev.concbench.operator;
 import dev.concbench.api.v1alpha1.ConcurrencyBenchmark;
 import dev.concbench.api.v1alpha1.Network;
 import dev.concbench.domain.Names;
+import dev.concbench.domain.Labels;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyBuilder;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicySpec;
@@ -37,11 +38,11 @@ public final class KernelNetworkPolicy {
                 .withNewMetadata()
                     .withName(Names.kernelNetworkPolicyName(name, cb.getMetadata().getUid()))
                     .withNamespace(cb.getMetadata().getNamespace())
-                    .withLabels(Names.benchmarkLabels(name))
+                    .withLabels(Labels.ofBenchmark(name))
                     .withOwnerReferences(JobFactory.ownerReference(cb))
                 .endMetadata()
                 .withNewSpec()
-                    .withNewPodSelector().withMatchLabels(Names.benchmarkLabels(name)).endPodSelector()
+                    .withNewPodSelector().withMatchLabels(Labels.ofBenchmark(name)).endPodSelector()
                     // A type listed with no rule: nothing of that direction is allowed.
                     .withPolicyTypes(egress ? List.of("Ingress") : List.of("Ingress", "Egress"))
                 .endSpec()

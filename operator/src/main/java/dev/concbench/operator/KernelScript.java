@@ -4,6 +4,8 @@ import dev.concbench.api.v1alpha1.ConcurrencyBenchmark;
 import dev.concbench.api.v1alpha1.CustomWorkloadSpec;
 import dev.concbench.domain.KernelCommand;
 import dev.concbench.domain.Names;
+import dev.concbench.domain.Sha256;
+import dev.concbench.domain.Labels;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 
@@ -25,7 +27,7 @@ public final class KernelScript {
 
     private KernelScript(String text) {
         this.text = text;
-        this.sha256 = Names.sha256(text);
+        this.sha256 = Sha256.hex(text);
     }
 
     /** The script from the operator's resources, hashed once. */
@@ -44,9 +46,9 @@ public final class KernelScript {
     boolean isIn(ConfigMap existing, ConcurrencyBenchmark cb) {
         Map<String, String> annotations = existing == null ? null : existing.getMetadata().getAnnotations();
         String source = inlineSource(cb);
-        return annotations != null && sha256.equals(annotations.get(Names.ANNOTATION_KERNEL_SHA256))
-                && java.util.Objects.equals(source == null ? null : Names.sha256(source),
-                annotations.get(Names.ANNOTATION_SOURCE_SHA256));
+        return annotations != null && sha256.equals(annotations.get(Labels.ANNOTATION_KERNEL_SHA256))
+                && java.util.Objects.equals(source == null ? null : Sha256.hex(source),
+                annotations.get(Labels.ANNOTATION_SOURCE_SHA256));
     }
 
     /** The benchmark's workload.custom.source, or null. */
@@ -66,7 +68,7 @@ public final class KernelScript {
 
     /** The ConfigMap holding {@code script}, owned by the benchmark, mounted read-only into its pods. */
     public static ConfigMap configMap(ConcurrencyBenchmark cb, String script) {
-        return configMap(cb, script, Names.sha256(script));
+        return configMap(cb, script, Sha256.hex(script));
     }
 
     /**
@@ -74,18 +76,18 @@ public final class KernelScript {
      * module beside the script (the pods import it from there), its hash in an annotation of its own.
      */
     private static ConfigMap configMap(ConcurrencyBenchmark cb, String script, String sha256) {
-        Map<String, String> annotations = new java.util.TreeMap<>(Map.of(Names.ANNOTATION_KERNEL_SHA256, sha256));
+        Map<String, String> annotations = new java.util.TreeMap<>(Map.of(Labels.ANNOTATION_KERNEL_SHA256, sha256));
         Map<String, String> data = new java.util.TreeMap<>(Map.of(JobFactory.KERNEL_SCRIPT, script));
         String source = inlineSource(cb);
         if (source != null) {
-            annotations.put(Names.ANNOTATION_SOURCE_SHA256, Names.sha256(source));
+            annotations.put(Labels.ANNOTATION_SOURCE_SHA256, Sha256.hex(source));
             data.put(KernelCommand.sourceFile(cb.getSpec().getWorkload().getCustom()), source);
         }
         return new ConfigMapBuilder()
                 .withNewMetadata()
                     .withName(Names.kernelConfigMapName(cb.getMetadata().getName(), cb.getMetadata().getUid()))
                     .withNamespace(cb.getMetadata().getNamespace())
-                    .withLabels(Names.benchmarkLabels(cb.getMetadata().getName()))
+                    .withLabels(Labels.ofBenchmark(cb.getMetadata().getName()))
                     .withAnnotations(annotations)
                     .withOwnerReferences(JobFactory.ownerReference(cb))
                 .endMetadata()

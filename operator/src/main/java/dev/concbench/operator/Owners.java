@@ -30,12 +30,12 @@ final class Owners {
      * The benchmark cannot make its {@code kind} under the name it needs: someone else's object has it.
      * Never adopted, never overwritten: the benchmark ends Failed, saying whose it is.
      */
-    static ApiRefusal.Refused nameTaken(String kind, HasMetadata existing, ConcurrencyBenchmark cb) {
+    static ApiRefusal nameTaken(String kind, HasMetadata existing, ConcurrencyBenchmark cb) {
         List<OwnerReference> owners = controllers(existing);
         String whose = owners.isEmpty() ? "it has no owner"
                 : "it belongs to " + owners.get(0).getKind() + " " + owners.get(0).getName() + " (uid "
                 + owners.get(0).getUid() + ")";
-        return new ApiRefusal.Refused("NameTaken", kind + " " + existing.getMetadata().getName()
+        return new ApiRefusal("NameTaken", kind + " " + existing.getMetadata().getName()
                 + " already exists in namespace " + cb.getMetadata().getNamespace() + " and is not this benchmark's ("
                 + whose + "); the operator does not adopt it: delete it, or apply the benchmark under another name");
     }

@@ -1,8 +1,8 @@
 package dev.concbench.operator;
 
-import dev.concbench.domain.Names;
+import dev.concbench.domain.Labels;
 import dev.concbench.domain.RunObservation;
-import dev.concbench.domain.KernelResult;
+import dev.concbench.domain.ShardResult;
 import dev.concbench.domain.ResultFormatException;
 import dev.concbench.domain.WorkloadCode;
 import io.fabric8.kubernetes.api.model.ContainerStateTerminated;
@@ -151,12 +151,12 @@ public final class RunObserver {
                     + notCreated.get().getMessage());
         }
         if (succeededByIndex.size() >= expectedPods) {
-            List<KernelResult> results = new ArrayList<>();
+            List<ShardResult> results = new ArrayList<>();
             for (Pod pod : succeededByIndex.values()) {
                 String message = kernelStatus(pod).map(ContainerStatus::getState)
                         .map(s -> s.getTerminated()).map(ContainerStateTerminated::getMessage).orElse(null);
                 try {
-                    results.add(KernelResult.parse(message));
+                    results.add(ShardResult.parse(message));
                 } catch (ResultFormatException e) {
                     return RunObservation.failed(succeeded, failed, "ResultUnreadable",
                             "pod " + pod.getMetadata().getName() + ": " + e.getMessage());
@@ -189,7 +189,7 @@ public final class RunObserver {
         boolean allRunning = expectedPods > 1 && pods.size() >= expectedPods
                 && pods.stream().allMatch(p -> p.getStatus() != null && "Running".equals(p.getStatus().getPhase()));
         boolean released = pods.stream().allMatch(p -> p.getMetadata().getAnnotations() != null
-                && p.getMetadata().getAnnotations().containsKey(Names.ANNOTATION_START_AT));
+                && p.getMetadata().getAnnotations().containsKey(Labels.ANNOTATION_START_AT));
         return RunObservation.running(succeeded, failed, allRunning && !released);
     }
 
@@ -204,7 +204,7 @@ public final class RunObserver {
                     .filter(t -> Integer.valueOf(JobFactory.WORKLOAD_ERROR_EXIT_CODE).equals(t.getExitCode()));
             if (terminated.isPresent()) {
                 String message = Optional.ofNullable(terminated.get().getMessage()).orElse("").strip();
-                String text = KernelResult.workloadError(message).orElse(message);
+                String text = ShardResult.workloadError(message).orElse(message);
                 // its container ended before the kubelet's next status said Failed: a failed pod all the same
                 boolean counted = pod.getStatus() != null && "Failed".equals(pod.getStatus().getPhase());
                 return Optional.of(RunObservation.failed(succeeded, counted ? failed : failed + 1, WorkloadCode.REASON,

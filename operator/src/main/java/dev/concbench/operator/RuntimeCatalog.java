@@ -2,9 +2,15 @@ package dev.concbench.operator;
 
 import dev.concbench.api.v1alpha1.ConcurrencyBenchmarkSpec;
 import dev.concbench.api.v1alpha1.Runtime;
+import dev.concbench.domain.BenchmarkPlanner;
+import dev.concbench.domain.BenchmarkPolicy;
+import dev.concbench.domain.Observation;
 
+import java.util.ArrayList;
 import java.util.Collections;
+import java.util.EnumMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -14,13 +20,6 @@ import java.util.Optional;
  * {@code python} and {@code java}. A benchmark's {@code image} overrides them all.
  */
 public final class RuntimeCatalog {
-
-    /** A benchmark names a runtime the operator has no image for: it cannot run as written. */
-    public static final class NotConfigured extends ApiRefusal.Refused {
-        NotConfigured(String message) {
-            super("InvalidSpec", message);
-        }
-    }
 
     private final String pythonImage;
     private final String javaImage;
@@ -44,24 +43,37 @@ public final class RuntimeCatalog {
                 OperatorConfig.pairs(config.runtimeImages().orElse("")));
     }
 
-    /** The image of the kernel pods of the benchmark's runtime. */
-    public String image(ConcurrencyBenchmarkSpec spec) {
-        return image(spec, spec.getRuntime());
+    /**
+     * What the catalog and {@code policy} say of {@code spec}: the image of every runtime it runs, why any
+     * cannot run here (no image: the spec is invalid here), and what the policy does not allow.
+     */
+    public Observation.Settings settings(ConcurrencyBenchmarkSpec spec, BenchmarkPolicy policy) {
+        if (spec == null) {
+            return Observation.Settings.NONE;
+        }
+        Map<Runtime, String> found = new EnumMap<>(Runtime.class);
+        List<String> unavailable = new ArrayList<>();
+        for (Runtime runtime : BenchmarkPlanner.sweepRuntimes(spec)) {
+            if (runtime != null) { // an unknown runtime is the validator's to report
+                image(spec, runtime).ifPresentOrElse(image -> found.put(runtime, image),
+                        () -> unavailable.add("runtime " + runtime.value() + " has no image in the operator's "
+                                + "runtime catalog (the chart's runtimes values); it has: python, java"
+                                + (images.isEmpty() ? "" : ", " + String.join(", ", images.keySet()))
+                                + "; or set spec.image"));
+            }
+        }
+        return new Observation.Settings(found, unavailable, policy.refusals(spec));
     }
 
-    /** The image of the kernel pods of {@code runtime} (a run's, in a sweep over runtimes). */
-    public String image(ConcurrencyBenchmarkSpec spec, Runtime runtime) {
+    /** The image of the kernel pods of {@code runtime} (a run's, in a sweep over runtimes); empty when it has none. */
+    public Optional<String> image(ConcurrencyBenchmarkSpec spec, Runtime runtime) {
         if (spec.getImage() != null) {
-            return spec.getImage();
+            return Optional.of(spec.getImage());
         }
         return switch (runtime) {
-            case PYTHON -> pythonImage;
-            case JAVA -> javaImage;
-            default -> Optional.ofNullable(images.get(runtime.value())).filter(i -> !i.isBlank())
-                    .orElseThrow(() -> new NotConfigured("runtime " + runtime.value() + " has no image in the "
-                            + "operator's runtime catalog (the chart's runtimes values); it has: python, java"
-                            + (images.isEmpty() ? "" : ", " + String.join(", ", images.keySet()))
-                            + "; or set spec.image"));
+            case PYTHON -> Optional.of(pythonImage);
+            case JAVA -> Optional.of(javaImage);
+            default -> Optional.ofNullable(images.get(runtime.value())).filter(i -> !i.isBlank());
         };
     }
 }

@@ -19,7 +19,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Admission as the reconciler drives it: the index hears every version of the benchmarks (the cache's
- * events and the operator's own status writes), the reconciler asks {@code admit} and calls
+ * events and the operator's own status writes), the reconciler asks {@code mayRun}, holds with {@code hold} and calls
  * {@code release} once a terminal status is written, and the wake-ups it propagates are recorded.
  */
 class AdmissionControllerUnitTest {
@@ -89,6 +89,27 @@ class AdmissionControllerUnitTest {
         }
     }
 
+    /** What the lifecycle is told (may it run?) claims nothing: only holding takes the slot. */
+    @Test
+    void askingWhetherABenchmarkMayRunClaimsNoSlot() {
+        AdmissionController admission = admission(1);
+        ConcurrencyBenchmark first = cb("first", "2025-03-01T10:00:00Z", null);
+        ConcurrencyBenchmark second = cb("second", "2025-03-01T10:00:05Z", null);
+        seen(admission, first, second);
+
+        assertThat(admission.mayRun(first)).isTrue();
+        assertThat(admission.mayRun(first)).isTrue();
+        assertThat(admission.holding()).isZero();
+        assertThat(admission.mayRun(second)).as("the first is ahead of it").isFalse();
+
+        assertThat(admission.hold(first)).isTrue();
+        assertThat(admission.holding()).isEqualTo(1);
+        seen(admission, withPhase(first, Phase.Succeeded));
+        admission.release(first);
+        assertThat(admission.mayRun(second)).isTrue();
+        assertThat(admission.holding()).isZero();
+    }
+
     @Test
     void limitOneAdmitsTheOlderOfTwoNewBenchmarks() {
         AdmissionController admission = admission(1);
@@ -97,12 +118,12 @@ class AdmissionControllerUnitTest {
         seen(admission, older, younger);
 
         // the younger reconciles first: it must not take the slot from the older
-        assertThat(admission.admit(younger)).isFalse();
-        assertThat(admission.admit(older)).isTrue();
-        assertThat(admission.admit(younger)).isFalse();
+        assertThat(admission.hold(younger)).isFalse();
+        assertThat(admission.hold(older)).isTrue();
+        assertThat(admission.hold(younger)).isFalse();
         // admission is sticky for the admitted one, whatever its cached copy says meanwhile
         seen(admission, withPhase(older, Phase.Queued));
-        assertThat(admission.admit(older)).isTrue();
+        assertThat(admission.hold(older)).isTrue();
         assertThat(admission.holding()).isEqualTo(1);
     }
 
@@ -112,9 +133,9 @@ class AdmissionControllerUnitTest {
         ConcurrencyBenchmark older = cb("older", "2025-03-01T10:00:00Z", null);
         ConcurrencyBenchmark younger = cb("younger", "2025-03-01T10:00:05Z", Phase.Queued);
         seen(admission, older, younger);
-        assertThat(admission.admit(older)).isTrue();
+        assertThat(admission.hold(older)).isTrue();
         seen(admission, withPhase(older, Phase.Running));
-        assertThat(admission.admit(younger)).isFalse();
+        assertThat(admission.hold(younger)).isFalse();
         woken.clear();
 
         ConcurrencyBenchmark done = withPhase(older, Phase.Succeeded);
@@ -122,7 +143,7 @@ class AdmissionControllerUnitTest {
         admission.release(done);
 
         assertThat(woken).containsExactly(ResourceID.fromResource(younger));
-        assertThat(admission.admit(younger)).isTrue();
+        assertThat(admission.hold(younger)).isTrue();
     }
 
     /**
@@ -135,16 +156,16 @@ class AdmissionControllerUnitTest {
         ConcurrencyBenchmark first = cb("first", "2025-03-01T10:00:00Z", Phase.Queued);
         ConcurrencyBenchmark second = cb("second", "2025-03-01T10:00:05Z", Phase.Queued);
         seen(admission, first, second);
-        assertThat(admission.admit(first)).isTrue();
+        assertThat(admission.hold(first)).isTrue();
 
         admission.release(first);
         // Events of older versions (and of newer ones that still lag behind the release) come later.
         seen(admission, first, withPhase(first, Phase.Queued), withPhase(first, Phase.Running));
 
         assertThat(woken).contains(ResourceID.fromResource(second));
-        assertThat(admission.admit(second)).isTrue();
+        assertThat(admission.hold(second)).isTrue();
         assertThat(admission.holding()).isEqualTo(1);
-        assertThat(admission.admit(first)).as("released: no new claim, but its reconcile may end it again")
+        assertThat(admission.hold(first)).as("released: no new claim, but its reconcile may end it again")
                 .isTrue();
         assertThat(admission.holding()).isEqualTo(1);
     }
@@ -156,18 +177,18 @@ class AdmissionControllerUnitTest {
         ConcurrencyBenchmark running = cb("running", "2025-03-01T10:00:00Z", null);
         ConcurrencyBenchmark x = cb("x", "2025-03-01T10:00:05Z", null);
         seen(admission, running, x);
-        assertThat(admission.admit(running)).isTrue();
-        assertThat(admission.admit(x)).isFalse();
+        assertThat(admission.hold(running)).isTrue();
+        assertThat(admission.hold(x)).isFalse();
         seen(admission, withPhase(x, Phase.Queued));
 
         admission.forget(x);
         ConcurrencyBenchmark again = cb("x", "2025-03-01T10:00:09Z", null); // generation 1, a new UID
         seen(admission, again);
 
-        assertThat(admission.admit(again)).isFalse();
+        assertThat(admission.hold(again)).isFalse();
         assertThat(admission.holding()).isEqualTo(1);
         admission.release(withPhase(running, Phase.Succeeded));
-        assertThat(admission.admit(again)).isTrue();
+        assertThat(admission.hold(again)).isTrue();
     }
 
     @Test
@@ -176,13 +197,13 @@ class AdmissionControllerUnitTest {
         ConcurrencyBenchmark older = cb("older", "2025-03-01T10:00:00Z", null);
         ConcurrencyBenchmark younger = cb("younger", "2025-03-01T10:00:05Z", null);
         seen(admission, older, younger);
-        assertThat(admission.admit(older)).isTrue();
+        assertThat(admission.hold(older)).isTrue();
         woken.clear();
 
         admission.forget(older);
 
         assertThat(woken).containsExactly(ResourceID.fromResource(younger));
-        assertThat(admission.admit(younger)).isTrue();
+        assertThat(admission.hold(younger)).isTrue();
     }
 
     /**
@@ -195,13 +216,13 @@ class AdmissionControllerUnitTest {
         ConcurrencyBenchmark invalid = cb("invalid", "2025-03-01T10:00:00Z", null);
         ConcurrencyBenchmark valid = cb("valid", "2025-03-01T10:00:05Z", null);
         seen(admission, invalid, valid);
-        assertThat(admission.admit(valid)).isFalse();
+        assertThat(admission.hold(valid)).isFalse();
         woken.clear();
 
         admission.observe(withPhase(invalid, Phase.Failed)); // never admitted: nothing to release
 
         assertThat(woken).containsExactly(ResourceID.fromResource(valid));
-        assertThat(admission.admit(valid)).isTrue();
+        assertThat(admission.hold(valid)).isTrue();
     }
 
     @Test
@@ -214,9 +235,9 @@ class AdmissionControllerUnitTest {
         woken.clear();
 
         // older, but the slot is taken
-        assertThat(admission.admit(waiting)).isFalse();
-        assertThat(admission.admit(running)).isTrue();
-        assertThat(admission.admit(waiting)).isFalse();
+        assertThat(admission.hold(waiting)).isFalse();
+        assertThat(admission.hold(running)).isTrue();
+        assertThat(admission.hold(waiting)).isFalse();
         assertThat(woken).isEmpty();
     }
 
@@ -230,7 +251,7 @@ class AdmissionControllerUnitTest {
         seen(admission, fresh);
 
         assertThat(admission.waiting()).containsExactly(ResourceID.fromResource(fresh));
-        assertThat(admission.admit(fresh)).isTrue();
+        assertThat(admission.hold(fresh)).isTrue();
     }
 
     @Test
@@ -245,8 +266,8 @@ class AdmissionControllerUnitTest {
         generation2.getMetadata().setResourceVersion(Integer.toString(++versions));
         seen(admission, generation2);
 
-        assertThat(admission.admit(fresh)).isFalse();
-        assertThat(admission.admit(generation2)).isTrue();
+        assertThat(admission.hold(fresh)).isFalse();
+        assertThat(admission.hold(generation2)).isTrue();
     }
 
     @Test
@@ -257,7 +278,7 @@ class AdmissionControllerUnitTest {
         seen(admission, a, b);
 
         // c's event has not come yet: it goes after a and b, which fill both slots
-        assertThat(admission.admit(c)).isFalse();
+        assertThat(admission.hold(c)).isFalse();
     }
 
     @Test
@@ -268,14 +289,14 @@ class AdmissionControllerUnitTest {
         seen(admission, a, b, c);
 
         assertThat(admission.limit()).isEqualTo(2);
-        assertThat(admission.admit(a)).isTrue();
-        assertThat(admission.admit(b)).isTrue();
-        assertThat(admission.admit(c)).isFalse();
+        assertThat(admission.hold(a)).isTrue();
+        assertThat(admission.hold(b)).isTrue();
+        assertThat(admission.hold(c)).isFalse();
 
         woken.clear();
         admission.forget(a);
         assertThat(woken).containsExactly(ResourceID.fromResource(c));
-        assertThat(admission.admit(c)).isTrue();
+        assertThat(admission.hold(c)).isTrue();
     }
 
     @Test
@@ -286,10 +307,10 @@ class AdmissionControllerUnitTest {
         seen(admission, a, b, c);
 
         // b reconciles before a: a is ahead of it but two slots are free
-        assertThat(admission.admit(b)).isTrue();
+        assertThat(admission.hold(b)).isTrue();
         // c is behind a, which still waits for its reconcile: the last slot is a's
-        assertThat(admission.admit(c)).isFalse();
-        assertThat(admission.admit(a)).isTrue();
+        assertThat(admission.hold(c)).isFalse();
+        assertThat(admission.hold(a)).isTrue();
     }
 
     /** A reconcile under way when its benchmark was deleted must not leave a ghost waiting at the queue's head. */
@@ -300,15 +321,15 @@ class AdmissionControllerUnitTest {
         ConcurrencyBenchmark gone = cb("gone", "2025-03-01T10:00:00Z", null);
         ConcurrencyBenchmark next = cb("next", "2025-03-01T10:00:05Z", null);
         seen(admission, running, gone, next);
-        assertThat(admission.admit(running)).isTrue();
+        assertThat(admission.hold(running)).isTrue();
 
         admission.forget(gone);
-        assertThat(admission.admit(gone)).isFalse(); // its last reconcile, after the deletion
+        assertThat(admission.hold(gone)).isFalse(); // its last reconcile, after the deletion
         admission.release(gone);
 
         assertThat(admission.waiting()).containsExactly(ResourceID.fromResource(next));
         admission.release(withPhase(running, Phase.Succeeded));
-        assertThat(admission.admit(next)).isTrue();
+        assertThat(admission.hold(next)).isTrue();
     }
 
     /** Benchmarks the cache held before the index heard of them still count, in their order. */
@@ -319,8 +340,8 @@ class AdmissionControllerUnitTest {
         ConcurrencyBenchmark younger = cb("younger", "2025-03-01T10:00:05Z", Phase.Queued);
         cached.addAll(List.of(older, younger));
 
-        assertThat(admission.admit(younger)).isFalse();
-        assertThat(admission.admit(older)).isTrue();
+        assertThat(admission.hold(younger)).isFalse();
+        assertThat(admission.hold(older)).isTrue();
     }
 
     @Test

@@ -2,6 +2,7 @@ package dev.concbench.api.v1alpha1;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import lombok.EqualsAndHashCode;
 import lombok.Getter;
 import lombok.Setter;
 
@@ -10,6 +11,7 @@ import lombok.Setter;
  * confused with {@code status.baseline}, the single-pod sequential row every speedup is measured against.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
+@EqualsAndHashCode
 @Getter
 @Setter
 public class ComparisonStatus {

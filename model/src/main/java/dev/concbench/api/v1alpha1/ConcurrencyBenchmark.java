@@ -67,5 +67,5 @@ public class ConcurrencyBenchmark
     // No initStatus(): a status object the server does not have would turn the operator's
     // first status patch (a JSON patch computed against the cached resource) into an
     // "add /status/phase" below a /status that does not exist. The lifecycle works on a copy
-    // (Lifecycle.copy) and the local runner builds its own.
+    // of the status it is given, never the status itself.
 }

@@ -152,7 +152,7 @@ public class ConcurrencyBenchmarkSpec {
             + "as the baseline, whether listed or not. Default: the first five.")
     @Size(min = 1, max = 8)
     @Default("[\"sequential\",\"threads\",\"thread-pool\",\"processes\",\"process-pool\"]")
-    private List<Strategy> strategies = new ArrayList<>(Strategy.CLASSIC);
+    private List<StrategyName> strategies = new ArrayList<>(StrategyName.CLASSIC);
 
     @JsonPropertyDescription("python only: how multiprocessing starts the children of processes and process-pool: "
             + "fork, forkserver or spawn. Default: the interpreter's own (fork up to CPython 3.13 on Linux, "

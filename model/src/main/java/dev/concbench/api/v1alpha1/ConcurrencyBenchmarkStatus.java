@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonClassDescription;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.kubernetes.api.model.Condition;
+import lombok.EqualsAndHashCode;
 import lombok.Getter;
 import lombok.Setter;
 
@@ -15,6 +16,7 @@ import java.util.List;
 @JsonClassDescription("What the operator observed and measured: the phase and conditions, one entry per run, "
         + "one result row per (strategy, pods, workers), the fastest row and the environment. Written by the "
         + "operator only.")
+@EqualsAndHashCode
 @Getter
 @Setter
 public class ConcurrencyBenchmarkStatus {

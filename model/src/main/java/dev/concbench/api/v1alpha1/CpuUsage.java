@@ -2,6 +2,7 @@ package dev.concbench.api.v1alpha1;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import lombok.EqualsAndHashCode;
 import lombok.Getter;
 import lombok.Setter;
 
@@ -12,6 +13,7 @@ import lombok.Setter;
  * adds the efficiency per CPU obtained ({@link RowCpuUsage}), a run the verdict ({@link RunCpuUsage}).
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
+@EqualsAndHashCode
 @Getter
 @Setter
 public class CpuUsage {

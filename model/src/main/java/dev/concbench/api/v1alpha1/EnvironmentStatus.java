@@ -2,6 +2,7 @@ package dev.concbench.api.v1alpha1;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import lombok.EqualsAndHashCode;
 import lombok.Getter;
 import lombok.Setter;
 
@@ -10,6 +11,7 @@ import java.util.Map;
 
 /** What the kernels reported about where they ran. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
+@EqualsAndHashCode
 @Getter
 @Setter
 public class EnvironmentStatus {

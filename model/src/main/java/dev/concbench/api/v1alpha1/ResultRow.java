@@ -2,6 +2,7 @@ package dev.concbench.api.v1alpha1;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import lombok.EqualsAndHashCode;
 import lombok.Getter;
 import lombok.Setter;
 
@@ -9,6 +10,7 @@ import java.util.List;
 
 /** Statistics of one (strategy, pods, workers) combination over its repetitions. Times in seconds. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
+@EqualsAndHashCode
 @Getter
 @Setter
 public class ResultRow {

@@ -4,7 +4,7 @@ import dev.concbench.api.v1alpha1.ConcurrencyBenchmark;
 import dev.concbench.api.v1alpha1.ConcurrencyBenchmarkSpec;
 import dev.concbench.api.v1alpha1.ConcurrencyBenchmarkStatus;
 import dev.concbench.api.v1alpha1.Phase;
-import dev.concbench.api.v1alpha1.Strategy;
+import dev.concbench.api.v1alpha1.StrategyName;
 import dev.concbench.api.v1alpha1.WorkloadType;
 import dev.concbench.domain.Conditions;
 import io.fabric8.kubernetes.api.model.Condition;
@@ -31,7 +31,7 @@ class BaselineLifecycleTest extends LifecycleOnMockServer {
 
 
     private static ConcurrencyBenchmarkSpec io(String baseline) {
-        ConcurrencyBenchmarkSpec spec = BenchmarkLifecycleTest.spec(WorkloadType.IO, 20, 4, List.of(Strategy.THREADS));
+        ConcurrencyBenchmarkSpec spec = BenchmarkLifecycleTest.spec(WorkloadType.IO, 20, 4, List.of(StrategyName.THREADS));
         spec.setBaseline(baseline);
         return spec;
     }

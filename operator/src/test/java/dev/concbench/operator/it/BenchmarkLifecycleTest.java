@@ -9,12 +9,13 @@ import dev.concbench.api.v1alpha1.PlacementSpec;
 import dev.concbench.api.v1alpha1.ResultRow;
 import dev.concbench.api.v1alpha1.RunState;
 import dev.concbench.api.v1alpha1.Runtime;
-import dev.concbench.api.v1alpha1.Strategy;
+import dev.concbench.api.v1alpha1.StrategyName;
 import dev.concbench.api.v1alpha1.SweepSpec;
 import dev.concbench.api.v1alpha1.WorkloadSpec;
 import dev.concbench.api.v1alpha1.WorkloadType;
 import dev.concbench.domain.Conditions;
 import dev.concbench.domain.Names;
+import dev.concbench.domain.Labels;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.StatusBuilder;
@@ -72,7 +73,7 @@ class BenchmarkLifecycleTest {
 
     @Test
     void sweepRunsOneRunAfterAnotherAndSucceedsWithARowPerPoint() {
-        ConcurrencyBenchmarkSpec spec = spec(WorkloadType.IO, 20, 4, List.of(Strategy.THREADS, Strategy.THREAD_POOL));
+        ConcurrencyBenchmarkSpec spec = spec(WorkloadType.IO, 20, 4, List.of(StrategyName.THREADS, StrategyName.THREAD_POOL));
         spec.setSweep(new SweepSpec(List.of(1, 2), List.of(2)));
         create("sweep", spec);
 
@@ -110,14 +111,14 @@ class BenchmarkLifecycleTest {
         assertThat(kernel.getMetadata().getOwnerReferences()).singleElement()
                 .satisfies(o -> assertThat(o.getKind()).isEqualTo("ConcurrencyBenchmark"));
         // Its kernel pods' NetworkPolicy: no ingress, no egress (spec.network: none).
-        assertThat(client.network().v1().networkPolicies().inNamespace(NS).withLabel(Names.LABEL_BENCHMARK, "sweep")
+        assertThat(client.network().v1().networkPolicies().inNamespace(NS).withLabel(Labels.LABEL_BENCHMARK, "sweep")
                 .list().getItems()).singleElement()
                 .satisfies(p -> assertThat(p.getSpec().getPolicyTypes()).containsExactly("Ingress", "Egress"));
     }
 
     @Test
     void aSweepOverRuntimesRunsEachOnItsImageAndRefusesARuntimeWithoutOneBeforeItsFirstRun() {
-        ConcurrencyBenchmarkSpec spec = spec(WorkloadType.IO, 10, 2, List.of(Strategy.THREADS, Strategy.ASYNCIO));
+        ConcurrencyBenchmarkSpec spec = spec(WorkloadType.IO, 10, 2, List.of(StrategyName.THREADS, StrategyName.ASYNCIO));
         spec.setSweep(new SweepSpec());
         spec.getSweep().setRuntimes(List.of(Runtime.PYTHON, Runtime.JAVA));
         create("runtimes", spec);
@@ -136,7 +137,7 @@ class BenchmarkLifecycleTest {
         assertThat(status.getFastest()).matches("(python|java)/.+");
 
         // The operator has no image of cpython-3.13t here: refused before anything runs.
-        ConcurrencyBenchmarkSpec missing = spec(WorkloadType.IO, 10, 2, List.of(Strategy.THREADS));
+        ConcurrencyBenchmarkSpec missing = spec(WorkloadType.IO, 10, 2, List.of(StrategyName.THREADS));
         missing.setSweep(new SweepSpec());
         missing.getSweep().setRuntimes(List.of(Runtime.PYTHON, Runtime.CPYTHON_3_13T));
         create("missing-image", missing);
@@ -150,7 +151,7 @@ class BenchmarkLifecycleTest {
 
     @Test
     void aFailingPodEndsTheBenchmarkFailedNamingThePod() {
-        ConcurrencyBenchmarkSpec spec = spec(WorkloadType.IO, 10, 2, List.of(Strategy.THREADS));
+        ConcurrencyBenchmarkSpec spec = spec(WorkloadType.IO, 10, 2, List.of(StrategyName.THREADS));
         spec.setImage("registry.test/failing:1");
         create("broken", spec);
 
@@ -166,7 +167,7 @@ class BenchmarkLifecycleTest {
 
     @Test
     void anUnpullableImageEndsFailedWithThePullError() {
-        ConcurrencyBenchmarkSpec spec = spec(WorkloadType.IO, 10, 2, List.of(Strategy.THREADS));
+        ConcurrencyBenchmarkSpec spec = spec(WorkloadType.IO, 10, 2, List.of(StrategyName.THREADS));
         spec.setImage("registry.test/unpullable:1");
         create("nopull", spec);
 
@@ -182,7 +183,7 @@ class BenchmarkLifecycleTest {
 
     @Test
     void anInvalidSpecFailsWithAnInvalidConditionAndCreatesNoJob() {
-        ConcurrencyBenchmarkSpec spec = spec(WorkloadType.CPU, 10, 2, List.of(Strategy.THREADS));
+        ConcurrencyBenchmarkSpec spec = spec(WorkloadType.CPU, 10, 2, List.of(StrategyName.THREADS));
         spec.setPods(5);
         create("invalid", spec);
 
@@ -202,10 +203,10 @@ class BenchmarkLifecycleTest {
      */
     @Test
     void aBenchmarkAskingForMoreThanThePolicyAllowsEndsNotAllowedWithoutAJob() {
-        ConcurrencyBenchmarkSpec image = spec(WorkloadType.IO, 10, 2, List.of(Strategy.THREADS));
+        ConcurrencyBenchmarkSpec image = spec(WorkloadType.IO, 10, 2, List.of(StrategyName.THREADS));
         image.setImage("elsewhere.example/python:3");
         create("other-image", image);
-        ConcurrencyBenchmarkSpec everyTaint = spec(WorkloadType.IO, 10, 2, List.of(Strategy.THREADS));
+        ConcurrencyBenchmarkSpec everyTaint = spec(WorkloadType.IO, 10, 2, List.of(StrategyName.THREADS));
         everyTaint.setPlacement(new PlacementSpec());
         everyTaint.getPlacement().setTolerations(List.of(new KernelToleration(null, KernelToleration.Operator.Exists,
                 null, null)));
@@ -221,13 +222,13 @@ class BenchmarkLifecycleTest {
             assertThat(jobsOf(expected.getKey())).as("no Job was made").isEmpty();
         }
         // Both gave their slot back (a limit of one): an allowed benchmark runs after them.
-        create("allowed", spec(WorkloadType.IO, 10, 2, List.of(Strategy.THREADS)));
+        create("allowed", spec(WorkloadType.IO, 10, 2, List.of(StrategyName.THREADS)));
         awaitPhase("allowed", Phase.Succeeded);
     }
 
     @Test
     void aSpecChangeWhileRunningDeletesTheOldRunAndRunsTheNewGeneration() {
-        ConcurrencyBenchmarkSpec spec = spec(WorkloadType.IO, 10, 2, List.of(Strategy.THREADS));
+        ConcurrencyBenchmarkSpec spec = spec(WorkloadType.IO, 10, 2, List.of(StrategyName.THREADS));
         spec.setImage("registry.test/hold:1");
         create("changing", spec);
         await().atMost(TIMEOUT).until(() -> jobsOf("changing").size() == 1);
@@ -248,11 +249,11 @@ class BenchmarkLifecycleTest {
 
     @Test
     void withALimitOfOneTheSecondBenchmarkQueuesThenRuns() {
-        ConcurrencyBenchmarkSpec first = spec(WorkloadType.IO, 10, 2, List.of(Strategy.THREADS));
+        ConcurrencyBenchmarkSpec first = spec(WorkloadType.IO, 10, 2, List.of(StrategyName.THREADS));
         first.setImage("registry.test/hold:1");
         create("first", first);
         await().atMost(TIMEOUT).until(() -> jobsOf("first").size() == 1);
-        create("second", spec(WorkloadType.IO, 10, 2, List.of(Strategy.THREADS)));
+        create("second", spec(WorkloadType.IO, 10, 2, List.of(StrategyName.THREADS)));
 
         await().atMost(TIMEOUT).until(() -> status("second").getPhase() == Phase.Queued);
         Condition admitted = condition(status("second"), Conditions.ADMITTED).orElseThrow();
@@ -272,17 +273,17 @@ class BenchmarkLifecycleTest {
      */
     @Test
     void aBenchmarkDeletedAndAppliedAgainWhileAnotherRunsQueuesBehindIt() {
-        ConcurrencyBenchmarkSpec hold = spec(WorkloadType.IO, 10, 2, List.of(Strategy.THREADS));
+        ConcurrencyBenchmarkSpec hold = spec(WorkloadType.IO, 10, 2, List.of(StrategyName.THREADS));
         hold.setImage("registry.test/hold:1");
         create("running", hold);
         awaitPhase("running", Phase.Running);
-        create("again", spec(WorkloadType.IO, 10, 2, List.of(Strategy.THREADS)));
+        create("again", spec(WorkloadType.IO, 10, 2, List.of(StrategyName.THREADS)));
         awaitPhase("again", Phase.Queued);
         client.resources(ConcurrencyBenchmark.class).inNamespace(NS).withName("again").delete();
         await().atMost(TIMEOUT).until(() -> client.resources(ConcurrencyBenchmark.class).inNamespace(NS)
                 .withName("again").get() == null);
 
-        create("again", spec(WorkloadType.IO, 10, 2, List.of(Strategy.THREADS)));
+        create("again", spec(WorkloadType.IO, 10, 2, List.of(StrategyName.THREADS)));
         awaitPhase("again", Phase.Queued);
         // Long enough for its reconciles (creation, status write) to have happened: still queued, no Job.
         await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(5))
@@ -296,7 +297,7 @@ class BenchmarkLifecycleTest {
 
     @Test
     void deletingABenchmarkMidRunLeavesNoJobAndFreesItsSlot() {
-        ConcurrencyBenchmarkSpec spec = spec(WorkloadType.IO, 10, 2, List.of(Strategy.THREADS));
+        ConcurrencyBenchmarkSpec spec = spec(WorkloadType.IO, 10, 2, List.of(StrategyName.THREADS));
         spec.setImage("registry.test/hold:1");
         create("doomed", spec);
         await().atMost(TIMEOUT).until(() -> jobsOf("doomed").size() == 1);
@@ -304,7 +305,7 @@ class BenchmarkLifecycleTest {
         ConcurrencyBenchmark cb = client.resources(ConcurrencyBenchmark.class).inNamespace(NS).withName("doomed").get();
         assertThat(job.getMetadata().getOwnerReferences()).singleElement()
                 .satisfies(o -> assertThat(o.getUid()).isEqualTo(cb.getMetadata().getUid()));
-        create("next", spec(WorkloadType.IO, 10, 2, List.of(Strategy.THREADS)));
+        create("next", spec(WorkloadType.IO, 10, 2, List.of(StrategyName.THREADS)));
         await().atMost(TIMEOUT).until(() -> status("next").getPhase() == Phase.Queued);
 
         client.resources(ConcurrencyBenchmark.class).inNamespace(NS).withName("doomed").delete();
@@ -331,7 +332,7 @@ class BenchmarkLifecycleTest {
                             .withReason("FieldValueInvalid").endCause()
                         .endDetails().build())
                 .once();
-        create("refused", spec(WorkloadType.IO, 10, 2, List.of(Strategy.THREADS)));
+        create("refused", spec(WorkloadType.IO, 10, 2, List.of(StrategyName.THREADS)));
 
         ConcurrencyBenchmarkStatus failed = awaitPhase("refused", Phase.Failed);
         Condition condition = condition(failed, Conditions.FAILED).orElseThrow();
@@ -345,13 +346,13 @@ class BenchmarkLifecycleTest {
         // Created only now, so that it cannot be the one whose Job gets the canned refusal (queued
         // benchmarks start in creation order, then by name); with the limit of one it runs only if the
         // refused benchmark gave its slot back.
-        create("after", spec(WorkloadType.IO, 10, 2, List.of(Strategy.THREADS)));
+        create("after", spec(WorkloadType.IO, 10, 2, List.of(StrategyName.THREADS)));
         awaitPhase("after", Phase.Succeeded);
     }
 
     // --- helpers ---
 
-    static ConcurrencyBenchmarkSpec spec(WorkloadType type, int size, int tasks, List<Strategy> strategies) {
+    static ConcurrencyBenchmarkSpec spec(WorkloadType type, int size, int tasks, List<StrategyName> strategies) {
         ConcurrencyBenchmarkSpec spec = new ConcurrencyBenchmarkSpec();
         spec.setWorkload(new WorkloadSpec(type, size, tasks));
         spec.setStrategies(strategies);

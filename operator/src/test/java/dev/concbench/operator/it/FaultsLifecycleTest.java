@@ -4,7 +4,7 @@ import dev.concbench.api.v1alpha1.ConcurrencyBenchmarkSpec;
 import dev.concbench.api.v1alpha1.ConcurrencyBenchmarkStatus;
 import dev.concbench.api.v1alpha1.Phase;
 import dev.concbench.api.v1alpha1.Runtime;
-import dev.concbench.api.v1alpha1.Strategy;
+import dev.concbench.api.v1alpha1.StrategyName;
 import dev.concbench.api.v1alpha1.WorkloadType;
 import dev.concbench.domain.Conditions;
 import dev.concbench.domain.Names;
@@ -53,7 +53,7 @@ class FaultsLifecycleTest extends LifecycleOnMockServer {
 
 
     private static ConcurrencyBenchmarkSpec java() {
-        ConcurrencyBenchmarkSpec spec = spec(WorkloadType.IO, 10, 2, List.of(Strategy.THREADS));
+        ConcurrencyBenchmarkSpec spec = spec(WorkloadType.IO, 10, 2, List.of(StrategyName.THREADS));
         spec.setRuntime(Runtime.JAVA);
         return spec;
     }
@@ -189,6 +189,39 @@ class FaultsLifecycleTest extends LifecycleOnMockServer {
         Condition reason = condition(failed, Conditions.FAILED).orElseThrow();
         assertThat(reason.getReason()).isEqualTo("Unschedulable");
         assertThat(reason.getMessage()).contains("didn't match Pod's node affinity/selector", "waited 10 s");
+    }
+
+    /**
+     * A benchmark switched from Python to Java no longer needs its kernel ConfigMap. The operator may not
+     * delete ConfigMaps (the chart's RBAC grants create and update only; the owner reference collects it
+     * with the benchmark): here the server refuses that DELETE as the chart's RBAC would. The new
+     * generation runs all the same, and the operator does not even ask.
+     */
+    @Test
+    void aBenchmarkSwitchedFromPythonToJavaRunsWithoutDeletingItsKernelConfigMap() throws InterruptedException {
+        ConcurrencyBenchmarkSpec python = spec(WorkloadType.IO, 10, 2, List.of(StrategyName.THREADS));
+        on.create("switched", python);
+        awaitPhase("switched", Phase.Succeeded, Duration.ofSeconds(60));
+        String configMap = "/api/v1/namespaces/" + NS + "/configmaps/"
+                + Names.kernelConfigMapName("switched", on.uid("switched"));
+        server.expect().delete().withPath(configMap).andReturn(403, status(403, "Forbidden",
+                "configmaps is forbidden: User \"system:serviceaccount:concbench-system:concbench-operator\" "
+                        + "cannot delete resource \"configmaps\" in API group \"\" in the namespace \"" + NS + "\""))
+                .always();
+        requests();
+
+        var cb = client.resources(dev.concbench.api.v1alpha1.ConcurrencyBenchmark.class).inNamespace(NS)
+                .withName("switched").get();
+        cb.getSpec().setRuntime(Runtime.JAVA);
+        client.resources(dev.concbench.api.v1alpha1.ConcurrencyBenchmark.class).inNamespace(NS).resource(cb).update();
+
+        org.awaitility.Awaitility.await().atMost(PROMPTLY).until(() -> on.status("switched").getObservedGeneration() == 2
+                && on.status("switched").getPhase().terminal());
+        ConcurrencyBenchmarkStatus status = on.status("switched");
+        assertThat(status.getPhase()).as(io.fabric8.kubernetes.client.utils.Serialization.asYaml(status))
+                .isEqualTo(Phase.Succeeded);
+        assertThat(status.getEnvironment().getRuntime()).isEqualTo("java");
+        assertThat(requests()).as("no DELETE of the kernel ConfigMap").noneMatch(r -> r.startsWith("DELETE " + configMap));
     }
 
     /** The last net: every benchmark is reconciled again within a few minutes, whatever events were lost. */

@@ -4,7 +4,7 @@ import dev.concbench.api.v1alpha1.ConcurrencyBenchmark;
 import dev.concbench.api.v1alpha1.ConcurrencyBenchmarkSpec;
 import dev.concbench.api.v1alpha1.ConcurrencyBenchmarkStatus;
 import dev.concbench.api.v1alpha1.Phase;
-import dev.concbench.api.v1alpha1.Strategy;
+import dev.concbench.api.v1alpha1.StrategyName;
 import dev.concbench.api.v1alpha1.WorkloadType;
 import dev.concbench.domain.Action;
 import dev.concbench.domain.Conditions;
@@ -74,14 +74,14 @@ class OperatorErrorLifecycleTest extends LifecycleOnMockServer {
 
     @Test
     void aBugOfTheOperatorEndsTheBenchmarkWithAMessageForAPersonAndFreesTheSlot() {
-        on.create("buggy", BenchmarkLifecycleTest.spec(WorkloadType.IO, 10, 2, List.of(Strategy.THREADS)));
+        on.create("buggy", BenchmarkLifecycleTest.spec(WorkloadType.IO, 10, 2, List.of(StrategyName.THREADS)));
 
         ConcurrencyBenchmarkStatus failed = on.awaitPhase("buggy", Phase.Failed);
         Condition reason = condition(failed, Conditions.FAILED).orElseThrow();
         assertThat(reason.getReason()).isEqualTo("OperatorError");
         assertThat(reason.getMessage()).contains("the operator failed on this benchmark", "its log", NS + "/buggy")
                 .doesNotContain("Exception", "java.", "planted bug", "\tat ");
-        on.create("after-bug", BenchmarkLifecycleTest.spec(WorkloadType.IO, 10, 2, List.of(Strategy.THREADS)));
+        on.create("after-bug", BenchmarkLifecycleTest.spec(WorkloadType.IO, 10, 2, List.of(StrategyName.THREADS)));
         on.awaitPhase("after-bug", Phase.Succeeded);
     }
 

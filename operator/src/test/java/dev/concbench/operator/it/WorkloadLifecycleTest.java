@@ -5,7 +5,7 @@ import dev.concbench.api.v1alpha1.ConcurrencyBenchmarkStatus;
 import dev.concbench.api.v1alpha1.CustomWorkloadSpec;
 import dev.concbench.api.v1alpha1.Phase;
 import dev.concbench.api.v1alpha1.ResultRow;
-import dev.concbench.api.v1alpha1.Strategy;
+import dev.concbench.api.v1alpha1.StrategyName;
 import dev.concbench.api.v1alpha1.WorkloadSpec;
 import dev.concbench.api.v1alpha1.WorkloadType;
 import dev.concbench.domain.Conditions;
@@ -38,7 +38,7 @@ class WorkloadLifecycleTest extends LifecycleOnMockServer {
 
     @Test
     void aConfigMapThatDoesNotExistFailsTheBenchmarkNamingItBeforeAnyJobExists() {
-        on.create("no-code", custom("records:work", "records-code", null, List.of(Strategy.THREADS)));
+        on.create("no-code", custom("records:work", "records-code", null, List.of(StrategyName.THREADS)));
 
         Condition failed = failed("no-code");
         assertThat(failed.getReason()).isEqualTo("WorkloadError");
@@ -51,7 +51,7 @@ class WorkloadLifecycleTest extends LifecycleOnMockServer {
     @Test
     void aConfigMapWithoutTheModuleFailsNamingWhatItHolds() {
         code("other-code", Map.of("helpers.py", "X = 1\n"));
-        on.create("no-module", custom("records:work", "other-code", null, List.of(Strategy.THREADS)));
+        on.create("no-module", custom("records:work", "other-code", null, List.of(StrategyName.THREADS)));
 
         Condition failed = failed("no-module");
         assertThat(failed.getReason()).isEqualTo("WorkloadError");
@@ -72,7 +72,7 @@ class WorkloadLifecycleTest extends LifecycleOnMockServer {
                     time.sleep(0.05)  # the other calls' threads overwrite it meanwhile
                     return LAST["index"]
                 """));
-        on.create("unsafe", custom("unsafe:work", "unsafe-code", null, List.of(Strategy.THREADS, Strategy.PROCESSES)));
+        on.create("unsafe", custom("unsafe:work", "unsafe-code", null, List.of(StrategyName.THREADS, StrategyName.PROCESSES)));
 
         ConcurrencyBenchmarkStatus status = on.awaitPhase("unsafe", Phase.Succeeded);
         ResultRow threads = row(status, "threads");
@@ -88,7 +88,7 @@ class WorkloadLifecycleTest extends LifecycleOnMockServer {
     @Test
     void aFunctionThatRaisesEndsFailedWithWorkloadErrorNamingFileLineAndException() {
         on.create("raises", custom("broken:work", null, "def work(index):\n    return 10 // (index - 2)\n",
-                List.of(Strategy.THREADS)));
+                List.of(StrategyName.THREADS)));
 
         Condition failed = failed("raises");
         assertThat(failed.getReason()).isEqualTo("WorkloadError");
@@ -99,7 +99,7 @@ class WorkloadLifecycleTest extends LifecycleOnMockServer {
 
     // --- helpers ---
 
-    static ConcurrencyBenchmarkSpec custom(String entrypoint, String configMap, String source, List<Strategy> strategies) {
+    static ConcurrencyBenchmarkSpec custom(String entrypoint, String configMap, String source, List<StrategyName> strategies) {
         CustomWorkloadSpec code = new CustomWorkloadSpec();
         code.setEntrypoint(entrypoint);
         code.setConfigMap(configMap);

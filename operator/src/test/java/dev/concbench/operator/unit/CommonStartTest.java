@@ -1,6 +1,6 @@
 package dev.concbench.operator.unit;
 
-import dev.concbench.domain.Names;
+import dev.concbench.domain.Labels;
 import dev.concbench.operator.CommonStart;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
@@ -39,7 +39,7 @@ class CommonStartTest {
 
     private Pod write(Pod pod, java.util.function.UnaryOperator<Pod> patch) {
         Pod patched = patch.apply(pod);
-        written.add(patched.getMetadata().getName() + "=" + patched.getMetadata().getAnnotations().get(Names.ANNOTATION_START_AT));
+        written.add(patched.getMetadata().getName() + "=" + patched.getMetadata().getAnnotations().get(Labels.ANNOTATION_START_AT));
         return patched;
     }
 
@@ -50,7 +50,7 @@ class CommonStartTest {
 
     private String startAtOnServer(String name) {
         return client.pods().inNamespace("ns").withName(name).get().getMetadata().getAnnotations()
-                .get(Names.ANNOTATION_START_AT);
+                .get(Labels.ANNOTATION_START_AT);
     }
 
     /** The requests the server received since the last call. */
@@ -82,7 +82,7 @@ class CommonStartTest {
     void aReleaseThatStoppedHalfWayIsCompletedWithTheSameStartTime() throws Exception {
         List<Pod> pods = new ArrayList<>(createPods(3));
         // As the cache shows it after the first attempt patched run-1 only.
-        pods.set(1, new PodBuilder(pods.get(1)).editMetadata().addToAnnotations(Names.ANNOTATION_START_AT, "1764069999.000")
+        pods.set(1, new PodBuilder(pods.get(1)).editMetadata().addToAnnotations(Labels.ANNOTATION_START_AT, "1764069999.000")
                 .endMetadata().build());
         drainRequests();
 

@@ -7,7 +7,7 @@ import dev.concbench.api.v1alpha1.KernelResources;
 import dev.concbench.api.v1alpha1.KernelToleration;
 import dev.concbench.api.v1alpha1.PlacementSpec;
 import dev.concbench.api.v1alpha1.Runtime;
-import dev.concbench.api.v1alpha1.Strategy;
+import dev.concbench.api.v1alpha1.StrategyName;
 import dev.concbench.api.v1alpha1.WorkloadSpec;
 import dev.concbench.api.v1alpha1.WorkloadType;
 import dev.concbench.domain.PlannedRun;
@@ -16,6 +16,7 @@ import dev.concbench.operator.KernelDefaults;
 import dev.concbench.operator.KernelScript;
 import dev.concbench.operator.RuntimeCatalog;
 import dev.concbench.domain.Names;
+import dev.concbench.domain.Labels;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.EnvVar;
@@ -47,7 +48,7 @@ class JobFactoryTest {
         ConcurrencyBenchmarkSpec spec = new ConcurrencyBenchmarkSpec();
         spec.setRuntime(runtime);
         spec.setWorkload(new WorkloadSpec(WorkloadType.CPU, 2000, 80));
-        spec.setStrategies(List.of(Strategy.THREADS, Strategy.PROCESS_POOL));
+        spec.setStrategies(List.of(StrategyName.THREADS, StrategyName.PROCESS_POOL));
         spec.setRepetitions(5);
         spec.setWarmup(1);
         spec.setTimeoutSeconds(1200);
@@ -59,8 +60,8 @@ class JobFactoryTest {
     }
 
     private static final PlannedRun FOUR_PODS = new PlannedRun(2, 4, 0,
-            List.of(Strategy.SEQUENTIAL, Strategy.THREADS, Strategy.PROCESS_POOL), false);
-    private static final PlannedRun ONE_POD = new PlannedRun(0, 1, 2, List.of(Strategy.SEQUENTIAL), true);
+            List.of(StrategyName.SEQUENTIAL, StrategyName.THREADS, StrategyName.PROCESS_POOL), false);
+    private static final PlannedRun ONE_POD = new PlannedRun(0, 1, 2, List.of(StrategyName.SEQUENTIAL), true);
 
     /** The Job of {@code run} under the name the plan gives it. */
     private static Job job(ConcurrencyBenchmark cb, PlannedRun run, String image, KernelDefaults defaults) {
@@ -134,10 +135,10 @@ class JobFactoryTest {
     void jobAndPodsCarryTheRunLabels() {
         Job job = job(benchmark(Runtime.PYTHON), FOUR_PODS, IMAGE, KernelDefaults.NONE);
         Map<String, String> expected = Map.of(
-                Names.LABEL_BENCHMARK, "demo",
-                Names.LABEL_GENERATION, "3",
-                Names.LABEL_RUN, "2",
-                Names.LABEL_MANAGED_BY, Names.MANAGED_BY);
+                Labels.LABEL_BENCHMARK, "demo",
+                Labels.LABEL_GENERATION, "3",
+                Labels.LABEL_RUN, "2",
+                Labels.LABEL_MANAGED_BY, Labels.MANAGED_BY);
 
         assertThat(job.getMetadata().getLabels()).containsAllEntriesOf(expected);
         assertThat(job.getSpec().getTemplate().getMetadata().getLabels()).containsAllEntriesOf(expected);
@@ -237,11 +238,11 @@ class JobFactoryTest {
         ConfigMap same = KernelScript.configMap(benchmark(Runtime.PYTHON), "print(1)\n");
         ConfigMap other = KernelScript.configMap(benchmark(Runtime.PYTHON), "print(2)\n");
 
-        String hash = one.getMetadata().getAnnotations().get(Names.ANNOTATION_KERNEL_SHA256);
+        String hash = one.getMetadata().getAnnotations().get(Labels.ANNOTATION_KERNEL_SHA256);
         // `printf 'print(1)\n' | sha256sum`
         assertThat(hash).isEqualTo("cc42155088fca5730758db72b2a5bca33112a941dfaa2d43098ec422ce4ea213")
-                .isEqualTo(same.getMetadata().getAnnotations().get(Names.ANNOTATION_KERNEL_SHA256));
-        assertThat(other.getMetadata().getAnnotations().get(Names.ANNOTATION_KERNEL_SHA256)).isNotEqualTo(hash);
+                .isEqualTo(same.getMetadata().getAnnotations().get(Labels.ANNOTATION_KERNEL_SHA256));
+        assertThat(other.getMetadata().getAnnotations().get(Labels.ANNOTATION_KERNEL_SHA256)).isNotEqualTo(hash);
         assertThat(one.getData()).containsEntry(JobFactory.KERNEL_SCRIPT, "print(1)\n");
     }
 
@@ -251,7 +252,7 @@ class JobFactoryTest {
         ConcurrencyBenchmark cb = benchmark(Runtime.JAVA);
         cb.getSpec().setSweep(new dev.concbench.api.v1alpha1.SweepSpec());
         cb.getSpec().getSweep().setRuntimes(List.of(Runtime.PYPY_3_11, Runtime.JAVA_21));
-        cb.getSpec().setStrategies(List.of(Strategy.THREADS, Strategy.ASYNCIO, Strategy.PROCESS_POOL));
+        cb.getSpec().setStrategies(List.of(StrategyName.THREADS, StrategyName.ASYNCIO, StrategyName.PROCESS_POOL));
         List<PlannedRun> plan = dev.concbench.domain.BenchmarkPlanner.plan(cb.getSpec());
         RuntimeCatalog catalog = new RuntimeCatalog("py:default", "kernel:default",
                 Map.of("pypy-3.11", "reg/pypy:3.11", "java-21", "reg/kernel:java-21"));
@@ -264,7 +265,7 @@ class JobFactoryTest {
         assertThat(plan).hasSize(expected.length);
         for (Object[] e : expected) {
             PlannedRun run = plan.get((Integer) e[0]);
-            Job job = job(cb, run, catalog.image(cb.getSpec(), run.runtimeOf(cb.getSpec())), KernelDefaults.NONE);
+            Job job = job(cb, run, catalog.image(cb.getSpec(), run.runtimeOf(cb.getSpec())).orElseThrow(), KernelDefaults.NONE);
             Container c = kernel(job);
             assertThat(c.getImage()).isEqualTo(e[1]);
             assertThat(c.getCommand() == null || c.getCommand().isEmpty() ? null : c.getCommand().get(0))
@@ -305,7 +306,7 @@ class JobFactoryTest {
         assertThat(v.getDownwardAPI().getItems()).singleElement().satisfies(item -> {
             assertThat(item.getPath()).isEqualTo(gateName);
             assertThat(item.getFieldRef().getFieldPath())
-                    .isEqualTo("metadata.annotations['" + Names.ANNOTATION_START_AT + "']");
+                    .isEqualTo("metadata.annotations['" + Labels.ANNOTATION_START_AT + "']");
         });
         VolumeMount m = mount(job, gateDir).orElseThrow(() -> new AssertionError("gate dir not mounted"));
         assertThat(m.getName()).isEqualTo(v.getName());
@@ -338,9 +339,9 @@ class JobFactoryTest {
                 .satisfies((PodAffinityTerm term) -> {
                     assertThat(term.getTopologyKey()).isEqualTo("kubernetes.io/hostname");
                     assertThat(term.getLabelSelector().getMatchLabels())
-                            .containsEntry(Names.LABEL_BENCHMARK, "demo")
-                            .containsEntry(Names.LABEL_GENERATION, "3")
-                            .containsEntry(Names.LABEL_RUN, "2");
+                            .containsEntry(Labels.LABEL_BENCHMARK, "demo")
+                            .containsEntry(Labels.LABEL_GENERATION, "3")
+                            .containsEntry(Labels.LABEL_RUN, "2");
                     // the selector matches the run's own pods
                     assertThat(job.getSpec().getTemplate().getMetadata().getLabels())
                             .containsAllEntriesOf(term.getLabelSelector().getMatchLabels());
@@ -424,11 +425,11 @@ class JobFactoryTest {
         ConfigMap cm = KernelScript.configMap(cb, "print(1)\n");
         assertThat(cm.getData()).containsEntry("quick.py", "def run(i):\n    return i\n")
                 .containsEntry(JobFactory.KERNEL_SCRIPT, "print(1)\n");
-        assertThat(cm.getMetadata().getAnnotations()).containsKey(Names.ANNOTATION_SOURCE_SHA256);
+        assertThat(cm.getMetadata().getAnnotations()).containsKey(Labels.ANNOTATION_SOURCE_SHA256);
         code.setSource("def run(i):\n    return 2 * i\n");
         assertThat(KernelScript.configMap(cb, "print(1)\n").getMetadata().getAnnotations()
-                .get(Names.ANNOTATION_SOURCE_SHA256)).isNotEqualTo(cm.getMetadata().getAnnotations()
-                .get(Names.ANNOTATION_SOURCE_SHA256));
+                .get(Labels.ANNOTATION_SOURCE_SHA256)).isNotEqualTo(cm.getMetadata().getAnnotations()
+                .get(Labels.ANNOTATION_SOURCE_SHA256));
     }
 
     @Test

@@ -5,12 +5,12 @@ import dev.concbench.api.v1alpha1.ConcurrencyBenchmarkSpec;
 import dev.concbench.api.v1alpha1.Network;
 import dev.concbench.api.v1alpha1.WorkloadSpec;
 import dev.concbench.api.v1alpha1.WorkloadType;
-import dev.concbench.domain.Names;
+import dev.concbench.domain.Labels;
 import dev.concbench.operator.JobFactory;
 import dev.concbench.operator.KernelDefaults;
 import dev.concbench.operator.KernelNetworkPolicy;
 import dev.concbench.domain.PlannedRun;
-import dev.concbench.api.v1alpha1.Strategy;
+import dev.concbench.api.v1alpha1.StrategyName;
 import io.fabric8.kubernetes.api.model.LabelSelector;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
@@ -41,7 +41,7 @@ class KernelNetworkPolicyTest {
         NetworkPolicy policy = KernelNetworkPolicy.desired(benchmark(null));
         assertThat(policy.getMetadata().getName()).isEqualTo("demo-0b9f3a-kernel");
         assertThat(policy.getMetadata().getNamespace()).isEqualTo("bench-ns");
-        assertThat(policy.getMetadata().getLabels()).containsEntry(Names.LABEL_MANAGED_BY, Names.MANAGED_BY);
+        assertThat(policy.getMetadata().getLabels()).containsEntry(Labels.LABEL_MANAGED_BY, Labels.MANAGED_BY);
         assertThat(policy.getMetadata().getOwnerReferences()).singleElement()
                 .satisfies(o -> assertThat(o.getKind() + "/" + o.getName() + "/" + o.getUid())
                         .isEqualTo("ConcurrencyBenchmark/demo/0f9c2a4e-77d1-4b9e-a3c5-81e6d20b9f3a"));
@@ -62,14 +62,14 @@ class KernelNetworkPolicyTest {
         ConcurrencyBenchmark cb = benchmark(null);
         LabelSelector selector = KernelNetworkPolicy.desired(cb).getSpec().getPodSelector();
         assertThat(selector.getMatchExpressions()).isNullOrEmpty();
-        for (PlannedRun run : List.of(new PlannedRun(0, 1, 0, List.of(Strategy.SEQUENTIAL), true),
-                new PlannedRun(3, 4, 2, List.of(Strategy.THREADS), false))) {
+        for (PlannedRun run : List.of(new PlannedRun(0, 1, 0, List.of(StrategyName.SEQUENTIAL), true),
+                new PlannedRun(3, 4, 2, List.of(StrategyName.THREADS), false))) {
             Job job = JobFactory.job(cb, run, "demo-g2-r" + run.index(), "python:3.11-slim", KernelDefaults.NONE);
             assertThat(job.getSpec().getTemplate().getMetadata().getLabels())
                     .as("the pod template of run " + run.index()).containsAllEntriesOf(selector.getMatchLabels());
         }
-        assertThat(selector.getMatchLabels()).containsEntry(Names.LABEL_MANAGED_BY, Names.MANAGED_BY)
-                .containsEntry(Names.LABEL_BENCHMARK, "demo").hasSize(2);
+        assertThat(selector.getMatchLabels()).containsEntry(Labels.LABEL_MANAGED_BY, Labels.MANAGED_BY)
+                .containsEntry(Labels.LABEL_BENCHMARK, "demo").hasSize(2);
     }
 
     @Test

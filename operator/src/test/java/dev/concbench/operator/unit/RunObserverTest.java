@@ -2,7 +2,7 @@ package dev.concbench.operator.unit;
 
 import dev.concbench.api.v1alpha1.RunState;
 import dev.concbench.operator.JobFactory;
-import dev.concbench.domain.Names;
+import dev.concbench.domain.Labels;
 import dev.concbench.domain.RunObservation;
 import dev.concbench.operator.RunObserver;
 import io.fabric8.kubernetes.api.model.ContainerState;
@@ -166,7 +166,7 @@ class RunObserverTest {
     void notStartReadyOnceReleased() {
         List<Pod> pods = List.of(pod("demo-g1-r0-0-aaaaa", 0, "Running", running()),
                 pod("demo-g1-r0-1-bbbbb", 1, "Running", running()));
-        pods.forEach(p -> p.getMetadata().getAnnotations().put(Names.ANNOTATION_START_AT, "1764070000.5"));
+        pods.forEach(p -> p.getMetadata().getAnnotations().put(Labels.ANNOTATION_START_AT, "1764070000.5"));
 
         RunObservation seen = observe(job(), pods, 2);
         assertThat(seen.state()).isEqualTo(RunState.Running);

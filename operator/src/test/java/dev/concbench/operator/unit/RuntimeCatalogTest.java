@@ -2,20 +2,23 @@ package dev.concbench.operator.unit;
 
 import dev.concbench.api.v1alpha1.ConcurrencyBenchmarkSpec;
 import dev.concbench.api.v1alpha1.Runtime;
-import dev.concbench.operator.ApiRefusal;
+import dev.concbench.api.v1alpha1.SweepSpec;
+import dev.concbench.domain.BenchmarkPolicy;
+import dev.concbench.domain.Observation;
 import dev.concbench.operator.RuntimeCatalog;
 import org.junit.jupiter.api.Test;
 
+import java.util.List;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.assertj.core.api.Assertions.catchThrowable;
 
 class RuntimeCatalogTest {
 
     private static final RuntimeCatalog CATALOG = new RuntimeCatalog("py:default", "kernel:default",
             Map.of("cpython-3.13", "python:3.13-slim", "cpython-3.13t", "reg/python:3.13t"));
+    private static final BenchmarkPolicy ANYTHING = new BenchmarkPolicy(true, List.of(),
+            BenchmarkPolicy.Tolerations.ANY, List.of(), Map.of(), Map.of());
 
     private static ConcurrencyBenchmarkSpec spec(Runtime runtime) {
         ConcurrencyBenchmarkSpec spec = new ConcurrencyBenchmarkSpec();
@@ -23,33 +26,32 @@ class RuntimeCatalogTest {
         return spec;
     }
 
+    private static String image(ConcurrencyBenchmarkSpec spec) {
+        return CATALOG.image(spec, spec.getRuntime()).orElseThrow();
+    }
+
     @Test
     void namedRuntimesTakeTheirCatalogImageAndTheAliasesTheDefaults() {
-        assertThat(CATALOG.image(spec(Runtime.CPYTHON_3_13T))).isEqualTo("reg/python:3.13t");
-        assertThat(CATALOG.image(spec(Runtime.PYTHON))).isEqualTo("py:default");
-        assertThat(CATALOG.image(spec(Runtime.JAVA))).isEqualTo("kernel:default");
+        assertThat(image(spec(Runtime.CPYTHON_3_13T))).isEqualTo("reg/python:3.13t");
+        assertThat(image(spec(Runtime.PYTHON))).isEqualTo("py:default");
+        assertThat(image(spec(Runtime.JAVA))).isEqualTo("kernel:default");
         ConcurrencyBenchmarkSpec own = spec(Runtime.PYPY_3_11);
         own.setImage("mine/pypy:1");
-        assertThat(CATALOG.image(own)).isEqualTo("mine/pypy:1");
+        assertThat(image(own)).isEqualTo("mine/pypy:1");
     }
 
     @Test
-    void aRuntimeWithoutAnImageIsRefusedNamingWhatTheCatalogHas() {
-        assertThatThrownBy(() -> CATALOG.image(spec(Runtime.PYPY_3_11)))
-                .isInstanceOf(RuntimeCatalog.NotConfigured.class)
-                .hasMessage("runtime pypy-3.11 has no image in the operator's runtime catalog (the chart's runtimes "
-                        + "values); it has: python, java, cpython-3.13, cpython-3.13t; or set spec.image");
-    }
-
-    @Test
-    void theRefusalIsFoundBehindAWrapper() {
-        RuntimeException wrapped = new RuntimeException("reconcile failed",
-                new IllegalStateException(catchThrowable(() -> CATALOG.image(spec(Runtime.PYPY_3_11)))));
-        assertThat(ApiRefusal.of(wrapped)).hasValueSatisfying(r -> {
-            assertThat(r.reason()).isEqualTo("InvalidSpec");
-            assertThat(r.message()).startsWith("runtime pypy-3.11 has no image");
-        });
-        assertThat(ApiRefusal.of(new RuntimeException("other"))).isEmpty();
+    void aRuntimeWithoutAnImageIsUnavailableNamingWhatTheCatalogHas() {
+        ConcurrencyBenchmarkSpec sweep = spec(Runtime.PYTHON);
+        sweep.setSweep(new SweepSpec());
+        sweep.getSweep().setRuntimes(List.of(Runtime.PYTHON, Runtime.PYPY_3_11, Runtime.CPYTHON_3_13T));
+        Observation.Settings settings = CATALOG.settings(sweep, ANYTHING);
+        assertThat(settings.images()).containsOnlyKeys(Runtime.PYTHON, Runtime.CPYTHON_3_13T);
+        assertThat(settings.unavailable()).containsExactly("runtime pypy-3.11 has no image in the operator's runtime "
+                + "catalog (the chart's runtimes values); it has: python, java, cpython-3.13, cpython-3.13t; or set "
+                + "spec.image");
+        assertThat(settings.notAllowed()).isEmpty();
+        assertThat(CATALOG.settings(null, ANYTHING)).isEqualTo(Observation.Settings.NONE);
     }
 
     @Test

@@ -8,11 +8,14 @@ import lombok.experimental.Accessors;
 import java.util.Arrays;
 import java.util.List;
 
-/** How a pod runs its share of the calls. The names are the kernel's CLI names. */
+/**
+ * A strategy as a spec names it: how a pod runs its share of the calls. The names are the kernel's CLI
+ * names (the kernels' own strategies are the code that runs them).
+ */
 @Getter
 @Accessors(fluent = true)
 @RequiredArgsConstructor
-public enum Strategy {
+public enum StrategyName {
     /** A plain loop: the baseline every speedup is measured against. */
     @JsonProperty("sequential")
     SEQUENTIAL("sequential", false),
@@ -39,7 +42,7 @@ public enum Strategy {
     VIRTUAL_THREADS("virtual-threads", false);
 
     /** The classic five: the default when a benchmark lists none. */
-    public static final List<Strategy> CLASSIC = List.of(SEQUENTIAL, THREADS, THREAD_POOL, PROCESSES, PROCESS_POOL);
+    public static final List<StrategyName> CLASSIC = List.of(SEQUENTIAL, THREADS, THREAD_POOL, PROCESSES, PROCESS_POOL);
 
     /** The name used in YAML, in the kernel's CLI and in its result document. */
     private final String value;
@@ -55,7 +58,7 @@ public enum Strategy {
         };
     }
 
-    public static Strategy fromValue(String value) {
+    public static StrategyName fromValue(String value) {
         return Arrays.stream(values())
                 .filter(s -> s.value.equals(value))
                 .findFirst()

@@ -22,7 +22,7 @@ import java.util.Map;
  * @param lost    race: per strategy, the updates lost over the measured repetitions; else null
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
-public record KernelResult(
+public record ShardResult(
         int format,
         String runtime,
         String runtimeVersion,
@@ -82,7 +82,7 @@ public record KernelResult(
     }
 
     /** A format-1 document (the kernel's fields before format 2): no CPU figures. */
-    public KernelResult(int format, String runtime, String runtimeVersion, int cpus, String cpuSource, Double cpuQuota,
+    public ShardResult(int format, String runtime, String runtimeVersion, int cpus, String cpuSource, Double cpuQuota,
                         String node, String pod, String shard, int tasks, String workload, long size, int workers,
                         int repetitions, int warmup, String checksum, double start, double end,
                         LinkedHashMap<String, List<Double>> times, LinkedHashMap<String, String> skipped,
@@ -94,7 +94,7 @@ public record KernelResult(
     }
 
     /** A format-2 document without the keys of custom code and race (setup, differs, lost). */
-    public KernelResult(int format, String runtime, String runtimeVersion, int cpus, String cpuSource, Double cpuQuota,
+    public ShardResult(int format, String runtime, String runtimeVersion, int cpus, String cpuSource, Double cpuQuota,
                         String node, String pod, String shard, int tasks, String workload, long size, int workers,
                         int repetitions, int warmup, String checksum, double start, double end,
                         LinkedHashMap<String, List<Double>> times, LinkedHashMap<String, String> skipped,
@@ -114,13 +114,13 @@ public record KernelResult(
             .configure(DeserializationFeature.FAIL_ON_MISSING_CREATOR_PROPERTIES, false);
 
     /** Parses and checks a result document; the message of the exception says what is wrong. */
-    public static KernelResult parse(String json) throws ResultFormatException {
+    public static ShardResult parse(String json) throws ResultFormatException {
         if (json == null || json.isBlank()) {
             throw new ResultFormatException("empty result");
         }
-        KernelResult r;
+        ShardResult r;
         try {
-            r = MAPPER.readValue(json.trim(), KernelResult.class);
+            r = MAPPER.readValue(json.trim(), ShardResult.class);
         } catch (JsonProcessingException e) {
             // Name the offending field when Jackson knows it (a missing or mistyped number, say).
             String field = e instanceof JsonMappingException m && !m.getPath().isEmpty()
@@ -178,7 +178,7 @@ public record KernelResult(
      * Format 2: five figures per strategy measured, none negative. A strategy (or the whole key) without
      * figures has unknown ones; figures of a strategy that was not measured are a broken document.
      */
-    private static void checkCpu(KernelResult r) throws ResultFormatException {
+    private static void checkCpu(ShardResult r) throws ResultFormatException {
         if (r.cpu == null) {
             return;
         }

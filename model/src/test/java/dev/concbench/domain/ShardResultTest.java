@@ -11,7 +11,7 @@ import java.util.stream.Stream;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-class KernelResultTest {
+class ShardResultTest {
 
     /** A result as kernel/CONTRACT.md shows it: compact JSON, one line. */
     static final String VALID = "{\"format\":1,\"runtime\":\"python\",\"runtimeVersion\":\"3.11.7\","
@@ -25,7 +25,7 @@ class KernelResultTest {
 
     @Test
     void parsesAValidDocument() throws Exception {
-        KernelResult r = KernelResult.parse(VALID);
+        ShardResult r = ShardResult.parse(VALID);
 
         assertThat(r.format()).isEqualTo(1);
         assertThat(r.runtime()).isEqualTo("python");
@@ -56,7 +56,7 @@ class KernelResultTest {
     void toleratesSurroundingWhitespaceNullNodeAndUnknownFields() throws Exception {
         String doc = "\n  " + VALID.replace("\"node\":\"node-a\"", "\"node\":null")
                 .replace("\"cpuQuota\":null", "\"cpuQuota\":1.5,\"futureField\":{\"x\":1}") + "\n";
-        KernelResult r = KernelResult.parse(doc);
+        ShardResult r = ShardResult.parse(doc);
         assertThat(r.node()).isNull();
         assertThat(r.cpuQuota()).isEqualTo(1.5);
     }
@@ -67,20 +67,20 @@ class KernelResultTest {
                 .replace("\"times\":", "\"cgroup\":\"v1\",\"exclusiveCpus\":false,\"onlineCpus\":2,\"skipped\":{},\"times\":")
                 .replace("]}}", "]},\"cpu\":{\"sequential\":{\"used\":3.6,\"waited\":0.012,\"throttled\":0.0,"
                         + "\"stalled\":null,\"steal\":0.0}}}");
-        KernelResult r = KernelResult.parse(formatTwo);
+        ShardResult r = ShardResult.parse(formatTwo);
         assertThat(r.format()).isEqualTo(2);
-        assertThat(r.times()).isEqualTo(KernelResult.parse(VALID).times());
+        assertThat(r.times()).isEqualTo(ShardResult.parse(VALID).times());
     }
 
     @Test
     void shardIndexOfALaterShard() throws Exception {
-        assertThat(KernelResult.parse(VALID.replace("\"0/4\"", "\"3/4\"")).shardIndex()).isEqualTo(3);
+        assertThat(ShardResult.parse(VALID.replace("\"0/4\"", "\"3/4\"")).shardIndex()).isEqualTo(3);
     }
 
     @Test
     void rejectsAnEmptyDocument() {
         for (String empty : new String[] {null, "", "   \n"}) {
-            assertThatThrownBy(() -> KernelResult.parse(empty)).isInstanceOf(ResultFormatException.class)
+            assertThatThrownBy(() -> ShardResult.parse(empty)).isInstanceOf(ResultFormatException.class)
                     .hasMessage("empty result");
         }
     }
@@ -88,7 +88,7 @@ class KernelResultTest {
     @Test
     void rejectsNonJsonQuotingItsFirstLine() {
         String traceback = "Traceback (most recent call last):\n  File \"x.py\", line 1\nMemoryError";
-        assertThatThrownBy(() -> KernelResult.parse(traceback)).isInstanceOf(ResultFormatException.class)
+        assertThatThrownBy(() -> ShardResult.parse(traceback)).isInstanceOf(ResultFormatException.class)
                 .hasMessageContaining("not a kernel result")
                 .hasMessageContaining("Traceback (most recent call last):")
                 .hasMessageNotContaining("MemoryError");
@@ -124,7 +124,7 @@ class KernelResultTest {
     @MethodSource("brokenDocuments")
     void rejectsABrokenDocumentNamingWhatIsWrong(String document, List<String> messages) {
         assertThat(document).as("the case changes the valid document").isNotEqualTo(VALID);
-        assertThatThrownBy(() -> KernelResult.parse(document)).isInstanceOf(ResultFormatException.class)
+        assertThatThrownBy(() -> ShardResult.parse(document)).isInstanceOf(ResultFormatException.class)
                 .hasMessageContainingAll(messages.toArray(String[]::new));
     }
 
@@ -140,14 +140,14 @@ class KernelResultTest {
 
     @Test
     void parsesFormat2WithTheRuntimesCpuFactsAndEachStrategysCpuFigures() throws Exception {
-        KernelResult r = KernelResult.parse(FORMAT2);
+        ShardResult r = ShardResult.parse(FORMAT2);
 
         assertThat(r.format()).isEqualTo(2);
         assertThat(r.cgroup()).isEqualTo("v2");
         assertThat(r.exclusiveCpus()).isFalse();
         assertThat(r.onlineCpus()).isEqualTo(8);
         assertThat(r.cpu().keySet()).containsExactly("sequential", "threads", "process-pool");
-        assertThat(r.cpuOf("sequential")).isEqualTo(new KernelResult.CpuTimes(3.61, 0.012, 0.0, 0.02, 0.0));
+        assertThat(r.cpuOf("sequential")).isEqualTo(new ShardResult.CpuTimes(3.61, 0.012, 0.0, 0.02, 0.0));
         // null is unknown, never 0
         assertThat(r.cpuOf("threads").stalled()).isNull();
         assertThat(r.cpuOf("process-pool").steal()).isNull();
@@ -157,21 +157,21 @@ class KernelResultTest {
 
     @Test
     void aFormat1DocumentHasNoCpuFiguresEvenWithStrayKeys() throws Exception {
-        KernelResult plain = KernelResult.parse(VALID);
+        ShardResult plain = ShardResult.parse(VALID);
         assertThat(plain.cgroup()).isNull();
         assertThat(plain.exclusiveCpus()).isNull();
         assertThat(plain.onlineCpus()).isNull();
         assertThat(plain.cpuOf("sequential")).isNull();
         // A format-1 document says nothing of the CPU: a key of that name is not format 2's.
-        KernelResult stray = KernelResult.parse(FORMAT2.replace("\"format\":2", "\"format\":1"));
+        ShardResult stray = ShardResult.parse(FORMAT2.replace("\"format\":2", "\"format\":1"));
         assertThat(stray.cpuOf("sequential")).isNull();
     }
 
     @Test
     void aFormat2DocumentWithoutSomeFiguresHasUnknownOnes() throws Exception {
         String noCpu = FORMAT2.substring(0, FORMAT2.indexOf(",\"cpu\":")) + "}";
-        assertThat(KernelResult.parse(noCpu).cpuOf("sequential")).isNull();
-        KernelResult partial = KernelResult.parse(FORMAT2.replace(",\"process-pool\":{\"used\":3.95,\"waited\":0.9,"
+        assertThat(ShardResult.parse(noCpu).cpuOf("sequential")).isNull();
+        ShardResult partial = ShardResult.parse(FORMAT2.replace(",\"process-pool\":{\"used\":3.95,\"waited\":0.9,"
                 + "\"throttled\":0.3,\"stalled\":null,\"steal\":null}", ""));
         assertThat(partial.cpuOf("sequential")).isNotNull();
         assertThat(partial.cpuOf("process-pool")).isNull();
@@ -193,13 +193,13 @@ class KernelResultTest {
     @MethodSource("brokenCpuFigures")
     void rejectsBrokenCpuFiguresNamingWhatIsWrong(String document, List<String> messages) {
         assertThat(document).as("the case changes the valid document").isNotEqualTo(FORMAT2);
-        assertThatThrownBy(() -> KernelResult.parse(document)).isInstanceOf(ResultFormatException.class)
+        assertThatThrownBy(() -> ShardResult.parse(document)).isInstanceOf(ResultFormatException.class)
                 .hasMessageContainingAll(messages.toArray(String[]::new));
     }
 
     @Test
     void validDocumentsRoundTripTheirTimes() throws Exception {
-        KernelResult r = KernelResult.parse(VALID);
+        ShardResult r = ShardResult.parse(VALID);
         assertThat(r.times().values()).allSatisfy(v -> assertThat(v).hasSize(r.repetitions()));
         assertThat(List.copyOf(r.times().values()).get(2)).containsExactly(0.7, 0.65, 0.66);
     }
