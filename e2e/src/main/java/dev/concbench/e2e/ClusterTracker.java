@@ -1,7 +1,7 @@
 package dev.concbench.e2e;
 
 import dev.concbench.api.v1alpha1.Phase;
-import dev.concbench.domain.Names;
+import dev.concbench.domain.Labels;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -93,8 +93,8 @@ final class ClusterTracker {
                 t.terminal = now;
             }
         }));
-        var jobInformer = client.batch().v1().jobs().inAnyNamespace().withLabel(Names.LABEL_MANAGED_BY,
-                Names.MANAGED_BY).inform(handler((Job job) -> {
+        var jobInformer = client.batch().v1().jobs().inAnyNamespace().withLabel(Labels.LABEL_MANAGED_BY,
+                Labels.MANAGED_BY).inform(handler((Job job) -> {
             long now = System.nanoTime();
             Track t = trackOf(job);
             if (t != null && t.firstJob < 0) {
@@ -102,7 +102,7 @@ final class ClusterTracker {
                 t.firstJob = now;
             }
         }));
-        var podInformer = client.pods().inAnyNamespace().withLabel(Names.LABEL_MANAGED_BY, Names.MANAGED_BY)
+        var podInformer = client.pods().inAnyNamespace().withLabel(Labels.LABEL_MANAGED_BY, Labels.MANAGED_BY)
                 .inform(handler((Pod pod) -> {
                     long now = System.nanoTime();
                     String phase = pod.getStatus() == null ? null : pod.getStatus().getPhase();
@@ -118,7 +118,7 @@ final class ClusterTracker {
                         p.running = now;
                     }
                     String startAt = pod.getMetadata().getAnnotations() == null ? null
-                            : pod.getMetadata().getAnnotations().get(Names.ANNOTATION_START_AT);
+                            : pod.getMetadata().getAnnotations().get(Labels.ANNOTATION_START_AT);
                     if (p.annotated < 0 && startAt != null) {
                         p.startAt = Double.parseDouble(startAt);
                         p.annotated = now;
@@ -153,7 +153,7 @@ final class ClusterTracker {
 
     private Track trackOf(HasMetadata owned) {
         Map<String, String> labels = owned.getMetadata().getLabels();
-        String name = labels == null ? null : labels.get(Names.LABEL_BENCHMARK);
+        String name = labels == null ? null : labels.get(Labels.LABEL_BENCHMARK);
         return name == null ? null
                 : tracks.computeIfAbsent(owned.getMetadata().getNamespace() + "/" + name, k -> new Track());
     }

@@ -7,8 +7,8 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.concbench.api.v1alpha1.WorkloadType;
 import dev.concbench.domain.Checksums;
-import dev.concbench.domain.KernelResult;
-import dev.concbench.domain.Names;
+import dev.concbench.domain.Labels;
+import dev.concbench.domain.ShardResult;
 import dev.concbench.domain.Sharding;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.NodeBuilder;
@@ -38,7 +38,7 @@ import java.util.concurrent.TimeUnit;
  * The nodes of OperatorBench and the last part of their kubelets. KWOK makes the nodes Ready and the pods
  * the scheduler bound to them Running; this class creates the nodes (KWOK's annotation) and, once a pod runs
  * (and, for a multi-pod run, once the operator has released the common start and its second has come),
- * writes the pod's terminal state with a well-formed result document: the model's {@link KernelResult}, the
+ * writes the pod's terminal state with a well-formed result document: the model's {@link ShardResult}, the
  * checksum the kernel would compute for the pod's shard, synthetic times.
  */
 final class SimulatedKubelet {
@@ -109,7 +109,7 @@ final class SimulatedKubelet {
         }
         KernelArgs args = KernelArgs.of(pod);
         Map<String, String> annotations = pod.getMetadata().getAnnotations();
-        String startAt = annotations == null ? null : annotations.get(Names.ANNOTATION_START_AT);
+        String startAt = annotations == null ? null : annotations.get(Labels.ANNOTATION_START_AT);
         if (args.startGate() && startAt == null) {
             return; // waits for the common start, as the kernel does
         }
@@ -200,7 +200,7 @@ final class SimulatedKubelet {
             for (String s : strategies) {
                 times.put(s, Collections.nCopies(repetitions, seconds));
             }
-            KernelResult result = new KernelResult(1, runtime, "synthetic", 2, "affinity", null,
+            ShardResult result = new ShardResult(1, runtime, "synthetic", 2, "affinity", null,
                     pod.getSpec().getNodeName(), pod.getMetadata().getName(), shardIndex + "/" + shardCount,
                     Sharding.tasksOfShard(tasks, shardIndex, shardCount), workload.value(), size, Math.max(1, workers),
                     repetitions, warmup, checksum(), start, end, times, new LinkedHashMap<>(),

@@ -1,6 +1,7 @@
 package dev.concbench.e2e;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.concbench.domain.Labels;
 import dev.concbench.domain.Names;
 
 import java.io.IOException;
@@ -44,7 +45,7 @@ final class E2eEnvironment {
     static final String PYTHON_IMAGE = REGISTRY + "/concbench/concbench-python:" + IMAGE_TAG;
     static final String JAVA_IMAGE = REGISTRY + "/concbench/concbench-kernel:" + IMAGE_TAG;
     /** {@code -l BENCHMARK_SELECTOR + name} selects what the operator made for a benchmark (Jobs, pods, ConfigMap). */
-    static final String BENCHMARK_SELECTOR = Names.LABEL_BENCHMARK + "=";
+    static final String BENCHMARK_SELECTOR = Labels.LABEL_BENCHMARK + "=";
 
     private E2eEnvironment() {
     }

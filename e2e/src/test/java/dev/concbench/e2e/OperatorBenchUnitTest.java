@@ -2,7 +2,7 @@ package dev.concbench.e2e;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.concbench.domain.KernelResult;
+import dev.concbench.domain.ShardResult;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import org.junit.jupiter.api.Test;
@@ -39,7 +39,7 @@ class OperatorBenchUnitTest {
 
     /**
      * The simulated kubelet's checksums are the kernel contract's cases (kernel/contract/checksums.json), and
-     * the operator's reader (the model's KernelResult) accepts its documents.
+     * the operator's reader (the model's ShardResult) accepts its documents.
      */
     @Test
     void simulatedResultsCarryTheChecksumsOfTheKernelContract() throws Exception {
@@ -52,7 +52,7 @@ class OperatorBenchUnitTest {
             SimulatedKubelet.KernelArgs args = SimulatedKubelet.KernelArgs.of(pod);
             assertThat(args.checksum()).as(c.toString()).isEqualTo(c.path("checksum").asText());
             String document = args.resultDocument(pod, 10.0, 10.5);
-            KernelResult parsed = KernelResult.parse(document);
+            ShardResult parsed = ShardResult.parse(document);
             assertThat(parsed.checksum()).isEqualTo(c.path("checksum").asText());
             assertThat(parsed.shardIndex()).isEqualTo(Integer.parseInt(shard[0]));
             JsonNode result = new ObjectMapper().readTree(document);
