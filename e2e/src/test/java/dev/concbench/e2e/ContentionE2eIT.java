@@ -97,7 +97,8 @@ class ContentionE2eIT {
         }
         JsonNode env = status.path("environment");
         assertThat(env.path("cgroup").asText()).isIn("v1", "v2");
-        assertThat(env.path("qosClass").asText()).as("no resources in the spec").isEqualTo("BestEffort");
+        // No resources in the spec: the chart's kernel.defaultResources (requests, a memory limit, no CPU limit).
+        assertThat(env.path("qosClass").asText()).as("the chart's default kernel resources").isEqualTo("Burstable");
         assertThat(env.path("exclusiveCpus").isBoolean() && !env.path("exclusiveCpus").asBoolean())
                 .as("no static CPU manager on the nodes: CPUs shared, " + env).isTrue();
         assertThat(status.path("conclusion").asText()).startsWith("cpu-bound on python").doesNotContain("inconclusive");
