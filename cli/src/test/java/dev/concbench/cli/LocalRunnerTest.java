@@ -115,7 +115,13 @@ class LocalRunnerTest {
         // The real kernel's CPU figures (result format 2), summed over the pods: a pod gets at most its CPUs.
         assertThat(status.getResults()).allSatisfy(r -> {
             assertThat(r.getCpu()).as(r.getStrategy() + "@" + r.getPods()).isNotNull();
-            assertThat(r.getCpu().getObtained()).isPositive().isLessThanOrEqualTo(r.getPods() * 2.0 * 1.1 + 0.1);
+            assertThat(r.getCpu().getObtained()).isNotNegative().isLessThanOrEqualTo(r.getPods() * 2.0 * 1.1 + 0.1);
+            if (r.getCpu().getObtained() == 0.0) {
+                // These rows last milliseconds: on a loaded machine one may get under 0.005 CPU (rounded to
+                // 0.00); such a row must be flagged, never read as a measurement.
+                assertThat(r.getContended()).as(r.getStrategy() + "@" + r.getPods() + " obtained no CPU")
+                        .isTrue();
+            }
         });
         if (System.getProperty("os.name").startsWith("Linux")) {
             // schedstat and a cgroup are read on Linux
