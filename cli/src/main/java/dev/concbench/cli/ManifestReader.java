@@ -1,6 +1,5 @@
 package dev.concbench.cli;
 
-import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -243,12 +242,9 @@ public final class ManifestReader {
         return sb.toString();
     }
 
+    /** The enum's constants as a manifest spells them (as Jackson writes them: the API enums' value). */
     private static List<String> enumValues(Class<?> type) {
-        return Arrays.stream(type.getFields()).filter(java.lang.reflect.Field::isEnumConstant)
-                .map(f -> {
-                    JsonProperty p = f.getAnnotation(JsonProperty.class);
-                    return p != null ? p.value() : f.getName();
-                }).toList();
+        return Arrays.stream(type.getEnumConstants()).map(c -> LENIENT.convertValue(c, String.class)).toList();
     }
 
     private static String typeName(Class<?> type) {

@@ -14,11 +14,32 @@ import java.util.Map;
  */
 public final class CpuCounter {
 
-    public static final String CGROUP_ROOT_ENV = "CONCBENCH_CGROUP_ROOT";
-    public static final String PROC_STATUS_ENV = "CONCBENCH_PROC_STATUS";
-    public static final String PROC_CGROUP_ENV = "CONCBENCH_PROC_CGROUP";
-    public static final String PROC_STAT_ENV = "CONCBENCH_PROC_STAT";
-    public static final String CPU_ONLINE_ENV = "CONCBENCH_CPU_ONLINE";
+    /** A file the counts are read from: the machine's own, or the fixture its environment variable names. */
+    public enum HostFile {
+        CGROUP_ROOT("CONCBENCH_CGROUP_ROOT", "/sys/fs/cgroup"),
+        PROC_STATUS("CONCBENCH_PROC_STATUS", "/proc/self/status"),
+        PROC_CGROUP("CONCBENCH_PROC_CGROUP", "/proc/self/cgroup"),
+        /** Steal time. */
+        PROC_STAT("CONCBENCH_PROC_STAT", "/proc/stat"),
+        CPU_ONLINE("CONCBENCH_CPU_ONLINE", "/sys/devices/system/cpu/online");
+
+        private final String env;
+        private final String path;
+
+        HostFile(String env, String path) {
+            this.env = env;
+            this.path = path;
+        }
+
+        /** The environment variable that points this file at a fixture. */
+        public String env() {
+            return env;
+        }
+
+        public Path in(Map<String, String> environment) {
+            return Path.of(environment.getOrDefault(env, path));
+        }
+    }
 
     private final Cgroup cgroup;
     private final Path procStatus;
@@ -31,19 +52,8 @@ public final class CpuCounter {
     }
 
     public static CpuCounter fromEnvironment(Map<String, String> env) {
-        return new CpuCounter(cgroupFromEnvironment(env),
-                Path.of(env.getOrDefault(PROC_STATUS_ENV, "/proc/self/status")),
-                Path.of(env.getOrDefault(CPU_ONLINE_ENV, "/sys/devices/system/cpu/online")));
-    }
-
-    public static Cgroup cgroupFromEnvironment(Map<String, String> env) {
-        return Cgroup.locate(Path.of(env.getOrDefault(CGROUP_ROOT_ENV, "/sys/fs/cgroup")),
-                Path.of(env.getOrDefault(PROC_CGROUP_ENV, "/proc/self/cgroup")));
-    }
-
-    /** The machine's {@code /proc/stat} (steal), or the fixture the environment names. */
-    public static Path procStatFromEnvironment(Map<String, String> env) {
-        return Path.of(env.getOrDefault(PROC_STAT_ENV, "/proc/stat"));
+        return new CpuCounter(Cgroup.locate(HostFile.CGROUP_ROOT.in(env), HostFile.PROC_CGROUP.in(env)),
+                HostFile.PROC_STATUS.in(env), HostFile.CPU_ONLINE.in(env));
     }
 
     public Cgroup cgroup() {

@@ -52,7 +52,7 @@ public final class Main {
             CpuCounter counter = CpuCounter.fromEnvironment(env);
             CpuCount cpus = counter.count();
             CpuFacts facts = counter.facts();
-            CpuMeter meter = new CpuMeter(counter.cgroup(), CpuCounter.procStatFromEnvironment(env));
+            CpuMeter meter = new CpuMeter(counter.cgroup(), CpuCounter.HostFile.PROC_STAT.in(env));
             int workers = options.workers() > 0 ? options.workers() : cpus.cpus();
             int[] tasks = options.shard().taskIndices(options.tasks());
             List<Strategy> strategies = new ArrayList<>();

@@ -89,10 +89,10 @@ class CpuCounterTest {
         Path status = status("0-3");
         Path online = Files.writeString(dir.resolve("online"), "0-7\n");
         CpuCounter counter = CpuCounter.fromEnvironment(Map.of(
-                CpuCounter.CGROUP_ROOT_ENV, dir.resolve("cgroup").toString(),
-                CpuCounter.PROC_CGROUP_ENV, dir.resolve("missing").toString(),
-                CpuCounter.PROC_STATUS_ENV, status.toString(),
-                CpuCounter.CPU_ONLINE_ENV, online.toString()));
+                CpuCounter.HostFile.CGROUP_ROOT.env(), dir.resolve("cgroup").toString(),
+                CpuCounter.HostFile.PROC_CGROUP.env(), dir.resolve("missing").toString(),
+                CpuCounter.HostFile.PROC_STATUS.env(), status.toString(),
+                CpuCounter.HostFile.CPU_ONLINE.env(), online.toString()));
         assertThat(counter.count()).isEqualTo(new CpuCount(1, "cgroup-quota", 1.0));
         assertThat(counter.facts()).isEqualTo(new CpuFacts("v2", true, 8));
     }

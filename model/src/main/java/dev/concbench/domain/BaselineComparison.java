@@ -35,16 +35,19 @@ import java.util.regex.Pattern;
  */
 public final class BaselineComparison {
 
-    public static final String COMPARED = "Compared";
-    /** No benchmark of that name in the namespace (never was, or deleted). */
-    public static final String NOT_FOUND = "BaselineNotFound";
-    /** The baseline has not succeeded yet (or re-runs after a spec change). */
-    public static final String PENDING = "BaselinePending";
-    public static final String FAILED = "BaselineFailed";
-    /** Another runtime or workload, or no row of this benchmark has a match. */
-    public static final String NOT_COMPARABLE = "BaselineNotComparable";
-    /** The benchmark itself, or not an object name (the schema refuses that already). */
-    public static final String INVALID = "BaselineInvalid";
+    /** The BaselineCompared condition's reason (its name is the reason, one CamelCase word). */
+    public enum Reason {
+        Compared,
+        /** No benchmark of that name in the namespace (never was, or deleted). */
+        BaselineNotFound,
+        /** The baseline has not succeeded yet (or re-runs after a spec change). */
+        BaselinePending,
+        BaselineFailed,
+        /** Another runtime or workload, or no row of this benchmark has a match. */
+        BaselineNotComparable,
+        /** The benchmark itself, or not an object name (the schema refuses that already). */
+        BaselineInvalid
+    }
 
     private static final Pattern NAME = Pattern.compile("[a-z0-9]([-a-z0-9.]*[a-z0-9])?");
 
@@ -57,7 +60,7 @@ public final class BaselineComparison {
      * @param rows               the rows compared, null unless the comparison is current
      * @param baselineGeneration the baseline's generation compared with, when {@code rows} is set
      */
-    public record Outcome(String reason, String message, List<RowComparison> rows, Long baselineGeneration) {
+    public record Outcome(Reason reason, String message, List<RowComparison> rows, Long baselineGeneration) {
         public boolean compared() {
             return rows != null;
         }
@@ -67,13 +70,14 @@ public final class BaselineComparison {
     public static Outcome compare(ConcurrencyBenchmark cb, List<ResultRow> rows, ConcurrencyBenchmark baseline) {
         String name = cb.getSpec().getBaseline();
         if (!NAME.matcher(name).matches() || name.length() > 63) {
-            return notCurrent(INVALID, "spec.baseline " + name + " is not the name of a benchmark in this namespace");
+            return notCurrent(Reason.BaselineInvalid, "spec.baseline " + name
+                    + " is not the name of a benchmark in this namespace");
         }
         if (name.equals(cb.getMetadata().getName())) {
-            return notCurrent(INVALID, "a benchmark cannot be its own baseline");
+            return notCurrent(Reason.BaselineInvalid, "a benchmark cannot be its own baseline");
         }
         if (baseline == null) {
-            return notCurrent(NOT_FOUND, "no ConcurrencyBenchmark " + name + " in namespace "
+            return notCurrent(Reason.BaselineNotFound, "no ConcurrencyBenchmark " + name + " in namespace "
                     + cb.getMetadata().getNamespace());
         }
         ConcurrencyBenchmarkStatus status = baseline.getStatus();
@@ -83,29 +87,31 @@ public final class BaselineComparison {
         if (phase == Phase.Failed && current) {
             String why = Conditions.find(status.getConditions(), Conditions.FAILED).map(Condition::getReason)
                     .orElse("Failed");
-            return notCurrent(FAILED, "baseline " + name + " failed (" + why + "): it has no results to compare with");
+            return notCurrent(Reason.BaselineFailed, "baseline " + name + " failed (" + why
+                    + "): it has no results to compare with");
         }
         if (phase != Phase.Succeeded || !current) {
             String progress = status == null || status.getProgress() == null ? "" : ", " + status.getProgress() + " runs";
-            return notCurrent(PENDING, "baseline " + name + " is " + (current ? phase : Phase.Pending)
-                    + " (generation " + generation + progress + "): compared once it has succeeded");
+            return notCurrent(Reason.BaselinePending, "baseline " + name + " is "
+                    + (current ? phase : Phase.Pending) + " (generation " + generation + progress
+                    + "): compared once it has succeeded");
         }
         ConcurrencyBenchmarkSpec mine = cb.getSpec();
         ConcurrencyBenchmarkSpec theirs = baseline.getSpec();
         if (!Objects.equals(runtime(mine), runtime(theirs))) {
-            return notCurrent(NOT_COMPARABLE, "baseline " + name + " ran runtime " + runtime(theirs)
+            return notCurrent(Reason.BaselineNotComparable, "baseline " + name + " ran runtime " + runtime(theirs)
                     + ", this benchmark " + runtime(mine) + ": rows are compared within one runtime");
         }
         if (!workload(mine).equals(workload(theirs))) {
-            return notCurrent(NOT_COMPARABLE, "baseline " + name + " measured " + workload(theirs)
+            return notCurrent(Reason.BaselineNotComparable, "baseline " + name + " measured " + workload(theirs)
                     + ", this benchmark " + workload(mine) + ": only the same workload compares");
         }
         List<RowComparison> compared = RowComparison.compare(status.getResults(), rows);
         if (compared.stream().allMatch(c -> c.verdict() == RowComparison.Verdict.NO_MATCH)) {
-            return notCurrent(NOT_COMPARABLE, "no row has a match in baseline " + name
+            return notCurrent(Reason.BaselineNotComparable, "no row has a match in baseline " + name
                     + " (same strategy, pods and workers)");
         }
-        return new Outcome(COMPARED, "compared with generation " + generation + " of baseline " + name + ": "
+        return new Outcome(Reason.Compared, "compared with generation " + generation + " of baseline " + name + ": "
                 + tally(compared), compared, generation);
     }
 
@@ -130,11 +136,11 @@ public final class BaselineComparison {
             message += "; the rows keep the comparison with its generation " + comparison.getBaselineGeneration();
             comparison.setHeadline(outcome.reason() + ", last: " + headline(status));
         } else {
-            comparison.setHeadline(outcome.reason());
+            comparison.setHeadline(outcome.reason().name());
         }
         status.setComparison(comparison);
-        Conditions.set(status.getConditions(), Conditions.BASELINE_COMPARED, outcome.compared(), outcome.reason(),
-                message, cb.getMetadata().getGeneration(), now);
+        Conditions.set(status.getConditions(), Conditions.BASELINE_COMPARED, outcome.compared(),
+                outcome.reason().name(), message, cb.getMetadata().getGeneration(), now);
     }
 
     /** The fastest row against its match, in pyperf's words: {@code process-pool 1.25x faster}. */
@@ -196,7 +202,7 @@ public final class BaselineComparison {
         return w.getType().value() + " size=" + w.getSize() + " x " + w.getTasks() + " tasks";
     }
 
-    private static Outcome notCurrent(String reason, String message) {
+    private static Outcome notCurrent(Reason reason, String message) {
         return new Outcome(reason, message, null, null);
     }
 }

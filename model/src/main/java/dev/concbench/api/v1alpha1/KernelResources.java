@@ -35,14 +35,15 @@ public class KernelResources {
     public static final int MAX_ENTRIES = 8;
     static final String STANDARD = "['cpu', 'memory', 'ephemeral-storage']";
     private static final String QUANTITIES = "self.all(k, isQuantity(string(self[k])))";
-    private static final String FIRST_BAD = "self.filter(k, !isQuantity(string(self[k])))[0]";
+    /** CEL message naming the first value of the map that is not a quantity. */
+    private static final String NOT_A_QUANTITY = "'value of ' + self.filter(k, !isQuantity(string(self[k])))[0]"
+            + " + ' must be a quantity such as 500m, 2 or 1Gi'";
 
     @JsonPropertyDescription("Minimum resources per kernel pod, used by the scheduler to pick a node: "
             + "resource name (cpu, memory, ...) to quantity (for example cpu: 500m or 2, memory: 1Gi). "
             + "Each must not exceed the same resource's limit. At most " + MAX_ENTRIES + " entries.")
     @Size(max = MAX_ENTRIES)
-    @ValidationRule(value = QUANTITIES, messageExpression = "'value of ' + " + FIRST_BAD
-            + " + ' must be a quantity such as 500m, 2 or 1Gi'", reason = "FieldValueInvalid")
+    @ValidationRule(value = QUANTITIES, messageExpression = NOT_A_QUANTITY, reason = "FieldValueInvalid")
     private Map<String, Quantity> requests;
 
     @JsonPropertyDescription("Maximum resources per kernel pod: resource name to quantity. A CPU limit "
@@ -50,8 +51,7 @@ public class KernelResources {
             + "pool size (workers: 0). A memory limit too small for the runtime gets the pod OOMKilled. "
             + "At most " + MAX_ENTRIES + " entries.")
     @Size(max = MAX_ENTRIES)
-    @ValidationRule(value = QUANTITIES, messageExpression = "'value of ' + " + FIRST_BAD
-            + " + ' must be a quantity such as 500m, 2 or 1Gi'", reason = "FieldValueInvalid")
+    @ValidationRule(value = QUANTITIES, messageExpression = NOT_A_QUANTITY, reason = "FieldValueInvalid")
     private Map<String, Quantity> limits;
 
     public KernelResources() {

@@ -1,6 +1,6 @@
 package dev.concbench.api.v1alpha1;
 
-import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonValue;
 import lombok.Getter;
 import lombok.RequiredArgsConstructor;
 import lombok.experimental.Accessors;
@@ -11,11 +11,10 @@ import lombok.experimental.Accessors;
 @RequiredArgsConstructor
 public enum Network {
     /** No connection in or out: the built-in workloads need none. */
-    @JsonProperty("none")
     NONE("none"),
     /** Connections out (a custom workload that calls a service); still none in. */
-    @JsonProperty("allow")
     ALLOW("allow");
 
+    @JsonValue
     private final String value;
 }

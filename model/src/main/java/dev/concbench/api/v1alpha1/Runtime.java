@@ -1,6 +1,6 @@
 package dev.concbench.api.v1alpha1;
 
-import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonValue;
 import lombok.Getter;
 import lombok.RequiredArgsConstructor;
 import lombok.experimental.Accessors;
@@ -15,37 +15,27 @@ import lombok.experimental.Accessors;
 @RequiredArgsConstructor
 public enum Runtime {
     /** The operator's default Python image (concbench.python-image). */
-    @JsonProperty("python")
     PYTHON("python", Kind.PYTHON, "python3"),
     /** The operator's default Java kernel image (concbench.kernel-image). */
-    @JsonProperty("java")
     JAVA("java", Kind.JAVA, null),
-    @JsonProperty("cpython-3.11")
     CPYTHON_3_11("cpython-3.11", Kind.PYTHON, "python3"),
-    @JsonProperty("cpython-3.13")
     CPYTHON_3_13("cpython-3.13", Kind.PYTHON, "python3"),
     /** Free-threaded CPython 3.13 (built with --disable-gil: no GIL, threads run in parallel). */
-    @JsonProperty("cpython-3.13t")
     CPYTHON_3_13T("cpython-3.13t", Kind.PYTHON, "python3"),
-    @JsonProperty("cpython-3.14")
     CPYTHON_3_14("cpython-3.14", Kind.PYTHON, "python3"),
     /** Free-threaded CPython 3.14 (PEP 779: supported). */
-    @JsonProperty("cpython-3.14t")
     CPYTHON_3_14T("cpython-3.14t", Kind.PYTHON, "python3"),
     /** PyPy (its JIT; Python 3.11 language level). */
-    @JsonProperty("pypy-3.11")
     PYPY_3_11("pypy-3.11", Kind.PYTHON, "pypy3"),
-    @JsonProperty("java-17")
     JAVA_17("java-17", Kind.JAVA, null),
-    @JsonProperty("java-21")
     JAVA_21("java-21", Kind.JAVA, null),
-    @JsonProperty("java-25")
     JAVA_25("java-25", Kind.JAVA, null);
 
     /** What kind of kernel the runtime's image runs: the Python script, or the Java kernel jar. */
     public enum Kind { PYTHON, JAVA }
 
     /** The name used in YAML and in the chart's runtimes values. */
+    @JsonValue
     private final String value;
     private final Kind kind;
     /** The command that runs the Python kernel script in this runtime's image; null for java. */

@@ -1,6 +1,6 @@
 package dev.concbench.api.v1alpha1;
 
-import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonValue;
 import lombok.Getter;
 import lombok.RequiredArgsConstructor;
 import lombok.experimental.Accessors;
@@ -10,13 +10,11 @@ import lombok.experimental.Accessors;
 @Accessors(fluent = true)
 @RequiredArgsConstructor
 public enum StartMethod {
-    @JsonProperty("fork")
     FORK("fork"),
-    @JsonProperty("forkserver")
     FORKSERVER("forkserver"),
-    @JsonProperty("spawn")
     SPAWN("spawn");
 
+    @JsonValue
     private final String value;
 
 }

@@ -1,6 +1,6 @@
 package dev.concbench.api.v1alpha1;
 
-import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonValue;
 import lombok.Getter;
 import lombok.RequiredArgsConstructor;
 import lombok.experimental.Accessors;
@@ -17,34 +17,27 @@ import java.util.List;
 @RequiredArgsConstructor
 public enum StrategyName {
     /** A plain loop: the baseline every speedup is measured against. */
-    @JsonProperty("sequential")
     SEQUENTIAL("sequential", false),
     /** One new thread per call. */
-    @JsonProperty("threads")
     THREADS("threads", false),
     /** A fixed pool of `workers` threads. */
-    @JsonProperty("thread-pool")
     THREAD_POOL("thread-pool", true),
     /** One new child process per call. */
-    @JsonProperty("processes")
     PROCESSES("processes", false),
     /** A pool of `workers` long-lived child processes. */
-    @JsonProperty("process-pool")
     PROCESS_POOL("process-pool", true),
     /** One task per call on one event loop (python only): io overlaps, cpu runs on the loop's one thread. */
-    @JsonProperty("asyncio")
     ASYNCIO("asyncio", false),
     /** A pool of `workers` subinterpreters, a GIL each (CPython 3.14+; the kernel skips it on older ones). */
-    @JsonProperty("interpreter-pool")
     INTERPRETER_POOL("interpreter-pool", true),
     /** One virtual thread per call (Java 21+; the kernel skips it on older JVMs). */
-    @JsonProperty("virtual-threads")
     VIRTUAL_THREADS("virtual-threads", false);
 
     /** The classic five: the default when a benchmark lists none. */
     public static final List<StrategyName> CLASSIC = List.of(SEQUENTIAL, THREADS, THREAD_POOL, PROCESSES, PROCESS_POOL);
 
     /** The name used in YAML, in the kernel's CLI and in its result document. */
+    @JsonValue
     private final String value;
     /** Whether the strategy's concurrency is bounded by `workers` (else by the calls). */
     private final boolean pooled;

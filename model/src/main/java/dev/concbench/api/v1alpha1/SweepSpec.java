@@ -9,26 +9,31 @@ import lombok.Setter;
 
 import java.util.List;
 
+import static dev.concbench.api.v1alpha1.ConcurrencyBenchmarkSpec.MAX_PODS;
+import static dev.concbench.api.v1alpha1.ConcurrencyBenchmarkSpec.MAX_WORKERS;
+
 /**
  * A grid of runs: one per (runtime, pods, workers) combination, run in the order listed (runtimes
- * outer, then pods).
+ * outer, then pods). Its entries have the bounds of spec.pods and spec.workers.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @Getter
 @Setter
 public class SweepSpec {
 
-    @JsonPropertyDescription("Pod counts to measure (each 1 to 100, distinct). Replaces spec.pods. "
+    @JsonPropertyDescription("Pod counts to measure (each 1 to " + MAX_PODS + ", distinct). Replaces spec.pods. "
             + "A single-pod sequential baseline run is added when 1 is not listed.")
     @Size(min = 1, max = 8)
-    @ValidationRule(value = "self.all(p, p >= 1 && p <= 100)", message = "sweep.pods entries must be between 1 and 100")
+    @ValidationRule(value = "self.all(p, p >= 1 && p <= " + MAX_PODS + ")",
+            message = "sweep.pods entries must be between 1 and " + MAX_PODS)
     @ValidationRule(value = "self.all(p, self.exists_one(q, q == p))", message = "sweep.pods must not repeat")
     private List<Integer> pods;
 
-    @JsonPropertyDescription("Pool sizes to measure (each 0 to 256, distinct; 0 = the pod's CPUs). "
+    @JsonPropertyDescription("Pool sizes to measure (each 0 to " + MAX_WORKERS + ", distinct; 0 = the pod's CPUs). "
             + "Replaces spec.workers.")
     @Size(min = 1, max = 8)
-    @ValidationRule(value = "self.all(w, w >= 0 && w <= 256)", message = "sweep.workers entries must be between 0 and 256")
+    @ValidationRule(value = "self.all(w, w >= 0 && w <= " + MAX_WORKERS + ")",
+            message = "sweep.workers entries must be between 0 and " + MAX_WORKERS)
     @ValidationRule(value = "self.all(w, self.exists_one(v, v == w))", message = "sweep.workers must not repeat")
     private List<Integer> workers;
 

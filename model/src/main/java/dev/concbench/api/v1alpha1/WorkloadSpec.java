@@ -61,21 +61,23 @@ public class WorkloadSpec {
     @Required
     private WorkloadType type;
 
-    @JsonPropertyDescription("cpu and mixed: n of the n*n loop (1 to 100000). io: milliseconds each call sleeps "
-            + "(0 to 600000). hash: KiB hashed per call (1 to 65536). race: updates of the shared variable per call "
-            + "(1 to 1000000). custom: none (the function decides).")
+    @JsonPropertyDescription("cpu and mixed: n of the n*n loop (1 to " + MAX_CPU_SIZE + "). io: milliseconds each "
+            + "call sleeps (0 to " + MAX_IO_MILLIS + "). hash: KiB hashed per call (1 to " + MAX_HASH_KIB + "). race: "
+            + "updates of the shared variable per call (1 to " + MAX_RACE_UPDATES + "). custom: none (the function "
+            + "decides).")
     @Min(0)
     @Max(MAX_RACE_UPDATES)
     private Integer size;
 
-    @JsonPropertyDescription("Calls of the function in one run, 1 to 100000, split across the run's pods.")
+    @JsonPropertyDescription("Calls of the function in one run, 1 to " + MAX_TASKS + ", split across the run's pods.")
     @Required
     @Min(1)
     @Max(MAX_TASKS)
     private Integer tasks;
 
-    @JsonPropertyDescription("mixed only: the share of each call spent waiting, 0 to 0.99 (the sleep after the loop "
-            + "is its CPU time x ioFraction / (1 - ioFraction)). Default: 0.5.")
+    @JsonPropertyDescription("mixed only: the share of each call spent waiting, 0 to " + MAX_IO_FRACTION + " (the "
+            + "sleep after the loop is its CPU time x ioFraction / (1 - ioFraction)). Default: " + DEFAULT_IO_FRACTION
+            + ".")
     @Min(0)
     @Max(MAX_IO_FRACTION)
     private Double ioFraction;

@@ -1,6 +1,6 @@
 package dev.concbench.api.v1alpha1;
 
-import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonValue;
 import lombok.Getter;
 import lombok.RequiredArgsConstructor;
 import lombok.experimental.Accessors;
@@ -11,24 +11,19 @@ import lombok.experimental.Accessors;
 @RequiredArgsConstructor
 public enum WorkloadType {
     /** The nested multiply loop: for x in 1..n, for y in 1..n: x*y (size = n). CPU-bound. */
-    @JsonProperty("cpu")
     CPU("cpu"),
     /** A blocking sleep of size milliseconds. I/O-bound. */
-    @JsonProperty("io")
     IO("io"),
     /** SHA-256 of a size-KiB buffer: C code that releases CPython's GIL, so threads scale under it. */
-    @JsonProperty("hash")
     HASH("hash"),
     /** The cpu loop (size = n), then a sleep: ioFraction of the call waits, like a request handler. */
-    @JsonProperty("mixed")
     MIXED("mixed"),
     /** The classic's race: size unlocked updates of one shared field per call; lost updates counted. */
-    @JsonProperty("race")
     RACE("race"),
     /** The user's own Python function or Java class (workload.custom). */
-    @JsonProperty("custom")
     CUSTOM("custom");
 
+    @JsonValue
     private final String value;
 
     /** A built-in: every call's value is known, so the run's checksum proves no call was lost. */
