@@ -260,26 +260,39 @@ def _directory_listing(directory):
 def custom_call(workload, t):
     """One call of the user's function, watched (--call-timeout); its value hashed."""
     function, is_coroutine = entry_function(workload)
-    watch = call_watch(workload[5], workload[4])
-    token = watch.begin(t) if watch is not None else None
-    try:
+    with UserCall(workload, t) as call:
+        call.watch_from_now()
         value = function(t)
         if is_coroutine:
             import asyncio
             value = asyncio.run(value)
-    except BaseException as error:  # noqa: B036
-        raise _user_error(error, workload, t)
-    finally:
-        if token is not None:
-            watch.end(token)
     return result_hash(value)
 
 
-def _user_error(error, workload, t):
-    """The WorkloadError for what a call of the user's code raised (a cancellation or Ctrl-C passes)."""
-    if isinstance(error, (KeyboardInterrupt, WorkloadError)) or type(error).__name__ == "CancelledError":
-        return error
-    return WorkloadError(describe_exception("task %d" % t, error, workload[4]))
+class UserCall:
+    """One call of the user's code, as a with block: what it raises becomes a WorkloadError naming
+    the task (a cancellation or Ctrl-C passes), and its watch (--call-timeout) ends with it."""
+
+    def __init__(self, workload, t):
+        self.workload, self.t = workload, t
+        self.watch = call_watch(workload[5], workload[4])
+        self.token = None
+
+    def watch_from_now(self, coroutine=None):
+        """The call counts against --call-timeout from now (in the coroutine awaited, if one is)."""
+        if self.watch is not None:
+            self.token = self.watch.begin(self.t, coroutine)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, kind, error, traceback):
+        if self.token is not None:
+            self.watch.end(self.token)
+        if error is None or isinstance(error, (KeyboardInterrupt, WorkloadError)) \
+                or type(error).__name__ == "CancelledError":
+            return False
+        raise WorkloadError(describe_exception("task %d" % self.t, error, self.workload[4]))
 
 
 _ADDRESS = re.compile(r" at 0x[0-9a-fA-F]+")
@@ -1110,17 +1123,10 @@ async def _async_call(job):
     function, is_coroutine = entry_function(workload)
     if not is_coroutine:
         return await asyncio.get_running_loop().run_in_executor(None, call_task, job)
-    watch = call_watch(workload[5], workload[4])
-    token = None
-    try:
+    with UserCall(workload, t) as call:
         coroutine = function(t)
-        token = watch.begin(t, coroutine) if watch is not None else None
+        call.watch_from_now(coroutine)
         value = await coroutine
-    except BaseException as error:  # noqa: B036
-        raise _user_error(error, workload, t)
-    finally:
-        if token is not None:
-            watch.end(token)
     return result_hash(value)
 
 

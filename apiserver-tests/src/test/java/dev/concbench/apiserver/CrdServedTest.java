@@ -31,34 +31,28 @@ class CrdServedTest {
     static final ApiServer API = new ApiServer();
 
     // @formatter:off
+    /** The top-level defaults the server writes into each spec below (ApiServer.BASE sets only the workload). */
+    static final String EVERY_SPECS_DEFAULTS = """
+            runtime: python
+            strategies: [sequential, threads, thread-pool, processes, process-pool]
+            pods: 1
+            workers: 0
+            repetitions: 5
+            warmup: 1
+            network: none
+            timeoutSeconds: 900
+            schedulingTimeoutSeconds: 300
+            ttlSecondsAfterFinished: 3600
+            """;
+
     /** Benchmarks that set little (merged into ApiServer.BASE), and the spec the server stores for each. */
     static final List<Defaulted> DEFAULTED = List.of(
-        new Defaulted("spec: {placement: {}}", """
-            runtime: python
+        new Defaulted("spec: {placement: {}}", EVERY_SPECS_DEFAULTS + """
             workload: {type: io, size: 20, tasks: 4}
-            strategies: [sequential, threads, thread-pool, processes, process-pool]
-            pods: 1
-            workers: 0
-            repetitions: 5
-            warmup: 1
-            network: none
-            timeoutSeconds: 900
-            schedulingTimeoutSeconds: 300
-            ttlSecondsAfterFinished: 3600
             placement: {spreadAcrossNodes: false}
             """),
-        new Defaulted("spec: {workload: {type: custom, size: null, custom: {entrypoint: 'work:run', source: 'def run(i): return i'}}}", """
-            runtime: python
+        new Defaulted("spec: {workload: {type: custom, size: null, custom: {entrypoint: 'work:run', source: 'def run(i): return i'}}}", EVERY_SPECS_DEFAULTS + """
             workload: {type: custom, tasks: 4, custom: {entrypoint: 'work:run', source: 'def run(i): return i', callTimeoutSeconds: 60, deterministic: true}}
-            strategies: [sequential, threads, thread-pool, processes, process-pool]
-            pods: 1
-            workers: 0
-            repetitions: 5
-            warmup: 1
-            network: none
-            timeoutSeconds: 900
-            schedulingTimeoutSeconds: 300
-            ttlSecondsAfterFinished: 3600
             """)
     );
     // @formatter:on

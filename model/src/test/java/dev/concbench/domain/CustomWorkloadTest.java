@@ -29,16 +29,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class CustomWorkloadTest {
 
     static ConcurrencyBenchmarkSpec custom(String entrypoint, String configMap, String source) {
-        CustomWorkloadSpec code = new CustomWorkloadSpec();
-        code.setEntrypoint(entrypoint);
-        code.setConfigMap(configMap);
-        code.setSource(source);
-        WorkloadSpec workload = new WorkloadSpec();
-        workload.setType(WorkloadType.CUSTOM);
-        workload.setTasks(6);
-        workload.setCustom(code);
         ConcurrencyBenchmarkSpec spec = new ConcurrencyBenchmarkSpec();
-        spec.setWorkload(workload);
+        spec.setWorkload(TestSpecs.customWorkload(TestSpecs.code(entrypoint, configMap, source), 6));
         spec.setStrategies(new ArrayList<>(List.of(StrategyName.THREADS, StrategyName.PROCESSES)));
         spec.setRepetitions(2);
         return spec;

@@ -15,6 +15,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -38,20 +39,25 @@ class KernelContractTest {
     @Test
     void theApisRangesAreTheKernelsOrInsideThem() throws IOException {
         JsonNode limits = contract("limits.json");
-        assertThat(WorkloadSpec.MAX_CPU_SIZE).isEqualTo(limits.at("/size/cpu/max").asInt());
-        assertThat(WorkloadSpec.MAX_IO_MILLIS).isEqualTo(limits.at("/size/io/max").asInt());
-        assertThat(WorkloadSpec.MAX_CPU_SIZE).isEqualTo(limits.at("/size/mixed/max").asInt());
-        assertThat(WorkloadSpec.MAX_HASH_KIB).isEqualTo(limits.at("/size/hash/max").asInt());
-        assertThat(WorkloadSpec.MAX_RACE_UPDATES).isEqualTo(limits.at("/size/race/max").asInt());
-        assertThat(WorkloadSpec.MAX_IO_FRACTION).isEqualTo(limits.at("/ioFraction/max").asDouble());
-        assertThat(WorkloadSpec.DEFAULT_IO_FRACTION).isEqualTo(limits.at("/ioFraction/default").asDouble());
-        assertThat(CustomWorkloadSpec.MAX_CALL_TIMEOUT_SECONDS).isLessThanOrEqualTo(limits.at("/callTimeout/max").asInt());
-        assertThat(WorkloadSpec.MAX_TASKS).isEqualTo(limits.at("/tasks/max").asInt());
-        assertThat(ConcurrencyBenchmarkSpec.MAX_REPETITIONS).isEqualTo(limits.at("/repetitions/max").asInt());
-        assertThat(ConcurrencyBenchmarkSpec.MAX_WARMUP).isEqualTo(limits.at("/warmup/max").asInt());
-        assertThat(ConcurrencyBenchmarkSpec.MAX_WORKERS).isLessThanOrEqualTo(limits.at("/workers/max").asInt());
-        // every pod is one shard: the API's pods stay within the kernel's shard count
-        assertThat(ConcurrencyBenchmarkSpec.MAX_PODS).isLessThanOrEqualTo(limits.at("/shardCount/max").asInt());
+        Map<String, Number> theKernels = Map.of(
+                "/size/cpu/max", WorkloadSpec.MAX_CPU_SIZE,
+                "/size/io/max", WorkloadSpec.MAX_IO_MILLIS,
+                "/size/mixed/max", WorkloadSpec.MAX_CPU_SIZE,
+                "/size/hash/max", WorkloadSpec.MAX_HASH_KIB,
+                "/size/race/max", WorkloadSpec.MAX_RACE_UPDATES,
+                "/ioFraction/max", WorkloadSpec.MAX_IO_FRACTION,
+                "/ioFraction/default", WorkloadSpec.DEFAULT_IO_FRACTION,
+                "/tasks/max", WorkloadSpec.MAX_TASKS,
+                "/repetitions/max", ConcurrencyBenchmarkSpec.MAX_REPETITIONS,
+                "/warmup/max", ConcurrencyBenchmarkSpec.MAX_WARMUP);
+        theKernels.forEach((pointer, api) ->
+                assertThat(api.doubleValue()).as(pointer).isEqualTo(limits.at(pointer).asDouble()));
+        Map<String, Number> insideTheKernels = Map.of(
+                "/callTimeout/max", CustomWorkloadSpec.MAX_CALL_TIMEOUT_SECONDS,
+                "/workers/max", ConcurrencyBenchmarkSpec.MAX_WORKERS,
+                "/shardCount/max", ConcurrencyBenchmarkSpec.MAX_PODS); // every pod is one shard
+        insideTheKernels.forEach((pointer, api) ->
+                assertThat(api.doubleValue()).as(pointer).isLessThanOrEqualTo(limits.at(pointer).asDouble()));
     }
 
     @Test

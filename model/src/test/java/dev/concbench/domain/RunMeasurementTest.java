@@ -89,20 +89,25 @@ class RunMeasurementTest {
         assertThat(run.getExclusiveCpus()).as("one pod shared its machine's CPUs").isFalse();
     }
 
+    /** The two shards of a two-pod run, as a format-1 kernel writes them: shard 0 on node-b (2 CPUs), 1 on node-a (4). */
+    private static List<ShardResult> twoShardsOfFormat1() {
+        return List.of(result("0/2", 2, "node-b", SHARD0_OF_2, 2, List.of(1.0, 2.0), List.of(0.5, 0.7)),
+                result("1/2", 4, "node-a", SHARD1_OF_2, 2, List.of(1.5, 1.8), List.of(0.4, 0.9)));
+    }
+
     @Test
     void aFormat1KernelGivesNoCpuFiguresAndNoFlag() throws Exception {
-        ShardResult shard0 = result("0/2", 2, "node-a", SHARD0_OF_2, 2, List.of(1.0, 2.0), List.of(0.5, 0.7));
-        ShardResult shard1 = result("1/2", 2, "node-b", SHARD1_OF_2, 2, List.of(1.5, 1.8), List.of(0.4, 0.9));
+        List<ShardResult> shards = twoShardsOfFormat1();
         RunStatus run = new RunStatus();
-        RunMeasurement.record(spec(), TWO_PODS, List.of(shard0, shard1), run);
+        RunMeasurement.record(spec(), TWO_PODS, shards, run);
         assertThat(run.getCpu()).isNull();
         assertThat(run.getCgroup()).isNull();
         assertThat(run.getExclusiveCpus()).isNull();
         // One pod of an older kernel among newer ones: the run's figures would be partial, so there are none.
-        ShardResult newer = format2(shard1, 2, "v1", null, 2, new ShardResult.CpuTimes(1.0, 0.0, 0.0, null, 0.0),
+        ShardResult newer = format2(shards.get(1), 2, "v1", null, 2, new ShardResult.CpuTimes(1.0, 0.0, 0.0, null, 0.0),
                 new ShardResult.CpuTimes(1.0, 0.0, 0.0, null, 0.0));
         RunStatus mixed = new RunStatus();
-        RunMeasurement.record(spec(), TWO_PODS, List.of(shard0, newer), mixed);
+        RunMeasurement.record(spec(), TWO_PODS, List.of(shards.get(0), newer), mixed);
         assertThat(mixed.getCpu()).isNull();
         assertThat(mixed.getCgroup()).isEqualTo("v1");
     }
@@ -138,12 +143,11 @@ class RunMeasurementTest {
 
     @Test
     void makespanPerRepetitionIsTheSlowestShard() throws Exception {
-        ShardResult shard0 = result("0/2", 2, "node-b", SHARD0_OF_2, 2, List.of(1.0, 2.0), List.of(0.5, 0.7));
-        ShardResult shard1 = result("1/2", 4, "node-a", SHARD1_OF_2, 2, List.of(1.5, 1.8), List.of(0.4, 0.9));
+        List<ShardResult> shards = twoShardsOfFormat1();
         RunStatus run = new RunStatus();
 
         // given in the wrong order: shards are matched by their index, not by arrival
-        RunMeasurement.record(spec(), TWO_PODS, List.of(shard1, shard0), run);
+        RunMeasurement.record(spec(), TWO_PODS, List.of(shards.get(1), shards.get(0)), run);
 
         assertThat(run.getState()).isEqualTo(RunState.Succeeded);
         assertThat(run.getSamples()).containsOnlyKeys("sequential", "threads");

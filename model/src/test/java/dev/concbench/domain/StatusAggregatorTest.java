@@ -81,7 +81,11 @@ class StatusAggregatorTest {
 
     /** These runs aggregated as the status of a cpu benchmark of 8 tasks. */
     private static ConcurrencyBenchmarkStatus aggregatedCpu(RunStatus... runs) {
-        ConcurrencyBenchmarkStatus status = status(runs);
+        return aggregateCpu(status(runs));
+    }
+
+    /** {@code status} aggregated (again) as the status of a cpu benchmark of 8 tasks. */
+    private static ConcurrencyBenchmarkStatus aggregateCpu(ConcurrencyBenchmarkStatus status) {
         StatusAggregator.aggregate(spec(WorkloadType.CPU, 8), status);
         return status;
     }
@@ -96,8 +100,7 @@ class StatusAggregatorTest {
 
     @Test
     void oneRowPerStrategyPodsAndWorkers() {
-        ConcurrencyBenchmarkStatus status = cpuSweep();
-        StatusAggregator.aggregate(spec(WorkloadType.CPU, 8), status);
+        ConcurrencyBenchmarkStatus status = aggregateCpu(cpuSweep());
 
         assertThat(status.getResults()).extracting(r -> r.getStrategy() + "/" + r.getPods() + "/" + r.getWorkers())
                 .containsExactly("sequential/1/0", "threads/1/0", "thread-pool/1/0", "sequential/2/4",
@@ -106,8 +109,7 @@ class StatusAggregatorTest {
 
     @Test
     void rowStatisticsSpeedupErrorAndEfficiency() {
-        ConcurrencyBenchmarkStatus status = cpuSweep();
-        StatusAggregator.aggregate(spec(WorkloadType.CPU, 8), status);
+        ConcurrencyBenchmarkStatus status = aggregateCpu(cpuSweep());
 
         ResultRow seq = row(status, "sequential", 1, 0);
         assertThat(seq.getSamples()).containsExactly(4.0, 4.2, 3.8);
@@ -186,7 +188,7 @@ class StatusAggregatorTest {
         single.setQosClass("Burstable");
         status.getRuns().get(1).setCgroup("v2");
         status.getRuns().get(1).setQosClass("Guaranteed");
-        StatusAggregator.aggregate(spec(WorkloadType.CPU, 8), status);
+        aggregateCpu(status);
 
         ResultRow pool = row(status, "thread-pool", 1, 0);
         assertThat(pool.getContended()).isTrue();
@@ -208,8 +210,7 @@ class StatusAggregatorTest {
         assertThat(status.getEnvironment().getExclusiveCpus()).isFalse();
         assertThat(status.getEnvironment().getQosClass()).isEqualTo("Burstable,Guaranteed");
         // Unknown everywhere: absent, never false.
-        ConcurrencyBenchmarkStatus plain = cpuSweep();
-        StatusAggregator.aggregate(spec(WorkloadType.CPU, 8), plain);
+        ConcurrencyBenchmarkStatus plain = aggregateCpu(cpuSweep());
         assertThat(plain.getEnvironment().getCgroup()).isNull();
         assertThat(plain.getEnvironment().getExclusiveCpus()).isNull();
         assertThat(plain.getEnvironment().getQosClass()).isNull();
@@ -217,8 +218,7 @@ class StatusAggregatorTest {
 
     @Test
     void fastestIsTheLowestMedianFormattedForASweep() {
-        ConcurrencyBenchmarkStatus status = cpuSweep();
-        StatusAggregator.aggregate(spec(WorkloadType.CPU, 8), status);
+        ConcurrencyBenchmarkStatus status = aggregateCpu(cpuSweep());
 
         assertThat(status.getFastest()).isEqualTo("thread-pool@pods=2,workers=4");
         assertThat(status.getFastestSpeedup()).isEqualTo(4.0);
@@ -239,10 +239,10 @@ class StatusAggregatorTest {
 
         // A pool's size other than auto is named too; a pool size means nothing to threads.
         only.setWorkers(4);
-        StatusAggregator.aggregate(spec(WorkloadType.CPU, 8), status);
+        aggregateCpu(status);
         assertThat(status.getFastest()).isEqualTo("process-pool@workers=4");
         only.getSamples().put("threads", List.of(1.0, 1.0));
-        StatusAggregator.aggregate(spec(WorkloadType.CPU, 8), status);
+        aggregateCpu(status);
         assertThat(status.getFastest()).isEqualTo("threads");
     }
 
@@ -328,8 +328,7 @@ class StatusAggregatorTest {
 
     @Test
     void environmentListsDistinctCpusAndNodes() {
-        ConcurrencyBenchmarkStatus status = cpuSweep();
-        StatusAggregator.aggregate(spec(WorkloadType.CPU, 8), status);
+        ConcurrencyBenchmarkStatus status = aggregateCpu(cpuSweep());
 
         assertThat(status.getEnvironment().getRuntime()).isEqualTo("python");
         assertThat(status.getEnvironment().getRuntimeVersion()).isEqualTo("3.11.7");
@@ -399,9 +398,9 @@ class StatusAggregatorTest {
     void aggregationIsDeterministic() {
         ConcurrencyBenchmarkStatus a = cpuSweep();
         ConcurrencyBenchmarkStatus b = cpuSweep();
-        StatusAggregator.aggregate(spec(WorkloadType.CPU, 8), a);
-        StatusAggregator.aggregate(spec(WorkloadType.CPU, 8), b);
-        StatusAggregator.aggregate(spec(WorkloadType.CPU, 8), b);
+        aggregateCpu(a);
+        aggregateCpu(b);
+        aggregateCpu(b);
         assertThat(b.getResults()).usingRecursiveFieldByFieldElementComparator().isEqualTo(a.getResults());
         assertThat(b.getFastest()).isEqualTo(a.getFastest());
     }
@@ -481,8 +480,7 @@ class StatusAggregatorTest {
 
     @Test
     void aPlainBenchmarksRowsNameNoRuntime() {
-        ConcurrencyBenchmarkStatus status = cpuSweep();
-        StatusAggregator.aggregate(spec(WorkloadType.CPU, 8), status);
+        ConcurrencyBenchmarkStatus status = aggregateCpu(cpuSweep());
 
         assertThat(status.getResults()).allSatisfy(r -> {
             assertThat(r.getRuntime()).isNull();
@@ -500,7 +498,7 @@ class StatusAggregatorTest {
         run.setStrategies(List.of("sequential", "threads", "asyncio"));
         ConcurrencyBenchmarkStatus status = status(run);
 
-        StatusAggregator.aggregate(spec(WorkloadType.CPU, 8), status);
+        aggregateCpu(status);
 
         assertThat(status.getResults()).extracting(ResultRow::getStrategy)
                 .containsExactly("sequential", "threads", "asyncio");

@@ -10,10 +10,13 @@ import io.fabric8.kubernetes.client.utils.Serialization;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -29,12 +32,15 @@ class AdmissionControllerUnitTest {
     private final List<ConcurrencyBenchmark> cached = new ArrayList<>();
     private int uids;
     private int versions;
+    private Instant created = Instant.parse("2025-03-01T10:00:00Z");
 
-    private AdmissionController admission(int limit) {
+    /** An admission controller of {@code limit} slots, its wake-ups recorded, that has seen {@code cbs} in this order. */
+    private AdmissionController admission(int limit, ConcurrencyBenchmark... cbs) {
         AdmissionController admission = new AdmissionController(limit);
         var wakeups = admission.eventSource(cached::stream, deleted -> { });
         wakeups.setEventHandler(event -> woken.add(event.getRelatedCustomResourceID()));
         wakeups.start();
+        seen(admission, cbs);
         return admission;
     }
 
@@ -44,14 +50,15 @@ class AdmissionControllerUnitTest {
         cached.clear();
     }
 
-    /** A new benchmark (a new UID), as the cache shows it: no status yet, or in {@code phase}. */
-    private ConcurrencyBenchmark cb(String name, String created, Phase phase) {
+    /** A new benchmark (a new UID), no status yet, created a second after the one made before it. */
+    private ConcurrencyBenchmark cb(String name) {
         ConcurrencyBenchmark cb = new ConcurrencyBenchmark("ns", name, new ConcurrencyBenchmarkSpec());
-        cb.getMetadata().setCreationTimestamp(created);
+        cb.getMetadata().setCreationTimestamp(created.toString());
+        created = created.plusSeconds(1);
         cb.getMetadata().setGeneration(1L);
         cb.getMetadata().setUid("uid-" + name + "-" + ++uids);
         cb.getMetadata().setResourceVersion(Integer.toString(++versions));
-        return phase == null ? cb : withPhase(cb, phase);
+        return cb;
     }
 
     /** The next version of {@code cb} (a new resourceVersion) with a status in {@code phase}. */
@@ -74,13 +81,10 @@ class AdmissionControllerUnitTest {
         return next;
     }
 
-    /** New benchmarks, no status yet, created a second apart in this order from 10:00:00. */
-    private ConcurrencyBenchmark[] oneSecondApart(String... names) {
-        ConcurrencyBenchmark[] cbs = new ConcurrencyBenchmark[names.length];
-        for (int i = 0; i < names.length; i++) {
-            cbs[i] = cb(names[i], Instant.parse("2025-03-01T10:00:00Z").plusSeconds(i).toString(), null);
-        }
-        return cbs;
+    /** {@code cb} alone was woken, and its reconcile now takes the slot. */
+    private void assertWokenAndAdmitted(AdmissionController admission, ConcurrencyBenchmark cb) {
+        assertThat(woken).containsExactly(ResourceID.fromResource(cb));
+        assertThat(admission.hold(cb)).isTrue();
     }
 
     private static void seen(AdmissionController admission, ConcurrencyBenchmark... cbs) {
@@ -92,10 +96,9 @@ class AdmissionControllerUnitTest {
     /** What the lifecycle is told (may it run?) claims nothing: only holding takes the slot. */
     @Test
     void askingWhetherABenchmarkMayRunClaimsNoSlot() {
-        AdmissionController admission = admission(1);
-        ConcurrencyBenchmark first = cb("first", "2025-03-01T10:00:00Z", null);
-        ConcurrencyBenchmark second = cb("second", "2025-03-01T10:00:05Z", null);
-        seen(admission, first, second);
+        ConcurrencyBenchmark first = cb("first");
+        ConcurrencyBenchmark second = cb("second");
+        AdmissionController admission = admission(1, first, second);
 
         assertThat(admission.mayRun(first)).isTrue();
         assertThat(admission.mayRun(first)).isTrue();
@@ -112,10 +115,9 @@ class AdmissionControllerUnitTest {
 
     @Test
     void limitOneAdmitsTheOlderOfTwoNewBenchmarks() {
-        AdmissionController admission = admission(1);
-        ConcurrencyBenchmark older = cb("older", "2025-03-01T10:00:00Z", null);
-        ConcurrencyBenchmark younger = cb("younger", "2025-03-01T10:00:05Z", null);
-        seen(admission, older, younger);
+        ConcurrencyBenchmark older = cb("older");
+        ConcurrencyBenchmark younger = cb("younger");
+        AdmissionController admission = admission(1, older, younger);
 
         // the younger reconciles first: it must not take the slot from the older
         assertThat(admission.hold(younger)).isFalse();
@@ -129,10 +131,9 @@ class AdmissionControllerUnitTest {
 
     @Test
     void afterReleaseTheYoungerIsWokenAndAdmitted() {
-        AdmissionController admission = admission(1);
-        ConcurrencyBenchmark older = cb("older", "2025-03-01T10:00:00Z", null);
-        ConcurrencyBenchmark younger = cb("younger", "2025-03-01T10:00:05Z", Phase.Queued);
-        seen(admission, older, younger);
+        ConcurrencyBenchmark older = cb("older");
+        ConcurrencyBenchmark younger = withPhase(cb("younger"), Phase.Queued);
+        AdmissionController admission = admission(1, older, younger);
         assertThat(admission.hold(older)).isTrue();
         seen(admission, withPhase(older, Phase.Running));
         assertThat(admission.hold(younger)).isFalse();
@@ -142,8 +143,7 @@ class AdmissionControllerUnitTest {
         admission.observe(done); // the operator's own terminal write
         admission.release(done);
 
-        assertThat(woken).containsExactly(ResourceID.fromResource(younger));
-        assertThat(admission.hold(younger)).isTrue();
+        assertWokenAndAdmitted(admission, younger);
     }
 
     /**
@@ -152,10 +152,9 @@ class AdmissionControllerUnitTest {
      */
     @Test
     void aReleaseIsNeverUndoneByACacheThatIsBehind() {
-        AdmissionController admission = admission(1);
-        ConcurrencyBenchmark first = cb("first", "2025-03-01T10:00:00Z", Phase.Queued);
-        ConcurrencyBenchmark second = cb("second", "2025-03-01T10:00:05Z", Phase.Queued);
-        seen(admission, first, second);
+        ConcurrencyBenchmark first = withPhase(cb("first"), Phase.Queued);
+        ConcurrencyBenchmark second = withPhase(cb("second"), Phase.Queued);
+        AdmissionController admission = admission(1, first, second);
         assertThat(admission.hold(first)).isTrue();
 
         admission.release(first);
@@ -173,16 +172,15 @@ class AdmissionControllerUnitTest {
     /** Delete and apply again under the same name while another runs, at limit 1: never two at once. */
     @Test
     void aBenchmarkAppliedAgainUnderItsNameQueuesLikeAnyOther() {
-        AdmissionController admission = admission(1);
-        ConcurrencyBenchmark running = cb("running", "2025-03-01T10:00:00Z", null);
-        ConcurrencyBenchmark x = cb("x", "2025-03-01T10:00:05Z", null);
-        seen(admission, running, x);
+        ConcurrencyBenchmark running = cb("running");
+        ConcurrencyBenchmark x = cb("x");
+        AdmissionController admission = admission(1, running, x);
         assertThat(admission.hold(running)).isTrue();
         assertThat(admission.hold(x)).isFalse();
         seen(admission, withPhase(x, Phase.Queued));
 
         admission.forget(x);
-        ConcurrencyBenchmark again = cb("x", "2025-03-01T10:00:09Z", null); // generation 1, a new UID
+        ConcurrencyBenchmark again = cb("x"); // generation 1, a new UID
         seen(admission, again);
 
         assertThat(admission.hold(again)).isFalse();
@@ -191,19 +189,24 @@ class AdmissionControllerUnitTest {
         assertThat(admission.hold(again)).isTrue();
     }
 
-    @Test
-    void aDeletedBenchmarkFreesItsSlotAndWakesTheNext() {
-        AdmissionController admission = admission(1);
-        ConcurrencyBenchmark older = cb("older", "2025-03-01T10:00:00Z", null);
-        ConcurrencyBenchmark younger = cb("younger", "2025-03-01T10:00:05Z", null);
-        seen(admission, older, younger);
-        assertThat(admission.hold(older)).isTrue();
+    /** {@code limit} benchmarks hold every slot; one deleted, the next in line is woken and admitted. */
+    @ParameterizedTest
+    @ValueSource(ints = {1, 2})
+    void aDeletedBenchmarkFreesItsSlotAndWakesTheNext(int limit) {
+        ConcurrencyBenchmark[] queue = Stream.of("a", "b", "c").limit(limit + 1).map(this::cb)
+                .toArray(ConcurrencyBenchmark[]::new);
+        ConcurrencyBenchmark next = queue[limit];
+        AdmissionController admission = admission(limit, queue);
+
+        assertThat(admission.limit()).isEqualTo(limit);
+        for (int i = 0; i < limit; i++) {
+            assertThat(admission.hold(queue[i])).isTrue();
+        }
+        assertThat(admission.hold(next)).isFalse();
+
         woken.clear();
-
-        admission.forget(older);
-
-        assertThat(woken).containsExactly(ResourceID.fromResource(younger));
-        assertThat(admission.hold(younger)).isTrue();
+        admission.forget(queue[0]);
+        assertWokenAndAdmitted(admission, next);
     }
 
     /**
@@ -212,26 +215,23 @@ class AdmissionControllerUnitTest {
      */
     @Test
     void aRefusedBenchmarkIsWokenAgainWhenTheOneAheadLeavesTheQueue() {
-        AdmissionController admission = admission(1);
-        ConcurrencyBenchmark invalid = cb("invalid", "2025-03-01T10:00:00Z", null);
-        ConcurrencyBenchmark valid = cb("valid", "2025-03-01T10:00:05Z", null);
-        seen(admission, invalid, valid);
+        ConcurrencyBenchmark invalid = cb("invalid");
+        ConcurrencyBenchmark valid = cb("valid");
+        AdmissionController admission = admission(1, invalid, valid);
         assertThat(admission.hold(valid)).isFalse();
         woken.clear();
 
         admission.observe(withPhase(invalid, Phase.Failed)); // never admitted: nothing to release
 
-        assertThat(woken).containsExactly(ResourceID.fromResource(valid));
-        assertThat(admission.hold(valid)).isTrue();
+        assertWokenAndAdmitted(admission, valid);
     }
 
     @Test
     void aRunningBenchmarkCountsAsActiveAfterARestart() {
         // a fresh controller (operator restart) knows nothing; the cache says "running" was admitted
-        AdmissionController admission = admission(1);
-        ConcurrencyBenchmark waiting = cb("waiting", "2025-03-01T09:00:00Z", Phase.Queued);
-        ConcurrencyBenchmark running = cb("running", "2025-03-01T10:00:00Z", Phase.Running);
-        seen(admission, waiting, running);
+        ConcurrencyBenchmark waiting = withPhase(cb("waiting"), Phase.Queued);
+        ConcurrencyBenchmark running = withPhase(cb("running"), Phase.Running);
+        AdmissionController admission = admission(1, waiting, running);
         woken.clear();
 
         // older, but the slot is taken
@@ -245,9 +245,9 @@ class AdmissionControllerUnitTest {
     void finishedBenchmarksDoNotBlockWhateverTheirNumber() {
         AdmissionController admission = admission(1);
         for (int i = 0; i < 1000; i++) {
-            seen(admission, cb("done-" + i, "2025-03-01T09:00:00Z", i % 2 == 0 ? Phase.Succeeded : Phase.Failed));
+            seen(admission, withPhase(cb("done-" + i), i % 2 == 0 ? Phase.Succeeded : Phase.Failed));
         }
-        ConcurrencyBenchmark fresh = cb("fresh", "2025-03-01T10:00:00Z", null);
+        ConcurrencyBenchmark fresh = cb("fresh");
         seen(admission, fresh);
 
         assertThat(admission.waiting()).containsExactly(ResourceID.fromResource(fresh));
@@ -256,10 +256,9 @@ class AdmissionControllerUnitTest {
 
     @Test
     void aFinishedBenchmarkWithANewSpecWaitsInCreationOrder() {
-        AdmissionController admission = admission(1);
-        ConcurrencyBenchmark edited = withPhase(cb("edited", "2025-03-01T09:00:00Z", null), Phase.Succeeded);
-        ConcurrencyBenchmark fresh = cb("fresh", "2025-03-01T10:00:00Z", null);
-        seen(admission, edited, fresh);
+        ConcurrencyBenchmark edited = withPhase(cb("edited"), Phase.Succeeded);
+        ConcurrencyBenchmark fresh = cb("fresh");
+        AdmissionController admission = admission(1, edited, fresh);
         admission.release(edited); // its generation 1 ended here
         ConcurrencyBenchmark generation2 = Serialization.clone(edited);
         generation2.getMetadata().setGeneration(2L); // spec changed after it finished
@@ -272,39 +271,17 @@ class AdmissionControllerUnitTest {
 
     @Test
     void aBenchmarkNotYetIndexedQueuesByItsCreationTime() {
-        AdmissionController admission = admission(2);
-        ConcurrencyBenchmark[] abc = oneSecondApart("a", "b", "c");
-        ConcurrencyBenchmark a = abc[0], b = abc[1], c = abc[2];
-        seen(admission, a, b);
+        ConcurrencyBenchmark a = cb("a"), b = cb("b"), c = cb("c");
+        AdmissionController admission = admission(2, a, b);
 
         // c's event has not come yet: it goes after a and b, which fill both slots
         assertThat(admission.hold(c)).isFalse();
     }
 
     @Test
-    void limitTwoAdmitsTwo() {
-        AdmissionController admission = admission(2);
-        ConcurrencyBenchmark[] abc = oneSecondApart("a", "b", "c");
-        ConcurrencyBenchmark a = abc[0], b = abc[1], c = abc[2];
-        seen(admission, a, b, c);
-
-        assertThat(admission.limit()).isEqualTo(2);
-        assertThat(admission.hold(a)).isTrue();
-        assertThat(admission.hold(b)).isTrue();
-        assertThat(admission.hold(c)).isFalse();
-
-        woken.clear();
-        admission.forget(a);
-        assertThat(woken).containsExactly(ResourceID.fromResource(c));
-        assertThat(admission.hold(c)).isTrue();
-    }
-
-    @Test
     void limitTwoLetsTheSecondInWhileTheFirstWaitsForItsReconcile() {
-        AdmissionController admission = admission(2);
-        ConcurrencyBenchmark[] abc = oneSecondApart("a", "b", "c");
-        ConcurrencyBenchmark a = abc[0], b = abc[1], c = abc[2];
-        seen(admission, a, b, c);
+        ConcurrencyBenchmark a = cb("a"), b = cb("b"), c = cb("c");
+        AdmissionController admission = admission(2, a, b, c);
 
         // b reconciles before a: a is ahead of it but two slots are free
         assertThat(admission.hold(b)).isTrue();
@@ -316,11 +293,10 @@ class AdmissionControllerUnitTest {
     /** A reconcile under way when its benchmark was deleted must not leave a ghost waiting at the queue's head. */
     @Test
     void aDecisionForABenchmarkDeletedMeanwhileLeavesNoGhostInTheQueue() {
-        AdmissionController admission = admission(1);
-        ConcurrencyBenchmark running = cb("running", "2025-03-01T09:00:00Z", null);
-        ConcurrencyBenchmark gone = cb("gone", "2025-03-01T10:00:00Z", null);
-        ConcurrencyBenchmark next = cb("next", "2025-03-01T10:00:05Z", null);
-        seen(admission, running, gone, next);
+        ConcurrencyBenchmark running = cb("running");
+        ConcurrencyBenchmark gone = cb("gone");
+        ConcurrencyBenchmark next = cb("next");
+        AdmissionController admission = admission(1, running, gone, next);
         assertThat(admission.hold(running)).isTrue();
 
         admission.forget(gone);
@@ -336,8 +312,8 @@ class AdmissionControllerUnitTest {
     @Test
     void theFirstDecisionReadsWhatTheCacheHolds() {
         AdmissionController admission = admission(1);
-        ConcurrencyBenchmark older = cb("older", "2025-03-01T10:00:00Z", Phase.Queued);
-        ConcurrencyBenchmark younger = cb("younger", "2025-03-01T10:00:05Z", Phase.Queued);
+        ConcurrencyBenchmark older = withPhase(cb("older"), Phase.Queued);
+        ConcurrencyBenchmark younger = withPhase(cb("younger"), Phase.Queued);
         cached.addAll(List.of(older, younger));
 
         assertThat(admission.hold(younger)).isFalse();

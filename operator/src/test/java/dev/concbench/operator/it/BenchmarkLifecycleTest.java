@@ -137,7 +137,7 @@ class BenchmarkLifecycleTest {
         assertThat(status.getFastest()).matches("(python|java)/.+");
 
         // The operator has no image of cpython-3.13t here: refused before anything runs.
-        ConcurrencyBenchmarkSpec missing = spec(WorkloadType.IO, 10, 2, List.of(StrategyName.THREADS));
+        ConcurrencyBenchmarkSpec missing = quick();
         missing.setSweep(new SweepSpec());
         missing.getSweep().setRuntimes(List.of(Runtime.PYTHON, Runtime.CPYTHON_3_13T));
         create("missing-image", missing);
@@ -151,29 +151,21 @@ class BenchmarkLifecycleTest {
 
     @Test
     void aFailingPodEndsTheBenchmarkFailedNamingThePod() {
-        ConcurrencyBenchmarkSpec spec = spec(WorkloadType.IO, 10, 2, List.of(StrategyName.THREADS));
-        spec.setImage("registry.test/failing:1");
-        create("broken", spec);
+        create("broken", quickOn("registry.test/failing:1"));
 
-        ConcurrencyBenchmarkStatus status = awaitPhase("broken", Phase.Failed);
-
-        Condition failed = condition(status, Conditions.FAILED).orElseThrow();
+        Condition failed = failure("broken");
         assertThat(failed.getStatus()).isEqualTo("True");
         assertThat(failed.getReason()).isEqualTo("PodFailed");
         assertThat(failed.getMessage()).contains("pod " + jobName("broken", 1, 0) + "-0").contains("exit code 2")
                 .contains("concbench-kernel:");
-        assertThat(status.getRuns().get(0).getState()).isEqualTo(RunState.Failed);
+        assertThat(status("broken").getRuns().get(0).getState()).isEqualTo(RunState.Failed);
     }
 
     @Test
     void anUnpullableImageEndsFailedWithThePullError() {
-        ConcurrencyBenchmarkSpec spec = spec(WorkloadType.IO, 10, 2, List.of(StrategyName.THREADS));
-        spec.setImage("registry.test/unpullable:1");
-        create("nopull", spec);
+        create("nopull", quickOn("registry.test/unpullable:1"));
 
-        ConcurrencyBenchmarkStatus status = awaitPhase("nopull", Phase.Failed);
-
-        Condition failed = condition(status, Conditions.FAILED).orElseThrow();
+        Condition failed = failure("nopull");
         assertThat(failed.getReason()).isEqualTo("ImagePullFailed");
         assertThat(failed.getMessage()).contains(jobName("nopull", 1, 0) + "-0").contains("ErrImagePull");
         // The run's Job is stopped rather than left pulling until its deadline.
@@ -203,10 +195,10 @@ class BenchmarkLifecycleTest {
      */
     @Test
     void aBenchmarkAskingForMoreThanThePolicyAllowsEndsNotAllowedWithoutAJob() {
-        ConcurrencyBenchmarkSpec image = spec(WorkloadType.IO, 10, 2, List.of(StrategyName.THREADS));
+        ConcurrencyBenchmarkSpec image = quick();
         image.setImage("elsewhere.example/python:3");
         create("other-image", image);
-        ConcurrencyBenchmarkSpec everyTaint = spec(WorkloadType.IO, 10, 2, List.of(StrategyName.THREADS));
+        ConcurrencyBenchmarkSpec everyTaint = quick();
         everyTaint.setPlacement(new PlacementSpec());
         everyTaint.getPlacement().setTolerations(List.of(new KernelToleration(null, KernelToleration.Operator.Exists,
                 null, null)));
@@ -222,15 +214,13 @@ class BenchmarkLifecycleTest {
             assertThat(jobsOf(expected.getKey())).as("no Job was made").isEmpty();
         }
         // Both gave their slot back (a limit of one): an allowed benchmark runs after them.
-        create("allowed", spec(WorkloadType.IO, 10, 2, List.of(StrategyName.THREADS)));
+        create("allowed", quick());
         awaitPhase("allowed", Phase.Succeeded);
     }
 
     @Test
     void aSpecChangeWhileRunningDeletesTheOldRunAndRunsTheNewGeneration() {
-        ConcurrencyBenchmarkSpec spec = spec(WorkloadType.IO, 10, 2, List.of(StrategyName.THREADS));
-        spec.setImage("registry.test/hold:1");
-        create("changing", spec);
+        create("changing", held());
         await().atMost(TIMEOUT).until(() -> jobsOf("changing").size() == 1);
         // The Job is created before the status that records it is written.
         awaitPhase("changing", Phase.Running);
@@ -249,11 +239,9 @@ class BenchmarkLifecycleTest {
 
     @Test
     void withALimitOfOneTheSecondBenchmarkQueuesThenRuns() {
-        ConcurrencyBenchmarkSpec first = spec(WorkloadType.IO, 10, 2, List.of(StrategyName.THREADS));
-        first.setImage("registry.test/hold:1");
-        create("first", first);
+        create("first", held());
         await().atMost(TIMEOUT).until(() -> jobsOf("first").size() == 1);
-        create("second", spec(WorkloadType.IO, 10, 2, List.of(StrategyName.THREADS)));
+        create("second", quick());
 
         await().atMost(TIMEOUT).until(() -> status("second").getPhase() == Phase.Queued);
         Condition admitted = condition(status("second"), Conditions.ADMITTED).orElseThrow();
@@ -261,10 +249,7 @@ class BenchmarkLifecycleTest {
         assertThat(admitted.getReason()).isEqualTo("Queued");
         assertThat(jobsOf("second")).isEmpty();
 
-        cluster.release();
-        ConcurrencyBenchmarkStatus one = awaitPhase("first", Phase.Succeeded);
-        ConcurrencyBenchmarkStatus two = awaitPhase("second", Phase.Succeeded);
-        assertThat(Instant.parse(two.getStartTime())).isAfterOrEqualTo(Instant.parse(one.getCompletionTime()));
+        releaseAndAssertRanOneAfterTheOther("first", "second");
     }
 
     /**
@@ -273,39 +258,32 @@ class BenchmarkLifecycleTest {
      */
     @Test
     void aBenchmarkDeletedAndAppliedAgainWhileAnotherRunsQueuesBehindIt() {
-        ConcurrencyBenchmarkSpec hold = spec(WorkloadType.IO, 10, 2, List.of(StrategyName.THREADS));
-        hold.setImage("registry.test/hold:1");
-        create("running", hold);
+        create("running", held());
         awaitPhase("running", Phase.Running);
-        create("again", spec(WorkloadType.IO, 10, 2, List.of(StrategyName.THREADS)));
+        create("again", quick());
         awaitPhase("again", Phase.Queued);
         client.resources(ConcurrencyBenchmark.class).inNamespace(NS).withName("again").delete();
         await().atMost(TIMEOUT).until(() -> client.resources(ConcurrencyBenchmark.class).inNamespace(NS)
                 .withName("again").get() == null);
 
-        create("again", spec(WorkloadType.IO, 10, 2, List.of(StrategyName.THREADS)));
+        create("again", quick());
         awaitPhase("again", Phase.Queued);
         // Long enough for its reconciles (creation, status write) to have happened: still queued, no Job.
         await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(5))
                 .until(() -> status("again").getPhase() == Phase.Queued && jobsOf("again").isEmpty());
 
-        cluster.release();
-        ConcurrencyBenchmarkStatus first = awaitPhase("running", Phase.Succeeded);
-        ConcurrencyBenchmarkStatus second = awaitPhase("again", Phase.Succeeded);
-        assertThat(Instant.parse(second.getStartTime())).isAfterOrEqualTo(Instant.parse(first.getCompletionTime()));
+        releaseAndAssertRanOneAfterTheOther("running", "again");
     }
 
     @Test
     void deletingABenchmarkMidRunLeavesNoJobAndFreesItsSlot() {
-        ConcurrencyBenchmarkSpec spec = spec(WorkloadType.IO, 10, 2, List.of(StrategyName.THREADS));
-        spec.setImage("registry.test/hold:1");
-        create("doomed", spec);
+        create("doomed", held());
         await().atMost(TIMEOUT).until(() -> jobsOf("doomed").size() == 1);
         Job job = jobsOf("doomed").get(0);
         ConcurrencyBenchmark cb = client.resources(ConcurrencyBenchmark.class).inNamespace(NS).withName("doomed").get();
         assertThat(job.getMetadata().getOwnerReferences()).singleElement()
                 .satisfies(o -> assertThat(o.getUid()).isEqualTo(cb.getMetadata().getUid()));
-        create("next", spec(WorkloadType.IO, 10, 2, List.of(StrategyName.THREADS)));
+        create("next", quick());
         await().atMost(TIMEOUT).until(() -> status("next").getPhase() == Phase.Queued);
 
         client.resources(ConcurrencyBenchmark.class).inNamespace(NS).withName("doomed").delete();
@@ -332,7 +310,7 @@ class BenchmarkLifecycleTest {
                             .withReason("FieldValueInvalid").endCause()
                         .endDetails().build())
                 .once();
-        create("refused", spec(WorkloadType.IO, 10, 2, List.of(StrategyName.THREADS)));
+        create("refused", quick());
 
         ConcurrencyBenchmarkStatus failed = awaitPhase("refused", Phase.Failed);
         Condition condition = condition(failed, Conditions.FAILED).orElseThrow();
@@ -346,11 +324,36 @@ class BenchmarkLifecycleTest {
         // Created only now, so that it cannot be the one whose Job gets the canned refusal (queued
         // benchmarks start in creation order, then by name); with the limit of one it runs only if the
         // refused benchmark gave its slot back.
-        create("after", spec(WorkloadType.IO, 10, 2, List.of(StrategyName.THREADS)));
+        create("after", quick());
         awaitPhase("after", Phase.Succeeded);
     }
 
     // --- helpers ---
+
+    /** A benchmark that runs in moments: 2 io tasks of 10 ms, threads only. */
+    static ConcurrencyBenchmarkSpec quick() {
+        return spec(WorkloadType.IO, 10, 2, List.of(StrategyName.THREADS));
+    }
+
+    /** A {@link #quick} benchmark on {@code image}, which tells the fake kubelet how its pods behave. */
+    static ConcurrencyBenchmarkSpec quickOn(String image) {
+        ConcurrencyBenchmarkSpec spec = quick();
+        spec.setImage(image);
+        return spec;
+    }
+
+    /** A {@link #quick} benchmark whose pods the fake kubelet keeps running until {@code cluster.release()}. */
+    static ConcurrencyBenchmarkSpec held() {
+        return quickOn("registry.test/hold:1");
+    }
+
+    /** Lets the held pods finish: both benchmarks succeed, the second started only after the first ended. */
+    void releaseAndAssertRanOneAfterTheOther(String first, String second) {
+        cluster.release();
+        ConcurrencyBenchmarkStatus one = awaitPhase(first, Phase.Succeeded);
+        ConcurrencyBenchmarkStatus two = awaitPhase(second, Phase.Succeeded);
+        assertThat(Instant.parse(two.getStartTime())).isAfterOrEqualTo(Instant.parse(one.getCompletionTime()));
+    }
 
     static ConcurrencyBenchmarkSpec spec(WorkloadType type, int size, int tasks, List<StrategyName> strategies) {
         ConcurrencyBenchmarkSpec spec = new ConcurrencyBenchmarkSpec();
@@ -364,6 +367,11 @@ class BenchmarkLifecycleTest {
     void create(String name, ConcurrencyBenchmarkSpec spec) {
         client.resources(ConcurrencyBenchmark.class).inNamespace(NS).resource(new ConcurrencyBenchmark(NS, name, spec))
                 .create();
+    }
+
+    /** Waits for {@code name} to end Failed and returns why: its Failed condition. */
+    Condition failure(String name) {
+        return condition(awaitPhase(name, Phase.Failed), Conditions.FAILED).orElseThrow();
     }
 
     ConcurrencyBenchmarkStatus status(String name) {

@@ -4,8 +4,6 @@ import dev.concbench.api.v1alpha1.ConcurrencyBenchmarkSpec;
 import dev.concbench.api.v1alpha1.ConcurrencyBenchmarkStatus;
 import dev.concbench.api.v1alpha1.Phase;
 import dev.concbench.api.v1alpha1.Runtime;
-import dev.concbench.api.v1alpha1.StrategyName;
-import dev.concbench.api.v1alpha1.WorkloadType;
 import dev.concbench.domain.Conditions;
 import dev.concbench.domain.Names;
 import dev.concbench.operator.BenchmarkReconciler;
@@ -28,7 +26,7 @@ import java.util.concurrent.TimeUnit;
 
 import static dev.concbench.operator.it.BenchmarkLifecycleTest.NS;
 import static dev.concbench.operator.it.BenchmarkLifecycleTest.condition;
-import static dev.concbench.operator.it.BenchmarkLifecycleTest.spec;
+import static dev.concbench.operator.it.BenchmarkLifecycleTest.quick;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -53,7 +51,7 @@ class FaultsLifecycleTest extends LifecycleOnMockServer {
 
 
     private static ConcurrencyBenchmarkSpec java() {
-        ConcurrencyBenchmarkSpec spec = spec(WorkloadType.IO, 10, 2, List.of(StrategyName.THREADS));
+        ConcurrencyBenchmarkSpec spec = quick();
         spec.setRuntime(Runtime.JAVA);
         return spec;
     }
@@ -199,7 +197,7 @@ class FaultsLifecycleTest extends LifecycleOnMockServer {
      */
     @Test
     void aBenchmarkSwitchedFromPythonToJavaRunsWithoutDeletingItsKernelConfigMap() throws InterruptedException {
-        ConcurrencyBenchmarkSpec python = spec(WorkloadType.IO, 10, 2, List.of(StrategyName.THREADS));
+        ConcurrencyBenchmarkSpec python = quick();
         on.create("switched", python);
         awaitPhase("switched", Phase.Succeeded, Duration.ofSeconds(60));
         String configMap = "/api/v1/namespaces/" + NS + "/configmaps/"

@@ -2,12 +2,8 @@ package dev.concbench.operator.it;
 
 import dev.concbench.api.v1alpha1.ConcurrencyBenchmark;
 import dev.concbench.api.v1alpha1.ConcurrencyBenchmarkSpec;
-import dev.concbench.api.v1alpha1.ConcurrencyBenchmarkStatus;
 import dev.concbench.api.v1alpha1.Phase;
-import dev.concbench.api.v1alpha1.StrategyName;
-import dev.concbench.api.v1alpha1.WorkloadType;
 import dev.concbench.domain.Action;
-import dev.concbench.domain.Conditions;
 import dev.concbench.operator.BenchmarkEvents;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -21,12 +17,10 @@ import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 import org.junit.jupiter.api.Test;
 
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
 import static dev.concbench.operator.it.BenchmarkLifecycleTest.NS;
-import static dev.concbench.operator.it.BenchmarkLifecycleTest.condition;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -74,14 +68,13 @@ class OperatorErrorLifecycleTest extends LifecycleOnMockServer {
 
     @Test
     void aBugOfTheOperatorEndsTheBenchmarkWithAMessageForAPersonAndFreesTheSlot() {
-        on.create("buggy", BenchmarkLifecycleTest.spec(WorkloadType.IO, 10, 2, List.of(StrategyName.THREADS)));
+        on.create("buggy", BenchmarkLifecycleTest.quick());
 
-        ConcurrencyBenchmarkStatus failed = on.awaitPhase("buggy", Phase.Failed);
-        Condition reason = condition(failed, Conditions.FAILED).orElseThrow();
+        Condition reason = on.failure("buggy");
         assertThat(reason.getReason()).isEqualTo("OperatorError");
         assertThat(reason.getMessage()).contains("the operator failed on this benchmark", "its log", NS + "/buggy")
                 .doesNotContain("Exception", "java.", "planted bug", "\tat ");
-        on.create("after-bug", BenchmarkLifecycleTest.spec(WorkloadType.IO, 10, 2, List.of(StrategyName.THREADS)));
+        on.create("after-bug", BenchmarkLifecycleTest.quick());
         on.awaitPhase("after-bug", Phase.Succeeded);
     }
 
@@ -90,8 +83,7 @@ class OperatorErrorLifecycleTest extends LifecycleOnMockServer {
         client.resources(ConcurrencyBenchmark.class).inNamespace(NS)
                 .resource(new ConcurrencyBenchmark(NS, "no-spec", (ConcurrencyBenchmarkSpec) null)).create();
 
-        ConcurrencyBenchmarkStatus failed = on.awaitPhase("no-spec", Phase.Failed);
-        Condition reason = condition(failed, Conditions.FAILED).orElseThrow();
+        Condition reason = on.failure("no-spec");
         assertThat(reason.getReason()).isEqualTo("InvalidSpec");
         assertThat(reason.getMessage()).contains("spec is required").doesNotContain("Exception", "java.");
     }

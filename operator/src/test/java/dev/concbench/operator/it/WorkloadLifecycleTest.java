@@ -2,13 +2,11 @@ package dev.concbench.operator.it;
 
 import dev.concbench.api.v1alpha1.ConcurrencyBenchmarkSpec;
 import dev.concbench.api.v1alpha1.ConcurrencyBenchmarkStatus;
-import dev.concbench.api.v1alpha1.CustomWorkloadSpec;
 import dev.concbench.api.v1alpha1.Phase;
 import dev.concbench.api.v1alpha1.ResultRow;
 import dev.concbench.api.v1alpha1.StrategyName;
-import dev.concbench.api.v1alpha1.WorkloadSpec;
 import dev.concbench.api.v1alpha1.WorkloadType;
-import dev.concbench.domain.Conditions;
+import dev.concbench.domain.TestSpecs;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.quarkus.test.junit.QuarkusTest;
@@ -40,7 +38,7 @@ class WorkloadLifecycleTest extends LifecycleOnMockServer {
     void aConfigMapThatDoesNotExistFailsTheBenchmarkNamingItBeforeAnyJobExists() {
         on.create("no-code", custom("records:work", "records-code", null, List.of(StrategyName.THREADS)));
 
-        Condition failed = failed("no-code");
+        Condition failed = on.failure("no-code");
         assertThat(failed.getReason()).isEqualTo("WorkloadError");
         assertThat(failed.getMessage()).isEqualTo("workload.custom.configMap: ConfigMap records-code does not exist in "
                 + "namespace " + NS + ": create it before the benchmark runs (e.g. kubectl create configmap "
@@ -53,7 +51,7 @@ class WorkloadLifecycleTest extends LifecycleOnMockServer {
         code("other-code", Map.of("helpers.py", "X = 1\n"));
         on.create("no-module", custom("records:work", "other-code", null, List.of(StrategyName.THREADS)));
 
-        Condition failed = failed("no-module");
+        Condition failed = on.failure("no-module");
         assertThat(failed.getReason()).isEqualTo("WorkloadError");
         assertThat(failed.getMessage()).contains("ConfigMap other-code has no records.py", "its keys: helpers.py");
         assertThat(on.cluster.jobsSeen()).isEmpty();
@@ -90,7 +88,7 @@ class WorkloadLifecycleTest extends LifecycleOnMockServer {
         on.create("raises", custom("broken:work", null, "def work(index):\n    return 10 // (index - 2)\n",
                 List.of(StrategyName.THREADS)));
 
-        Condition failed = failed("raises");
+        Condition failed = on.failure("raises");
         assertThat(failed.getReason()).isEqualTo("WorkloadError");
         assertThat(failed.getMessage()).startsWith("pod " + on.jobName("raises", 1, 0) + "-0: task 2: ZeroDivisionError: "
                 + "integer division or modulo by zero (").contains("broken.py, line 2, in work)", "return 10 // (index - 2)");
@@ -100,16 +98,8 @@ class WorkloadLifecycleTest extends LifecycleOnMockServer {
     // --- helpers ---
 
     static ConcurrencyBenchmarkSpec custom(String entrypoint, String configMap, String source, List<StrategyName> strategies) {
-        CustomWorkloadSpec code = new CustomWorkloadSpec();
-        code.setEntrypoint(entrypoint);
-        code.setConfigMap(configMap);
-        code.setSource(source);
-        WorkloadSpec workload = new WorkloadSpec();
-        workload.setType(WorkloadType.CUSTOM);
-        workload.setTasks(4);
-        workload.setCustom(code);
         ConcurrencyBenchmarkSpec spec = BenchmarkLifecycleTest.spec(WorkloadType.CPU, 1, 4, strategies);
-        spec.setWorkload(workload);
+        spec.setWorkload(TestSpecs.customWorkload(TestSpecs.code(entrypoint, configMap, source), 4));
         spec.setRepetitions(1);
         return spec;
     }
@@ -118,10 +108,6 @@ class WorkloadLifecycleTest extends LifecycleOnMockServer {
     void code(String name, Map<String, String> files) {
         client.configMaps().inNamespace(NS).resource(new ConfigMapBuilder().withNewMetadata().withName(name)
                 .withNamespace(NS).addToLabels("test", "workload-code").endMetadata().withData(files).build()).create();
-    }
-
-    Condition failed(String name) {
-        return Conditions.find(on.awaitPhase(name, Phase.Failed).getConditions(), Conditions.FAILED).orElseThrow();
     }
 
     static ResultRow row(ConcurrencyBenchmarkStatus status, String strategy) {

@@ -11,6 +11,7 @@ import dev.concbench.api.v1alpha1.StrategyName;
 import dev.concbench.api.v1alpha1.WorkloadSpec;
 import dev.concbench.api.v1alpha1.WorkloadType;
 import dev.concbench.domain.PlannedRun;
+import dev.concbench.domain.TestSpecs;
 import dev.concbench.operator.JobFactory;
 import dev.concbench.operator.KernelDefaults;
 import dev.concbench.operator.KernelScript;
@@ -380,19 +381,13 @@ class JobFactoryTest {
 
     private static ConcurrencyBenchmark custom(CustomWorkloadSpec custom, Runtime runtime) {
         ConcurrencyBenchmark cb = benchmark(runtime);
-        WorkloadSpec workload = new WorkloadSpec();
-        workload.setType(WorkloadType.CUSTOM);
-        workload.setTasks(80);
-        workload.setCustom(custom);
-        cb.getSpec().setWorkload(workload);
+        cb.getSpec().setWorkload(TestSpecs.customWorkload(custom, 80));
         return cb;
     }
 
     @Test
     void aPythonFunctionFromAConfigMapIsMountedReadOnlyAndNamedToTheKernel() {
-        CustomWorkloadSpec code = new CustomWorkloadSpec();
-        code.setEntrypoint("records:work");
-        code.setConfigMap("records-code");
+        CustomWorkloadSpec code = TestSpecs.code("records:work", "records-code", null);
         code.setDeterministic(false);
         Job job = job(custom(code, Runtime.PYTHON), FOUR_PODS, IMAGE, KernelDefaults.NONE);
 
@@ -412,9 +407,7 @@ class JobFactoryTest {
 
     @Test
     void anInlineSourceIsAFileOfTheKernelsConfigMap() {
-        CustomWorkloadSpec code = new CustomWorkloadSpec();
-        code.setEntrypoint("quick:run");
-        code.setSource("def run(i):\n    return i\n");
+        CustomWorkloadSpec code = TestSpecs.code("quick:run", null, "def run(i):\n    return i\n");
         ConcurrencyBenchmark cb = custom(code, Runtime.PYTHON);
         Job job = job(cb, FOUR_PODS, IMAGE, KernelDefaults.NONE);
 

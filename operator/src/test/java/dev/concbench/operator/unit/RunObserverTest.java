@@ -83,6 +83,11 @@ class RunObserverTest {
                 .withMessage(message).endTerminated().build();
     }
 
+    /** A run of one pod, in {@code phase}, whose kernel exited 4 (the user's code failed) saying {@code message}. */
+    private static RunObservation kernelExited4(String phase, String message) {
+        return observe(job(), List.of(pod("demo-g1-r0-0-aaaaa", 0, phase, terminated(4, "Error", message))), 1);
+    }
+
     private static Pod succeeded(String name, int index, String message) {
         return pod(name, index, "Succeeded", terminated(0, "Completed", message));
     }
@@ -110,8 +115,7 @@ class RunObserverTest {
     /** Seen on the real nodes: the kernel's exit 4 in the container's state while the pod's phase is not yet Failed. */
     @Test
     void aWorkloadErrorCountsItsPodFailedBeforeThePhaseSaysSo() {
-        RunObservation seen = observe(job(), List.of(pod("demo-g1-r0-0-aaaaa", 0, "Running",
-                terminated(4, "Error", "{\"format\":2,\"workloadError\":\"task 0: KeyError: 'id'\"}"))), 1);
+        RunObservation seen = kernelExited4("Running", "{\"format\":2,\"workloadError\":\"task 0: KeyError: 'id'\"}");
         assertThat(seen.reason()).isEqualTo("WorkloadError");
         assertThat(seen.podsFailed()).isEqualTo(1);
     }
@@ -119,8 +123,8 @@ class RunObserverTest {
     @Test
     void aWorkloadErrorWithoutItsDocumentQuotesTheKernelsLog() {
         // FallbackToLogsOnError: no document written, the kubelet took the log's tail
-        RunObservation seen = observe(job(), List.of(pod("demo-g1-r0-0-aaaaa", 0, "Failed",
-                terminated(4, "Error", "concbench-kernel: workload error: task 2 did not return within 60 s"))), 1);
+        RunObservation seen = kernelExited4("Failed",
+                "concbench-kernel: workload error: task 2 did not return within 60 s");
         assertThat(seen.reason()).isEqualTo("WorkloadError");
         assertThat(seen.message()).isEqualTo("pod demo-g1-r0-0-aaaaa: concbench-kernel: workload error: task 2 did not "
                 + "return within 60 s");
