@@ -1,12 +1,8 @@
 package dev.concbench.e2e;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.TestMethodOrder;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 import org.awaitility.core.ConditionTimeoutException;
 
@@ -36,9 +32,7 @@ import static org.awaitility.Awaitility.await;
  * namespace is refused at apply: apiserver-tests/.)
  */
 @Order(60)
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
-@ExtendWith({SharedOperator.class, Timings.class})
+@OnTheSharedOperator
 class BaselineE2eIT {
 
     static final String NS = "e2e-baseline";

@@ -1,12 +1,8 @@
 package dev.concbench.e2e;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.TestMethodOrder;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -50,9 +46,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * uninstalls the release at its end.
  */
 @Order(90)
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
-@ExtendWith({SharedOperator.class, Timings.class})
+@OnTheSharedOperator
 class ChartE2eIT {
 
     // ------------------------------------------------------------------ install

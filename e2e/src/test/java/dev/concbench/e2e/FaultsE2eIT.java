@@ -10,12 +10,8 @@ import io.fabric8.kubernetes.client.Watcher;
 import io.fabric8.kubernetes.client.WatcherException;
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.TestMethodOrder;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -58,16 +54,15 @@ import static org.assertj.core.api.Assertions.assertThat;
  * A run no node can take is in {@link KernelPodsE2eIT}.
  */
 @Order(50)
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
-@ExtendWith({SharedOperator.class, Timings.class})
+@OnTheSharedOperator
 class FaultsE2eIT {
 
     static final ResourceDefinitionContext BENCHMARKS = ResourceDefinitionContext.fromResourceType(ConcurrencyBenchmark.class);
     static final String POLICY = "e2e-faults-no-kernel-pods";
 
+    /** Also when the first test failed before its own clean-up. */
     @AfterAll
-    void cleanUp() {
+    static void deleteThePolicy() {
         kubectl("delete", "validatingadmissionpolicybinding", POLICY, "--ignore-not-found");
         kubectl("delete", "validatingadmissionpolicy", POLICY, "--ignore-not-found");
     }
@@ -157,8 +152,7 @@ class FaultsE2eIT {
                     .as("applied again while long ran: it ran after long ended").isTrue();
         } finally {
             history.close();
-            kubectl("delete", "validatingadmissionpolicybinding", POLICY, "--ignore-not-found");
-            kubectl("delete", "validatingadmissionpolicy", POLICY, "--ignore-not-found");
+            deleteThePolicy();
         }
     }
 

@@ -1,12 +1,8 @@
 package dev.concbench.e2e;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.TestMethodOrder;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -40,9 +36,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * {@code kubectl get}.
  */
 @Order(10)
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
-@ExtendWith({SharedOperator.class, Timings.class})
+@OnTheSharedOperator
 class FirstBenchmarkE2eIT {
 
     @Test

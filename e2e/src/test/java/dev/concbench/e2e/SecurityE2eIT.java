@@ -2,12 +2,8 @@ package dev.concbench.e2e;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.TestMethodOrder;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -53,9 +49,7 @@ import static org.awaitility.Awaitility.await;
  * the other classes, never while another release of the chart is installed.
  */
 @Order(100)
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
-@ExtendWith(Timings.class)
+@E2eTests
 class SecurityE2eIT {
 
     /** Contains the chart's name: the release's objects and ServiceAccount are named after it alone. */

@@ -1,12 +1,8 @@
 package dev.concbench.e2e;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.TestMethodOrder;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -32,9 +28,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * and frees the slot; a runtime of the catalog that this installation has no image for is InvalidSpec.
  */
 @Order(20)
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
-@ExtendWith({SharedOperator.class, Timings.class})
+@OnTheSharedOperator
 class ValidationE2eIT {
 
     /**

@@ -2,12 +2,8 @@ package dev.concbench.e2e;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.TestMethodOrder;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -34,9 +30,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * malformed entrypoint refused at apply is a row of apiserver-tests' CrdSchemaTest.
  */
 @Order(80)
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
-@ExtendWith({SharedOperator.class, Timings.class})
+@OnTheSharedOperator
 class WorkloadsE2eIT {
 
     static final String NS = "e2e-workloads";
