@@ -16,7 +16,7 @@ import static dev.concbench.e2e.Commands.REPO;
 import static dev.concbench.e2e.Commands.json;
 import static dev.concbench.e2e.Commands.kubectl;
 import static dev.concbench.e2e.E2eEnvironment.apply;
-import static dev.concbench.e2e.E2eEnvironment.awaitStatus;
+import static dev.concbench.e2e.E2eEnvironment.awaitPhase;
 import static dev.concbench.e2e.E2eEnvironment.condition;
 import static dev.concbench.e2e.E2eEnvironment.getRow;
 import static dev.concbench.e2e.E2eEnvironment.manifest;
@@ -37,11 +37,10 @@ class BaselineE2eIT {
 
     static final String NS = "e2e-baseline";
     static final String IO_SPEC = """
-            spec:
-              workload: {type: io, size: 100, tasks: 8}
-              strategies: [sequential, threads]
-              repetitions: 3
-              warmup: 0
+            workload: {type: io, size: 100, tasks: 8}
+            strategies: [sequential, threads]
+            repetitions: 3
+            warmup: 0
             """;
 
 
@@ -50,9 +49,9 @@ class BaselineE2eIT {
     void bothSucceedAndEveryRowCarriesTheComparison() {
         String ns = namespace(NS);
         apply(ns, manifest("io-old", IO_SPEC));
-        apply(ns, manifest("io-new", IO_SPEC + "  baseline: io-old\n"));
-        awaitStatus(ns, "cb/io-old", "phase", "Succeeded", 240);
-        awaitStatus(ns, "cb/io-new", "phase", "Succeeded", 240);
+        apply(ns, manifest("io-new", IO_SPEC + "baseline: io-old\n"));
+        awaitPhase(ns, "io-old", "Succeeded", 240);
+        awaitPhase(ns, "io-new", "Succeeded", 240);
         awaitBaselineCompared(ns, "io-new", "Compared");
 
         JsonNode cb = json("-n", ns, "get", "cb", "io-new");
@@ -138,8 +137,8 @@ class BaselineE2eIT {
     @Test
     @Order(4)
     void aMissingBaselineIsAConditionAndTheBenchmarkStillSucceeds() {
-        apply(NS, manifest("io-orphan", IO_SPEC + "  baseline: no-such-benchmark\n"));
-        awaitStatus(NS, "cb/io-orphan", "phase", "Succeeded", 240);
+        apply(NS, manifest("io-orphan", IO_SPEC + "baseline: no-such-benchmark\n"));
+        awaitPhase(NS, "io-orphan", "Succeeded", 240);
         awaitBaselineCompared(NS, "io-orphan", "BaselineNotFound");
         JsonNode c = condition(json("-n", NS, "get", "cb", "io-orphan"), "BaselineCompared");
         assertThat(c.path("message").asText()).isEqualTo("no ConcurrencyBenchmark no-such-benchmark in namespace " + NS);

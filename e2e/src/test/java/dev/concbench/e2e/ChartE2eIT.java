@@ -29,7 +29,7 @@ import static dev.concbench.e2e.E2eEnvironment.REGISTRY;
 import static dev.concbench.e2e.E2eEnvironment.RELEASE;
 import static dev.concbench.e2e.E2eEnvironment.SYSTEM_NS;
 import static dev.concbench.e2e.E2eEnvironment.apply;
-import static dev.concbench.e2e.E2eEnvironment.awaitStatus;
+import static dev.concbench.e2e.E2eEnvironment.awaitPhase;
 import static dev.concbench.e2e.E2eEnvironment.awaitTrue;
 import static dev.concbench.e2e.E2eEnvironment.manifest;
 import static dev.concbench.e2e.E2eEnvironment.namespace;
@@ -185,16 +185,15 @@ class ChartE2eIT {
                     .contains(watched);
         });
         String spec = """
-                spec:
-                  runtime: python
-                  workload: {type: io, size: 20, tasks: 4}
-                  strategies: [sequential, threads]
-                  repetitions: 2
-                  warmup: 0
+                runtime: python
+                workload: {type: io, size: 20, tasks: 4}
+                strategies: [sequential, threads]
+                repetitions: 2
+                warmup: 0
                 """;
         apply(watched, manifest("here", spec));
         apply(other, manifest("elsewhere", spec));
-        awaitStatus(watched, "cb/here", "phase", "Succeeded", 180);
+        awaitPhase(watched, "here", "Succeeded", 180);
         assertThat(json("-n", other, "get", "cb", "elsewhere").path("status").isMissingNode())
                 .as("a namespace that is not watched is left alone").isTrue();
         assertThat(refusedForGood(auditEventsOf(OPERATOR_SA))).as("RBAC refusals in namespaced mode").isEmpty();

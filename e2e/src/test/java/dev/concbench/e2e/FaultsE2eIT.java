@@ -31,7 +31,7 @@ import static dev.concbench.e2e.E2eEnvironment.PYTHON_IMAGE;
 import static dev.concbench.e2e.E2eEnvironment.SYSTEM_NS;
 import static dev.concbench.e2e.E2eEnvironment.apply;
 import static dev.concbench.e2e.E2eEnvironment.awaitKernelPodRunning;
-import static dev.concbench.e2e.E2eEnvironment.awaitStatus;
+import static dev.concbench.e2e.E2eEnvironment.awaitPhase;
 import static dev.concbench.e2e.E2eEnvironment.awaitTrue;
 import static dev.concbench.e2e.E2eEnvironment.condition;
 import static dev.concbench.e2e.E2eEnvironment.jobName;
@@ -43,6 +43,7 @@ import static dev.concbench.e2e.E2eEnvironment.nodes;
 import static dev.concbench.e2e.E2eEnvironment.operatorPod;
 import static dev.concbench.e2e.E2eEnvironment.phase;
 import static dev.concbench.e2e.E2eEnvironment.ready;
+import static dev.concbench.e2e.E2eEnvironment.sleeps;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -113,29 +114,25 @@ class FaultsE2eIT {
 
         PhaseHistory history = new PhaseHistory(List.of(quota, limits, policy, queue));
         try {
-            apply(queue, manifest("long", "spec: {workload: {type: io, size: 4000, tasks: 3}, strategies: [sequential], "
-                    + "repetitions: 1, warmup: 0}"));
-            awaitStatus(queue, "cb/long", "phase", "Running", 90);
-            String small = "spec: {workload: {type: io, size: 20, tasks: 2}, strategies: [sequential], repetitions: 1, "
-                    + "warmup: 0}";
+            apply(queue, manifest("long", sleeps(4000, 3, 1)));
+            awaitPhase(queue, "long", "Running", 90);
+            String small = sleeps(20, 2, 1);
             apply(quota, manifest("refused", small));
             apply(limits, manifest("refused", small));
             apply(policy, manifest("refused", small));
             apply(queue, manifest("again", small));
-            awaitStatus(queue, "cb/again", "phase", "Queued", 60);
-            String firstUid = json("-n", queue, "get", "cb", "again").path("metadata").path("uid").asText();
+            String firstUid = awaitPhase(queue, "again", "Queued", 60).path("metadata").path("uid").asText();
             assertThat(kubectl("-n", queue, "delete", "cb", "again", "--wait=true").ok()).isTrue();
             apply(queue, manifest("again", small));
-            awaitStatus(queue, "cb/again", "phase", "Queued", 60);
+            awaitPhase(queue, "again", "Queued", 60);
 
-            awaitStatus(queue, "cb/again", "phase", "Succeeded", 300);
+            awaitPhase(queue, "again", "Succeeded", 300);
             Map<String, String> said = new LinkedHashMap<>();
             said.put(quota, "exceeded quota: no-pods");
             said.put(limits, "maximum memory usage per Container is 64Mi, but limit is 4Gi");
             said.put(policy, "no kernel pods in this namespace");
             for (var e : said.entrySet()) {
-                awaitStatus(e.getKey(), "cb/refused", "phase", "Failed", 60);
-                JsonNode failed = condition(json("-n", e.getKey(), "get", "cb", "refused"), "Failed");
+                JsonNode failed = condition(awaitPhase(e.getKey(), "refused", "Failed", 60), "Failed");
                 Duration took = history.runningToEnd(e.getKey() + "/refused");
                 System.out.printf("[e2e] %s: %s after %.1f s Running: %s%n", e.getKey(),
                         failed.path("reason").asText(), took.toMillis() / 1000.0, failed.path("message").asText());
@@ -167,14 +164,7 @@ class FaultsE2eIT {
     @Order(2)
     void aBenchmarkSurvivesTheApiServerRestartingAndItsOperatorKilledMidRun() {
         String ns = namespace("e2e-faults-restarts");
-        apply(ns, manifest("survivor", """
-                spec:
-                  workload: {type: io, size: 500, tasks: 24}
-                  strategies: [sequential]
-                  sweep: {pods: [1, 2]}
-                  repetitions: 1
-                  warmup: 0
-                """));
+        apply(ns, manifest("survivor", "sweep: {pods: [1, 2]}\n" + sleeps(500, 24, 1)));
         awaitTrue("run 1 of 2 is running", Duration.ofSeconds(120), () -> "Running".equals(json("-n", ns, "get", "cb",
                 "survivor").path("status").path("runs").path(0).path("state").asText()));
         Instant t0 = Instant.now();
@@ -194,7 +184,7 @@ class FaultsE2eIT {
             return p != null && !oldPod.equals(p.path("metadata").path("name").asText()) && ready(p);
         });
 
-        awaitStatus(ns, "cb/survivor", "phase", "Succeeded", 240);
+        awaitPhase(ns, "survivor", "Succeeded", 240);
         Map<String, String> after = jobUids(ns, "survivor");
         System.out.println("[e2e] Jobs before the kill " + before + ", after " + after);
         assertThat(after.keySet()).containsExactlyInAnyOrder(jobName(ns, "survivor", 1, 0),
@@ -214,15 +204,7 @@ class FaultsE2eIT {
     @Order(3)
     void aNodeLostMidRunEndsTheRunInAClearConditionAndTheNextBenchmarkRuns() {
         String ns = namespace("e2e-node-lost");
-        apply(ns, manifest("stranded", """
-                spec:
-                  runtime: python
-                  workload: {type: io, size: 100, tasks: 1000}
-                  strategies: [sequential]
-                  repetitions: 1
-                  warmup: 0
-                  timeoutSeconds: 300
-                """));
+        apply(ns, manifest("stranded", sleeps(100, 1000, 1) + "timeoutSeconds: 300\n"));
         awaitKernelPodRunning(ns, "stranded", "its kernel pod is running", 120);
         JsonNode pod = kernelPods(ns, "stranded").get(0);
         String node = pod.path("spec").path("nodeName").asText();
@@ -247,16 +229,14 @@ class FaultsE2eIT {
 
             // The slot is free and the cluster still works: the next benchmark runs, on the other node.
             apply(ns, manifest("survivor", """
-                    spec:
-                      runtime: python
-                      workload: {type: io, size: 20, tasks: 4}
-                      strategies: [sequential, threads]
-                      placement: {nodeSelector: {kubernetes.io/hostname: %s}}
-                      repetitions: 1
-                      warmup: 0
+                    runtime: python
+                    workload: {type: io, size: 20, tasks: 4}
+                    strategies: [sequential, threads]
+                    placement: {nodeSelector: {kubernetes.io/hostname: %s}}
+                    repetitions: 1
+                    warmup: 0
                     """.formatted(other)));
-            awaitStatus(ns, "cb/survivor", "phase", "Succeeded", 180);
-            assertThat(json("-n", ns, "get", "cb", "survivor").path("status").path("environment").path("nodes")
+            assertThat(awaitPhase(ns, "survivor", "Succeeded", 180).path("status").path("environment").path("nodes")
                     .toString()).isEqualTo("[\"" + other + "\"]");
         } finally {
             Commands.Result start = nodes("kubelet-start", letter);
@@ -273,16 +253,9 @@ class FaultsE2eIT {
     void unpullableImageEndsFailedWithThePullError() {
         String ns = namespace("e2e-pull");
         apply(ns, manifest("unpullable", """
-                spec:
-                  runtime: python
-                  image: concbench-e2e/no-such-image:0
-                  workload: {type: io, size: 20, tasks: 2}
-                  strategies: [sequential]
-                  repetitions: 1
-                  warmup: 0
-                """));
-        awaitStatus(ns, "cb/unpullable", "phase", "Failed", 120);
-        JsonNode failed = condition(json("-n", ns, "get", "cb", "unpullable"), "Failed");
+                image: concbench-e2e/no-such-image:0
+                """ + sleeps(20, 2, 1)));
+        JsonNode failed = condition(awaitPhase(ns, "unpullable", "Failed", 120), "Failed");
         assertThat(failed.path("status").asText()).isEqualTo("True");
         assertThat(failed.path("message").asText()).containsAnyOf("ErrImagePull", "ImagePullBackOff")
                 .contains("concbench-e2e/no-such-image:0");
@@ -304,16 +277,14 @@ class FaultsE2eIT {
     void aMemoryLimitTooSmallForTheJvmEndsFailedAsOomKilledNamingThePod() {
         String ns = namespace("e2e-oom");
         apply(ns, manifest("starved", """
-                spec:
-                  runtime: java
-                  workload: {type: cpu, size: 100, tasks: 4}
-                  strategies: [sequential, processes]
-                  resources: {limits: {memory: 24Mi}}
-                  repetitions: 1
-                  warmup: 0
+                runtime: java
+                workload: {type: cpu, size: 100, tasks: 4}
+                strategies: [sequential, processes]
+                resources: {limits: {memory: 24Mi}}
+                repetitions: 1
+                warmup: 0
                 """));
-        awaitStatus(ns, "cb/starved", "phase", "Failed", 180);
-        JsonNode failed = condition(json("-n", ns, "get", "cb", "starved"), "Failed");
+        JsonNode failed = condition(awaitPhase(ns, "starved", "Failed", 180), "Failed");
         System.out.println("[e2e] Failed condition: " + failed);
         assertThat(failed.path("reason").asText()).isEqualTo("OOMKilled");
         // The message names the pod (the operator has stopped the Job; the pod may be gone by now).

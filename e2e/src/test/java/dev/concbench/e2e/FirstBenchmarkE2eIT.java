@@ -20,13 +20,14 @@ import static dev.concbench.e2e.E2eEnvironment.RELEASE;
 import static dev.concbench.e2e.E2eEnvironment.SYSTEM_NS;
 import static dev.concbench.e2e.E2eEnvironment.apply;
 import static dev.concbench.e2e.E2eEnvironment.awaitKernelPodRunning;
-import static dev.concbench.e2e.E2eEnvironment.awaitStatus;
+import static dev.concbench.e2e.E2eEnvironment.awaitPhase;
 import static dev.concbench.e2e.E2eEnvironment.awaitTrue;
 import static dev.concbench.e2e.E2eEnvironment.getRow;
 import static dev.concbench.e2e.E2eEnvironment.jobName;
 import static dev.concbench.e2e.E2eEnvironment.jobNames;
 import static dev.concbench.e2e.E2eEnvironment.manifest;
 import static dev.concbench.e2e.E2eEnvironment.namespace;
+import static dev.concbench.e2e.E2eEnvironment.sleeps;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -50,7 +51,7 @@ class FirstBenchmarkE2eIT {
         assertThat(apply.ok()).as(apply.toString()).isTrue();
         assertThat(apply.out()).contains("concurrencybenchmark.concbench.dev/seed-python-io created");
 
-        awaitStatus(ns, "cb/seed-python-io", "phase", "Succeeded", 180);
+        awaitPhase(ns, "seed-python-io", "Succeeded", 180);
 
         Map<String, String> row = getRow(ns, "seed-python-io", false);
         assertThat(row.keySet()).containsExactly("NAME", "PHASE", "PROGRESS", "FASTEST", "SPEEDUP", "VS-BASELINE", "AGE");
@@ -169,14 +170,7 @@ class FirstBenchmarkE2eIT {
     @Order(3)
     void kubectlGetShowsARunningBenchmarksProgress() {
         String ns = namespace("e2e-get");
-        apply(ns, manifest("slow", """
-                spec:
-                  workload: {type: io, size: 4000, tasks: 2}
-                  strategies: [sequential]
-                  pods: 2
-                  repetitions: 2
-                  warmup: 0
-                """));
+        apply(ns, manifest("slow", "pods: 2\n" + sleeps(4000, 2, 2)));
         awaitKernelPodRunning(ns, "slow", "the first run's pod is running", 90);
         Map<String, String> wide = getRow(ns, "slow", true);
         System.out.println("[e2e] while running: " + wide);
@@ -188,7 +182,7 @@ class FirstBenchmarkE2eIT {
         assertThat(wide.get("WORKLOAD")).isEqualTo("io");
         assertThat(wide.get("REASON")).isEqualTo("RunInProgress");
         assertThat(wide.get("BASELINE")).isEmpty();
-        awaitStatus(ns, "cb/slow", "phase", "Succeeded", 180);
+        awaitPhase(ns, "slow", "Succeeded", 180);
         wide = getRow(ns, "slow", true);
         System.out.println("[e2e] after: " + wide);
         assertThat(wide.get("PROGRESS")).isEqualTo("2/2");

@@ -9,10 +9,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-import static dev.concbench.e2e.Commands.json;
 import static dev.concbench.e2e.Commands.kubectl;
 import static dev.concbench.e2e.E2eEnvironment.apply;
-import static dev.concbench.e2e.E2eEnvironment.awaitStatus;
+import static dev.concbench.e2e.E2eEnvironment.awaitPhase;
 import static dev.concbench.e2e.E2eEnvironment.condition;
 import static dev.concbench.e2e.E2eEnvironment.getRow;
 import static dev.concbench.e2e.E2eEnvironment.jobNames;
@@ -20,6 +19,7 @@ import static dev.concbench.e2e.E2eEnvironment.manifest;
 import static dev.concbench.e2e.E2eEnvironment.namespace;
 import static dev.concbench.e2e.E2eEnvironment.operatorLog;
 import static dev.concbench.e2e.E2eEnvironment.runtimeImages;
+import static dev.concbench.e2e.E2eEnvironment.sleeps;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -51,19 +51,16 @@ class ValidationE2eIT {
         for (String spec : cases.keySet()) {
             String name = "refused-" + i++;
             names.add(name);
-            apply(ns, manifest(name, "spec: {workload: {type: io, size: 20, tasks: 2}, repetitions: 1, warmup: 0, "
-                    + spec + "}"));
+            apply(ns, manifest(name, sleeps(20, 2, 1) + spec));
         }
         // Right behind them, with the operator's limit of one benchmark at once: it runs only if every
         // refused benchmark gave its slot back.
-        apply(ns, manifest("after-refused", "spec: {workload: {type: io, size: 20, tasks: 2}, repetitions: 1, warmup: 0}"));
+        apply(ns, manifest("after-refused", sleeps(20, 2, 1)));
 
         i = 0;
         for (var c : cases.entrySet()) {
             String name = names.get(i++);
-            awaitStatus(ns, "cb/" + name, "phase", "Failed", 60);
-            JsonNode cb = json("-n", ns, "get", "cb", name);
-            JsonNode failed = condition(cb, "Failed");
+            JsonNode failed = condition(awaitPhase(ns, name, "Failed", 60), "Failed");
             System.out.println("[e2e] " + name + ": " + failed.path("reason").asText() + ": "
                     + failed.path("message").asText());
             assertThat(failed.path("status").asText()).isEqualTo("True");
@@ -80,7 +77,7 @@ class ValidationE2eIT {
                     "-o", "jsonpath={.items[*].reason}").out();
             assertThat(events).contains("BenchmarkFailed");
         }
-        awaitStatus(ns, "cb/after-refused", "phase", "Succeeded", 120);
+        awaitPhase(ns, "after-refused", "Succeeded", 120);
         String log = operatorLog();
         assertThat(log.lines().filter(l -> l.contains(" ERROR ")).toList())
                 .as("the operator logs no ERROR for a refused Job").isEmpty();
@@ -94,9 +91,8 @@ class ValidationE2eIT {
         String ns = namespace("e2e-no-image");
         // the catalog of e2e/run's images has every runtime but this one
         assertThat(runtimeImages()).doesNotContainKey("cpython-3.14t");
-        apply(ns, manifest("no-image", "spec: {runtime: cpython-3.14t, workload: {type: io, size: 20, tasks: 2}}"));
-        awaitStatus(ns, "cb/no-image", "phase", "Failed", 60);
-        JsonNode noImage = condition(json("-n", ns, "get", "cb", "no-image"), "Failed");
+        apply(ns, manifest("no-image", "runtime: cpython-3.14t\nworkload: {type: io, size: 20, tasks: 2}\n"));
+        JsonNode noImage = condition(awaitPhase(ns, "no-image", "Failed", 60), "Failed");
         assertThat(noImage.path("reason").asText()).isEqualTo("InvalidSpec");
         assertThat(noImage.path("message").asText())
                 .contains("runtime cpython-3.14t has no image in the operator's runtime catalog", "python, java");
