@@ -292,6 +292,13 @@ final class E2eEnvironment {
         return json("-n", ns, "get", "cb", name);
     }
 
+    /** Until benchmark {@code name} is Failed; its Failed condition (printed: it says why). */
+    static JsonNode awaitFailed(String ns, String name, int timeoutSeconds) {
+        JsonNode failed = condition(awaitPhase(ns, name, "Failed", timeoutSeconds), "Failed");
+        System.out.println("[e2e] " + ns + "/" + name + " Failed: " + failed);
+        return failed;
+    }
+
     /**
      * Applies the benchmarks (name, spec) at once and in this order, so they queue, then awaits each until it
      * Succeeded; their status by name.
@@ -308,9 +315,14 @@ final class E2eEnvironment {
         return statuses;
     }
 
-    /** Until one of the benchmark's kernel pods is Running (the run is mid-flight). */
-    static void awaitKernelPodRunning(String ns, String benchmark, String what, int timeoutSeconds) {
-        awaitTrue(what, Duration.ofSeconds(timeoutSeconds), () -> kernelPods(ns, benchmark).stream()
-                .anyMatch(p -> "Running".equals(p.path("status").path("phase").asText())));
+    /** Until one of the benchmark's kernel pods is Running (the run is mid-flight); that pod. */
+    static JsonNode awaitKernelPodRunning(String ns, String benchmark, int timeoutSeconds) {
+        JsonNode[] running = new JsonNode[1];
+        awaitTrue(benchmark + "'s kernel pod is running", Duration.ofSeconds(timeoutSeconds), () -> {
+            running[0] = kernelPods(ns, benchmark).stream()
+                    .filter(p -> "Running".equals(p.path("status").path("phase").asText())).findFirst().orElse(null);
+            return running[0] != null;
+        });
+        return running[0];
     }
 }

@@ -31,6 +31,7 @@ import static dev.concbench.e2e.E2eEnvironment.PYTHON_IMAGE;
 import static dev.concbench.e2e.E2eEnvironment.SYSTEM_NS;
 import static dev.concbench.e2e.E2eEnvironment.apply;
 import static dev.concbench.e2e.E2eEnvironment.awaitKernelPodRunning;
+import static dev.concbench.e2e.E2eEnvironment.awaitFailed;
 import static dev.concbench.e2e.E2eEnvironment.awaitPhase;
 import static dev.concbench.e2e.E2eEnvironment.awaitTrue;
 import static dev.concbench.e2e.E2eEnvironment.condition;
@@ -132,10 +133,9 @@ class FaultsE2eIT {
             said.put(limits, "maximum memory usage per Container is 64Mi, but limit is 4Gi");
             said.put(policy, "no kernel pods in this namespace");
             for (var e : said.entrySet()) {
-                JsonNode failed = condition(awaitPhase(e.getKey(), "refused", "Failed", 60), "Failed");
+                JsonNode failed = awaitFailed(e.getKey(), "refused", 60);
                 Duration took = history.runningToEnd(e.getKey() + "/refused");
-                System.out.printf("[e2e] %s: %s after %.1f s Running: %s%n", e.getKey(),
-                        failed.path("reason").asText(), took.toMillis() / 1000.0, failed.path("message").asText());
+                System.out.printf("[e2e] %s/refused: Failed after %.1f s Running%n", e.getKey(), took.toMillis() / 1000.0);
                 assertThat(failed.path("reason").asText()).isEqualTo("PodsRefused");
                 assertThat(failed.path("message").asText()).contains("0 of 1 created", e.getValue());
                 assertThat(took).as("PodsRefused within seconds of its admission").isLessThan(Duration.ofSeconds(30));
@@ -205,8 +205,7 @@ class FaultsE2eIT {
     void aNodeLostMidRunEndsTheRunInAClearConditionAndTheNextBenchmarkRuns() {
         String ns = namespace("e2e-node-lost");
         apply(ns, manifest("stranded", sleeps(100, 1000, 1) + "timeoutSeconds: 300\n"));
-        awaitKernelPodRunning(ns, "stranded", "its kernel pod is running", 120);
-        JsonNode pod = kernelPods(ns, "stranded").get(0);
+        JsonNode pod = awaitKernelPodRunning(ns, "stranded", 120);
         String node = pod.path("spec").path("nodeName").asText();
         String other = node.equals("e2e-node-a") ? "e2e-node-b" : "e2e-node-a";
         String letter = node.substring(node.length() - 1);
@@ -255,11 +254,10 @@ class FaultsE2eIT {
         apply(ns, manifest("unpullable", """
                 image: concbench-e2e/no-such-image:0
                 """ + sleeps(20, 2, 1)));
-        JsonNode failed = condition(awaitPhase(ns, "unpullable", "Failed", 120), "Failed");
+        JsonNode failed = awaitFailed(ns, "unpullable", 120);
         assertThat(failed.path("status").asText()).isEqualTo("True");
         assertThat(failed.path("message").asText()).containsAnyOf("ErrImagePull", "ImagePullBackOff")
                 .contains("concbench-e2e/no-such-image:0");
-        System.out.println("[e2e] Failed condition: " + failed);
         // containerd asked the local registry (every registry name resolves to it), which said
         // "not found": no pull left the machine (that would fail resolving or connecting instead).
         List<String> pullErrors = items("-n", ns, "get", "events", "--field-selector", "reason=Failed").stream()
@@ -284,8 +282,7 @@ class FaultsE2eIT {
                 repetitions: 1
                 warmup: 0
                 """));
-        JsonNode failed = condition(awaitPhase(ns, "starved", "Failed", 180), "Failed");
-        System.out.println("[e2e] Failed condition: " + failed);
+        JsonNode failed = awaitFailed(ns, "starved", 180);
         assertThat(failed.path("reason").asText()).isEqualTo("OOMKilled");
         // The message names the pod (the operator has stopped the Job; the pod may be gone by now).
         assertThat(failed.path("message").asText()).matches("pod starved-[0-9a-f]{6}-g1-r0-0-[a-z0-9]{5} failed: exit code 137 "

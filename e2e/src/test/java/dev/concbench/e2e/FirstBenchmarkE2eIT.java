@@ -171,7 +171,7 @@ class FirstBenchmarkE2eIT {
     void kubectlGetShowsARunningBenchmarksProgress() {
         String ns = namespace("e2e-get");
         apply(ns, manifest("slow", "pods: 2\n" + sleeps(4000, 2, 2)));
-        awaitKernelPodRunning(ns, "slow", "the first run's pod is running", 90);
+        awaitKernelPodRunning(ns, "slow", 90);
         Map<String, String> wide = getRow(ns, "slow", true);
         System.out.println("[e2e] while running: " + wide);
         assertThat(wide.get("PHASE")).isEqualTo("Running");

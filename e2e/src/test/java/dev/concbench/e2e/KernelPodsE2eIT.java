@@ -17,6 +17,7 @@ import static dev.concbench.e2e.Commands.kubectl;
 import static dev.concbench.e2e.E2eEnvironment.JAVA_IMAGE;
 import static dev.concbench.e2e.E2eEnvironment.PYTHON_IMAGE;
 import static dev.concbench.e2e.E2eEnvironment.apply;
+import static dev.concbench.e2e.E2eEnvironment.awaitFailed;
 import static dev.concbench.e2e.E2eEnvironment.awaitPhase;
 import static dev.concbench.e2e.E2eEnvironment.awaitTrue;
 import static dev.concbench.e2e.E2eEnvironment.condition;
@@ -92,8 +93,7 @@ class KernelPodsE2eIT {
         assertThat(waiting.path("message").asText()).contains("waiting: pod ", "cannot be scheduled",
                 "didn't match pod anti-affinity rules");
         // The scheduling timeout ends it, not the 10-minute deadline.
-        JsonNode failed = condition(awaitPhase(ns, "too-spread", "Failed", 90), "Failed");
-        System.out.println("[e2e] Failed condition: " + failed);
+        JsonNode failed = awaitFailed(ns, "too-spread", 90);
         assertThat(failed.path("reason").asText()).isEqualTo("Unschedulable");
         assertThat(failed.path("message").asText()).contains("didn't match pod anti-affinity rules", "waited 10 s");
     }

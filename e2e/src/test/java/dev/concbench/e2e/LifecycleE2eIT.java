@@ -114,7 +114,7 @@ class LifecycleE2eIT {
     void specChangeMidRunStartsTheNewGeneration() {
         String ns = namespace("e2e-respec");
         apply(ns, manifest("respec", sleeps(50, 40, 3)));
-        awaitKernelPodRunning(ns, "respec", "generation 1 is running", 90);
+        awaitKernelPodRunning(ns, "respec", 90);
         Commands.Result patch = kubectl("-n", ns, "patch", "cb", "respec", "--type=merge", "-p",
                 "{\"spec\":{\"workload\":{\"tasks\":10}}}");
         assertThat(patch.ok()).as(patch.toString()).isTrue();
@@ -141,7 +141,7 @@ class LifecycleE2eIT {
     void deleteMidRunLeavesNothingBehind() {
         String ns = namespace("e2e-delete");
         apply(ns, manifest("doomed", sleeps(50, 100, 5)));
-        awaitKernelPodRunning(ns, "doomed", "its kernel pod is running", 90);
+        awaitKernelPodRunning(ns, "doomed", 90);
         assertThat(kubectl("-n", ns, "get", "configmap", kernelConfigMapName(ns, "doomed")).ok()).isTrue();
         Commands.Result delete = kubectl("-n", ns, "delete", "cb", "doomed", "--timeout=60s");
         assertThat(delete.ok()).as(delete.toString()).isTrue();

@@ -27,6 +27,7 @@ import static dev.concbench.e2e.E2eEnvironment.CHART;
 import static dev.concbench.e2e.E2eEnvironment.PYTHON_IMAGE;
 import static dev.concbench.e2e.E2eEnvironment.REGISTRY;
 import static dev.concbench.e2e.E2eEnvironment.apply;
+import static dev.concbench.e2e.E2eEnvironment.awaitKernelPodRunning;
 import static dev.concbench.e2e.E2eEnvironment.awaitPhase;
 import static dev.concbench.e2e.E2eEnvironment.imageValues;
 import static dev.concbench.e2e.E2eEnvironment.kernelPods;
@@ -275,8 +276,8 @@ class SecurityE2eIT {
         // watch it), then its two pods from a common start (20 s); open 60 s.
         apply(NS, manifest("sealed", "pods: 2\n" + sleeps(1000, 40, 1)));
         apply(NS, manifest("open", "network: allow\n" + sleeps(1000, 60, 1)));
-        JsonNode sealed = runningKernelPod("sealed");
-        JsonNode open = runningKernelPod("open");
+        JsonNode sealed = awaitKernelPodRunning(NS, "sealed", 120);
+        JsonNode open = awaitKernelPodRunning(NS, "open", 120);
 
         // Pod Security restricted is enforced in the namespace (a root pod is refused) and met by the kernels.
         Commands.Result root = kubectl("-n", NS, "run", "root-probe", "--image=" + PYTHON_IMAGE, "--dry-run=server",
@@ -415,14 +416,6 @@ class SecurityE2eIT {
         System.out.println("[e2e] from " + ns + "/" + pod + ": " + r.out().strip().replace('\n', ';'));
         assertThat(r.ok()).as(r.toString()).isTrue();
         return r.out().strip().lines().toList();
-    }
-
-    private static JsonNode runningKernelPod(String benchmark) {
-        await(benchmark + "'s kernel pod runs").atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(500))
-                .ignoreExceptions().until(() -> kernelPods(NS, benchmark)
-                        .stream().anyMatch(p -> "Running".equals(p.path("status").path("phase").asText())));
-        return kernelPods(NS, benchmark).stream()
-                .filter(p -> "Running".equals(p.path("status").path("phase").asText())).findFirst().orElseThrow();
     }
 
     private static void awaitPodRunning(String ns, String pod) {

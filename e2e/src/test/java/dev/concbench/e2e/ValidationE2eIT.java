@@ -11,8 +11,8 @@ import java.util.Map;
 
 import static dev.concbench.e2e.Commands.kubectl;
 import static dev.concbench.e2e.E2eEnvironment.apply;
+import static dev.concbench.e2e.E2eEnvironment.awaitFailed;
 import static dev.concbench.e2e.E2eEnvironment.awaitPhase;
-import static dev.concbench.e2e.E2eEnvironment.condition;
 import static dev.concbench.e2e.E2eEnvironment.getRow;
 import static dev.concbench.e2e.E2eEnvironment.jobNames;
 import static dev.concbench.e2e.E2eEnvironment.manifest;
@@ -60,9 +60,7 @@ class ValidationE2eIT {
         i = 0;
         for (var c : cases.entrySet()) {
             String name = names.get(i++);
-            JsonNode failed = condition(awaitPhase(ns, name, "Failed", 60), "Failed");
-            System.out.println("[e2e] " + name + ": " + failed.path("reason").asText() + ": "
-                    + failed.path("message").asText());
+            JsonNode failed = awaitFailed(ns, name, 60);
             assertThat(failed.path("status").asText()).isEqualTo("True");
             assertThat(failed.path("reason").asText()).isEqualTo("InvalidSpec");
             assertThat(failed.path("message").asText()).contains("the API server refused").contains(c.getValue());
@@ -92,7 +90,7 @@ class ValidationE2eIT {
         // the catalog of e2e/run's images has every runtime but this one
         assertThat(runtimeImages()).doesNotContainKey("cpython-3.14t");
         apply(ns, manifest("no-image", "runtime: cpython-3.14t\nworkload: {type: io, size: 20, tasks: 2}\n"));
-        JsonNode noImage = condition(awaitPhase(ns, "no-image", "Failed", 60), "Failed");
+        JsonNode noImage = awaitFailed(ns, "no-image", 60);
         assertThat(noImage.path("reason").asText()).isEqualTo("InvalidSpec");
         assertThat(noImage.path("message").asText())
                 .contains("runtime cpython-3.14t has no image in the operator's runtime catalog", "python, java");
