@@ -17,12 +17,12 @@ import static dev.concbench.e2e.Commands.json;
 import static dev.concbench.e2e.Commands.kubectl;
 import static dev.concbench.e2e.E2eEnvironment.apply;
 import static dev.concbench.e2e.E2eEnvironment.awaitPhase;
+import static dev.concbench.e2e.E2eEnvironment.awaitTrue;
 import static dev.concbench.e2e.E2eEnvironment.condition;
 import static dev.concbench.e2e.E2eEnvironment.getRow;
 import static dev.concbench.e2e.E2eEnvironment.manifest;
 import static dev.concbench.e2e.E2eEnvironment.namespace;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 /**
  * spec.baseline on the real nodes: two small io benchmarks, the second naming the first, both
@@ -151,20 +151,10 @@ class BaselineE2eIT {
     /** Until the BaselineCompared condition's reason is {@code reason}; describes the benchmark if not. */
     private static void awaitBaselineCompared(String ns, String name, String reason) {
         try {
-            await("BaselineCompared " + reason + " on " + name).atMost(Duration.ofSeconds(120))
-                    .pollInterval(Duration.ofMillis(500)).pollDelay(Duration.ZERO)
-                    .until(() -> reasonOf(json("-n", ns, "get", "cb", name), "BaselineCompared").equals(reason));
+            awaitTrue("BaselineCompared " + reason + " on " + name, Duration.ofSeconds(120), () -> reason.equals(
+                    condition(json("-n", ns, "get", "cb", name), "BaselineCompared").path("reason").asText()));
         } catch (ConditionTimeoutException e) {
             throw new AssertionError(e.getMessage() + "\n" + kubectl("-n", ns, "describe", "cb", name), e);
         }
-    }
-
-    private static String reasonOf(JsonNode cb, String type) {
-        for (JsonNode c : cb.path("status").path("conditions")) {
-            if (type.equals(c.path("type").asText())) {
-                return c.path("reason").asText();
-            }
-        }
-        return "";
     }
 }
