@@ -315,6 +315,12 @@ final class E2eEnvironment {
         return statuses;
     }
 
+    /** Applies benchmark {@code name} and waits until it is mid-run (see {@link #awaitKernelPodRunning}); that pod. */
+    static JsonNode applyAndCatchMidRun(String ns, String name, String spec) {
+        apply(ns, manifest(name, spec));
+        return awaitKernelPodRunning(ns, name, 120);
+    }
+
     /** Until one of the benchmark's kernel pods is Running (the run is mid-flight); that pod. */
     static JsonNode awaitKernelPodRunning(String ns, String benchmark, int timeoutSeconds) {
         JsonNode[] running = new JsonNode[1];

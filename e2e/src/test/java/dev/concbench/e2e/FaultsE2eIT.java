@@ -30,7 +30,7 @@ import static dev.concbench.e2e.Commands.kubectlIn;
 import static dev.concbench.e2e.E2eEnvironment.PYTHON_IMAGE;
 import static dev.concbench.e2e.E2eEnvironment.SYSTEM_NS;
 import static dev.concbench.e2e.E2eEnvironment.apply;
-import static dev.concbench.e2e.E2eEnvironment.awaitKernelPodRunning;
+import static dev.concbench.e2e.E2eEnvironment.applyAndCatchMidRun;
 import static dev.concbench.e2e.E2eEnvironment.awaitFailed;
 import static dev.concbench.e2e.E2eEnvironment.awaitPhase;
 import static dev.concbench.e2e.E2eEnvironment.awaitTrue;
@@ -204,8 +204,7 @@ class FaultsE2eIT {
     @Order(3)
     void aNodeLostMidRunEndsTheRunInAClearConditionAndTheNextBenchmarkRuns() {
         String ns = namespace("e2e-node-lost");
-        apply(ns, manifest("stranded", sleeps(100, 1000, 1) + "timeoutSeconds: 300\n"));
-        JsonNode pod = awaitKernelPodRunning(ns, "stranded", 120);
+        JsonNode pod = applyAndCatchMidRun(ns, "stranded", sleeps(100, 1000, 1) + "timeoutSeconds: 300\n");
         String node = pod.path("spec").path("nodeName").asText();
         String other = node.equals("e2e-node-a") ? "e2e-node-b" : "e2e-node-a";
         String letter = node.substring(node.length() - 1);

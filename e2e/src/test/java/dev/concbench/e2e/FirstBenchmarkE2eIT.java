@@ -19,7 +19,7 @@ import static dev.concbench.e2e.Commands.kubectl;
 import static dev.concbench.e2e.E2eEnvironment.RELEASE;
 import static dev.concbench.e2e.E2eEnvironment.SYSTEM_NS;
 import static dev.concbench.e2e.E2eEnvironment.apply;
-import static dev.concbench.e2e.E2eEnvironment.awaitKernelPodRunning;
+import static dev.concbench.e2e.E2eEnvironment.applyAndCatchMidRun;
 import static dev.concbench.e2e.E2eEnvironment.awaitPhase;
 import static dev.concbench.e2e.E2eEnvironment.awaitTrue;
 import static dev.concbench.e2e.E2eEnvironment.getRow;
@@ -170,8 +170,7 @@ class FirstBenchmarkE2eIT {
     @Order(3)
     void kubectlGetShowsARunningBenchmarksProgress() {
         String ns = namespace("e2e-get");
-        apply(ns, manifest("slow", "pods: 2\n" + sleeps(4000, 2, 2)));
-        awaitKernelPodRunning(ns, "slow", 90);
+        applyAndCatchMidRun(ns, "slow", "pods: 2\n" + sleeps(4000, 2, 2));
         Map<String, String> wide = getRow(ns, "slow", true);
         System.out.println("[e2e] while running: " + wide);
         assertThat(wide.get("PHASE")).isEqualTo("Running");

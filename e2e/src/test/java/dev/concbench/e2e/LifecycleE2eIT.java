@@ -15,7 +15,7 @@ import static dev.concbench.e2e.Commands.kubectl;
 import static dev.concbench.e2e.E2eEnvironment.BENCHMARK_SELECTOR;
 import static dev.concbench.e2e.E2eEnvironment.SYSTEM_NS;
 import static dev.concbench.e2e.E2eEnvironment.apply;
-import static dev.concbench.e2e.E2eEnvironment.awaitKernelPodRunning;
+import static dev.concbench.e2e.E2eEnvironment.applyAndCatchMidRun;
 import static dev.concbench.e2e.E2eEnvironment.awaitPhase;
 import static dev.concbench.e2e.E2eEnvironment.awaitStatus;
 import static dev.concbench.e2e.E2eEnvironment.awaitTrue;
@@ -113,8 +113,7 @@ class LifecycleE2eIT {
     @Order(3)
     void specChangeMidRunStartsTheNewGeneration() {
         String ns = namespace("e2e-respec");
-        apply(ns, manifest("respec", sleeps(50, 40, 3)));
-        awaitKernelPodRunning(ns, "respec", 90);
+        applyAndCatchMidRun(ns, "respec", sleeps(50, 40, 3));
         Commands.Result patch = kubectl("-n", ns, "patch", "cb", "respec", "--type=merge", "-p",
                 "{\"spec\":{\"workload\":{\"tasks\":10}}}");
         assertThat(patch.ok()).as(patch.toString()).isTrue();
@@ -140,8 +139,7 @@ class LifecycleE2eIT {
     @Order(4)
     void deleteMidRunLeavesNothingBehind() {
         String ns = namespace("e2e-delete");
-        apply(ns, manifest("doomed", sleeps(50, 100, 5)));
-        awaitKernelPodRunning(ns, "doomed", 90);
+        applyAndCatchMidRun(ns, "doomed", sleeps(50, 100, 5));
         assertThat(kubectl("-n", ns, "get", "configmap", kernelConfigMapName(ns, "doomed")).ok()).isTrue();
         Commands.Result delete = kubectl("-n", ns, "delete", "cb", "doomed", "--timeout=60s");
         assertThat(delete.ok()).as(delete.toString()).isTrue();
