@@ -315,6 +315,12 @@ final class E2eEnvironment {
         return statuses;
     }
 
+    /** Until the benchmark has no kernel pod left (its Jobs stopped or deleted). */
+    static void awaitNoKernelPods(String ns, String benchmark, int timeoutSeconds) {
+        awaitTrue(benchmark + "'s kernel pods are gone", Duration.ofSeconds(timeoutSeconds),
+                () -> kernelPods(ns, benchmark).isEmpty());
+    }
+
     /** Applies benchmark {@code name} and waits until it is mid-run (see {@link #awaitKernelPodRunning}); that pod. */
     static JsonNode applyAndCatchMidRun(String ns, String name, String spec) {
         apply(ns, manifest(name, spec));

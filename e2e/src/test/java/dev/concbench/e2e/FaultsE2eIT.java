@@ -32,6 +32,7 @@ import static dev.concbench.e2e.E2eEnvironment.SYSTEM_NS;
 import static dev.concbench.e2e.E2eEnvironment.apply;
 import static dev.concbench.e2e.E2eEnvironment.applyAndCatchMidRun;
 import static dev.concbench.e2e.E2eEnvironment.awaitFailed;
+import static dev.concbench.e2e.E2eEnvironment.awaitNoKernelPods;
 import static dev.concbench.e2e.E2eEnvironment.awaitPhase;
 import static dev.concbench.e2e.E2eEnvironment.awaitTrue;
 import static dev.concbench.e2e.E2eEnvironment.condition;
@@ -242,17 +243,15 @@ class FaultsE2eIT {
         }
         Commands.Result ready = kubectl("wait", "--for=condition=Ready", "node/" + node, "--timeout=120s");
         assertThat(ready.ok()).as(ready.toString()).isTrue();
-        awaitTrue("the lost run's pod is gone once its kubelet is back", Duration.ofSeconds(120),
-                () -> kernelPods(ns, "stranded").isEmpty());
+        // the lost run's pod goes once its kubelet is back
+        awaitNoKernelPods(ns, "stranded", 120);
     }
 
     @Test
     @Order(4)
     void unpullableImageEndsFailedWithThePullError() {
         String ns = namespace("e2e-pull");
-        apply(ns, manifest("unpullable", """
-                image: concbench-e2e/no-such-image:0
-                """ + sleeps(20, 2, 1)));
+        apply(ns, manifest("unpullable", "image: concbench-e2e/no-such-image:0\n" + sleeps(20, 2, 1)));
         JsonNode failed = awaitFailed(ns, "unpullable", 120);
         assertThat(failed.path("status").asText()).isEqualTo("True");
         assertThat(failed.path("message").asText()).containsAnyOf("ErrImagePull", "ImagePullBackOff")
@@ -265,8 +264,7 @@ class FaultsE2eIT {
         assertThat(pullErrors).isNotEmpty().anyMatch(m -> m.contains("docker.io/concbench-e2e/no-such-image:0")
                 && m.contains("not found"));
         // The operator stops the Job instead of letting it pull until the deadline.
-        awaitTrue("the unpullable run's pods are gone", Duration.ofSeconds(60),
-                () -> kernelPods(ns, "unpullable").isEmpty());
+        awaitNoKernelPods(ns, "unpullable", 60);
     }
 
     @Test
