@@ -1,12 +1,8 @@
 package dev.concbench.e2e;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.TestMethodOrder;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 import org.awaitility.core.ConditionTimeoutException;
 
@@ -20,13 +16,13 @@ import static dev.concbench.e2e.Commands.REPO;
 import static dev.concbench.e2e.Commands.json;
 import static dev.concbench.e2e.Commands.kubectl;
 import static dev.concbench.e2e.E2eEnvironment.apply;
-import static dev.concbench.e2e.E2eEnvironment.awaitStatus;
+import static dev.concbench.e2e.E2eEnvironment.awaitPhase;
+import static dev.concbench.e2e.E2eEnvironment.awaitTrue;
 import static dev.concbench.e2e.E2eEnvironment.condition;
 import static dev.concbench.e2e.E2eEnvironment.getRow;
 import static dev.concbench.e2e.E2eEnvironment.manifest;
 import static dev.concbench.e2e.E2eEnvironment.namespace;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 /**
  * spec.baseline on the real nodes: two small io benchmarks, the second naming the first, both
@@ -36,18 +32,15 @@ import static org.awaitility.Awaitility.await;
  * namespace is refused at apply: apiserver-tests/.)
  */
 @Order(60)
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
-@ExtendWith({SharedOperator.class, Timings.class})
+@OnTheSharedOperator
 class BaselineE2eIT {
 
     static final String NS = "e2e-baseline";
     static final String IO_SPEC = """
-            spec:
-              workload: {type: io, size: 100, tasks: 8}
-              strategies: [sequential, threads]
-              repetitions: 3
-              warmup: 0
+            workload: {type: io, size: 100, tasks: 8}
+            strategies: [sequential, threads]
+            repetitions: 3
+            warmup: 0
             """;
 
 
@@ -56,9 +49,9 @@ class BaselineE2eIT {
     void bothSucceedAndEveryRowCarriesTheComparison() {
         String ns = namespace(NS);
         apply(ns, manifest("io-old", IO_SPEC));
-        apply(ns, manifest("io-new", IO_SPEC + "  baseline: io-old\n"));
-        awaitStatus(ns, "cb/io-old", "phase", "Succeeded", 240);
-        awaitStatus(ns, "cb/io-new", "phase", "Succeeded", 240);
+        apply(ns, manifest("io-new", IO_SPEC + "baseline: io-old\n"));
+        awaitPhase(ns, "io-old", "Succeeded", 240);
+        awaitPhase(ns, "io-new", "Succeeded", 240);
         awaitBaselineCompared(ns, "io-new", "Compared");
 
         JsonNode cb = json("-n", ns, "get", "cb", "io-new");
@@ -144,8 +137,8 @@ class BaselineE2eIT {
     @Test
     @Order(4)
     void aMissingBaselineIsAConditionAndTheBenchmarkStillSucceeds() {
-        apply(NS, manifest("io-orphan", IO_SPEC + "  baseline: no-such-benchmark\n"));
-        awaitStatus(NS, "cb/io-orphan", "phase", "Succeeded", 240);
+        apply(NS, manifest("io-orphan", IO_SPEC + "baseline: no-such-benchmark\n"));
+        awaitPhase(NS, "io-orphan", "Succeeded", 240);
         awaitBaselineCompared(NS, "io-orphan", "BaselineNotFound");
         JsonNode c = condition(json("-n", NS, "get", "cb", "io-orphan"), "BaselineCompared");
         assertThat(c.path("message").asText()).isEqualTo("no ConcurrencyBenchmark no-such-benchmark in namespace " + NS);
@@ -158,20 +151,10 @@ class BaselineE2eIT {
     /** Until the BaselineCompared condition's reason is {@code reason}; describes the benchmark if not. */
     private static void awaitBaselineCompared(String ns, String name, String reason) {
         try {
-            await("BaselineCompared " + reason + " on " + name).atMost(Duration.ofSeconds(120))
-                    .pollInterval(Duration.ofMillis(500)).pollDelay(Duration.ZERO)
-                    .until(() -> reasonOf(json("-n", ns, "get", "cb", name), "BaselineCompared").equals(reason));
+            awaitTrue("BaselineCompared " + reason + " on " + name, Duration.ofSeconds(120), () -> reason.equals(
+                    condition(json("-n", ns, "get", "cb", name), "BaselineCompared").path("reason").asText()));
         } catch (ConditionTimeoutException e) {
             throw new AssertionError(e.getMessage() + "\n" + kubectl("-n", ns, "describe", "cb", name), e);
         }
-    }
-
-    private static String reasonOf(JsonNode cb, String type) {
-        for (JsonNode c : cb.path("status").path("conditions")) {
-            if (type.equals(c.path("type").asText())) {
-                return c.path("reason").asText();
-            }
-        }
-        return "";
     }
 }

@@ -1,12 +1,8 @@
 package dev.concbench.e2e;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.TestMethodOrder;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -33,7 +29,7 @@ import static dev.concbench.e2e.E2eEnvironment.REGISTRY;
 import static dev.concbench.e2e.E2eEnvironment.RELEASE;
 import static dev.concbench.e2e.E2eEnvironment.SYSTEM_NS;
 import static dev.concbench.e2e.E2eEnvironment.apply;
-import static dev.concbench.e2e.E2eEnvironment.awaitStatus;
+import static dev.concbench.e2e.E2eEnvironment.awaitPhase;
 import static dev.concbench.e2e.E2eEnvironment.awaitTrue;
 import static dev.concbench.e2e.E2eEnvironment.manifest;
 import static dev.concbench.e2e.E2eEnvironment.namespace;
@@ -50,9 +46,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * uninstalls the release at its end.
  */
 @Order(90)
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
-@ExtendWith({SharedOperator.class, Timings.class})
+@OnTheSharedOperator
 class ChartE2eIT {
 
     // ------------------------------------------------------------------ install
@@ -191,16 +185,15 @@ class ChartE2eIT {
                     .contains(watched);
         });
         String spec = """
-                spec:
-                  runtime: python
-                  workload: {type: io, size: 20, tasks: 4}
-                  strategies: [sequential, threads]
-                  repetitions: 2
-                  warmup: 0
+                runtime: python
+                workload: {type: io, size: 20, tasks: 4}
+                strategies: [sequential, threads]
+                repetitions: 2
+                warmup: 0
                 """;
         apply(watched, manifest("here", spec));
         apply(other, manifest("elsewhere", spec));
-        awaitStatus(watched, "cb/here", "phase", "Succeeded", 180);
+        awaitPhase(watched, "here", "Succeeded", 180);
         assertThat(json("-n", other, "get", "cb", "elsewhere").path("status").isMissingNode())
                 .as("a namespace that is not watched is left alone").isTrue();
         assertThat(refusedForGood(auditEventsOf(OPERATOR_SA))).as("RBAC refusals in namespaced mode").isEmpty();

@@ -3,12 +3,8 @@ package dev.concbench.e2e;
 import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.TestMethodOrder;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -22,7 +18,7 @@ import static dev.concbench.e2e.Commands.REPO;
 import static dev.concbench.e2e.Commands.json;
 import static dev.concbench.e2e.Commands.kubectl;
 import static dev.concbench.e2e.E2eEnvironment.apply;
-import static dev.concbench.e2e.E2eEnvironment.awaitStatus;
+import static dev.concbench.e2e.E2eEnvironment.awaitPhase;
 import static dev.concbench.e2e.E2eEnvironment.condition;
 import static dev.concbench.e2e.E2eEnvironment.getRow;
 import static dev.concbench.e2e.E2eEnvironment.manifest;
@@ -42,18 +38,15 @@ import static org.assertj.core.api.Assertions.assertThat;
  * had and the quiet test is skipped saying so, while a flag on a quiet machine fails it.
  */
 @Order(70)
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
-@ExtendWith({SharedOperator.class, Timings.class})
+@OnTheSharedOperator
 class ContentionE2eIT {
 
     static final String NS = "e2e-contention";
     static final String SPEC = """
-            spec:
-              workload: {type: cpu, size: 500, tasks: 40}
-              strategies: [sequential, process-pool]
-              repetitions: 3
-              warmup: 1
+            workload: {type: cpu, size: 500, tasks: 40}
+            strategies: [sequential, process-pool]
+            repetitions: 3
+            warmup: 1
             """;
     static final int QUIET_ATTEMPTS = 3;
     /** System-wide CPU pressure (some task runnable and waiting) above which the machine was not quiet. */
@@ -157,7 +150,7 @@ class ContentionE2eIT {
     /** Applies the benchmark as {@code name}, waits for it, prints the table of it, returns its status. */
     private static JsonNode measure(String name) {
         apply(NS, manifest(name, SPEC));
-        awaitStatus(NS, "cb/" + name, "phase", "Succeeded", 300);
+        awaitPhase(NS, name, "Succeeded", 300);
         JsonNode status = json("-n", NS, "get", "cb", name).path("status");
         System.out.printf("[e2e] %s (load average %s): %s%n", name, loadAverage(), status.path("conclusion").asText());
         status.path("results").forEach(r -> System.out.printf("[e2e]   %s: median %s s, cpu %s, contended %s%n",

@@ -3,6 +3,8 @@ package dev.concbench.e2e;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.Extension;
+import org.junit.platform.commons.support.AnnotationSupport;
 
 import java.io.IOException;
 import java.lang.reflect.Method;
@@ -54,13 +56,20 @@ class E2eClassesTest {
     }
 
     @Test
-    void everyClassThatAppliesBenchmarksNamesItsOperator() throws Exception {
+    void everyClassIsTimedAndEveryClassThatAppliesBenchmarksNamesItsOperator() throws Exception {
         for (Class<?> c : e2eClasses()) {
-            ExtendWith with = c.getAnnotation(ExtendWith.class);
-            boolean shared = with != null && List.of(with.value()).contains(SharedOperator.class);
+            // as JUnit registers them: through the meta-annotations, in declaration order
+            List<Class<? extends Extension>> extensions = AnnotationSupport.findRepeatableAnnotations(c, ExtendWith.class).stream()
+                    .flatMap(with -> Stream.of(with.value())).toList();
+            assertThat(extensions).as(c.getSimpleName() + "'s extensions").contains(Timings.class);
             // RuntimeImagesE2eIT runs kernels as plain Jobs; SecurityE2eIT installs a release of its own
             boolean own = List.of("RuntimeImagesE2eIT", "SecurityE2eIT").contains(c.getSimpleName());
-            assertThat(shared || own).as(c.getSimpleName() + " uses SharedOperator").isTrue();
+            if (!own) {
+                // Timings' afterEach runs first (after-callbacks in reverse) and prints the cluster of a failed
+                // test before SharedOperator's deletes its unfinished benchmarks
+                assertThat(extensions).as(c.getSimpleName() + " uses SharedOperator")
+                        .containsSubsequence(SharedOperator.class, Timings.class);
+            }
         }
     }
 

@@ -82,9 +82,23 @@ final class E2eEnvironment {
 
     // ------------------------------------------------------------------ benchmarks
 
+    /** A ConcurrencyBenchmark {@code name} whose spec is {@code spec}, the YAML that goes under {@code spec:}. */
     static String manifest(String name, String spec) {
-        return "apiVersion: concbench.dev/v1alpha1\nkind: ConcurrencyBenchmark\nmetadata:\n  name: " + name + "\n"
-                + spec;
+        return "apiVersion: concbench.dev/v1alpha1\nkind: ConcurrencyBenchmark\nmetadata:\n  name: " + name + "\nspec:\n"
+                + spec.indent(2);
+    }
+
+    /**
+     * The suite's plainest benchmark (the YAML of a spec, to add lines to): {@code tasks} sleeps of {@code millis}
+     * ms, sequential, {@code repetitions} times, no warmup, on the default runtime (python).
+     */
+    static String sleeps(int millis, int tasks, int repetitions) {
+        return """
+                workload: {type: io, size: %d, tasks: %d}
+                strategies: [sequential]
+                repetitions: %d
+                warmup: 0
+                """.formatted(millis, tasks, repetitions);
     }
 
     static void apply(String ns, String manifest) {
@@ -265,16 +279,62 @@ final class E2eEnvironment {
                 .ignoreExceptions().until(condition::get);
     }
 
-    /** {@code kubectl wait} until {@code .status.<field>} of {@code cb/<name>} equals {@code value}; describe it if not. */
-    static void awaitStatus(String ns, String cb, String field, String value, int timeoutSeconds) {
+    /** {@code kubectl wait} until {@code .status.<field>} of benchmark {@code name} equals {@code value}; describe it if not. */
+    static void awaitStatus(String ns, String name, String field, String value, int timeoutSeconds) {
         Commands.Result wait = kubectl("-n", ns, "wait", "--for=jsonpath={.status." + field + "}=" + value,
-                cb, "--timeout=" + timeoutSeconds + "s");
-        assertThat(wait.ok()).as(wait + "\n" + kubectl("-n", ns, "describe", cb)).isTrue();
+                "cb/" + name, "--timeout=" + timeoutSeconds + "s");
+        assertThat(wait.ok()).as(wait + "\n" + kubectl("-n", ns, "describe", "cb", name)).isTrue();
     }
 
-    /** Until one of the benchmark's kernel pods is Running (the run is mid-flight). */
-    static void awaitKernelPodRunning(String ns, String benchmark, String what, int timeoutSeconds) {
-        awaitTrue(what, Duration.ofSeconds(timeoutSeconds), () -> kernelPods(ns, benchmark).stream()
-                .anyMatch(p -> "Running".equals(p.path("status").path("phase").asText())));
+    /** Until benchmark {@code name} is in {@code phase} (see {@link #awaitStatus}); then the benchmark as it is. */
+    static JsonNode awaitPhase(String ns, String name, String phase, int timeoutSeconds) {
+        awaitStatus(ns, name, "phase", phase, timeoutSeconds);
+        return json("-n", ns, "get", "cb", name);
+    }
+
+    /** Until benchmark {@code name} is Failed; its Failed condition (printed: it says why). */
+    static JsonNode awaitFailed(String ns, String name, int timeoutSeconds) {
+        JsonNode failed = condition(awaitPhase(ns, name, "Failed", timeoutSeconds), "Failed");
+        System.out.println("[e2e] " + ns + "/" + name + " Failed: " + failed);
+        return failed;
+    }
+
+    /**
+     * Applies the benchmarks (name, spec) at once and in this order, so they queue, then awaits each until it
+     * Succeeded; their status by name.
+     */
+    @SafeVarargs
+    static Map<String, JsonNode> succeeded(String ns, int timeoutSeconds, Map.Entry<String, String>... benchmarks) {
+        for (var b : benchmarks) {
+            apply(ns, manifest(b.getKey(), b.getValue()));
+        }
+        Map<String, JsonNode> statuses = new LinkedHashMap<>();
+        for (var b : benchmarks) {
+            statuses.put(b.getKey(), awaitPhase(ns, b.getKey(), "Succeeded", timeoutSeconds).path("status"));
+        }
+        return statuses;
+    }
+
+    /** Until the benchmark has no kernel pod left (its Jobs stopped or deleted). */
+    static void awaitNoKernelPods(String ns, String benchmark, int timeoutSeconds) {
+        awaitTrue(benchmark + "'s kernel pods are gone", Duration.ofSeconds(timeoutSeconds),
+                () -> kernelPods(ns, benchmark).isEmpty());
+    }
+
+    /** Applies benchmark {@code name} and waits until it is mid-run (see {@link #awaitKernelPodRunning}); that pod. */
+    static JsonNode applyAndCatchMidRun(String ns, String name, String spec) {
+        apply(ns, manifest(name, spec));
+        return awaitKernelPodRunning(ns, name, 120);
+    }
+
+    /** Until one of the benchmark's kernel pods is Running (the run is mid-flight); that pod. */
+    static JsonNode awaitKernelPodRunning(String ns, String benchmark, int timeoutSeconds) {
+        JsonNode[] running = new JsonNode[1];
+        awaitTrue(benchmark + "'s kernel pod is running", Duration.ofSeconds(timeoutSeconds), () -> {
+            running[0] = kernelPods(ns, benchmark).stream()
+                    .filter(p -> "Running".equals(p.path("status").path("phase").asText())).findFirst().orElse(null);
+            return running[0] != null;
+        });
+        return running[0];
     }
 }

@@ -10,12 +10,8 @@ import io.fabric8.kubernetes.client.Watcher;
 import io.fabric8.kubernetes.client.WatcherException;
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.TestMethodOrder;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -34,8 +30,10 @@ import static dev.concbench.e2e.Commands.kubectlIn;
 import static dev.concbench.e2e.E2eEnvironment.PYTHON_IMAGE;
 import static dev.concbench.e2e.E2eEnvironment.SYSTEM_NS;
 import static dev.concbench.e2e.E2eEnvironment.apply;
-import static dev.concbench.e2e.E2eEnvironment.awaitKernelPodRunning;
-import static dev.concbench.e2e.E2eEnvironment.awaitStatus;
+import static dev.concbench.e2e.E2eEnvironment.applyAndCatchMidRun;
+import static dev.concbench.e2e.E2eEnvironment.awaitFailed;
+import static dev.concbench.e2e.E2eEnvironment.awaitNoKernelPods;
+import static dev.concbench.e2e.E2eEnvironment.awaitPhase;
 import static dev.concbench.e2e.E2eEnvironment.awaitTrue;
 import static dev.concbench.e2e.E2eEnvironment.condition;
 import static dev.concbench.e2e.E2eEnvironment.jobName;
@@ -47,6 +45,7 @@ import static dev.concbench.e2e.E2eEnvironment.nodes;
 import static dev.concbench.e2e.E2eEnvironment.operatorPod;
 import static dev.concbench.e2e.E2eEnvironment.phase;
 import static dev.concbench.e2e.E2eEnvironment.ready;
+import static dev.concbench.e2e.E2eEnvironment.sleeps;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -58,16 +57,15 @@ import static org.assertj.core.api.Assertions.assertThat;
  * A run no node can take is in {@link KernelPodsE2eIT}.
  */
 @Order(50)
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
-@ExtendWith({SharedOperator.class, Timings.class})
+@OnTheSharedOperator
 class FaultsE2eIT {
 
     static final ResourceDefinitionContext BENCHMARKS = ResourceDefinitionContext.fromResourceType(ConcurrencyBenchmark.class);
     static final String POLICY = "e2e-faults-no-kernel-pods";
 
+    /** Also when the first test failed before its own clean-up. */
     @AfterAll
-    void cleanUp() {
+    static void deleteThePolicy() {
         kubectl("delete", "validatingadmissionpolicybinding", POLICY, "--ignore-not-found");
         kubectl("delete", "validatingadmissionpolicy", POLICY, "--ignore-not-found");
     }
@@ -118,32 +116,27 @@ class FaultsE2eIT {
 
         PhaseHistory history = new PhaseHistory(List.of(quota, limits, policy, queue));
         try {
-            apply(queue, manifest("long", "spec: {workload: {type: io, size: 4000, tasks: 3}, strategies: [sequential], "
-                    + "repetitions: 1, warmup: 0}"));
-            awaitStatus(queue, "cb/long", "phase", "Running", 90);
-            String small = "spec: {workload: {type: io, size: 20, tasks: 2}, strategies: [sequential], repetitions: 1, "
-                    + "warmup: 0}";
+            apply(queue, manifest("long", sleeps(4000, 3, 1)));
+            awaitPhase(queue, "long", "Running", 90);
+            String small = sleeps(20, 2, 1);
             apply(quota, manifest("refused", small));
             apply(limits, manifest("refused", small));
             apply(policy, manifest("refused", small));
             apply(queue, manifest("again", small));
-            awaitStatus(queue, "cb/again", "phase", "Queued", 60);
-            String firstUid = json("-n", queue, "get", "cb", "again").path("metadata").path("uid").asText();
+            String firstUid = awaitPhase(queue, "again", "Queued", 60).path("metadata").path("uid").asText();
             assertThat(kubectl("-n", queue, "delete", "cb", "again", "--wait=true").ok()).isTrue();
             apply(queue, manifest("again", small));
-            awaitStatus(queue, "cb/again", "phase", "Queued", 60);
+            awaitPhase(queue, "again", "Queued", 60);
 
-            awaitStatus(queue, "cb/again", "phase", "Succeeded", 300);
+            awaitPhase(queue, "again", "Succeeded", 300);
             Map<String, String> said = new LinkedHashMap<>();
             said.put(quota, "exceeded quota: no-pods");
             said.put(limits, "maximum memory usage per Container is 64Mi, but limit is 4Gi");
             said.put(policy, "no kernel pods in this namespace");
             for (var e : said.entrySet()) {
-                awaitStatus(e.getKey(), "cb/refused", "phase", "Failed", 60);
-                JsonNode failed = condition(json("-n", e.getKey(), "get", "cb", "refused"), "Failed");
+                JsonNode failed = awaitFailed(e.getKey(), "refused", 60);
                 Duration took = history.runningToEnd(e.getKey() + "/refused");
-                System.out.printf("[e2e] %s: %s after %.1f s Running: %s%n", e.getKey(),
-                        failed.path("reason").asText(), took.toMillis() / 1000.0, failed.path("message").asText());
+                System.out.printf("[e2e] %s/refused: Failed after %.1f s Running%n", e.getKey(), took.toMillis() / 1000.0);
                 assertThat(failed.path("reason").asText()).isEqualTo("PodsRefused");
                 assertThat(failed.path("message").asText()).contains("0 of 1 created", e.getValue());
                 assertThat(took).as("PodsRefused within seconds of its admission").isLessThan(Duration.ofSeconds(30));
@@ -157,8 +150,7 @@ class FaultsE2eIT {
                     .as("applied again while long ran: it ran after long ended").isTrue();
         } finally {
             history.close();
-            kubectl("delete", "validatingadmissionpolicybinding", POLICY, "--ignore-not-found");
-            kubectl("delete", "validatingadmissionpolicy", POLICY, "--ignore-not-found");
+            deleteThePolicy();
         }
     }
 
@@ -173,14 +165,7 @@ class FaultsE2eIT {
     @Order(2)
     void aBenchmarkSurvivesTheApiServerRestartingAndItsOperatorKilledMidRun() {
         String ns = namespace("e2e-faults-restarts");
-        apply(ns, manifest("survivor", """
-                spec:
-                  workload: {type: io, size: 500, tasks: 24}
-                  strategies: [sequential]
-                  sweep: {pods: [1, 2]}
-                  repetitions: 1
-                  warmup: 0
-                """));
+        apply(ns, manifest("survivor", "sweep: {pods: [1, 2]}\n" + sleeps(500, 24, 1)));
         awaitTrue("run 1 of 2 is running", Duration.ofSeconds(120), () -> "Running".equals(json("-n", ns, "get", "cb",
                 "survivor").path("status").path("runs").path(0).path("state").asText()));
         Instant t0 = Instant.now();
@@ -200,7 +185,7 @@ class FaultsE2eIT {
             return p != null && !oldPod.equals(p.path("metadata").path("name").asText()) && ready(p);
         });
 
-        awaitStatus(ns, "cb/survivor", "phase", "Succeeded", 240);
+        awaitPhase(ns, "survivor", "Succeeded", 240);
         Map<String, String> after = jobUids(ns, "survivor");
         System.out.println("[e2e] Jobs before the kill " + before + ", after " + after);
         assertThat(after.keySet()).containsExactlyInAnyOrder(jobName(ns, "survivor", 1, 0),
@@ -220,17 +205,7 @@ class FaultsE2eIT {
     @Order(3)
     void aNodeLostMidRunEndsTheRunInAClearConditionAndTheNextBenchmarkRuns() {
         String ns = namespace("e2e-node-lost");
-        apply(ns, manifest("stranded", """
-                spec:
-                  runtime: python
-                  workload: {type: io, size: 100, tasks: 1000}
-                  strategies: [sequential]
-                  repetitions: 1
-                  warmup: 0
-                  timeoutSeconds: 300
-                """));
-        awaitKernelPodRunning(ns, "stranded", "its kernel pod is running", 120);
-        JsonNode pod = kernelPods(ns, "stranded").get(0);
+        JsonNode pod = applyAndCatchMidRun(ns, "stranded", sleeps(100, 1000, 1) + "timeoutSeconds: 300\n");
         String node = pod.path("spec").path("nodeName").asText();
         String other = node.equals("e2e-node-a") ? "e2e-node-b" : "e2e-node-a";
         String letter = node.substring(node.length() - 1);
@@ -253,16 +228,14 @@ class FaultsE2eIT {
 
             // The slot is free and the cluster still works: the next benchmark runs, on the other node.
             apply(ns, manifest("survivor", """
-                    spec:
-                      runtime: python
-                      workload: {type: io, size: 20, tasks: 4}
-                      strategies: [sequential, threads]
-                      placement: {nodeSelector: {kubernetes.io/hostname: %s}}
-                      repetitions: 1
-                      warmup: 0
+                    runtime: python
+                    workload: {type: io, size: 20, tasks: 4}
+                    strategies: [sequential, threads]
+                    placement: {nodeSelector: {kubernetes.io/hostname: %s}}
+                    repetitions: 1
+                    warmup: 0
                     """.formatted(other)));
-            awaitStatus(ns, "cb/survivor", "phase", "Succeeded", 180);
-            assertThat(json("-n", ns, "get", "cb", "survivor").path("status").path("environment").path("nodes")
+            assertThat(awaitPhase(ns, "survivor", "Succeeded", 180).path("status").path("environment").path("nodes")
                     .toString()).isEqualTo("[\"" + other + "\"]");
         } finally {
             Commands.Result start = nodes("kubelet-start", letter);
@@ -270,29 +243,19 @@ class FaultsE2eIT {
         }
         Commands.Result ready = kubectl("wait", "--for=condition=Ready", "node/" + node, "--timeout=120s");
         assertThat(ready.ok()).as(ready.toString()).isTrue();
-        awaitTrue("the lost run's pod is gone once its kubelet is back", Duration.ofSeconds(120),
-                () -> kernelPods(ns, "stranded").isEmpty());
+        // the lost run's pod goes once its kubelet is back
+        awaitNoKernelPods(ns, "stranded", 120);
     }
 
     @Test
     @Order(4)
     void unpullableImageEndsFailedWithThePullError() {
         String ns = namespace("e2e-pull");
-        apply(ns, manifest("unpullable", """
-                spec:
-                  runtime: python
-                  image: concbench-e2e/no-such-image:0
-                  workload: {type: io, size: 20, tasks: 2}
-                  strategies: [sequential]
-                  repetitions: 1
-                  warmup: 0
-                """));
-        awaitStatus(ns, "cb/unpullable", "phase", "Failed", 120);
-        JsonNode failed = condition(json("-n", ns, "get", "cb", "unpullable"), "Failed");
+        apply(ns, manifest("unpullable", "image: concbench-e2e/no-such-image:0\n" + sleeps(20, 2, 1)));
+        JsonNode failed = awaitFailed(ns, "unpullable", 120);
         assertThat(failed.path("status").asText()).isEqualTo("True");
         assertThat(failed.path("message").asText()).containsAnyOf("ErrImagePull", "ImagePullBackOff")
                 .contains("concbench-e2e/no-such-image:0");
-        System.out.println("[e2e] Failed condition: " + failed);
         // containerd asked the local registry (every registry name resolves to it), which said
         // "not found": no pull left the machine (that would fail resolving or connecting instead).
         List<String> pullErrors = items("-n", ns, "get", "events", "--field-selector", "reason=Failed").stream()
@@ -301,8 +264,7 @@ class FaultsE2eIT {
         assertThat(pullErrors).isNotEmpty().anyMatch(m -> m.contains("docker.io/concbench-e2e/no-such-image:0")
                 && m.contains("not found"));
         // The operator stops the Job instead of letting it pull until the deadline.
-        awaitTrue("the unpullable run's pods are gone", Duration.ofSeconds(60),
-                () -> kernelPods(ns, "unpullable").isEmpty());
+        awaitNoKernelPods(ns, "unpullable", 60);
     }
 
     @Test
@@ -310,17 +272,14 @@ class FaultsE2eIT {
     void aMemoryLimitTooSmallForTheJvmEndsFailedAsOomKilledNamingThePod() {
         String ns = namespace("e2e-oom");
         apply(ns, manifest("starved", """
-                spec:
-                  runtime: java
-                  workload: {type: cpu, size: 100, tasks: 4}
-                  strategies: [sequential, processes]
-                  resources: {limits: {memory: 24Mi}}
-                  repetitions: 1
-                  warmup: 0
+                runtime: java
+                workload: {type: cpu, size: 100, tasks: 4}
+                strategies: [sequential, processes]
+                resources: {limits: {memory: 24Mi}}
+                repetitions: 1
+                warmup: 0
                 """));
-        awaitStatus(ns, "cb/starved", "phase", "Failed", 180);
-        JsonNode failed = condition(json("-n", ns, "get", "cb", "starved"), "Failed");
-        System.out.println("[e2e] Failed condition: " + failed);
+        JsonNode failed = awaitFailed(ns, "starved", 180);
         assertThat(failed.path("reason").asText()).isEqualTo("OOMKilled");
         // The message names the pod (the operator has stopped the Job; the pod may be gone by now).
         assertThat(failed.path("message").asText()).matches("pod starved-[0-9a-f]{6}-g1-r0-0-[a-z0-9]{5} failed: exit code 137 "

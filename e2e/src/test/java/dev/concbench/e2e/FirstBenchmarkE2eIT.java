@@ -1,12 +1,8 @@
 package dev.concbench.e2e;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.TestMethodOrder;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -23,14 +19,15 @@ import static dev.concbench.e2e.Commands.kubectl;
 import static dev.concbench.e2e.E2eEnvironment.RELEASE;
 import static dev.concbench.e2e.E2eEnvironment.SYSTEM_NS;
 import static dev.concbench.e2e.E2eEnvironment.apply;
-import static dev.concbench.e2e.E2eEnvironment.awaitKernelPodRunning;
-import static dev.concbench.e2e.E2eEnvironment.awaitStatus;
+import static dev.concbench.e2e.E2eEnvironment.applyAndCatchMidRun;
+import static dev.concbench.e2e.E2eEnvironment.awaitPhase;
 import static dev.concbench.e2e.E2eEnvironment.awaitTrue;
 import static dev.concbench.e2e.E2eEnvironment.getRow;
 import static dev.concbench.e2e.E2eEnvironment.jobName;
 import static dev.concbench.e2e.E2eEnvironment.jobNames;
 import static dev.concbench.e2e.E2eEnvironment.manifest;
 import static dev.concbench.e2e.E2eEnvironment.namespace;
+import static dev.concbench.e2e.E2eEnvironment.sleeps;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -40,9 +37,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * {@code kubectl get}.
  */
 @Order(10)
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
-@ExtendWith({SharedOperator.class, Timings.class})
+@OnTheSharedOperator
 class FirstBenchmarkE2eIT {
 
     @Test
@@ -56,7 +51,7 @@ class FirstBenchmarkE2eIT {
         assertThat(apply.ok()).as(apply.toString()).isTrue();
         assertThat(apply.out()).contains("concurrencybenchmark.concbench.dev/seed-python-io created");
 
-        awaitStatus(ns, "cb/seed-python-io", "phase", "Succeeded", 180);
+        awaitPhase(ns, "seed-python-io", "Succeeded", 180);
 
         Map<String, String> row = getRow(ns, "seed-python-io", false);
         assertThat(row.keySet()).containsExactly("NAME", "PHASE", "PROGRESS", "FASTEST", "SPEEDUP", "VS-BASELINE", "AGE");
@@ -175,15 +170,7 @@ class FirstBenchmarkE2eIT {
     @Order(3)
     void kubectlGetShowsARunningBenchmarksProgress() {
         String ns = namespace("e2e-get");
-        apply(ns, manifest("slow", """
-                spec:
-                  workload: {type: io, size: 4000, tasks: 2}
-                  strategies: [sequential]
-                  pods: 2
-                  repetitions: 2
-                  warmup: 0
-                """));
-        awaitKernelPodRunning(ns, "slow", "the first run's pod is running", 90);
+        applyAndCatchMidRun(ns, "slow", "pods: 2\n" + sleeps(4000, 2, 2));
         Map<String, String> wide = getRow(ns, "slow", true);
         System.out.println("[e2e] while running: " + wide);
         assertThat(wide.get("PHASE")).isEqualTo("Running");
@@ -194,7 +181,7 @@ class FirstBenchmarkE2eIT {
         assertThat(wide.get("WORKLOAD")).isEqualTo("io");
         assertThat(wide.get("REASON")).isEqualTo("RunInProgress");
         assertThat(wide.get("BASELINE")).isEmpty();
-        awaitStatus(ns, "cb/slow", "phase", "Succeeded", 180);
+        awaitPhase(ns, "slow", "Succeeded", 180);
         wide = getRow(ns, "slow", true);
         System.out.println("[e2e] after: " + wide);
         assertThat(wide.get("PROGRESS")).isEqualTo("2/2");

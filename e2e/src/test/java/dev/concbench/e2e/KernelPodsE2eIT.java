@@ -1,12 +1,8 @@
 package dev.concbench.e2e;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.TestMethodOrder;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.io.IOException;
 import java.time.Duration;
@@ -21,14 +17,16 @@ import static dev.concbench.e2e.Commands.kubectl;
 import static dev.concbench.e2e.E2eEnvironment.JAVA_IMAGE;
 import static dev.concbench.e2e.E2eEnvironment.PYTHON_IMAGE;
 import static dev.concbench.e2e.E2eEnvironment.apply;
-import static dev.concbench.e2e.E2eEnvironment.awaitStatus;
+import static dev.concbench.e2e.E2eEnvironment.awaitFailed;
+import static dev.concbench.e2e.E2eEnvironment.awaitPhase;
 import static dev.concbench.e2e.E2eEnvironment.awaitTrue;
 import static dev.concbench.e2e.E2eEnvironment.condition;
 import static dev.concbench.e2e.E2eEnvironment.jobName;
 import static dev.concbench.e2e.E2eEnvironment.kernelPods;
 import static dev.concbench.e2e.E2eEnvironment.manifest;
 import static dev.concbench.e2e.E2eEnvironment.namespace;
-import static dev.concbench.e2e.E2eEnvironment.nodes;
+import static dev.concbench.e2e.E2eEnvironment.sleeps;
+import static dev.concbench.e2e.E2eEnvironment.succeeded;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -38,9 +36,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * in both runtimes; {@code kubectl logs} of a kernel pod.
  */
 @Order(15)
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
-@ExtendWith({SharedOperator.class, Timings.class})
+@OnTheSharedOperator
 class KernelPodsE2eIT {
 
     @Test
@@ -48,17 +44,15 @@ class KernelPodsE2eIT {
     void javaKernelRunsTwoPodsOnDistinctNodesFromACommonStart() {
         String ns = namespace("e2e-java");
         apply(ns, manifest("jvm-spread", """
-                spec:
-                  runtime: java
-                  workload: {type: cpu, size: 300, tasks: 8}
-                  strategies: [sequential, threads]
-                  pods: 2
-                  placement: {spreadAcrossNodes: true}
-                  repetitions: 2
-                  warmup: 0
+                runtime: java
+                workload: {type: cpu, size: 300, tasks: 8}
+                strategies: [sequential, threads]
+                pods: 2
+                placement: {spreadAcrossNodes: true}
+                repetitions: 2
+                warmup: 0
                 """));
-        awaitStatus(ns, "cb/jvm-spread", "phase", "Succeeded", 180);
-        JsonNode status = json("-n", ns, "get", "cb", "jvm-spread").path("status");
+        JsonNode status = awaitPhase(ns, "jvm-spread", "Succeeded", 180).path("status");
         assertThat(status.path("environment").path("runtime").asText()).isEqualTo("java");
         List<String> nodes = new ArrayList<>();
         status.path("environment").path("nodes").forEach(n -> nodes.add(n.asText()));
@@ -86,17 +80,11 @@ class KernelPodsE2eIT {
     void runThatCannotBeScheduledSaysWhyAndEndsUnschedulableAtItsSchedulingTimeout() {
         String ns = namespace("e2e-unschedulable");
         apply(ns, manifest("too-spread", """
-                spec:
-                  runtime: python
-                  workload: {type: io, size: 20, tasks: 6}
-                  strategies: [sequential]
-                  pods: 3
-                  placement: {spreadAcrossNodes: true}
-                  repetitions: 1
-                  warmup: 0
-                  timeoutSeconds: 600
-                  schedulingTimeoutSeconds: 10
-                """));
+                pods: 3
+                placement: {spreadAcrossNodes: true}
+                timeoutSeconds: 600
+                schedulingTimeoutSeconds: 10
+                """ + sleeps(20, 6, 1)));
         // Three pods, two nodes, one pod per node: the third stays Pending, as with a real scheduler.
         awaitTrue("Progressing says why the run waits", Duration.ofSeconds(90), () -> "Unschedulable".equals(
                 condition(json("-n", ns, "get", "cb", "too-spread"), "Progressing").path("reason").asText()));
@@ -105,9 +93,7 @@ class KernelPodsE2eIT {
         assertThat(waiting.path("message").asText()).contains("waiting: pod ", "cannot be scheduled",
                 "didn't match pod anti-affinity rules");
         // The scheduling timeout ends it, not the 10-minute deadline.
-        awaitStatus(ns, "cb/too-spread", "phase", "Failed", 90);
-        JsonNode failed = condition(json("-n", ns, "get", "cb", "too-spread"), "Failed");
-        System.out.println("[e2e] Failed condition: " + failed);
+        JsonNode failed = awaitFailed(ns, "too-spread", 90);
         assertThat(failed.path("reason").asText()).isEqualTo("Unschedulable");
         assertThat(failed.path("message").asText()).contains("didn't match pod anti-affinity rules", "waited 10 s");
     }
@@ -195,16 +181,11 @@ class KernelPodsE2eIT {
      * repetition, no warmup), waits until both have Succeeded and returns their status by runtime.
      */
     private static Map<String, JsonNode> succeededInBothRuntimes(String ns, String prefix, String specLines) {
-        List<String> runtimes = List.of("python", "java");
-        for (String runtime : runtimes) {
-            apply(ns, manifest(prefix + "-" + runtime, "spec:\n  runtime: " + runtime + "\n"
-                    + specLines.indent(2) + "  repetitions: 1\n  warmup: 0\n"));
-        }
-        Map<String, JsonNode> statuses = new java.util.LinkedHashMap<>();
-        for (String runtime : runtimes) {
-            awaitStatus(ns, "cb/" + prefix + "-" + runtime, "phase", "Succeeded", 240);
-            statuses.put(runtime, json("-n", ns, "get", "cb", prefix + "-" + runtime).path("status"));
-        }
-        return statuses;
+        String spec = specLines + "repetitions: 1\nwarmup: 0\n";
+        Map<String, JsonNode> statuses = succeeded(ns, 240, Map.entry(prefix + "-python", "runtime: python\n" + spec),
+                Map.entry(prefix + "-java", "runtime: java\n" + spec));
+        Map<String, JsonNode> byRuntime = new LinkedHashMap<>();
+        statuses.forEach((name, status) -> byRuntime.put(name.substring(prefix.length() + 1), status));
+        return byRuntime;
     }
 }

@@ -1,12 +1,8 @@
 package dev.concbench.e2e;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.TestMethodOrder;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -19,7 +15,8 @@ import static dev.concbench.e2e.Commands.kubectl;
 import static dev.concbench.e2e.E2eEnvironment.BENCHMARK_SELECTOR;
 import static dev.concbench.e2e.E2eEnvironment.SYSTEM_NS;
 import static dev.concbench.e2e.E2eEnvironment.apply;
-import static dev.concbench.e2e.E2eEnvironment.awaitKernelPodRunning;
+import static dev.concbench.e2e.E2eEnvironment.applyAndCatchMidRun;
+import static dev.concbench.e2e.E2eEnvironment.awaitPhase;
 import static dev.concbench.e2e.E2eEnvironment.awaitStatus;
 import static dev.concbench.e2e.E2eEnvironment.awaitTrue;
 import static dev.concbench.e2e.E2eEnvironment.jobName;
@@ -31,6 +28,7 @@ import static dev.concbench.e2e.E2eEnvironment.namespace;
 import static dev.concbench.e2e.E2eEnvironment.operatorPod;
 import static dev.concbench.e2e.E2eEnvironment.phase;
 import static dev.concbench.e2e.E2eEnvironment.ready;
+import static dev.concbench.e2e.E2eEnvironment.sleeps;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -40,9 +38,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * first.
  */
 @Order(40)
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
-@ExtendWith({SharedOperator.class, Timings.class})
+@OnTheSharedOperator
 class LifecycleE2eIT {
 
     @Test
@@ -50,13 +46,12 @@ class LifecycleE2eIT {
     void operatorRestartMidRunResumesWithoutRerunningFinishedRuns() {
         String ns = namespace("e2e-restart");
         apply(ns, manifest("resume", """
-                spec:
-                  runtime: python
-                  workload: {type: io, size: 50, tasks: 20}
-                  strategies: [sequential, thread-pool]
-                  sweep: {pods: [1, 2], workers: [1, 4]}
-                  repetitions: 2
-                  warmup: 0
+                runtime: python
+                workload: {type: io, size: 50, tasks: 20}
+                strategies: [sequential, thread-pool]
+                sweep: {pods: [1, 2], workers: [1, 4]}
+                repetitions: 2
+                warmup: 0
                 """));
         awaitTrue("run 2 of 4 is running", Duration.ofSeconds(120),
                 () -> "Running".equals(json("-n", ns, "get", "cb", "resume").path("status").path("runs").path(1)
@@ -83,7 +78,7 @@ class LifecycleE2eIT {
                 operatorPod().path("metadata").path("name").asText(),
                 Duration.between(killedAt, Instant.now()).toMillis() / 1000.0);
 
-        awaitStatus(ns, "cb/resume", "phase", "Succeeded", 180);
+        awaitPhase(ns, "resume", "Succeeded", 180);
         Map<String, String> after = jobUids(ns, "resume");
         assertThat(after.keySet()).containsExactlyInAnyOrder(jobName(ns, "resume", 1, 0),
                 jobName(ns, "resume", 1, 1), jobName(ns, "resume", 1, 2), jobName(ns, "resume", 1, 3));
@@ -118,20 +113,12 @@ class LifecycleE2eIT {
     @Order(3)
     void specChangeMidRunStartsTheNewGeneration() {
         String ns = namespace("e2e-respec");
-        apply(ns, manifest("respec", """
-                spec:
-                  runtime: python
-                  workload: {type: io, size: 50, tasks: 40}
-                  strategies: [sequential]
-                  repetitions: 3
-                  warmup: 0
-                """));
-        awaitKernelPodRunning(ns, "respec", "generation 1 is running", 90);
+        applyAndCatchMidRun(ns, "respec", sleeps(50, 40, 3));
         Commands.Result patch = kubectl("-n", ns, "patch", "cb", "respec", "--type=merge", "-p",
                 "{\"spec\":{\"workload\":{\"tasks\":10}}}");
         assertThat(patch.ok()).as(patch.toString()).isTrue();
-        awaitStatus(ns, "cb/respec", "observedGeneration", "2", 60);
-        awaitStatus(ns, "cb/respec", "phase", "Succeeded", 120);
+        awaitStatus(ns, "respec", "observedGeneration", "2", 60);
+        awaitPhase(ns, "respec", "Succeeded", 120);
         awaitTrue("only generation 2's Job is left", Duration.ofSeconds(60),
                 () -> jobNames(ns, "respec").equals(List.of(jobName(ns, "respec", 2, 0))));
         JsonNode cb = json("-n", ns, "get", "cb", "respec");
@@ -152,15 +139,7 @@ class LifecycleE2eIT {
     @Order(4)
     void deleteMidRunLeavesNothingBehind() {
         String ns = namespace("e2e-delete");
-        apply(ns, manifest("doomed", """
-                spec:
-                  runtime: python
-                  workload: {type: io, size: 50, tasks: 100}
-                  strategies: [sequential]
-                  repetitions: 5
-                  warmup: 0
-                """));
-        awaitKernelPodRunning(ns, "doomed", "its kernel pod is running", 90);
+        applyAndCatchMidRun(ns, "doomed", sleeps(50, 100, 5));
         assertThat(kubectl("-n", ns, "get", "configmap", kernelConfigMapName(ns, "doomed")).ok()).isTrue();
         Commands.Result delete = kubectl("-n", ns, "delete", "cb", "doomed", "--timeout=60s");
         assertThat(delete.ok()).as(delete.toString()).isTrue();
@@ -174,20 +153,13 @@ class LifecycleE2eIT {
     @Order(5)
     void secondBenchmarkQueuesWhileTheFirstRuns() {
         String ns = namespace("e2e-queue");
-        String spec = """
-                spec:
-                  runtime: python
-                  workload: {type: io, size: 50, tasks: 40}
-                  strategies: [sequential]
-                  repetitions: 2
-                  warmup: 0
-                """;
+        String spec = sleeps(50, 40, 2);
         apply(ns, manifest("first", spec));
         apply(ns, manifest("second", spec));
         awaitTrue("first Running while second Queued", Duration.ofSeconds(90),
                 () -> "Running".equals(phase(ns, "first")) && "Queued".equals(phase(ns, "second")));
         for (String name : List.of("first", "second")) {
-            awaitStatus(ns, "cb/" + name, "phase", "Succeeded", 180);
+            awaitPhase(ns, name, "Succeeded", 180);
         }
         Instant firstDone = Instant.parse(json("-n", ns, "get", "cb", "first").path("status").path("completionTime").asText());
         JsonNode secondJob = json("-n", ns, "get", "job", jobName(ns, "second", 1, 0));

@@ -1,28 +1,23 @@
 package dev.concbench.e2e;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.TestMethodOrder;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-import static dev.concbench.e2e.Commands.items;
 import static dev.concbench.e2e.Commands.json;
 import static dev.concbench.e2e.Commands.kubectl;
-import static dev.concbench.e2e.Commands.kubectlIn;
 import static dev.concbench.e2e.E2eEnvironment.apply;
-import static dev.concbench.e2e.E2eEnvironment.awaitStatus;
+import static dev.concbench.e2e.E2eEnvironment.awaitPhase;
 import static dev.concbench.e2e.E2eEnvironment.kernelPods;
 import static dev.concbench.e2e.E2eEnvironment.manifest;
 import static dev.concbench.e2e.E2eEnvironment.namespace;
 import static dev.concbench.e2e.E2eEnvironment.runtimeImages;
+import static dev.concbench.e2e.E2eEnvironment.succeeded;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -31,9 +26,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * image; a sweep over four runtimes in one benchmark.
  */
 @Order(30)
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
-@ExtendWith({SharedOperator.class, Timings.class})
+@OnTheSharedOperator
 class RuntimesE2eIT {
 
     static final String SWEEP_NS = "e2e-sweep";
@@ -48,28 +41,22 @@ class RuntimesE2eIT {
     @Test
     @Order(1)
     void runtimeDependentStrategiesAreMeasuredOrSkippedWithTheReason() {
-        String ns = namespace("e2e-strategies");
-        apply(ns, manifest("py-new", """
-                spec:
-                  runtime: python
-                  workload: {type: io, size: 50, tasks: 20}
-                  strategies: [sequential, threads, processes, asyncio, interpreter-pool]
-                  startMethod: spawn
-                  repetitions: 2
-                  warmup: 0
+        Map<String, JsonNode> statuses = succeeded(namespace("e2e-strategies"), 180, Map.entry("py-new", """
+                runtime: python
+                workload: {type: io, size: 50, tasks: 20}
+                strategies: [sequential, threads, processes, asyncio, interpreter-pool]
+                startMethod: spawn
+                repetitions: 2
+                warmup: 0
+                """), Map.entry("jvm-new", """
+                runtime: java
+                workload: {type: io, size: 50, tasks: 20}
+                strategies: [sequential, virtual-threads]
+                repetitions: 2
+                warmup: 0
                 """));
-        apply(ns, manifest("jvm-new", """
-                spec:
-                  runtime: java
-                  workload: {type: io, size: 50, tasks: 20}
-                  strategies: [sequential, virtual-threads]
-                  repetitions: 2
-                  warmup: 0
-                """));
-        awaitStatus(ns, "cb/py-new", "phase", "Succeeded", 180);
-        awaitStatus(ns, "cb/jvm-new", "phase", "Succeeded", 180);
 
-        JsonNode py = json("-n", ns, "get", "cb", "py-new").path("status");
+        JsonNode py = statuses.get("py-new");
         List<String> rows = new ArrayList<>();
         py.path("results").forEach(r -> rows.add(r.path("strategy").asText()));
         assertThat(rows).containsExactly("sequential", "threads", "processes", "asyncio");
@@ -81,8 +68,7 @@ class RuntimesE2eIT {
         assertThat(py.path("runs").path(0).path("kernel").path("startMethod").asText()).isEqualTo("spawn");
         assertThat(py.path("conclusion").asText()).startsWith("io-bound on python " + version + " (GIL enabled)");
 
-
-        JsonNode jvm = json("-n", ns, "get", "cb", "jvm-new").path("status");
+        JsonNode jvm = statuses.get("jvm-new");
         assertThat(jvm.path("environment").path("skipped").path("virtual-threads").asText())
                 .startsWith("needs Java 21 or newer; this is 17");
         assertThat(jvm.path("results")).hasSize(1);
@@ -97,26 +83,21 @@ class RuntimesE2eIT {
     void catalogRuntimesRunThroughTheOperator() {
         assertThat(runtimeImages()).as("the e2e tier's runtime catalog").containsKeys("cpython-3.13t", "java-21");
         String ns = namespace("e2e-catalog");
-        apply(ns, manifest("ft", """
-                spec:
-                  runtime: cpython-3.13t
-                  workload: {type: cpu, size: 200, tasks: 8}
-                  strategies: [sequential, threads]
-                  repetitions: 2
-                  warmup: 0
+        Map<String, JsonNode> statuses = succeeded(ns, 240, Map.entry("ft", """
+                runtime: cpython-3.13t
+                workload: {type: cpu, size: 200, tasks: 8}
+                strategies: [sequential, threads]
+                repetitions: 2
+                warmup: 0
+                """), Map.entry("vt", """
+                runtime: java-21
+                workload: {type: io, size: 50, tasks: 20}
+                strategies: [sequential, virtual-threads]
+                repetitions: 2
+                warmup: 0
                 """));
-        apply(ns, manifest("vt", """
-                spec:
-                  runtime: java-21
-                  workload: {type: io, size: 50, tasks: 20}
-                  strategies: [sequential, virtual-threads]
-                  repetitions: 2
-                  warmup: 0
-                """));
-        awaitStatus(ns, "cb/ft", "phase", "Succeeded", 240);
-        awaitStatus(ns, "cb/vt", "phase", "Succeeded", 240);
 
-        JsonNode ft = json("-n", ns, "get", "cb", "ft").path("status");
+        JsonNode ft = statuses.get("ft");
         assertThat(ft.path("environment").path("runtimeVersion").asText()).startsWith("3.13.");
         assertThat(ft.path("environment").path("kernel").path("freeThreaded").asBoolean()).isTrue();
         assertThat(ft.path("environment").path("kernel").path("gil").asBoolean()).isFalse();
@@ -125,7 +106,7 @@ class RuntimesE2eIT {
         assertThat(pod.path("spec").path("containers").path(0).path("image").asText())
                 .isEqualTo(runtimeImages().get("cpython-3.13t"));
 
-        JsonNode vt = json("-n", ns, "get", "cb", "vt").path("status");
+        JsonNode vt = statuses.get("vt");
         assertThat(vt.path("environment").path("runtimeVersion").asText()).startsWith("21");
         List<String> rows = new ArrayList<>();
         vt.path("results").forEach(r -> rows.add(r.path("strategy").asText()));
@@ -144,20 +125,15 @@ class RuntimesE2eIT {
     @Order(3)
     void aSweepOverRuntimesSucceedsWithARowPerRuntimeAndStrategy() {
         namespace(SWEEP_NS);
-        Commands.Result apply = kubectlIn(manifest("runtimes", """
-                spec:
-                  sweep:
-                    runtimes: [cpython-3.11, cpython-3.13t, pypy-3.11, java-21]
-                  workload: {type: cpu, size: 200, tasks: 8}
-                  strategies: [sequential, threads, asyncio]
-                  repetitions: 2
-                  warmup: 0
-                """), "apply", "-n", SWEEP_NS, "-f", "-");
-        assertThat(apply.ok()).as(apply.toString()).isTrue();
-        Commands.Result wait = kubectl("-n", SWEEP_NS, "wait", "--for=jsonpath={.status.phase}=Succeeded", "cb/runtimes",
-                "--timeout=600s");
-        assertThat(wait.ok()).as(wait + "\n" + kubectl("-n", SWEEP_NS, "describe", "cb/runtimes")).isTrue();
-        JsonNode status = json("-n", SWEEP_NS, "get", "cb", "runtimes").path("status");
+        apply(SWEEP_NS, manifest("runtimes", """
+                sweep:
+                  runtimes: [cpython-3.11, cpython-3.13t, pypy-3.11, java-21]
+                workload: {type: cpu, size: 200, tasks: 8}
+                strategies: [sequential, threads, asyncio]
+                repetitions: 2
+                warmup: 0
+                """));
+        JsonNode status = awaitPhase(SWEEP_NS, "runtimes", "Succeeded", 600).path("status");
 
         // One run per runtime, each Job's pods on its runtime's image of the catalog.
         Map<String, String> images = runtimeImages();

@@ -2,12 +2,8 @@ package dev.concbench.e2e;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.TestMethodOrder;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -31,10 +27,12 @@ import static dev.concbench.e2e.E2eEnvironment.CHART;
 import static dev.concbench.e2e.E2eEnvironment.PYTHON_IMAGE;
 import static dev.concbench.e2e.E2eEnvironment.REGISTRY;
 import static dev.concbench.e2e.E2eEnvironment.apply;
-import static dev.concbench.e2e.E2eEnvironment.awaitStatus;
+import static dev.concbench.e2e.E2eEnvironment.awaitKernelPodRunning;
+import static dev.concbench.e2e.E2eEnvironment.awaitPhase;
 import static dev.concbench.e2e.E2eEnvironment.imageValues;
 import static dev.concbench.e2e.E2eEnvironment.kernelPods;
 import static dev.concbench.e2e.E2eEnvironment.manifest;
+import static dev.concbench.e2e.E2eEnvironment.sleeps;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -53,9 +51,7 @@ import static org.awaitility.Awaitility.await;
  * the other classes, never while another release of the chart is installed.
  */
 @Order(100)
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
-@ExtendWith(Timings.class)
+@E2eTests
 class SecurityE2eIT {
 
     /** Contains the chart's name: the release's objects and ServiceAccount are named after it alone. */
@@ -257,8 +253,8 @@ class SecurityE2eIT {
                         + "(chart value policy.maxResources.requests.memory)");
         int i = 0;
         for (var c : refused.entrySet()) {
-            Commands.Result r = kubectlIn(manifest("too-much-" + i++, "spec: {workload: {type: io, size: 20, tasks: 2}, "
-                    + c.getKey() + "}"), "apply", "-n", NS, "-f", "-");
+            Commands.Result r = kubectlIn(manifest("too-much-" + i++, "workload: {type: io, size: 20, tasks: 2}\n"
+                    + c.getKey() + "\n"), "apply", "-n", NS, "-f", "-");
             System.out.println("[e2e] refused as expected: " + r.err().strip());
             assertThat(r.ok()).as(c.getKey()).isFalse();
             assertThat(r.err()).contains("benchmark-policy").contains(c.getValue());
@@ -276,14 +272,12 @@ class SecurityE2eIT {
     @Test
     @Order(5)
     void kernelPodsRunRestrictedWithoutATokenAndReachOnlyWhatTheirNetworkAllows() {
-        String io = "  workload: {type: io, size: 1000, tasks: %d}\n  strategies: [sequential]\n"
-                + "  repetitions: 1\n  warmup: 0\n";
         // Long enough for the probes (about 20 s): sealed runs its one-pod baseline first (40 s, the probes
         // watch it), then its two pods from a common start (20 s); open 60 s.
-        apply(NS, manifest("sealed", "spec:\n  pods: 2\n" + io.formatted(40)));
-        apply(NS, manifest("open", "spec:\n  network: allow\n" + io.formatted(60)));
-        JsonNode sealed = runningKernelPod("sealed");
-        JsonNode open = runningKernelPod("open");
+        apply(NS, manifest("sealed", "pods: 2\n" + sleeps(1000, 40, 1)));
+        apply(NS, manifest("open", "network: allow\n" + sleeps(1000, 60, 1)));
+        JsonNode sealed = awaitKernelPodRunning(NS, "sealed", 120);
+        JsonNode open = awaitKernelPodRunning(NS, "open", 120);
 
         // Pod Security restricted is enforced in the namespace (a root pod is refused) and met by the kernels.
         Commands.Result root = kubectl("-n", NS, "run", "root-probe", "--image=" + PYTHON_IMAGE, "--dry-run=server",
@@ -335,8 +329,7 @@ class SecurityE2eIT {
         // "open" has shown what it had to; "sealed" runs to the end: its common start was patched under
         // the operator's policies.
         assertThat(kubectl("-n", NS, "delete", "cb", "open", "--wait=false").ok()).isTrue();
-        awaitStatus(NS, "cb/sealed", "phase", "Succeeded", 180);
-        JsonNode twoPods = json("-n", NS, "get", "cb", "sealed").path("status").path("runs").path(1);
+        JsonNode twoPods = awaitPhase(NS, "sealed", "Succeeded", 180).path("status").path("runs").path(1);
         assertThat(twoPods.path("pods").asInt()).isEqualTo(2);
         assertThat(twoPods.path("podsSucceeded").asInt()).isEqualTo(2);
     }
@@ -351,8 +344,8 @@ class SecurityE2eIT {
                 "--set", "policy.allowTolerations=any", "--set", "policy.maxResources.requests.memory=16Gi",
                 "--wait", "--timeout", "3m");
         assertThat(upgrade.ok()).as(upgrade.toString()).isTrue();
-        String spec = "spec: {workload: {type: io, size: 20, tasks: 2}, repetitions: 1, warmup: 0, image: '%s', "
-                + "placement: {tolerations: [{operator: Exists}]}, resources: {requests: {memory: 9Gi}}}";
+        String spec = sleeps(20, 2, 1) + "image: '%s'\nplacement: {tolerations: [{operator: Exists}]}\n"
+                + "resources: {requests: {memory: 9Gi}}\n";
         // A policy change reaches the API server's admission within seconds.
         await("the upgraded policy admits the benchmark").atMost(Duration.ofSeconds(30))
                 .pollInterval(Duration.ofSeconds(1))
@@ -363,7 +356,7 @@ class SecurityE2eIT {
         assertThat(elsewhere.err()).contains("spec.image elsewhere.example/python:3.11 is not allowed: it must start with "
                 + "one of " + prefix + " (chart value policy.allowedImagePrefixes)");
 
-        awaitStatus(NS, "cb/allowed", "phase", "Succeeded", 180);
+        awaitPhase(NS, "allowed", "Succeeded", 180);
         JsonNode pod = kernelPods(NS, "allowed").get(0).path("spec");
         assertThat(pod.path("containers").path(0).path("image").asText()).isEqualTo(PYTHON_IMAGE);
         assertThat(pod.path("tolerations").toString()).contains("{\"operator\":\"Exists\"}");
@@ -423,14 +416,6 @@ class SecurityE2eIT {
         System.out.println("[e2e] from " + ns + "/" + pod + ": " + r.out().strip().replace('\n', ';'));
         assertThat(r.ok()).as(r.toString()).isTrue();
         return r.out().strip().lines().toList();
-    }
-
-    private static JsonNode runningKernelPod(String benchmark) {
-        await(benchmark + "'s kernel pod runs").atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(500))
-                .ignoreExceptions().until(() -> kernelPods(NS, benchmark)
-                        .stream().anyMatch(p -> "Running".equals(p.path("status").path("phase").asText())));
-        return kernelPods(NS, benchmark).stream()
-                .filter(p -> "Running".equals(p.path("status").path("phase").asText())).findFirst().orElseThrow();
     }
 
     private static void awaitPodRunning(String ns, String pod) {

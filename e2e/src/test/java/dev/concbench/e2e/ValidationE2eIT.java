@@ -1,29 +1,25 @@
 package dev.concbench.e2e;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.TestMethodOrder;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-import static dev.concbench.e2e.Commands.json;
 import static dev.concbench.e2e.Commands.kubectl;
 import static dev.concbench.e2e.E2eEnvironment.apply;
-import static dev.concbench.e2e.E2eEnvironment.awaitStatus;
-import static dev.concbench.e2e.E2eEnvironment.condition;
+import static dev.concbench.e2e.E2eEnvironment.awaitFailed;
+import static dev.concbench.e2e.E2eEnvironment.awaitPhase;
 import static dev.concbench.e2e.E2eEnvironment.getRow;
 import static dev.concbench.e2e.E2eEnvironment.jobNames;
 import static dev.concbench.e2e.E2eEnvironment.manifest;
 import static dev.concbench.e2e.E2eEnvironment.namespace;
 import static dev.concbench.e2e.E2eEnvironment.operatorLog;
 import static dev.concbench.e2e.E2eEnvironment.runtimeImages;
+import static dev.concbench.e2e.E2eEnvironment.sleeps;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -32,9 +28,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * and frees the slot; a runtime of the catalog that this installation has no image for is InvalidSpec.
  */
 @Order(20)
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
-@ExtendWith({SharedOperator.class, Timings.class})
+@OnTheSharedOperator
 class ValidationE2eIT {
 
     /**
@@ -57,21 +51,16 @@ class ValidationE2eIT {
         for (String spec : cases.keySet()) {
             String name = "refused-" + i++;
             names.add(name);
-            apply(ns, manifest(name, "spec: {workload: {type: io, size: 20, tasks: 2}, repetitions: 1, warmup: 0, "
-                    + spec + "}"));
+            apply(ns, manifest(name, sleeps(20, 2, 1) + spec));
         }
         // Right behind them, with the operator's limit of one benchmark at once: it runs only if every
         // refused benchmark gave its slot back.
-        apply(ns, manifest("after-refused", "spec: {workload: {type: io, size: 20, tasks: 2}, repetitions: 1, warmup: 0}"));
+        apply(ns, manifest("after-refused", sleeps(20, 2, 1)));
 
         i = 0;
         for (var c : cases.entrySet()) {
             String name = names.get(i++);
-            awaitStatus(ns, "cb/" + name, "phase", "Failed", 60);
-            JsonNode cb = json("-n", ns, "get", "cb", name);
-            JsonNode failed = condition(cb, "Failed");
-            System.out.println("[e2e] " + name + ": " + failed.path("reason").asText() + ": "
-                    + failed.path("message").asText());
+            JsonNode failed = awaitFailed(ns, name, 60);
             assertThat(failed.path("status").asText()).isEqualTo("True");
             assertThat(failed.path("reason").asText()).isEqualTo("InvalidSpec");
             assertThat(failed.path("message").asText()).contains("the API server refused").contains(c.getValue());
@@ -86,7 +75,7 @@ class ValidationE2eIT {
                     "-o", "jsonpath={.items[*].reason}").out();
             assertThat(events).contains("BenchmarkFailed");
         }
-        awaitStatus(ns, "cb/after-refused", "phase", "Succeeded", 120);
+        awaitPhase(ns, "after-refused", "Succeeded", 120);
         String log = operatorLog();
         assertThat(log.lines().filter(l -> l.contains(" ERROR ")).toList())
                 .as("the operator logs no ERROR for a refused Job").isEmpty();
@@ -100,9 +89,8 @@ class ValidationE2eIT {
         String ns = namespace("e2e-no-image");
         // the catalog of e2e/run's images has every runtime but this one
         assertThat(runtimeImages()).doesNotContainKey("cpython-3.14t");
-        apply(ns, manifest("no-image", "spec: {runtime: cpython-3.14t, workload: {type: io, size: 20, tasks: 2}}"));
-        awaitStatus(ns, "cb/no-image", "phase", "Failed", 60);
-        JsonNode noImage = condition(json("-n", ns, "get", "cb", "no-image"), "Failed");
+        apply(ns, manifest("no-image", "runtime: cpython-3.14t\nworkload: {type: io, size: 20, tasks: 2}\n"));
+        JsonNode noImage = awaitFailed(ns, "no-image", 60);
         assertThat(noImage.path("reason").asText()).isEqualTo("InvalidSpec");
         assertThat(noImage.path("message").asText())
                 .contains("runtime cpython-3.14t has no image in the operator's runtime catalog", "python, java");

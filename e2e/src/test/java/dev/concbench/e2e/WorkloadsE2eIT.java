@@ -2,12 +2,8 @@ package dev.concbench.e2e;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.TestMethodOrder;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -18,6 +14,9 @@ import static dev.concbench.e2e.Commands.items;
 import static dev.concbench.e2e.Commands.json;
 import static dev.concbench.e2e.Commands.kubectl;
 import static dev.concbench.e2e.Commands.kubectlIn;
+import static dev.concbench.e2e.E2eEnvironment.awaitFailed;
+import static dev.concbench.e2e.E2eEnvironment.awaitPhase;
+import static dev.concbench.e2e.E2eEnvironment.manifest;
 import static dev.concbench.e2e.E2eEnvironment.namespaceForTheClass;
 import static dev.concbench.e2e.E2eEnvironment.runtimeImages;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -34,13 +33,12 @@ import static org.assertj.core.api.Assertions.assertThat;
  * malformed entrypoint refused at apply is a row of apiserver-tests' CrdSchemaTest.
  */
 @Order(80)
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
-@ExtendWith({SharedOperator.class, Timings.class})
+@OnTheSharedOperator
 class WorkloadsE2eIT {
 
     static final String NS = "e2e-workloads";
-    static final String WAIT = "--timeout=420s";
+    /** Seconds each benchmark may take, all applied at once and run one after another. */
+    static final int TIMEOUT = 420;
 
     /** The user's code: a module with set-up at import, called as work(index). */
     static final String CODE = """
@@ -71,38 +69,38 @@ class WorkloadsE2eIT {
 
         // One file for kubectl apply: the ConfigMap first, then its benchmark (as examples/own-code.yaml).
         String all = CODE + "---\n" + benchmark("own-code", """
-                  runtime: cpython-3.11
-                  workload:
-                    type: custom
-                    tasks: 4
-                    custom: {entrypoint: "records:work", configMap: records-code}
-                  strategies: [sequential, threads, process-pool]
+                runtime: cpython-3.11
+                workload:
+                  type: custom
+                  tasks: 4
+                  custom: {entrypoint: "records:work", configMap: records-code}
+                strategies: [sequential, threads, process-pool]
                 """) + "---\n" + benchmark("hash", """
-                  runtime: cpython-3.11
-                  workload: {type: hash, size: 256, tasks: 4}
-                  strategies: [sequential, threads]
+                runtime: cpython-3.11
+                workload: {type: hash, size: 256, tasks: 4}
+                strategies: [sequential, threads]
                 """) + "---\n" + benchmark("race", """
-                  sweep: {runtimes: [cpython-3.11, cpython-3.13t]}
-                  workload: {type: race, size: 1000000, tasks: 4}
-                  strategies: [sequential, threads, processes]
+                sweep: {runtimes: [cpython-3.11, cpython-3.13t]}
+                workload: {type: race, size: 1000000, tasks: 4}
+                strategies: [sequential, threads, processes]
                 """) + "---\n" + benchmark("broken", """
-                  runtime: cpython-3.11
-                  workload:
-                    type: custom
-                    tasks: 4
-                    custom:
-                      entrypoint: "broken:work"
-                      source: |
-                        def work(index):
-                            return 10 // (index - 2)
-                  strategies: [sequential, threads]
+                runtime: cpython-3.11
+                workload:
+                  type: custom
+                  tasks: 4
+                  custom:
+                    entrypoint: "broken:work"
+                    source: |
+                      def work(index):
+                          return 10 // (index - 2)
+                strategies: [sequential, threads]
                 """) + "---\n" + benchmark("no-code", """
-                  runtime: cpython-3.11
-                  workload:
-                    type: custom
-                    tasks: 4
-                    custom: {entrypoint: "records:work", configMap: no-such-code}
-                  strategies: [sequential, threads]
+                runtime: cpython-3.11
+                workload:
+                  type: custom
+                  tasks: 4
+                  custom: {entrypoint: "records:work", configMap: no-such-code}
+                strategies: [sequential, threads]
                 """);
         Commands.Result apply = kubectlIn(all, "apply", "-n", NS, "-f", "-");
         assertThat(apply.ok()).as(apply.toString()).isTrue();
@@ -111,7 +109,7 @@ class WorkloadsE2eIT {
     @Test
     @Order(2)
     void aConfigMapThatDoesNotExistFailsTheBenchmarkBeforeAnyJob() {
-        JsonNode failed = awaitFailed("no-code");
+        JsonNode failed = awaitFailed(NS, "no-code", TIMEOUT);
         assertThat(failed.path("reason").asText()).isEqualTo("WorkloadError");
         assertThat(failed.path("message").asText()).contains("ConfigMap no-such-code does not exist in namespace " + NS);
         assertThat(items("-n", NS, "get", "jobs", "-l", "concbench.dev/benchmark=no-code")).isEmpty();
@@ -191,7 +189,7 @@ class WorkloadsE2eIT {
     @Test
     @Order(6)
     void aFunctionThatRaisesEndsFailedWithWorkloadErrorNamingTheLine() {
-        JsonNode failed = awaitFailed("broken");
+        JsonNode failed = awaitFailed(NS, "broken", TIMEOUT);
         assertThat(failed.path("reason").asText()).isEqualTo("WorkloadError");
         String message = failed.path("message").asText();
         System.out.println("[e2e] broken: " + message);
@@ -212,27 +210,12 @@ class WorkloadsE2eIT {
     // ------------------------------------------------------------------ helpers
 
     private static String benchmark(String name, String spec) {
-        return "apiVersion: concbench.dev/v1alpha1\nkind: ConcurrencyBenchmark\nmetadata:\n  name: " + name
-                + "\nspec:\n" + spec + "  repetitions: 2\n  warmup: 0\n";
+        return manifest(name, spec + "repetitions: 2\nwarmup: 0\n");
     }
 
     private static JsonNode awaitSucceeded(String name) {
-        Commands.Result wait = kubectl("-n", NS, "wait", "--for=jsonpath={.status.phase}=Succeeded", "cb/" + name, WAIT);
-        assertThat(wait.ok()).as(wait + "\n" + kubectl("-n", NS, "describe", "cb/" + name)).isTrue();
-        JsonNode status = json("-n", NS, "get", "cb", name).path("status");
+        JsonNode status = awaitPhase(NS, name, "Succeeded", TIMEOUT).path("status");
         System.out.println("[e2e] " + name + ": " + status.path("conclusion").asText());
         return status;
-    }
-
-    /** The Failed condition of a benchmark that ended Failed. */
-    private static JsonNode awaitFailed(String name) {
-        Commands.Result wait = kubectl("-n", NS, "wait", "--for=jsonpath={.status.phase}=Failed", "cb/" + name, WAIT);
-        assertThat(wait.ok()).as(wait + "\n" + kubectl("-n", NS, "describe", "cb/" + name)).isTrue();
-        for (JsonNode c : json("-n", NS, "get", "cb", name).path("status").path("conditions")) {
-            if ("Failed".equals(c.path("type").asText())) {
-                return c;
-            }
-        }
-        throw new AssertionError(name + " is Failed without a Failed condition");
     }
 }
