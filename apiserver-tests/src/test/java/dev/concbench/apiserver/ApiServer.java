@@ -20,9 +20,9 @@ import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
+import dev.concbench.e2e.CommandResult;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -31,7 +31,6 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 import static org.awaitility.Awaitility.await;
 
@@ -167,58 +166,22 @@ final class ApiServer implements BeforeAllCallback, AfterAllCallback {
 
     // ------------------------------------------------------------------ kubectl and helm
 
-    /** A finished command. */
-    record Run(List<String> command, int exit, String out, String err) {
-        boolean ok() {
-            return exit == 0;
-        }
-
-        @Override
-        public String toString() {
-            return "$ " + String.join(" ", command) + " (exit " + exit + ")\n" + out + err;
-        }
-    }
-
     /** The real kubectl, pointed at this class's API server; {@code stdin} may be null. */
-    Run kubectl(String stdin, String... args) {
+    CommandResult kubectl(String stdin, String... args) {
         List<String> command = new ArrayList<>(List.of(tools().get("KUBECTL"), "--kubeconfig", kubeconfig.toString()));
         command.addAll(List.of(args));
         return run(stdin, command);
     }
 
     /** The real helm, e.g. {@code helm("template", "x", CHART.toString(), "--set", ...)}; needs no cluster. */
-    static Run helm(String... args) {
+    static CommandResult helm(String... args) {
         List<String> command = new ArrayList<>(List.of(tools().get("HELM")));
         command.addAll(List.of(args));
         return run(null, command);
     }
 
-    private static Run run(String stdin, List<String> command) {
-        try {
-            Path out = Files.createTempFile("apiserver-tests-", ".out");
-            Path err = Files.createTempFile("apiserver-tests-", ".err");
-            try {
-                Process p = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
-                try (var in = p.getOutputStream()) {
-                    if (stdin != null) {
-                        in.write(stdin.getBytes(StandardCharsets.UTF_8));
-                    }
-                }
-                if (!p.waitFor(2, TimeUnit.MINUTES)) {
-                    p.destroyForcibly();
-                    throw new AssertionError("timed out: " + command);
-                }
-                return new Run(command, p.exitValue(), Files.readString(out), Files.readString(err));
-            } finally {
-                Files.deleteIfExists(out);
-                Files.deleteIfExists(err);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AssertionError(e);
-        }
+    private static CommandResult run(String stdin, List<String> command) {
+        return CommandResult.of(stdin, command, Duration.ofMinutes(2));
     }
 
     /**
@@ -227,7 +190,7 @@ final class ApiServer implements BeforeAllCallback, AfterAllCallback {
      */
     static synchronized Map<String, String> tools() {
         if (tools == null) {
-            Run r = run(null, List.of(REPO.resolve("e2e/install-tools").toString(), "--print-env", "--quiet"));
+            CommandResult r = run(null, List.of(REPO.resolve("e2e/install-tools").toString(), "--print-env", "--quiet"));
             if (!r.ok()) {
                 throw new IllegalStateException("e2e/install-tools could not provide kube-apiserver, etcd, kubectl and "
                         + "helm for the API-server tier (make unit runs it first):\n" + r);

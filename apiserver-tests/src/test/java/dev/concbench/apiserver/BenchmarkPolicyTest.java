@@ -7,6 +7,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
+import dev.concbench.e2e.CommandResult;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -171,7 +172,7 @@ class BenchmarkPolicyTest {
         if (!values.isEmpty()) {
             args.addAll(List.of("--set", values));
         }
-        ApiServer.Run template = ApiServer.helm(args.toArray(String[]::new));
+        CommandResult template = ApiServer.helm(args.toArray(String[]::new));
         assertThat(template.ok()).as(template.toString()).isTrue();
         API.client().load(new ByteArrayInputStream(template.out().getBytes(StandardCharsets.UTF_8))).items()
                 .forEach(o -> API.client().resource(o).forceConflicts().serverSideApply());

@@ -10,6 +10,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
+import dev.concbench.e2e.CommandResult;
 import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -262,7 +263,7 @@ class CrdSchemaTest {
         String ns = API.namespace("kubectl");
         List<GenericKubernetesResource> refused = IntStream.range(0, ROWS.size())
                 .mapToObj(i -> ApiServer.benchmark("kubectl-" + i, ROWS.get(i).refused())).toList();
-        ApiServer.Run apply = API.kubectl(refused.stream().map(ApiServer::yaml).collect(Collectors.joining()),
+        CommandResult apply = API.kubectl(refused.stream().map(ApiServer::yaml).collect(Collectors.joining()),
                 "apply", "-n", ns, "-f", "-");
         assertThat(apply.ok()).as(apply.toString()).isFalse();
         // One error per manifest, in order (an unknown field's names no object: the server could not decode it).

@@ -10,6 +10,7 @@ import io.fabric8.kubernetes.client.http.HttpResponse;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
+import dev.concbench.e2e.CommandResult;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -119,7 +120,7 @@ class CrdServedTest {
                 "3.87", "process-pool 1.25x faster");
         assertThat(cells.subList(7, 11)).containsExactly("java-21", "cpu", "Completed", "sequential@pods=1 0.710s");
 
-        ApiServer.Run wide = API.kubectl(null, "get", "cb", "finished", "-n", ns, "-o", "wide");
+        CommandResult wide = API.kubectl(null, "get", "cb", "finished", "-n", ns, "-o", "wide");
         System.out.println(wide.out());
         assertThat(wide.out().lines().toList()).satisfiesExactly(
                 header -> assertThat(header.split("\\s+")).containsExactly("NAME", "PHASE", "PROGRESS", "FASTEST",
@@ -147,7 +148,7 @@ class CrdServedTest {
         await("kubectl explain knows the CRD").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(250))
                 .until(() -> API.kubectl(null, "explain", "cb.spec").ok());
         for (String field : List.of("spec", "spec.workload")) {
-            ApiServer.Run explain = API.kubectl(null, "explain", "cb." + field);
+            CommandResult explain = API.kubectl(null, "explain", "cb." + field);
             assertThat(explain.ok()).as(explain.toString()).isTrue();
             String shown = words(explain.out());
             JsonNode node = schema.at("/properties/" + field.replace(".", "/properties/"));

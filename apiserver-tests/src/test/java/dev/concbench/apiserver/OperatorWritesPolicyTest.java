@@ -22,6 +22,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
+import dev.concbench.e2e.CommandResult;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -85,7 +86,7 @@ class OperatorWritesPolicyTest {
     static void installTheChart() {
         API.namespace(SYSTEM_NS);
         API.namespace(NS);
-        ApiServer.Run template = ApiServer.helm("template", "concbench-operator", ApiServer.CHART.toString(),
+        CommandResult template = ApiServer.helm("template", "concbench-operator", ApiServer.CHART.toString(),
                 "--namespace", SYSTEM_NS);
         assertThat(template.ok()).as(template.toString()).isTrue();
         for (HasMetadata o : API.client().load(new ByteArrayInputStream(template.out().getBytes(StandardCharsets.UTF_8))).items()) {
@@ -117,7 +118,7 @@ class OperatorWritesPolicyTest {
     @Test
     void rbacAloneAllowsTheWritesThePoliciesNarrow() {
         for (String verb : List.of("patch pods", "update configmaps", "delete jobs", "create networkpolicies")) {
-            ApiServer.Run canI = API.kubectl(null, "auth", "can-i", verb.split(" ")[0], verb.split(" ")[1], "-n", NS,
+            CommandResult canI = API.kubectl(null, "auth", "can-i", verb.split(" ")[0], verb.split(" ")[1], "-n", NS,
                     "--as=" + OPERATOR);
             assertThat(canI.out().strip()).as(verb + ": " + canI).isEqualTo("yes");
         }
@@ -130,7 +131,7 @@ class OperatorWritesPolicyTest {
      */
     @Test
     void rbacGrantsNoDeleteOfConfigMaps() {
-        ApiServer.Run canI = API.kubectl(null, "auth", "can-i", "delete", "configmaps", "-n", NS, "--as=" + OPERATOR);
+        CommandResult canI = API.kubectl(null, "auth", "can-i", "delete", "configmaps", "-n", NS, "--as=" + OPERATOR);
         assertThat(canI.out().strip()).as(canI.toString()).isEqualTo("no");
     }
 

@@ -4,18 +4,13 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Runs commands for the e2e tier and the operator benchmark: the REAL kubectl and helm binaries (paths from
@@ -31,36 +26,19 @@ final class Commands {
             Objects.toString(System.getenv("CONCBENCH_REPO"), ".."))).toAbsolutePath().normalize();
     static final Path STATE = Path.of(Objects.toString(System.getenv("CONCBENCH_E2E_DIR"), "/tmp/concbench-e2e"));
 
-    /** A finished command: exit code, stdout, stderr. */
-    record Result(List<String> command, int exit, String out, String err, Duration took) {
-        boolean ok() {
-            return exit == 0;
-        }
-
-        String all() {
-            return out + err;
-        }
-
-        @Override
-        public String toString() {
-            return "$ " + String.join(" ", command) + "\n(exit " + exit + ", " + took.toMillis() + " ms)\n" + out
-                    + (err.isEmpty() ? "" : "[stderr]\n" + err);
-        }
-    }
-
     private Commands() {
     }
 
-    static Result kubectl(String... args) {
+    static CommandResult kubectl(String... args) {
         return run(null, prepend(KUBECTL, args));
     }
 
     /** kubectl with a manifest on stdin, e.g. {@code kubectlIn(yaml, "apply", "-n", ns, "-f", "-")}. */
-    static Result kubectlIn(String stdin, String... args) {
+    static CommandResult kubectlIn(String stdin, String... args) {
         return run(stdin, prepend(KUBECTL, args));
     }
 
-    static Result helm(String... args) {
+    static CommandResult helm(String... args) {
         return run(null, prepend(HELM, args));
     }
 
@@ -69,7 +47,7 @@ final class Commands {
         String[] full = Arrays.copyOf(args, args.length + 2);
         full[args.length] = "-o";
         full[args.length + 1] = "json";
-        Result r = kubectl(full);
+        CommandResult r = kubectl(full);
         if (!r.ok()) {
             throw new AssertionError("kubectl failed:\n" + r);
         }
@@ -87,38 +65,8 @@ final class Commands {
         return list;
     }
 
-    static Result run(String stdin, List<String> command) {
-        long t0 = System.nanoTime();
-        try {
-            Process p = new ProcessBuilder(command).start();
-            CompletableFuture<String> out = read(p.getInputStream());
-            CompletableFuture<String> err = read(p.getErrorStream());
-            try (OutputStream in = p.getOutputStream()) {
-                if (stdin != null) {
-                    in.write(stdin.getBytes(StandardCharsets.UTF_8));
-                }
-            }
-            if (!p.waitFor(5, TimeUnit.MINUTES)) {
-                p.destroyForcibly();
-                throw new AssertionError("timed out: " + command);
-            }
-            return new Result(command, p.exitValue(), out.join(), err.join(), Duration.ofNanos(System.nanoTime() - t0));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AssertionError(e);
-        }
-    }
-
-    private static CompletableFuture<String> read(InputStream stream) {
-        return CompletableFuture.supplyAsync(() -> {
-            try (stream) {
-                return new String(stream.readAllBytes(), StandardCharsets.UTF_8);
-            } catch (IOException e) {
-                return "";
-            }
-        });
+    static CommandResult run(String stdin, List<String> command) {
+        return CommandResult.of(stdin, command, Duration.ofMinutes(5));
     }
 
     private static List<String> prepend(String binary, String... args) {

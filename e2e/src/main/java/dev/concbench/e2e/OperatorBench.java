@@ -259,7 +259,7 @@ public final class OperatorBench {
         String manifests = IntStream.range(0, settings.loadCount)
                 .mapToObj(i -> Commands.JSON.valueToTree(TinyBenchmarks.benchmark(String.format(Locale.ROOT, "b%04d", i), 0, 1)).toString())
                 .collect(Collectors.joining("\n---\n"));
-        Commands.Result apply = kubectlIn(manifests, "apply", "--server-side", "-n", namespace, "-f", "-");
+        CommandResult apply = kubectlIn(manifests, "apply", "--server-side", "-n", namespace, "-f", "-");
         if (!apply.ok()) {
             throw new IllegalStateException("kubectl apply failed:\n" + apply);
         }
@@ -411,7 +411,7 @@ public final class OperatorBench {
         String manifests = IntStream.range(0, queued)
                 .mapToObj(i -> Commands.JSON.valueToTree(TinyBenchmarks.benchmark(String.format(Locale.ROOT, "q%03d", i), 0, 1)).toString())
                 .collect(Collectors.joining("\n---\n"));
-        Commands.Result apply = kubectlIn(manifests, "apply", "--server-side", "-n", queueNamespace, "-f", "-");
+        CommandResult apply = kubectlIn(manifests, "apply", "--server-side", "-n", queueNamespace, "-f", "-");
         if (!apply.ok()) {
             throw new IllegalStateException("kubectl apply failed:\n" + apply);
         }

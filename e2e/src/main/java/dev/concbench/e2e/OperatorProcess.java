@@ -105,7 +105,7 @@ final class OperatorProcess {
         try {
             Path jcmd = Path.of("/proc", Long.toString(pid()), "exe").toRealPath().resolveSibling("jcmd");
             Commands.run(null, List.of(jcmd.toString(), Long.toString(pid()), "GC.run"));
-            Commands.Result info = Commands.run(null, List.of(jcmd.toString(), Long.toString(pid()), "GC.heap_info"));
+            CommandResult info = Commands.run(null, List.of(jcmd.toString(), Long.toString(pid()), "GC.heap_info"));
             long usedKb = 0;
             // up to the metaspace line: the serial and G1 collectors' generations ("total ..., used NK"),
             // or Shenandoah's one heap line ("... committed, NK used")
@@ -171,7 +171,7 @@ final class OperatorProcess {
     /** The chart with 0 replicas: its CRD, RBAC, ServiceAccount and the Deployment whose environment the process gets. */
     static void installChart(int limit) {
         boolean installed = Commands.helm("status", RELEASE, "-n", SYSTEM_NS).ok();
-        Commands.Result r = Commands.helm(installed ? "upgrade" : "install", RELEASE,
+        CommandResult r = Commands.helm(installed ? "upgrade" : "install", RELEASE,
                 Commands.REPO.resolve("charts/concbench-operator").toString(), "-n", SYSTEM_NS, "--create-namespace",
                 "--set", "replicaCount=0",
                 "--set", "kernel.pythonImage=python:3.11-slim",
@@ -229,7 +229,7 @@ final class OperatorProcess {
         env.put("HOSTNAME", identity);
         // Only the ServiceAccount: a token of the TokenRequest API, never this machine's kubeconfig.
         String account = podSpec.path("serviceAccountName").asText();
-        Commands.Result token = kubectl("-n", SYSTEM_NS, "create", "token", account, "--duration", "24h");
+        CommandResult token = kubectl("-n", SYSTEM_NS, "create", "token", account, "--duration", "24h");
         if (!token.ok()) {
             throw new IllegalStateException("kubectl create token failed: " + token);
         }

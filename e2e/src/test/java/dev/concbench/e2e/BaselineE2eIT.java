@@ -87,7 +87,7 @@ class BaselineE2eIT {
         assertThat(getRow(ns, "io-old", false).get("VS-BASELINE")).as("no spec.baseline, no comparison").isEmpty();
         System.out.println(kubectl("-n", ns, "get", "cb").out());
 
-        Commands.Result describe = kubectl("-n", ns, "describe", "cb", "io-new");
+        CommandResult describe = kubectl("-n", ns, "describe", "cb", "io-new");
         System.out.println(describe.out());
         assertThat(describe.out()).contains("Comparison:", "Baseline Generation:", "Headline:", "Verdict:",
                 "Welch P Value:", "Baseline Median:", "BaselineCompared");
@@ -100,7 +100,7 @@ class BaselineE2eIT {
     @Test
     @Order(2)
     void compareLiveReadsTheSamePairAndAgreesWithTheStatus() {
-        Commands.Result compare = Commands.run(null, List.of(REPO.resolve("bin/concbench").toString(), "compare",
+        CommandResult compare = Commands.run(null, List.of(REPO.resolve("bin/concbench").toString(), "compare",
                 "live:" + NS + "/io-old", "live:" + NS + "/io-new"));
         System.out.println(compare);
         JsonNode status = json("-n", NS, "get", "cb", "io-new").path("status");

@@ -54,7 +54,7 @@ class ChartE2eIT {
     @Test
     @Order(1)
     void chartLintsCleanAndRejectsBadValues() {
-        Commands.Result lint = helm("lint", "--strict", CHART);
+        CommandResult lint = helm("lint", "--strict", CHART);
         assertThat(lint.ok()).as(lint.toString()).isTrue();
         assertThat(lint.out()).contains("1 chart(s) linted, 0 chart(s) failed");
 
@@ -66,7 +66,7 @@ class ChartE2eIT {
                 "kernel.pythonImage=", "pythonImage",
                 "replicas=2", "additional properties 'replicas' not allowed");
         bad.forEach((set, expected) -> {
-            Commands.Result r = helm("install", "bad-values", CHART, "-n", SYSTEM_NS, "--create-namespace", "--set", set);
+            CommandResult r = helm("install", "bad-values", CHART, "-n", SYSTEM_NS, "--create-namespace", "--set", set);
             assertThat(r.ok()).as("helm install --set " + set + " must fail").isFalse();
             assertThat(r.err()).as(r.toString()).contains(expected);
         });
@@ -81,11 +81,11 @@ class ChartE2eIT {
     @Test
     @Order(2)
     void theOperatorRunsFromTheRegistryUnprivilegedUnderItsServiceAccount() {
-        Commands.Result status = helm("status", RELEASE, "-n", SYSTEM_NS);
+        CommandResult status = helm("status", RELEASE, "-n", SYSTEM_NS);
         assertThat(status.ok()).as(status.toString()).isTrue();
         assertThat(status.out()).contains("STATUS: deployed").contains("kubectl").contains("apply");
 
-        Commands.Result ready = kubectl("-n", SYSTEM_NS, "wait", "--for=condition=Ready", "pod", "-l", OPERATOR_PODS,
+        CommandResult ready = kubectl("-n", SYSTEM_NS, "wait", "--for=condition=Ready", "pod", "-l", OPERATOR_PODS,
                 "--timeout=120s");
         assertThat(ready.ok()).as(ready.toString()).isTrue();
         assertThat(ready.out()).contains("condition met");
@@ -101,7 +101,7 @@ class ChartE2eIT {
         assertThat(pod.path("spec").path("nodeName").asText()).startsWith("e2e-node-");
         System.out.println(kubectl("get", "pods", "-A", "-o", "wide").out());
         // Non-root, no capabilities, read-only root filesystem: as the kubelet and runc applied them.
-        Commands.Result probe = kubectl("-n", SYSTEM_NS, "exec", pod.path("metadata").path("name").asText(), "--",
+        CommandResult probe = kubectl("-n", SYSTEM_NS, "exec", pod.path("metadata").path("name").asText(), "--",
                 "sh", "-c", "id -u; grep CapEff /proc/self/status; touch /probe || echo read-only");
         System.out.println("[e2e] in the operator container: " + probe.all().strip().replace('\n', ' '));
         assertThat(probe.out()).startsWith("185\n").contains("CapEff:\t0000000000000000").contains("read-only");
@@ -173,7 +173,7 @@ class ChartE2eIT {
     void watchingOneNamespaceNeedsOnlyRolesThere() {
         String watched = namespace("e2e-watched");
         String other = namespace("e2e-unwatched");
-        Commands.Result upgrade = helm("upgrade", RELEASE, CHART, "-n", SYSTEM_NS, "--reuse-values",
+        CommandResult upgrade = helm("upgrade", RELEASE, CHART, "-n", SYSTEM_NS, "--reuse-values",
                 "--set", "watchNamespaces={" + watched + "}", "--wait", "--timeout", "3m");
         assertThat(upgrade.ok()).as(upgrade.toString()).isTrue();
         assertThat(kubectl("get", "clusterrolebinding", "-l", "app.kubernetes.io/instance=" + RELEASE, "-o", "name")
@@ -202,7 +202,7 @@ class ChartE2eIT {
     @Test
     @Order(5)
     void helmUninstallLeavesOnlyTheCrdAndTheUsersResources() {
-        Commands.Result uninstall = helm("uninstall", RELEASE, "-n", SYSTEM_NS, "--wait", "--timeout", "2m");
+        CommandResult uninstall = helm("uninstall", RELEASE, "-n", SYSTEM_NS, "--wait", "--timeout", "2m");
         assertThat(uninstall.ok()).as(uninstall.toString()).isTrue();
         awaitTrue("the operator pod is gone", Duration.ofSeconds(90),
                 () -> items("-n", SYSTEM_NS, "get", "pods").isEmpty());

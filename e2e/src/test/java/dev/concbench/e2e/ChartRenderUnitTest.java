@@ -3,12 +3,10 @@ package dev.concbench.e2e;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -23,31 +21,28 @@ class ChartRenderUnitTest {
     private static final String CHART = REPO.resolve("charts/concbench-operator").toString();
     private static String helm;
 
-    record Rendered(int exit, String output) {
-    }
-
     @BeforeAll
-    static void findHelm() throws Exception {
+    static void findHelm() {
         helm = System.getenv("HELM");
         if (helm == null || helm.isBlank()) {
-            Rendered env = run(List.of(REPO.resolve("e2e/install-tools").toString(), "--client", "--quiet", "--print-env"));
-            assertThat(env.exit()).as(env.output()).isZero();
-            helm = env.output().lines().filter(l -> l.startsWith("HELM=")).findFirst().orElseThrow().substring(5);
+            CommandResult env = run(List.of(REPO.resolve("e2e/install-tools").toString(), "--client", "--quiet", "--print-env"));
+            assertThat(env.exit()).as(env.out()).isZero();
+            helm = env.out().lines().filter(l -> l.startsWith("HELM=")).findFirst().orElseThrow().substring(5);
         }
     }
 
     @Test
-    void theDefaultsAndDefaultResourcesAtTheMaximumRender() throws Exception {
-        assertThat(template()).returns(0, Rendered::exit);
+    void theDefaultsAndDefaultResourcesAtTheMaximumRender() {
+        assertThat(template()).returns(0, CommandResult::exit);
         // 4000m is 4 and 8192Mi is 8Gi: equal to the maximum is allowed
-        Rendered atMaximum = template("--set", "kernel.defaultResources.requests.cpu=4000m",
+        CommandResult atMaximum = template("--set", "kernel.defaultResources.requests.cpu=4000m",
                 "--set", "kernel.defaultResources.limits.memory=8192Mi");
-        assertThat(atMaximum.exit()).as(atMaximum.output()).isZero();
-        assertThat(atMaximum.output()).contains("\\\"cpu\\\":\\\"4000m\\\"");
+        assertThat(atMaximum.exit()).as(atMaximum.all()).isZero();
+        assertThat(atMaximum.out()).contains("\\\"cpu\\\":\\\"4000m\\\"");
     }
 
     @Test
-    void defaultResourcesAboveThePolicysMaximumAreRefusedNamingBoth() throws Exception {
+    void defaultResourcesAboveThePolicysMaximumAreRefusedNamingBoth() {
         assertRefused(template("--set", "kernel.defaultResources.limits.memory=9Gi"),
                 "kernel.defaultResources.limits.memory 9Gi exceeds policy.maxResources.limits.memory 8Gi");
         assertRefused(template("--set", "kernel.defaultResources.requests.cpu=4001m"),
@@ -63,12 +58,12 @@ class ChartRenderUnitTest {
                 "kernel.defaultResources.limits.cpu 5 exceeds policy.maxResources.limits.cpu 4");
     }
 
-    private static void assertRefused(Rendered rendered, String message) {
-        assertThat(rendered.exit()).as(rendered.output()).isNotZero();
-        assertThat(rendered.output()).contains(message).contains("lower the default or raise the maximum");
+    private static void assertRefused(CommandResult rendered, String message) {
+        assertThat(rendered.exit()).as(rendered.all()).isNotZero();
+        assertThat(rendered.all()).contains(message).contains("lower the default or raise the maximum");
     }
 
-    private static Rendered template(String... values) throws Exception {
+    private static CommandResult template(String... values) {
         List<String> args = new ArrayList<>(List.of("template", "render", CHART));
         args.addAll(List.of(values));
         return run(helmCommand(args.toArray(String[]::new)));
@@ -80,10 +75,7 @@ class ChartRenderUnitTest {
         return command;
     }
 
-    private static Rendered run(List<String> command) throws IOException, InterruptedException {
-        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-        String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(p.waitFor(5, TimeUnit.MINUTES)).as("%s timed out", command).isTrue();
-        return new Rendered(p.exitValue(), output);
+    private static CommandResult run(List<String> command) {
+        return CommandResult.of(null, command, Duration.ofMinutes(5));
     }
 }

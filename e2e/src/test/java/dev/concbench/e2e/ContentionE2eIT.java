@@ -131,14 +131,14 @@ class ContentionE2eIT {
         Map<String, String> wide = getRow(NS, noisy, true);
         assertThat(wide.get("PHASE")).isEqualTo("Succeeded");
         assertThat(wide.get("REASON")).isEqualTo("Contended");
-        Commands.Result describe = kubectl("-n", NS, "describe", "cb", noisy);
+        CommandResult describe = kubectl("-n", NS, "describe", "cb", noisy);
         System.out.println(describe.out());
         assertThat(describe.out()).contains("Contended Reason:", "Obtained:", "Wait Fraction:", "Qos Class:");
         assertThat(describe.out().lines().map(String::strip).toList())
                 .anyMatch(l -> l.matches("Warning +Contended .*inconclusive: .*"));
 
         // compare: the pool is not comparable (not a regression); the exit code rests on the rest.
-        Commands.Result compare = Commands.run(null, List.of(REPO.resolve("bin/concbench").toString(), "compare",
+        CommandResult compare = Commands.run(null, List.of(REPO.resolve("bin/concbench").toString(), "compare",
                 "live:" + NS + "/" + quiet, "live:" + NS + "/" + noisy));
         System.out.println(compare);
         assertThat(compare.out()).containsPattern("process-pool pods=1 workers=0 .* not comparable \\(contended\\)");

@@ -102,7 +102,7 @@ final class E2eEnvironment {
     }
 
     static void apply(String ns, String manifest) {
-        Commands.Result r = kubectlIn(manifest, "apply", "-n", ns, "-f", "-");
+        CommandResult r = kubectlIn(manifest, "apply", "-n", ns, "-f", "-");
         assertThat(r.ok()).as(r.toString()).isTrue();
     }
 
@@ -127,7 +127,7 @@ final class E2eEnvironment {
     }
 
     private static String create(String name) {
-        Commands.Result r = kubectl("create", "namespace", name);
+        CommandResult r = kubectl("create", "namespace", name);
         assertThat(r.ok() || r.err().contains("AlreadyExists")).as(r.toString()).isTrue();
         return name;
     }
@@ -184,7 +184,7 @@ final class E2eEnvironment {
         if (wide) {
             args.addAll(List.of("-o", "wide"));
         }
-        Commands.Result get = kubectl(args.toArray(String[]::new));
+        CommandResult get = kubectl(args.toArray(String[]::new));
         assertThat(get.ok()).as(get.toString()).isTrue();
         System.out.println(get.out());
         List<String> lines = get.out().lines().toList();
@@ -260,13 +260,13 @@ final class E2eEnvironment {
         JsonNode pod = operatorPod();
         assertThat(pod).as("the operator pod").isNotNull();
         String name = pod.path("metadata").path("name").asText();
-        Commands.Result logs = kubectl("-n", SYSTEM_NS, "logs", name);
+        CommandResult logs = kubectl("-n", SYSTEM_NS, "logs", name);
         assertThat(logs.ok()).as("kubectl logs " + name + ": " + logs).isTrue();
         return logs.out();
     }
 
     /** e2e/nodes COMMAND ARGS (e.g. kubelet-stop a), on the suite's nodes. */
-    static Commands.Result nodes(String... args) {
+    static CommandResult nodes(String... args) {
         List<String> command = new ArrayList<>(List.of(REPO.resolve("e2e/nodes").toString()));
         command.addAll(List.of(args));
         return Commands.run(null, command);
@@ -281,7 +281,7 @@ final class E2eEnvironment {
 
     /** {@code kubectl wait} until {@code .status.<field>} of benchmark {@code name} equals {@code value}; describe it if not. */
     static void awaitStatus(String ns, String name, String field, String value, int timeoutSeconds) {
-        Commands.Result wait = kubectl("-n", ns, "wait", "--for=jsonpath={.status." + field + "}=" + value,
+        CommandResult wait = kubectl("-n", ns, "wait", "--for=jsonpath={.status." + field + "}=" + value,
                 "cb/" + name, "--timeout=" + timeoutSeconds + "s");
         assertThat(wait.ok()).as(wait + "\n" + kubectl("-n", ns, "describe", "cb", name)).isTrue();
     }

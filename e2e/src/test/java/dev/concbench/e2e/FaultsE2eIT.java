@@ -89,7 +89,7 @@ class FaultsE2eIT {
         apply(quota, "apiVersion: v1\nkind: ResourceQuota\nmetadata: {name: no-pods}\nspec: {hard: {pods: \"0\"}}\n");
         apply(limits, "apiVersion: v1\nkind: LimitRange\nmetadata: {name: small}\nspec:\n  limits:\n"
                 + "  - type: Container\n    max: {memory: 64Mi}\n");
-        Commands.Result vap = kubectlIn("""
+        CommandResult vap = kubectlIn("""
                 apiVersion: admissionregistration.k8s.io/v1
                 kind: ValidatingAdmissionPolicy
                 metadata: {name: %1$s}
@@ -169,7 +169,7 @@ class FaultsE2eIT {
         awaitTrue("run 1 of 2 is running", Duration.ofSeconds(120), () -> "Running".equals(json("-n", ns, "get", "cb",
                 "survivor").path("status").path("runs").path(0).path("state").asText()));
         Instant t0 = Instant.now();
-        Commands.Result restart = Commands.run(null, List.of(REPO.resolve("e2e/cluster").toString(), "restart-apiserver"));
+        CommandResult restart = Commands.run(null, List.of(REPO.resolve("e2e/cluster").toString(), "restart-apiserver"));
         assertThat(restart.ok()).as(restart.toString()).isTrue();
         System.out.printf("[e2e] API server restarted in %.1f s: %s%n", Duration.between(t0, Instant.now()).toMillis()
                 / 1000.0, restart.out().strip());
@@ -178,7 +178,7 @@ class FaultsE2eIT {
                 "survivor").path("status").path("runs").path(1).path("state").asText()));
         Map<String, String> before = jobUids(ns, "survivor");
         String oldPod = operatorPod().path("metadata").path("name").asText();
-        Commands.Result kill = kubectl("-n", SYSTEM_NS, "delete", "pod", oldPod, "--grace-period=0", "--force");
+        CommandResult kill = kubectl("-n", SYSTEM_NS, "delete", "pod", oldPod, "--grace-period=0", "--force");
         assertThat(kill.ok()).as(kill.toString()).isTrue();
         awaitTrue("a new operator pod is Ready", Duration.ofSeconds(180), () -> {
             JsonNode p = operatorPod();
@@ -209,7 +209,7 @@ class FaultsE2eIT {
         String node = pod.path("spec").path("nodeName").asText();
         String other = node.equals("e2e-node-a") ? "e2e-node-b" : "e2e-node-a";
         String letter = node.substring(node.length() - 1);
-        Commands.Result stop = nodes("kubelet-stop", letter);
+        CommandResult stop = nodes("kubelet-stop", letter);
         assertThat(stop.ok()).as(stop.toString()).isTrue();
         try {
             // The kernel goes on in its container, but nobody reports it: once the node controller marks the
@@ -238,10 +238,10 @@ class FaultsE2eIT {
             assertThat(awaitPhase(ns, "survivor", "Succeeded", 180).path("status").path("environment").path("nodes")
                     .toString()).isEqualTo("[\"" + other + "\"]");
         } finally {
-            Commands.Result start = nodes("kubelet-start", letter);
+            CommandResult start = nodes("kubelet-start", letter);
             assertThat(start.ok()).as(start.toString()).isTrue();
         }
-        Commands.Result ready = kubectl("wait", "--for=condition=Ready", "node/" + node, "--timeout=120s");
+        CommandResult ready = kubectl("wait", "--for=condition=Ready", "node/" + node, "--timeout=120s");
         assertThat(ready.ok()).as(ready.toString()).isTrue();
         // the lost run's pod goes once its kubelet is back
         awaitNoKernelPods(ns, "stranded", 120);

@@ -47,7 +47,7 @@ class FirstBenchmarkE2eIT {
         Path example = REPO.resolve("examples/seed-python-io.yaml");
         assertThat(example).exists();
         String manifest = Files.readString(example);
-        Commands.Result apply = kubectl("apply", "-n", ns, "-f", example.toString());
+        CommandResult apply = kubectl("apply", "-n", ns, "-f", example.toString());
         assertThat(apply.ok()).as(apply.toString()).isTrue();
         assertThat(apply.out()).contains("concurrencybenchmark.concbench.dev/seed-python-io created");
 
@@ -92,7 +92,7 @@ class FirstBenchmarkE2eIT {
         assertThat(rows.get("threads").path("speedup").asDouble()).isGreaterThan(5.0);
         assertThat(status.path("environment").path("nodes").toString()).contains("e2e-node-");
 
-        Commands.Result describe = kubectl("-n", ns, "describe", "cb", "seed-python-io");
+        CommandResult describe = kubectl("-n", ns, "describe", "cb", "seed-python-io");
         System.out.println(describe.out());
         assertThat(describe.out()).contains("Conditions:", "Complete", "Events:", "RunStarted", "BenchmarkSucceeded");
     }

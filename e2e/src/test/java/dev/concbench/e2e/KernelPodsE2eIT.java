@@ -163,7 +163,7 @@ class KernelPodsE2eIT {
         String ns = "e2e-restricted";
         JsonNode pod = kernelPods(ns, "procs-python").get(0);
         String name = pod.path("metadata").path("name").asText();
-        Commands.Result logs = kubectl("-n", ns, "logs", name);
+        CommandResult logs = kubectl("-n", ns, "logs", name);
         System.out.println("[e2e] kubectl logs " + name + ": " + logs.all().strip());
         assertThat(logs.ok()).as(logs.toString()).isTrue();
         // The kernel prints its result document: the same one the termination message carries.

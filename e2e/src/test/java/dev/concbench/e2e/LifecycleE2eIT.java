@@ -63,7 +63,7 @@ class LifecycleE2eIT {
 
         String oldPod = operatorPod().path("metadata").path("name").asText();
         Instant killedAt = Instant.now();
-        Commands.Result delete = kubectl("-n", SYSTEM_NS, "delete", "pod", oldPod, "--wait=false");
+        CommandResult delete = kubectl("-n", SYSTEM_NS, "delete", "pod", oldPod, "--wait=false");
         assertThat(delete.ok()).as(delete.toString()).isTrue();
         awaitTrue("the old operator pod is gone", Duration.ofSeconds(90),
                 () -> kubectl("-n", SYSTEM_NS, "get", "pod", oldPod).err().contains("NotFound"));
@@ -114,7 +114,7 @@ class LifecycleE2eIT {
     void specChangeMidRunStartsTheNewGeneration() {
         String ns = namespace("e2e-respec");
         applyAndCatchMidRun(ns, "respec", sleeps(50, 40, 3));
-        Commands.Result patch = kubectl("-n", ns, "patch", "cb", "respec", "--type=merge", "-p",
+        CommandResult patch = kubectl("-n", ns, "patch", "cb", "respec", "--type=merge", "-p",
                 "{\"spec\":{\"workload\":{\"tasks\":10}}}");
         assertThat(patch.ok()).as(patch.toString()).isTrue();
         awaitStatus(ns, "respec", "observedGeneration", "2", 60);
@@ -141,7 +141,7 @@ class LifecycleE2eIT {
         String ns = namespace("e2e-delete");
         applyAndCatchMidRun(ns, "doomed", sleeps(50, 100, 5));
         assertThat(kubectl("-n", ns, "get", "configmap", kernelConfigMapName(ns, "doomed")).ok()).isTrue();
-        Commands.Result delete = kubectl("-n", ns, "delete", "cb", "doomed", "--timeout=60s");
+        CommandResult delete = kubectl("-n", ns, "delete", "cb", "doomed", "--timeout=60s");
         assertThat(delete.ok()).as(delete.toString()).isTrue();
         // The garbage collector of the real kube-controller-manager follows the owner references.
         awaitTrue("Jobs, pods and the kernel ConfigMap are garbage-collected", Duration.ofSeconds(90), () ->

@@ -107,11 +107,11 @@ class RuntimeImagesE2eIT {
         doc.path("runtimes").fields().forEachRemaining(e -> catalog.put(e.getKey(), e.getValue()));
         System.out.println("[e2e] runtime catalog " + file + ":\n" + Files.readString(file));
 
-        Commands.Result ns = kubectl("create", "namespace", NS);
+        CommandResult ns = kubectl("create", "namespace", NS);
         assertThat(ns.ok() || ns.err().contains("AlreadyExists")).as(ns.toString()).isTrue();
         StringBuilder manifests = new StringBuilder();
         catalog.forEach((rt, entry) -> manifests.append(job(rt, entry)).append("---\n"));
-        Commands.Result apply = kubectlIn(manifests.toString(), "apply", "-n", NS, "-f", "-");
+        CommandResult apply = kubectlIn(manifests.toString(), "apply", "-n", NS, "-f", "-");
         assertThat(apply.ok()).as(apply.toString()).isTrue();
     }
 

@@ -190,7 +190,7 @@ class RuntimesE2eIT {
         // The fastest of all, as kubectl get shows it, and a conclusion per runtime.
         String fastest = status.path("fastest").asText();
         assertThat(fastest).matches("(cpython-3\\.11|cpython-3\\.13t|pypy-3\\.11|java-21)/[a-z-]+");
-        Commands.Result get = kubectl("-n", SWEEP_NS, "get", "cb", "runtimes");
+        CommandResult get = kubectl("-n", SWEEP_NS, "get", "cb", "runtimes");
         assertThat(get.out()).contains("FASTEST").contains(fastest);
         String conclusion = status.path("conclusion").asText();
         assertThat(conclusion).contains("on cpython-3.11 3.11.", "(GIL enabled)",

@@ -108,7 +108,7 @@ class SecurityE2eIT {
                 "--set", "maxConcurrentBenchmarks=2",
                 "--wait", "--timeout", "3m"));
         args.addAll(imageValues());
-        Commands.Result install = helm(args.toArray(String[]::new));
+        CommandResult install = helm(args.toArray(String[]::new));
         assertThat(install.ok()).as(install.toString()).isTrue();
 
         // The API server type-checked every policy's expressions against the types they read: no warning.
@@ -127,7 +127,7 @@ class SecurityE2eIT {
         // What the probes need: someone else's objects, a pod in a namespace labelled for monitoring
         // and one in a namespace that is not, both running the Python kernel image's python3.
         for (String ns : List.of(NS, OTHER, MONITORING)) {
-            Commands.Result r = kubectl("create", "namespace", ns);
+            CommandResult r = kubectl("create", "namespace", ns);
             assertThat(r.ok()).as(r.toString()).isTrue();
         }
         assertThat(kubectl("label", "namespace", MONITORING, MONITORING_LABEL).ok()).isTrue();
@@ -165,7 +165,7 @@ class SecurityE2eIT {
     void theChartsManifestsAndTheExamplesConformToTheApiServersSchemas() throws IOException {
         String kubeconform = System.getenv("KUBECONFORM");
         assertThat(kubeconform).as("KUBECONFORM (e2e/install-tools --nodes builds it)").isNotBlank();
-        Commands.Result openapi = kubectl("get", "--raw", "/openapi/v2");
+        CommandResult openapi = kubectl("get", "--raw", "/openapi/v2");
         assertThat(openapi.ok()).as(openapi.toString()).isTrue();
         Path crd;
         try (Stream<Path> files = Files.list(REPO.resolve("crds"))) {
@@ -186,7 +186,7 @@ class SecurityE2eIT {
         for (List<String> values : valueSets) {
             List<String> args = new ArrayList<>(List.of("template", "sec", CHART, "-n", "sec-system", "--include-crds"));
             args.addAll(values);
-            Commands.Result template = helm(args.toArray(String[]::new));
+            CommandResult template = helm(args.toArray(String[]::new));
             assertThat(template.ok()).as(template.toString()).isTrue();
             manifests.append(template.out()).append("\n---\n");
         }
@@ -195,7 +195,7 @@ class SecurityE2eIT {
                 manifests.append(Files.readString(example)).append("\n---\n");
             }
         }
-        Commands.Result check = Commands.run(manifests.toString(), List.of(kubeconform, "-strict", "-summary",
+        CommandResult check = Commands.run(manifests.toString(), List.of(kubeconform, "-strict", "-summary",
                 "-schema-location", location, "-skip", "ServiceMonitor", "-"));
         System.out.println("[e2e] kubeconform: " + check.all().strip());
         assertThat(check.ok()).as(check.toString()).isTrue();
@@ -215,19 +215,19 @@ class SecurityE2eIT {
             assertThat(kubectl("auth", "can-i", verb.split(" ")[0], verb.split(" ")[1], "-n", OTHER,
                     "--as=" + OPERATOR_SA).out().strip()).as("RBAC alone allows " + verb).isEqualTo("yes");
         }
-        Commands.Result patch = kubectl("-n", OTHER, "patch", "pod", "probe", "--as=" + OPERATOR_SA, "--type", "merge",
+        CommandResult patch = kubectl("-n", OTHER, "patch", "pod", "probe", "--as=" + OPERATOR_SA, "--type", "merge",
                 "-p", "{\"metadata\":{\"annotations\":{\"concbench.dev/start-at\":\"1\"}}}");
         assertRefusedByPolicy(patch, "operator-pods", "the concbench operator may change only the pods it made "
                 + "(label app.kubernetes.io/managed-by=concbench-operator); pod " + OTHER + "/probe is not one");
 
         JsonNode settings = json("-n", OTHER, "get", "configmap", "app-settings");
         ((com.fasterxml.jackson.databind.node.ObjectNode) settings.path("data")).put("mode", "debug");
-        Commands.Result update = kubectlIn(settings.toString(), "replace", "--as=" + OPERATOR_SA, "-f", "-");
+        CommandResult update = kubectlIn(settings.toString(), "replace", "--as=" + OPERATOR_SA, "-f", "-");
         assertRefusedByPolicy(update, "operator-objects", "the concbench operator may change only configmaps it made "
                 + "(label app.kubernetes.io/managed-by=concbench-operator and an owner reference to a "
                 + "ConcurrencyBenchmark); " + OTHER + "/app-settings is not one");
 
-        Commands.Result delete = kubectl("-n", OTHER, "delete", "job", "nightly-report", "--as=" + OPERATOR_SA);
+        CommandResult delete = kubectl("-n", OTHER, "delete", "job", "nightly-report", "--as=" + OPERATOR_SA);
         assertRefusedByPolicy(delete, "operator-objects", "the concbench operator may delete only jobs it made");
 
         // Nothing changed.
@@ -253,7 +253,7 @@ class SecurityE2eIT {
                         + "(chart value policy.maxResources.requests.memory)");
         int i = 0;
         for (var c : refused.entrySet()) {
-            Commands.Result r = kubectlIn(manifest("too-much-" + i++, "workload: {type: io, size: 20, tasks: 2}\n"
+            CommandResult r = kubectlIn(manifest("too-much-" + i++, "workload: {type: io, size: 20, tasks: 2}\n"
                     + c.getKey() + "\n"), "apply", "-n", NS, "-f", "-");
             System.out.println("[e2e] refused as expected: " + r.err().strip());
             assertThat(r.ok()).as(c.getKey()).isFalse();
@@ -280,7 +280,7 @@ class SecurityE2eIT {
         JsonNode open = awaitKernelPodRunning(NS, "open", 120);
 
         // Pod Security restricted is enforced in the namespace (a root pod is refused) and met by the kernels.
-        Commands.Result root = kubectl("-n", NS, "run", "root-probe", "--image=" + PYTHON_IMAGE, "--dry-run=server",
+        CommandResult root = kubectl("-n", NS, "run", "root-probe", "--image=" + PYTHON_IMAGE, "--dry-run=server",
                 "--restart=Never");
         assertThat(root.ok()).as(root.toString()).isFalse();
         assertThat(root.err()).contains("violates PodSecurity \"restricted:latest\"");
@@ -290,7 +290,7 @@ class SecurityE2eIT {
             assertThat(spec.path("volumes").toString()).doesNotContain("serviceAccountToken");
             assertThat(spec.path("containers").path(0).path("volumeMounts").toString()).doesNotContain("serviceaccount");
         }
-        Commands.Result token = kubectl("-n", NS, "exec", name(sealed), "-c", "kernel", "--", "ls",
+        CommandResult token = kubectl("-n", NS, "exec", name(sealed), "-c", "kernel", "--", "ls",
                 "/var/run/secrets/kubernetes.io/serviceaccount");
         assertThat(token.ok()).isFalse();
         assertThat(token.err()).contains("No such file or directory");
@@ -322,7 +322,7 @@ class SecurityE2eIT {
         // pod accepts no connection even from there (dropped: a timeout, not "refused").
         assertThat(probe(MONITORING, "probe", "probe", metricsService, metricsPod, sealedPod))
                 .containsExactly(metricsService + " open", metricsPod + " open", sealedPod + " timeout");
-        Commands.Result scrape = kubectl("-n", MONITORING, "exec", "probe", "--", "python3", "-c", SCRAPE,
+        CommandResult scrape = kubectl("-n", MONITORING, "exec", "probe", "--", "python3", "-c", SCRAPE,
                 "http://" + metricsService + "/q/metrics");
         assertThat(scrape.out().strip()).as(scrape.toString()).isEqualTo("status 200 True");
 
@@ -339,7 +339,7 @@ class SecurityE2eIT {
     @Order(6)
     void withThePolicyValuesSetTheSameAsksRun() {
         String prefix = REGISTRY + "/concbench/";
-        Commands.Result upgrade = helm("upgrade", RELEASE, CHART, "-n", SYSTEM_NS, "--reuse-values",
+        CommandResult upgrade = helm("upgrade", RELEASE, CHART, "-n", SYSTEM_NS, "--reuse-values",
                 "--set", "policy.allowImageOverride=true", "--set", "policy.allowedImagePrefixes={" + prefix + "}",
                 "--set", "policy.allowTolerations=any", "--set", "policy.maxResources.requests.memory=16Gi",
                 "--wait", "--timeout", "3m");
@@ -350,7 +350,7 @@ class SecurityE2eIT {
         await("the upgraded policy admits the benchmark").atMost(Duration.ofSeconds(30))
                 .pollInterval(Duration.ofSeconds(1))
                 .until(() -> kubectlIn(manifest("allowed", spec.formatted(PYTHON_IMAGE)), "apply", "-n", NS, "-f", "-").ok());
-        Commands.Result elsewhere = kubectlIn(manifest("elsewhere", spec.formatted("elsewhere.example/python:3.11")),
+        CommandResult elsewhere = kubectlIn(manifest("elsewhere", spec.formatted("elsewhere.example/python:3.11")),
                 "apply", "-n", NS, "-f", "-");
         assertThat(elsewhere.ok()).isFalse();
         assertThat(elsewhere.err()).contains("spec.image elsewhere.example/python:3.11 is not allowed: it must start with "
@@ -367,7 +367,7 @@ class SecurityE2eIT {
     @Test
     @Order(100)
     void uninstallRemovesThePolicies() {
-        Commands.Result uninstall = helm("uninstall", RELEASE, "-n", SYSTEM_NS, "--wait", "--timeout", "2m");
+        CommandResult uninstall = helm("uninstall", RELEASE, "-n", SYSTEM_NS, "--wait", "--timeout", "2m");
         assertThat(uninstall.ok()).as(uninstall.toString()).isTrue();
         assertThat(policies()).isEmpty();
         for (String ns : List.of(NS, OTHER, MONITORING, SYSTEM_NS)) {
@@ -381,7 +381,7 @@ class SecurityE2eIT {
         return items("get", "validatingadmissionpolicies", "-l", "app.kubernetes.io/instance=" + RELEASE);
     }
 
-    private static void assertRefusedByPolicy(Commands.Result r, String policy, String message) {
+    private static void assertRefusedByPolicy(CommandResult r, String policy, String message) {
         System.out.println("[e2e] refused as expected: " + r.err().strip());
         assertThat(r.ok()).as(r.toString()).isFalse();
         assertThat(r.err()).contains("ValidatingAdmissionPolicy '" + RELEASE + "-" + SYSTEM_NS + "-" + policy + "'")
@@ -412,14 +412,14 @@ class SecurityE2eIT {
         awaitPodRunning(ns, pod);
         List<String> args = new ArrayList<>(List.of("-n", ns, "exec", pod, "-c", container, "--", "python3", "-c", PROBE));
         args.addAll(List.of(targets));
-        Commands.Result r = kubectl(args.toArray(String[]::new));
+        CommandResult r = kubectl(args.toArray(String[]::new));
         System.out.println("[e2e] from " + ns + "/" + pod + ": " + r.out().strip().replace('\n', ';'));
         assertThat(r.ok()).as(r.toString()).isTrue();
         return r.out().strip().lines().toList();
     }
 
     private static void awaitPodRunning(String ns, String pod) {
-        Commands.Result wait = kubectl("-n", ns, "wait", "--for=condition=Ready", "pod/" + pod, "--timeout=120s");
+        CommandResult wait = kubectl("-n", ns, "wait", "--for=condition=Ready", "pod/" + pod, "--timeout=120s");
         assertThat(wait.ok()).as(wait.toString()).isTrue();
     }
 

@@ -71,7 +71,7 @@ final class SharedOperator implements BeforeAllCallback, AfterEachCallback, Afte
         args.addAll(imageValues());
         runtimeImages().forEach((name, image) -> args.addAll(List.of("--set", "runtimes." + name.replace(".", "\\.")
                 + "=" + image)));
-        Commands.Result install = helm(args.toArray(String[]::new));
+        CommandResult install = helm(args.toArray(String[]::new));
         System.out.println("[e2e] the shared operator: " + install);
         assertThat(install.ok()).as(install.toString()).isTrue();
     }
@@ -79,7 +79,7 @@ final class SharedOperator implements BeforeAllCallback, AfterEachCallback, Afte
     /** For a class that needs the cluster without the shared release (its own release of the chart). */
     static void uninstallIfInstalled() {
         if (installed()) {
-            Commands.Result uninstall = helm("uninstall", RELEASE, "-n", SYSTEM_NS, "--wait", "--timeout", "2m");
+            CommandResult uninstall = helm("uninstall", RELEASE, "-n", SYSTEM_NS, "--wait", "--timeout", "2m");
             System.out.println("[e2e] the shared operator: " + uninstall.out().strip());
             assertThat(uninstall.ok()).as(uninstall.toString()).isTrue();
         }

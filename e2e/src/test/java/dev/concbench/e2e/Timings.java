@@ -38,7 +38,7 @@ public final class Timings implements BeforeEachCallback, AfterEachCallback, Aft
         if (failed) {
             // What the cluster looked like when the test failed.
             System.out.println(Commands.kubectl("get", "cb,jobs,pods", "-A", "-o", "wide"));
-            Commands.Result events = Commands.kubectl("get", "events", "-A", "--sort-by=.lastTimestamp");
+            CommandResult events = Commands.kubectl("get", "events", "-A", "--sort-by=.lastTimestamp");
             String[] lines = events.out().split("\n");
             System.out.println("[e2e] last events:");
             for (int i = Math.max(0, lines.length - 40); i < lines.length; i++) {

@@ -102,7 +102,7 @@ class WorkloadsE2eIT {
                   custom: {entrypoint: "records:work", configMap: no-such-code}
                 strategies: [sequential, threads]
                 """);
-        Commands.Result apply = kubectlIn(all, "apply", "-n", NS, "-f", "-");
+        CommandResult apply = kubectlIn(all, "apply", "-n", NS, "-f", "-");
         assertThat(apply.ok()).as(apply.toString()).isTrue();
     }
 
