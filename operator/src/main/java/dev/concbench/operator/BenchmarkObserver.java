@@ -5,7 +5,6 @@ import dev.concbench.api.v1alpha1.ConcurrencyBenchmarkSpec;
 import dev.concbench.api.v1alpha1.ConcurrencyBenchmarkStatus;
 import dev.concbench.api.v1alpha1.RunState;
 import dev.concbench.api.v1alpha1.RunStatus;
-import dev.concbench.domain.BenchmarkPolicy;
 import dev.concbench.domain.Labels;
 import dev.concbench.domain.Lifecycle;
 import dev.concbench.domain.Observation;
@@ -32,29 +31,28 @@ import java.util.Optional;
 
 /**
  * The reconciler's eyes: what {@link Lifecycle#decide} is told of a benchmark, from the informers'
- * caches (its Jobs, pods and the Job controller's events), the admission, the runtime catalog, the
- * policy and spec.baseline. Reads only: it changes nothing, claims nothing.
+ * caches (its Jobs, pods and the Job controller's events), the admission and spec.baseline, with the
+ * operator's settings (its runtime catalog and policy) to hold the spec against. Reads only: it changes
+ * nothing, claims nothing.
  */
 final class BenchmarkObserver {
 
     private final AdmissionController admission;
-    private final RuntimeCatalog catalog;
-    private final BenchmarkPolicy policy;
+    private final Observation.Settings settings;
     private final BaselineWatch baselines;
     private final Clock clock;
 
-    BenchmarkObserver(AdmissionController admission, RuntimeCatalog catalog, BenchmarkPolicy policy,
-                      BaselineWatch baselines, Clock clock) {
+    BenchmarkObserver(AdmissionController admission, Observation.Settings settings, BaselineWatch baselines,
+                      Clock clock) {
         this.admission = admission;
-        this.catalog = catalog;
-        this.policy = policy;
+        this.settings = settings;
         this.baselines = baselines;
         this.clock = clock;
     }
 
     /**
      * What the informers hold of the benchmark's Jobs and pods, read into the domain's terms, with what the
-     * admission, the runtime catalog and the policy say of it. A run whose Job is missing from the cache is
+     * admission says of it. A run whose Job is missing from the cache is
      * looked up on the API server before it counts as gone. With a fault only the Jobs are read (the
      * runs' observation may be what failed): the step ends the generation and needs only what to stop.
      */
@@ -91,7 +89,7 @@ final class BenchmarkObserver {
             }
         }
         return Optional.of(new Observation(new Observation.Admission(admission.mayRun(cb), admission.limit()), jobs,
-                runs, baselines.seen(cb), catalog.settings(cb.getSpec(), policy), workloadCode(cb, ctx), fault));
+                runs, baselines.seen(cb), settings, workloadCode(cb, ctx), fault));
     }
 
     /**

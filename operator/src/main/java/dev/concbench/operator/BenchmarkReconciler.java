@@ -47,9 +47,9 @@ import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Reconciles a ConcurrencyBenchmark: observe ({@link BenchmarkObserver}: its Jobs and pods, the admission,
- * what the runtime catalog and the policy say of its spec) → decide ({@link Lifecycle}: everything is
- * decided there) → execute ({@link DecisionExecutor}: hold the slot, create and delete Jobs, release a
+ * Reconciles a ConcurrencyBenchmark: observe ({@link BenchmarkObserver}: its Jobs and pods, the admission)
+ * → decide ({@link Lifecycle}: everything is decided there, the images of its runtimes and the policy's
+ * refusals too) → execute ({@link DecisionExecutor}: hold the slot, create and delete Jobs, release a
  * common start, events, the status when it changed). A request the API server refuses for good is a fact
  * of the next decision, not an error path of its own.
  * The kernel ConfigMap of Python benchmarks is a dependent resource ({@link KernelConfigMap}) that
@@ -177,8 +177,8 @@ public class BenchmarkReconciler implements Reconciler<ConcurrencyBenchmark> {
                     .build(), ctx);
             sources.add(networkPolicyEvents);
         }
-        observer = new BenchmarkObserver(admission, RuntimeCatalog.of(config), config.policy().toPolicy(), baselines,
-                clock);
+        observer = new BenchmarkObserver(admission,
+                new Observation.Settings(config.runtimeCatalog(), config.policy().toPolicy()), baselines, clock);
         executor = new DecisionExecutor(config, admission, events, resultMetrics, commonStart,
                 KernelDefaults.parse(config.kernelDefaultResources().orElse("")), pods, networkPolicyEvents, baselines,
                 clock);
