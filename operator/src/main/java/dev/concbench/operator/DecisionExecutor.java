@@ -72,7 +72,7 @@ final class DecisionExecutor {
                      Observation.Fault fault) {
         for (Action action : decision.actions()) {
             if (action instanceof Action.HoldSlot) {
-                if (!admission.hold(cb)) {
+                if (!admission.hold(cb.getMetadata().getUid(), cb.getMetadata().getGeneration())) {
                     return new Executed(true, null);
                 }
                 continue;

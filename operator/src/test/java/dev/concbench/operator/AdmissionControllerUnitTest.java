@@ -19,7 +19,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Admission as the reconciler drives it: the index hears every version of the benchmarks (the cache's
- * events and the operator's own status writes), the reconciler asks {@code mayRun}, holds with {@code hold} and calls
+ * events and the operator's own status writes), the reconciler asks {@code mayRun}, holds with {@code hold} (by UID, in the same pass) and calls
  * {@code release} once a terminal status is written, and the wake-ups it propagates are recorded.
  */
 class AdmissionControllerUnitTest {
@@ -89,6 +89,28 @@ class AdmissionControllerUnitTest {
         }
     }
 
+    /** As a reconcile pass does: asks whether it may run (the observation), then holds the slot (the execution). */
+    private static boolean hold(AdmissionController admission, ConcurrencyBenchmark cb) {
+        return admission.mayRun(cb) && admission.hold(cb.getMetadata().getUid(), cb.getMetadata().getGeneration());
+    }
+
+    /** A pass holds by the UID it observed: not when the slot was taken since, nor once the benchmark is deleted. */
+    @Test
+    void aHoldAfterTheObservationFailsWhenTheSlotWentMeanwhile() {
+        AdmissionController admission = admission(1);
+        ConcurrencyBenchmark[] ab = oneSecondApart("a", "b");
+        seen(admission, ab);
+        assertThat(admission.mayRun(ab[0])).isTrue();
+        seen(admission, withPhase(ab[1], Phase.Running)); // b runs, as another writer's status says
+        assertThat(admission.hold(ab[0].getMetadata().getUid(), 1)).isFalse();
+
+        admission.forget(ab[1]);
+        assertThat(admission.mayRun(ab[0])).isTrue();
+        admission.forget(ab[0]);
+        assertThat(admission.hold(ab[0].getMetadata().getUid(), 1)).isFalse();
+        assertThat(admission.holding()).isZero();
+    }
+
     /** What the lifecycle is told (may it run?) claims nothing: only holding takes the slot. */
     @Test
     void askingWhetherABenchmarkMayRunClaimsNoSlot() {
@@ -102,7 +124,7 @@ class AdmissionControllerUnitTest {
         assertThat(admission.holding()).isZero();
         assertThat(admission.mayRun(second)).as("the first is ahead of it").isFalse();
 
-        assertThat(admission.hold(first)).isTrue();
+        assertThat(hold(admission, first)).isTrue();
         assertThat(admission.holding()).isEqualTo(1);
         seen(admission, withPhase(first, Phase.Succeeded));
         admission.release(first);
@@ -118,12 +140,12 @@ class AdmissionControllerUnitTest {
         seen(admission, older, younger);
 
         // the younger reconciles first: it must not take the slot from the older
-        assertThat(admission.hold(younger)).isFalse();
-        assertThat(admission.hold(older)).isTrue();
-        assertThat(admission.hold(younger)).isFalse();
+        assertThat(hold(admission, younger)).isFalse();
+        assertThat(hold(admission, older)).isTrue();
+        assertThat(hold(admission, younger)).isFalse();
         // admission is sticky for the admitted one, whatever its cached copy says meanwhile
         seen(admission, withPhase(older, Phase.Queued));
-        assertThat(admission.hold(older)).isTrue();
+        assertThat(hold(admission, older)).isTrue();
         assertThat(admission.holding()).isEqualTo(1);
     }
 
@@ -133,9 +155,9 @@ class AdmissionControllerUnitTest {
         ConcurrencyBenchmark older = cb("older", "2025-03-01T10:00:00Z", null);
         ConcurrencyBenchmark younger = cb("younger", "2025-03-01T10:00:05Z", Phase.Queued);
         seen(admission, older, younger);
-        assertThat(admission.hold(older)).isTrue();
+        assertThat(hold(admission, older)).isTrue();
         seen(admission, withPhase(older, Phase.Running));
-        assertThat(admission.hold(younger)).isFalse();
+        assertThat(hold(admission, younger)).isFalse();
         woken.clear();
 
         ConcurrencyBenchmark done = withPhase(older, Phase.Succeeded);
@@ -143,7 +165,7 @@ class AdmissionControllerUnitTest {
         admission.release(done);
 
         assertThat(woken).containsExactly(ResourceID.fromResource(younger));
-        assertThat(admission.hold(younger)).isTrue();
+        assertThat(hold(admission, younger)).isTrue();
     }
 
     /**
@@ -156,16 +178,16 @@ class AdmissionControllerUnitTest {
         ConcurrencyBenchmark first = cb("first", "2025-03-01T10:00:00Z", Phase.Queued);
         ConcurrencyBenchmark second = cb("second", "2025-03-01T10:00:05Z", Phase.Queued);
         seen(admission, first, second);
-        assertThat(admission.hold(first)).isTrue();
+        assertThat(hold(admission, first)).isTrue();
 
         admission.release(first);
         // Events of older versions (and of newer ones that still lag behind the release) come later.
         seen(admission, first, withPhase(first, Phase.Queued), withPhase(first, Phase.Running));
 
         assertThat(woken).contains(ResourceID.fromResource(second));
-        assertThat(admission.hold(second)).isTrue();
+        assertThat(hold(admission, second)).isTrue();
         assertThat(admission.holding()).isEqualTo(1);
-        assertThat(admission.hold(first)).as("released: no new claim, but its reconcile may end it again")
+        assertThat(hold(admission, first)).as("released: no new claim, but its reconcile may end it again")
                 .isTrue();
         assertThat(admission.holding()).isEqualTo(1);
     }
@@ -177,18 +199,18 @@ class AdmissionControllerUnitTest {
         ConcurrencyBenchmark running = cb("running", "2025-03-01T10:00:00Z", null);
         ConcurrencyBenchmark x = cb("x", "2025-03-01T10:00:05Z", null);
         seen(admission, running, x);
-        assertThat(admission.hold(running)).isTrue();
-        assertThat(admission.hold(x)).isFalse();
+        assertThat(hold(admission, running)).isTrue();
+        assertThat(hold(admission, x)).isFalse();
         seen(admission, withPhase(x, Phase.Queued));
 
         admission.forget(x);
         ConcurrencyBenchmark again = cb("x", "2025-03-01T10:00:09Z", null); // generation 1, a new UID
         seen(admission, again);
 
-        assertThat(admission.hold(again)).isFalse();
+        assertThat(hold(admission, again)).isFalse();
         assertThat(admission.holding()).isEqualTo(1);
         admission.release(withPhase(running, Phase.Succeeded));
-        assertThat(admission.hold(again)).isTrue();
+        assertThat(hold(admission, again)).isTrue();
     }
 
     @Test
@@ -197,13 +219,13 @@ class AdmissionControllerUnitTest {
         ConcurrencyBenchmark older = cb("older", "2025-03-01T10:00:00Z", null);
         ConcurrencyBenchmark younger = cb("younger", "2025-03-01T10:00:05Z", null);
         seen(admission, older, younger);
-        assertThat(admission.hold(older)).isTrue();
+        assertThat(hold(admission, older)).isTrue();
         woken.clear();
 
         admission.forget(older);
 
         assertThat(woken).containsExactly(ResourceID.fromResource(younger));
-        assertThat(admission.hold(younger)).isTrue();
+        assertThat(hold(admission, younger)).isTrue();
     }
 
     /**
@@ -216,13 +238,13 @@ class AdmissionControllerUnitTest {
         ConcurrencyBenchmark invalid = cb("invalid", "2025-03-01T10:00:00Z", null);
         ConcurrencyBenchmark valid = cb("valid", "2025-03-01T10:00:05Z", null);
         seen(admission, invalid, valid);
-        assertThat(admission.hold(valid)).isFalse();
+        assertThat(hold(admission, valid)).isFalse();
         woken.clear();
 
         admission.observe(withPhase(invalid, Phase.Failed)); // never admitted: nothing to release
 
         assertThat(woken).containsExactly(ResourceID.fromResource(valid));
-        assertThat(admission.hold(valid)).isTrue();
+        assertThat(hold(admission, valid)).isTrue();
     }
 
     @Test
@@ -235,9 +257,9 @@ class AdmissionControllerUnitTest {
         woken.clear();
 
         // older, but the slot is taken
-        assertThat(admission.hold(waiting)).isFalse();
-        assertThat(admission.hold(running)).isTrue();
-        assertThat(admission.hold(waiting)).isFalse();
+        assertThat(hold(admission, waiting)).isFalse();
+        assertThat(hold(admission, running)).isTrue();
+        assertThat(hold(admission, waiting)).isFalse();
         assertThat(woken).isEmpty();
     }
 
@@ -251,7 +273,7 @@ class AdmissionControllerUnitTest {
         seen(admission, fresh);
 
         assertThat(admission.waiting()).containsExactly(ResourceID.fromResource(fresh));
-        assertThat(admission.hold(fresh)).isTrue();
+        assertThat(hold(admission, fresh)).isTrue();
     }
 
     @Test
@@ -266,8 +288,8 @@ class AdmissionControllerUnitTest {
         generation2.getMetadata().setResourceVersion(Integer.toString(++versions));
         seen(admission, generation2);
 
-        assertThat(admission.hold(fresh)).isFalse();
-        assertThat(admission.hold(generation2)).isTrue();
+        assertThat(hold(admission, fresh)).isFalse();
+        assertThat(hold(admission, generation2)).isTrue();
     }
 
     @Test
@@ -278,7 +300,7 @@ class AdmissionControllerUnitTest {
         seen(admission, a, b);
 
         // c's event has not come yet: it goes after a and b, which fill both slots
-        assertThat(admission.hold(c)).isFalse();
+        assertThat(hold(admission, c)).isFalse();
     }
 
     @Test
@@ -289,14 +311,14 @@ class AdmissionControllerUnitTest {
         seen(admission, a, b, c);
 
         assertThat(admission.limit()).isEqualTo(2);
-        assertThat(admission.hold(a)).isTrue();
-        assertThat(admission.hold(b)).isTrue();
-        assertThat(admission.hold(c)).isFalse();
+        assertThat(hold(admission, a)).isTrue();
+        assertThat(hold(admission, b)).isTrue();
+        assertThat(hold(admission, c)).isFalse();
 
         woken.clear();
         admission.forget(a);
         assertThat(woken).containsExactly(ResourceID.fromResource(c));
-        assertThat(admission.hold(c)).isTrue();
+        assertThat(hold(admission, c)).isTrue();
     }
 
     @Test
@@ -307,10 +329,10 @@ class AdmissionControllerUnitTest {
         seen(admission, a, b, c);
 
         // b reconciles before a: a is ahead of it but two slots are free
-        assertThat(admission.hold(b)).isTrue();
+        assertThat(hold(admission, b)).isTrue();
         // c is behind a, which still waits for its reconcile: the last slot is a's
-        assertThat(admission.hold(c)).isFalse();
-        assertThat(admission.hold(a)).isTrue();
+        assertThat(hold(admission, c)).isFalse();
+        assertThat(hold(admission, a)).isTrue();
     }
 
     /** A reconcile under way when its benchmark was deleted must not leave a ghost waiting at the queue's head. */
@@ -321,15 +343,15 @@ class AdmissionControllerUnitTest {
         ConcurrencyBenchmark gone = cb("gone", "2025-03-01T10:00:00Z", null);
         ConcurrencyBenchmark next = cb("next", "2025-03-01T10:00:05Z", null);
         seen(admission, running, gone, next);
-        assertThat(admission.hold(running)).isTrue();
+        assertThat(hold(admission, running)).isTrue();
 
         admission.forget(gone);
-        assertThat(admission.hold(gone)).isFalse(); // its last reconcile, after the deletion
+        assertThat(hold(admission, gone)).isFalse(); // its last reconcile, after the deletion
         admission.release(gone);
 
         assertThat(admission.waiting()).containsExactly(ResourceID.fromResource(next));
         admission.release(withPhase(running, Phase.Succeeded));
-        assertThat(admission.hold(next)).isTrue();
+        assertThat(hold(admission, next)).isTrue();
     }
 
     /** Benchmarks the cache held before the index heard of them still count, in their order. */
@@ -340,8 +362,8 @@ class AdmissionControllerUnitTest {
         ConcurrencyBenchmark younger = cb("younger", "2025-03-01T10:00:05Z", Phase.Queued);
         cached.addAll(List.of(older, younger));
 
-        assertThat(admission.hold(younger)).isFalse();
-        assertThat(admission.hold(older)).isTrue();
+        assertThat(hold(admission, younger)).isFalse();
+        assertThat(hold(admission, older)).isTrue();
     }
 
     @Test
