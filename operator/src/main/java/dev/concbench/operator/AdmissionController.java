@@ -172,15 +172,18 @@ public class AdmissionController {
         if (version >= 0 && version < e.resourceVersion) {
             return; // an older copy than one already seen
         }
+        long generation = generation(cb);
+        boolean deleting = cb.getMetadata().getDeletionTimestamp() != null;
         Phase phase = StatusTransitions.phase(cb.getStatus());
-        Long generation = cb.getMetadata().getGeneration();
+        boolean running = phase == Phase.Running;
+        boolean finished = phase.terminal() && cb.getStatus() != null
+                && Objects.equals(cb.getStatus().getObservedGeneration(), cb.getMetadata().getGeneration());
         reclassify(e, () -> {
             e.resourceVersion = Math.max(e.resourceVersion, version);
-            e.generation = generation(cb);
-            e.runningInCache = phase == Phase.Running;
-            e.finishedInCache = phase.terminal() && cb.getStatus() != null
-                    && Objects.equals(cb.getStatus().getObservedGeneration(), generation);
-            e.deleting = cb.getMetadata().getDeletionTimestamp() != null;
+            e.generation = generation;
+            e.runningInCache = running;
+            e.finishedInCache = finished;
+            e.deleting = deleting;
         });
     }
 

@@ -9,7 +9,6 @@ import dev.concbench.domain.Labels;
 import dev.concbench.domain.Lifecycle;
 import dev.concbench.domain.Observation;
 import dev.concbench.domain.RunObservation;
-import dev.concbench.domain.StatusTransitions;
 import dev.concbench.domain.WorkloadCode;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Event;
@@ -94,15 +93,12 @@ final class BenchmarkObserver {
 
     /**
      * What is wrong with a custom workload's ConfigMap (missing, too big, without the entrypoint's module),
-     * looked up while no run is running (before the first, or the next): a GET of the user's ConfigMap, as
-     * the operator caches only its own. Null when nothing is, or when it was not looked up.
+     * looked up when {@link WorkloadCode#toLookUp} says (while no run is running): a GET of the user's
+     * ConfigMap, as the operator caches only its own. Null when nothing is, or when it was not looked up.
      */
     private static String workloadCode(ConcurrencyBenchmark cb, Context<ConcurrencyBenchmark> ctx) {
-        Optional<String> name = WorkloadCode.configMapName(cb.getSpec());
-        ConcurrencyBenchmarkStatus status = cb.getStatus();
-        boolean current = status != null && Objects.equals(status.getObservedGeneration(), cb.getMetadata().getGeneration());
-        if (name.isEmpty() || current && (StatusTransitions.phase(status).terminal()
-                || status.getRuns().stream().anyMatch(r -> r.getState() == RunState.Running))) {
+        Optional<String> name = WorkloadCode.toLookUp(cb);
+        if (name.isEmpty()) {
             return null;
         }
         String namespace = cb.getMetadata().getNamespace();
