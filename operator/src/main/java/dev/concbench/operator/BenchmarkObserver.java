@@ -112,7 +112,7 @@ record BenchmarkObserver(AdmissionController admission, Observation.Settings set
     }
 
     /** The secondary resource of that type and name from the informer caches, or null. */
-    static <R extends HasMetadata> R secondary(Context<ConcurrencyBenchmark> ctx, Class<R> type, String name) {
+    private static <R extends HasMetadata> R secondary(Context<ConcurrencyBenchmark> ctx, Class<R> type, String name) {
         return ctx.getSecondaryResourcesAsStream(type)
                 .filter(r -> name.equals(r.getMetadata().getName()))
                 .findFirst().orElse(null);

@@ -14,6 +14,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 
 import java.time.Clock;
@@ -130,7 +131,8 @@ record DecisionExecutor(OperatorConfig config, AdmissionController admission, Be
 
     /**
      * The kernel pods' NetworkPolicy as the spec says it (spec.network): made when missing, updated when
-     * it says something else, through the informer's cache (the next run finds it there at once).
+     * it says something else, read from and written through the informer's cache (the next run finds it
+     * there at once).
      */
     private Optional<ApiRefusal> ensureNetworkPolicy(ConcurrencyBenchmark cb, Context<ConcurrencyBenchmark> ctx) {
         if (networkPolicyEvents == null) {
@@ -138,7 +140,8 @@ record DecisionExecutor(OperatorConfig config, AdmissionController admission, Be
         }
         KubernetesClient client = ctx.getClient();
         NetworkPolicy desired = KernelNetworkPolicy.desired(cb);
-        NetworkPolicy actual = BenchmarkObserver.secondary(ctx, NetworkPolicy.class, desired.getMetadata().getName());
+        NetworkPolicy actual = networkPolicyEvents.get(ResourceID.fromResource(desired))
+                .filter(np -> Owners.ownedBy(np, cb)).orElse(null);
         if (actual == null) {
             try {
                 networkPolicyEvents.eventFilteringUpdateAndCacheResource(desired, np -> client.resource(np).create());
