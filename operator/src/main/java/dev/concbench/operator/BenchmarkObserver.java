@@ -34,13 +34,25 @@ import java.util.Optional;
  * operator's settings (its runtime catalog and policy) to hold the spec against. Reads only: it changes
  * nothing, claims nothing.
  */
-record BenchmarkObserver(AdmissionController admission, Observation.Settings settings, BaselineWatch baselines,
-                         Clock clock) {
+final class BenchmarkObserver {
+
+    private final AdmissionController admission;
+    private final Observation.Settings settings;
+    private final BaselineWatch baselines;
+    private final Clock clock;
+
+    BenchmarkObserver(AdmissionController admission, Observation.Settings settings, BaselineWatch baselines,
+                      Clock clock) {
+        this.admission = admission;
+        this.settings = settings;
+        this.baselines = baselines;
+        this.clock = clock;
+    }
 
     /**
      * What the informers hold of the benchmark's Jobs and pods, read into the domain's terms, with what the
-     * admission says of it. A run whose Job is missing from the cache is looked up on the API server before
-     * it counts as gone. With a fault only the Jobs are read (the
+     * admission says of it. A run whose Job is missing from the cache is
+     * looked up on the API server before it counts as gone. With a fault only the Jobs are read (the
      * runs' observation may be what failed): the step ends the generation and needs only what to stop.
      */
     Optional<Observation> observe(ConcurrencyBenchmark cb, Context<ConcurrencyBenchmark> ctx, Observation.Fault fault) {

@@ -25,16 +25,38 @@ import java.util.Optional;
  * slot held first, Jobs created and deleted, a common start released, events recorded), then writes the
  * status when it changed. Decides nothing: a request refused for good comes back as a fault for the next
  * decision.
- *
- * @param podEvents           the pods' informer: the common start's patches go through its cache
- * @param networkPolicyEvents the kernel pods' NetworkPolicies ({@link KernelNetworkPolicy}); null when the
- *                            operator makes none
  */
-record DecisionExecutor(OperatorConfig config, AdmissionController admission, BenchmarkEvents events,
-                        ResultMetrics resultMetrics, CommonStart commonStart, KernelDefaults kernelDefaults,
-                        InformerEventSource<Pod, ConcurrencyBenchmark> podEvents,
-                        InformerEventSource<NetworkPolicy, ConcurrencyBenchmark> networkPolicyEvents,
-                        BaselineWatch baselines, Clock clock) {
+final class DecisionExecutor {
+
+    private final OperatorConfig config;
+    private final AdmissionController admission;
+    private final BenchmarkEvents events;
+    private final ResultMetrics resultMetrics;
+    private final CommonStart commonStart;
+    private final KernelDefaults kernelDefaults;
+    /** The pods' informer: the common start's patches go through its cache. */
+    private final InformerEventSource<Pod, ConcurrencyBenchmark> podEvents;
+    /** The kernel pods' NetworkPolicies ({@link KernelNetworkPolicy}); null when the operator makes none. */
+    private final InformerEventSource<NetworkPolicy, ConcurrencyBenchmark> networkPolicyEvents;
+    private final BaselineWatch baselines;
+    private final Clock clock;
+
+    DecisionExecutor(OperatorConfig config, AdmissionController admission, BenchmarkEvents events,
+                     ResultMetrics resultMetrics, CommonStart commonStart, KernelDefaults kernelDefaults,
+                     InformerEventSource<Pod, ConcurrencyBenchmark> podEvents,
+                     InformerEventSource<NetworkPolicy, ConcurrencyBenchmark> networkPolicyEvents,
+                     BaselineWatch baselines, Clock clock) {
+        this.config = config;
+        this.admission = admission;
+        this.events = events;
+        this.resultMetrics = resultMetrics;
+        this.commonStart = commonStart;
+        this.kernelDefaults = kernelDefaults;
+        this.podEvents = podEvents;
+        this.networkPolicyEvents = networkPolicyEvents;
+        this.baselines = baselines;
+        this.clock = clock;
+    }
 
     /** What came of executing a decision: done, the slot taken meanwhile, or a request refused. */
     record Executed(boolean slotTaken, Observation.Fault refused) {
