@@ -51,8 +51,8 @@ final class BenchmarkObserver {
 
     /**
      * What the informers hold of the benchmark's Jobs and pods, read into the domain's terms, with what the
-     * admission says of it. A run whose Job is missing from the cache is
-     * looked up on the API server before it counts as gone. With a fault only the Jobs are read (the
+     * admission says of it. A run whose Job is missing from the cache is looked up on the API server before
+     * it counts as gone. With a fault only the Jobs are read (the
      * runs' observation may be what failed): the step ends the generation and needs only what to stop.
      */
     Optional<Observation> observe(ConcurrencyBenchmark cb, Context<ConcurrencyBenchmark> ctx, Observation.Fault fault) {
@@ -61,6 +61,7 @@ final class BenchmarkObserver {
         Map<String, RunObservation> runs = new HashMap<>();
         ConcurrencyBenchmarkStatus status = cb.getStatus();
         if (fault == null && status != null && Objects.equals(status.getObservedGeneration(), generation)) {
+            Duration schedulingTimeout = schedulingTimeout(cb);
             for (RunStatus run : status.getRuns()) {
                 if (run.getState() == RunState.Succeeded || run.getState() == RunState.Failed) {
                     continue;
@@ -83,7 +84,7 @@ final class BenchmarkObserver {
                 if (job != null) {
                     runs.put(run.getJobName(), RunObserver.observe(job, podsOf(ctx, run.getJobName()), run.getPods(),
                             ctx.getSecondaryResources(Event.class).stream().toList(), clock.instant(),
-                            schedulingTimeout(cb)));
+                            schedulingTimeout));
                 }
             }
         }
