@@ -58,15 +58,28 @@ public sealed interface Action {
         }
     }
 
-    record RunFinished(String jobName, int index, int runs, boolean succeeded) implements Event {
+    /** Something ended: Normal when it succeeded, a Warning when not; the reason says what, and which. */
+    sealed interface Ended extends Event {
+        boolean succeeded();
+
+        /** What ended, as the reason starts: Run, Benchmark. */
+        String what();
+
         @Override
-        public String type() {
-            return succeeded ? "Normal" : "Warning";
+        default String type() {
+            return succeeded() ? "Normal" : "Warning";
         }
 
         @Override
-        public String reason() {
-            return succeeded ? "RunSucceeded" : "RunFailed";
+        default String reason() {
+            return what() + (succeeded() ? "Succeeded" : "Failed");
+        }
+    }
+
+    record RunFinished(String jobName, int index, int runs, boolean succeeded) implements Ended {
+        @Override
+        public String what() {
+            return "Run";
         }
 
         @Override
@@ -81,15 +94,10 @@ public sealed interface Action {
      * @param specInvalid the validator refused the spec: {@link SpecInvalid} has told it already
      *                    (a spec the API server refused has had no event of its own)
      */
-    record BenchmarkFinished(boolean succeeded, String message, boolean specInvalid) implements Event {
+    record BenchmarkFinished(boolean succeeded, String message, boolean specInvalid) implements Ended {
         @Override
-        public String type() {
-            return succeeded ? "Normal" : "Warning";
-        }
-
-        @Override
-        public String reason() {
-            return succeeded ? "BenchmarkSucceeded" : "BenchmarkFailed";
+        public String what() {
+            return "Benchmark";
         }
     }
 

@@ -66,8 +66,9 @@ public final class Lifecycle {
             BaselineComparison.apply(cb, status, seen.baseline(), now); // the baseline may finish or go later
             return step.decision();
         }
-        if (!seen.settings().notAllowed().isEmpty()) {
-            step.failGeneration(NOT_ALLOWED, String.join("; ", seen.settings().notAllowed()));
+        List<String> notAllowed = seen.settings().notAllowed(step.spec);
+        if (!notAllowed.isEmpty()) {
+            step.failGeneration(NOT_ALLOWED, String.join("; ", notAllowed));
             return step.decision();
         }
         if (seen.workloadCode() != null) {
@@ -134,7 +135,7 @@ public final class Lifecycle {
             this.status = workingCopy(cb.getStatus());
             List<String> invalid = new ArrayList<>(SpecValidator.validate(spec));
             if (invalid.isEmpty()) {
-                invalid.addAll(seen.settings().unavailable());
+                invalid.addAll(seen.settings().unavailable(spec));
             }
             this.errors = List.copyOf(invalid);
             if (!sameGeneration(cb, status)) {
@@ -198,7 +199,7 @@ public final class Lifecycle {
                 }
                 if (observed == null) {
                     actions.add(new CreateJob(planned, run.getJobName(),
-                            seen.settings().images().get(planned.runtimeOf(spec))));
+                            seen.settings().image(spec, planned.runtimeOf(spec))));
                     StatusTransitions.runStarted(status, run, now);
                     actions.add(new RunStarted(run.getJobName(), planned.index(), plan.size()));
                     StatusTransitions.progressing(status, run, generation, now);

@@ -1,6 +1,7 @@
 package dev.concbench.domain;
 
 import dev.concbench.api.v1alpha1.ConcurrencyBenchmark;
+import dev.concbench.api.v1alpha1.ConcurrencyBenchmarkSpec;
 import dev.concbench.api.v1alpha1.Runtime;
 
 import java.time.Instant;
@@ -11,7 +12,7 @@ import java.util.Optional;
 /**
  * What the executor saw before {@link Lifecycle#decide}: facts only, nothing to call back. The
  * benchmark's Jobs, what the Jobs of the current generation's runs say, whether a slot is free for it,
- * what the executor's settings say of its spec, and a request of the previous step the API server
+ * the executor's settings (its runtime catalog and policy), and a request of the previous step the API server
  * refused (or the operator failing on it).
  *
  * @param admission whether the benchmark may run now (it holds a slot, or one is free in its turn)
@@ -19,7 +20,7 @@ import java.util.Optional;
  * @param runs      by Job name, what the Job and pods of a current-generation run say; a run whose
  *                  Job does not exist (confirmed with the API server) has no entry
  * @param baseline  what was found of spec.baseline ({@link BaselineSeen#NOT_LOOKED_UP} by default)
- * @param settings  what the executor's runtime catalog and policy say of the spec
+ * @param settings  the executor's runtime catalog and policy, which the spec is held against
  * @param workloadCode what is wrong with the user's code ({@link WorkloadCode#problem}), null when nothing is
  *                  or it was not looked up (the executor looks before a run starts)
  * @param fault     what stopped the previous step, or null
@@ -79,22 +80,29 @@ public record Observation(Admission admission, List<JobSeen> jobs, Map<String, R
     }
 
     /**
-     * What the executor's settings say of the spec: the image of each runtime it names, and what the
-     * spec asks for that the settings cannot give or do not allow.
+     * The executor's settings, which {@link Lifecycle#decide} holds a spec against: configuration, the same
+     * for every benchmark.
      *
-     * @param images      by runtime, the kernel image its runs use (empty for an executor without images)
-     * @param unavailable why the spec cannot run here (a runtime without an image): invalid, like a spec error
-     * @param notAllowed  what the policy does not allow (an image, a toleration, resources): the benchmark
-     *                    ends NotAllowed
+     * @param catalog the image of each runtime; null for an executor without images (the local runner)
+     * @param policy  what a spec may ask for; null for an executor that allows everything (the local runner)
      */
-    public record Settings(Map<Runtime, String> images, List<String> unavailable, List<String> notAllowed) {
+    public record Settings(RuntimeCatalog catalog, BenchmarkPolicy policy) {
         /** No images, nothing unavailable, everything allowed: the local runner. */
-        public static final Settings NONE = new Settings(Map.of(), List.of(), List.of());
+        public static final Settings NONE = new Settings(null, null);
 
-        public Settings {
-            images = Map.copyOf(images);
-            unavailable = List.copyOf(unavailable);
-            notAllowed = List.copyOf(notAllowed);
+        /** Why the spec cannot run here (a runtime without an image): invalid, like a spec error. */
+        List<String> unavailable(ConcurrencyBenchmarkSpec spec) {
+            return catalog == null ? List.of() : catalog.unavailable(spec);
+        }
+
+        /** What the policy does not allow (an image, a toleration, resources): the benchmark ends NotAllowed. */
+        List<String> notAllowed(ConcurrencyBenchmarkSpec spec) {
+            return policy == null ? List.of() : policy.refusals(spec);
+        }
+
+        /** The kernel image of {@code runtime}'s runs, null without one. */
+        String image(ConcurrencyBenchmarkSpec spec, Runtime runtime) {
+            return catalog == null ? null : catalog.image(spec, runtime).orElse(null);
         }
     }
 

@@ -1,10 +1,14 @@
 package dev.concbench.domain;
 
+import dev.concbench.api.v1alpha1.ConcurrencyBenchmark;
 import dev.concbench.api.v1alpha1.ConcurrencyBenchmarkSpec;
+import dev.concbench.api.v1alpha1.ConcurrencyBenchmarkStatus;
 import dev.concbench.api.v1alpha1.CustomWorkloadSpec;
+import dev.concbench.api.v1alpha1.RunState;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.TreeSet;
 
@@ -28,6 +32,22 @@ public final class WorkloadCode {
         CustomWorkloadSpec custom = spec == null || spec.getWorkload() == null ? null : spec.getWorkload().getCustom();
         return custom == null || custom.getEntrypoint() == null ? Optional.empty()
                 : Optional.ofNullable(custom.getConfigMap());
+    }
+
+    /**
+     * The ConfigMap of the benchmark's code to look at now: while no run of the current generation is running
+     * (before the first, or the next) and the generation has not ended; empty otherwise, or when the spec
+     * names none. A run's pods mount it as it is when they start: only then can it spoil the run.
+     */
+    public static Optional<String> toLookUp(ConcurrencyBenchmark cb) {
+        ConcurrencyBenchmarkStatus status = cb.getStatus();
+        boolean current = status != null
+                && Objects.equals(status.getObservedGeneration(), cb.getMetadata().getGeneration());
+        if (current && (StatusTransitions.phase(status).terminal()
+                || status.getRuns().stream().anyMatch(r -> r.getState() == RunState.Running))) {
+            return Optional.empty();
+        }
+        return configMapName(cb.getSpec());
     }
 
     /**

@@ -1,5 +1,6 @@
 package dev.concbench.domain;
 
+import dev.concbench.api.v1alpha1.ConcurrencyBenchmark;
 import dev.concbench.api.v1alpha1.ConcurrencyBenchmarkSpec;
 import dev.concbench.api.v1alpha1.ConcurrencyBenchmarkStatus;
 import dev.concbench.api.v1alpha1.CustomWorkloadSpec;
@@ -263,5 +264,27 @@ class CustomWorkloadTest {
         assertThat(WorkloadCode.problem(spec, "namespace b", Map.of(), Map.of("records.py", "eA=="))).isEmpty();
         assertThat(WorkloadCode.problem(custom("records:work", null, "x = 1\n"), "namespace b", null, null)).isEmpty();
         assertThat(WorkloadCode.configMapName(custom("records:work", null, "x = 1\n"))).isEmpty();
+    }
+
+    @Test
+    void theCodeIsLookedAtOnlyWhileNoRunOfTheCurrentGenerationRunsNorHasItEnded() {
+        ConcurrencyBenchmark cb = new ConcurrencyBenchmark("b", "records", custom("records:work", "records-code", null));
+        cb.getMetadata().setGeneration(2L);
+        assertThat(WorkloadCode.toLookUp(cb)).as("before the first step").contains("records-code");
+
+        ConcurrencyBenchmarkStatus status = new ConcurrencyBenchmarkStatus();
+        RunStatus running = new RunStatus();
+        running.setState(RunState.Running);
+        status.getRuns().add(running);
+        status.setObservedGeneration(1L);
+        cb.setStatus(status);
+        assertThat(WorkloadCode.toLookUp(cb)).as("the running run is an older generation's").contains("records-code");
+
+        status.setObservedGeneration(2L);
+        assertThat(WorkloadCode.toLookUp(cb)).as("a run is running").isEmpty();
+        running.setState(RunState.Succeeded);
+        assertThat(WorkloadCode.toLookUp(cb)).as("between two runs").contains("records-code");
+        StatusTransitions.finish(status, true, "AllRunsSucceeded", "", 2L, java.time.Instant.EPOCH);
+        assertThat(WorkloadCode.toLookUp(cb)).as("ended").isEmpty();
     }
 }

@@ -333,22 +333,27 @@ class LifecycleTest {
         assertThat(decision.status().getRuns().get(0).getStartTime()).isEqualTo("2025-03-01T09:59:30Z");
     }
 
-    private static Observation withSettings(Observation seen, List<String> unavailable, List<String> notAllowed) {
-        return new Observation(seen.admission(), seen.jobs(), seen.runs(), seen.baseline(),
-                new Observation.Settings(Map.of(Runtime.JAVA, "kernel:1"), unavailable, notAllowed), null, seen.fault());
+    /** The operator's settings: java has an image, pypy-3.11 none; the policy allows no spec.image. */
+    private static final Observation.Settings OPERATOR = new Observation.Settings(
+            new RuntimeCatalog("py:1", "kernel:1", Map.of()),
+            new BenchmarkPolicy(false, List.of(), BenchmarkPolicy.Tolerations.ANY, List.of(), Map.of(), Map.of()));
+
+    private static Observation withSettings(Observation seen) {
+        return new Observation(seen.admission(), seen.jobs(), seen.runs(), seen.baseline(), OPERATOR, null,
+                seen.fault());
     }
 
     @Test
     void whatTheExecutorCannotRunIsAnInvalidSpecBeforeAnySlot() {
-        ConcurrencyBenchmarkSpec java = spec(Runtime.JAVA, null);
-        Decision decision = Lifecycle.decide(cb(java, 1, null),
-                withSettings(seen(true), List.of("runtime java has no image here"), List.of()), T0);
+        ConcurrencyBenchmarkSpec pypy = spec(Runtime.PYPY_3_11, null);
+        Decision decision = Lifecycle.decide(cb(pypy, 1, null), withSettings(seen(true)), T0);
 
         assertThat(decision.status().getPhase()).isEqualTo(Phase.Failed);
         assertThat(decision.status().getRuns()).isEmpty();
         assertThat(Conditions.find(decision.status().getConditions(), Conditions.VALID).orElseThrow())
                 .satisfies(c -> assertThat(List.of(c.getStatus(), c.getReason(), c.getMessage()))
-                        .containsExactly("False", "InvalidSpec", "runtime java has no image here"));
+                        .containsExactly("False", "InvalidSpec", "runtime pypy-3.11 has no image in the operator's runtime "
+                                + "catalog (the chart's runtimes values); it has: python, java; or set spec.image"));
         assertThat(decision.actions()).extracting(LifecycleTest::show)
                 .containsExactly("event InvalidSpec", "event BenchmarkFailed");
     }
@@ -356,7 +361,7 @@ class LifecycleTest {
     @Test
     void theRunsTakeTheImagesTheExecutorResolved() {
         ConcurrencyBenchmarkSpec java = spec(Runtime.JAVA, null);
-        Decision decision = Lifecycle.decide(cb(java, 1, null), withSettings(seen(true), List.of(), List.of()), T0);
+        Decision decision = Lifecycle.decide(cb(java, 1, null), withSettings(seen(true)), T0);
         assertThat(decision.actions()).filteredOn(Action.CreateJob.class::isInstance)
                 .singleElement().satisfies(a -> assertThat(((Action.CreateJob) a).image()).isEqualTo("kernel:1"));
     }
@@ -364,8 +369,10 @@ class LifecycleTest {
     @Test
     void whatThePolicyDoesNotAllowEndsTheGenerationNotAllowedStoppingItsJobs() {
         ConcurrencyBenchmarkSpec java = spec(Runtime.JAVA, null);
-        Decision decision = Lifecycle.decide(cb(java, 1, started(java)), withSettings(seen(true,
-                job("demo-g1-r0", 1, false)), List.of(), List.of("spec.image is not allowed")), T1);
+        ConcurrencyBenchmarkStatus started = started(java);
+        java.setImage("mine/kernel:1");
+        Decision decision = Lifecycle.decide(cb(java, 1, started), withSettings(seen(true,
+                job("demo-g1-r0", 1, false))), T1);
 
         assertThat(decision.status().getPhase()).isEqualTo(Phase.Failed);
         assertThat(Conditions.find(decision.status().getConditions(), Conditions.FAILED).orElseThrow().getReason())

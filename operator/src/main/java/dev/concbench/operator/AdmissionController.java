@@ -167,23 +167,24 @@ public class AdmissionController {
         if (deleted.contains(cb.getMetadata().getUid())) {
             return;
         }
-        List<String> before = head();
-        int holdingBefore = holding.size();
         Entry e = entry(cb);
         long version = resourceVersion(cb);
         if (version >= 0 && version < e.resourceVersion) {
             return; // an older copy than one already seen
         }
-        e.resourceVersion = Math.max(e.resourceVersion, version);
-        Long generation = cb.getMetadata().getGeneration();
-        e.generation = generation == null ? 0 : generation;
+        long generation = generation(cb);
+        boolean deleting = cb.getMetadata().getDeletionTimestamp() != null;
         Phase phase = StatusTransitions.phase(cb.getStatus());
-        e.runningInCache = phase == Phase.Running;
-        e.finishedInCache = phase.terminal() && cb.getStatus() != null
-                && Objects.equals(cb.getStatus().getObservedGeneration(), generation);
-        e.deleting = cb.getMetadata().getDeletionTimestamp() != null;
-        classify(e);
-        wakeIfChanged(before, holdingBefore);
+        boolean running = phase == Phase.Running;
+        boolean finished = phase.terminal() && cb.getStatus() != null
+                && Objects.equals(cb.getStatus().getObservedGeneration(), cb.getMetadata().getGeneration());
+        reclassify(e, () -> {
+            e.resourceVersion = Math.max(e.resourceVersion, version);
+            e.generation = generation;
+            e.runningInCache = running;
+            e.finishedInCache = finished;
+            e.deleting = deleting;
+        });
     }
 
     /** Deleted: its slot, if it held one, is free, and it leaves the queue. */
@@ -207,34 +208,34 @@ public class AdmissionController {
     public synchronized boolean mayRun(ConcurrencyBenchmark cb) {
         long start = System.nanoTime();
         try {
-            return decide(cb, false);
+            if (!seeded) {
+                seeded = true;
+                cached.get().forEach(this::observe);
+            }
+            String uid = cb.getMetadata().getUid();
+            if (deleted.contains(uid)) {
+                return false; // deleted while this reconcile ran
+            }
+            if (!byUid.containsKey(uid)) {
+                observe(cb); // not indexed yet: its own event is on its way
+            }
+            return admits(byUid.get(uid), generation(cb), false);
         } finally {
             decisions.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
         }
     }
 
     /**
-     * Holds a slot for {@code cb}: keeps the one it has, or claims a free one in its turn. False when it may
-     * not run (another benchmark took the slot since {@link #mayRun} said it was free).
+     * Holds a slot for the benchmark of {@code uid} in its {@code generation}, which {@link #mayRun} let run
+     * in this pass: keeps the slot it has, or claims the free one in its turn. False when it may not run
+     * any more (another benchmark took the slot since, or it was deleted).
      */
-    public synchronized boolean hold(ConcurrencyBenchmark cb) {
-        return decide(cb, true);
+    public synchronized boolean hold(String uid, long generation) {
+        Entry e = deleted.contains(uid) ? null : byUid.get(uid);
+        return e != null && admits(e, generation, true);
     }
 
-    private boolean decide(ConcurrencyBenchmark cb, boolean claim) {
-        if (!seeded) {
-            seeded = true;
-            cached.get().forEach(this::observe);
-        }
-        if (deleted.contains(cb.getMetadata().getUid())) {
-            return false; // deleted while this reconcile ran
-        }
-        Entry e = byUid.get(cb.getMetadata().getUid());
-        if (e == null) {
-            observe(cb); // not indexed yet: its own event is on its way
-            e = byUid.get(cb.getMetadata().getUid());
-        }
-        long generation = cb.getMetadata().getGeneration() == null ? 0 : cb.getMetadata().getGeneration();
+    private boolean admits(Entry e, long generation, boolean claim) {
         if (e.releasedGeneration >= generation) {
             // This generation ended here and a view that still says otherwise is stale (or the terminal
             // write was refused and is being retried): no new claim, but not Queued either.
@@ -257,14 +258,9 @@ public class AdmissionController {
                 return false;
             }
         }
-        if (!claim) {
-            return true;
+        if (claim) {
+            reclassify(e, () -> claimed.add(e.uid));
         }
-        List<String> head = head();
-        int holdingBefore = holding.size();
-        claimed.add(e.uid);
-        classify(e);
-        wakeIfChanged(head, holdingBefore);
         return true;
     }
 
@@ -273,15 +269,13 @@ public class AdmissionController {
         if (deleted.contains(cb.getMetadata().getUid())) {
             return;
         }
-        List<String> before = head();
-        int holdingBefore = holding.size();
         Entry e = entry(cb);
-        long generation = cb.getMetadata().getGeneration() == null ? 0 : cb.getMetadata().getGeneration();
-        e.releasedGeneration = Math.max(e.releasedGeneration, generation);
-        e.generation = Math.max(e.generation, generation);
-        claimed.remove(e.uid);
-        classify(e);
-        wakeIfChanged(before, holdingBefore);
+        long generation = generation(cb);
+        reclassify(e, () -> {
+            e.releasedGeneration = Math.max(e.releasedGeneration, generation);
+            e.generation = Math.max(e.generation, generation);
+            claimed.remove(e.uid);
+        });
     }
 
     /** Benchmarks holding a slot. */
@@ -298,8 +292,14 @@ public class AdmissionController {
         return byUid.computeIfAbsent(cb.getMetadata().getUid(), uid -> new Entry(cb));
     }
 
-    /** Puts the entry where it belongs: holding a slot, waiting for one, or neither (finished, released). */
-    private void classify(Entry e) {
+    /**
+     * Applies {@code change} to the entry, then puts it where it belongs: holding a slot, waiting for one,
+     * or neither (finished, released); wakes whoever may run now.
+     */
+    private void reclassify(Entry e, Runnable change) {
+        List<String> before = head();
+        int holdingBefore = holding.size();
+        change.run();
         boolean holds = claimed.contains(e.uid) || (e.runningInCache && !e.deleting && !e.released());
         boolean waits = !holds && !e.released() && !e.finishedInCache && !e.deleting;
         if (holds) {
@@ -312,6 +312,7 @@ public class AdmissionController {
         } else {
             waiting.remove(e);
         }
+        wakeIfChanged(before, holdingBefore);
     }
 
     /** The waiting benchmarks that would be admitted now (at most the free slots). */
@@ -340,6 +341,10 @@ public class AdmissionController {
             Entry e = byUid.get(uid);
             wakeups.propagateEvent(e.id);
         }
+    }
+
+    private static long generation(ConcurrencyBenchmark cb) {
+        return cb.getMetadata().getGeneration() == null ? 0 : cb.getMetadata().getGeneration();
     }
 
     private static long resourceVersion(ConcurrencyBenchmark cb) {

@@ -5,12 +5,10 @@ import dev.concbench.api.v1alpha1.ConcurrencyBenchmarkSpec;
 import dev.concbench.api.v1alpha1.ConcurrencyBenchmarkStatus;
 import dev.concbench.api.v1alpha1.RunState;
 import dev.concbench.api.v1alpha1.RunStatus;
-import dev.concbench.domain.BenchmarkPolicy;
 import dev.concbench.domain.Labels;
 import dev.concbench.domain.Lifecycle;
 import dev.concbench.domain.Observation;
 import dev.concbench.domain.RunObservation;
-import dev.concbench.domain.StatusTransitions;
 import dev.concbench.domain.WorkloadCode;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Event;
@@ -32,30 +30,29 @@ import java.util.Optional;
 
 /**
  * The reconciler's eyes: what {@link Lifecycle#decide} is told of a benchmark, from the informers'
- * caches (its Jobs, pods and the Job controller's events), the admission, the runtime catalog, the
- * policy and spec.baseline. Reads only: it changes nothing, claims nothing.
+ * caches (its Jobs, pods and the Job controller's events), the admission and spec.baseline, with the
+ * operator's settings (its runtime catalog and policy) to hold the spec against. Reads only: it changes
+ * nothing, claims nothing.
  */
 final class BenchmarkObserver {
 
     private final AdmissionController admission;
-    private final RuntimeCatalog catalog;
-    private final BenchmarkPolicy policy;
+    private final Observation.Settings settings;
     private final BaselineWatch baselines;
     private final Clock clock;
 
-    BenchmarkObserver(AdmissionController admission, RuntimeCatalog catalog, BenchmarkPolicy policy,
-                      BaselineWatch baselines, Clock clock) {
+    BenchmarkObserver(AdmissionController admission, Observation.Settings settings, BaselineWatch baselines,
+                      Clock clock) {
         this.admission = admission;
-        this.catalog = catalog;
-        this.policy = policy;
+        this.settings = settings;
         this.baselines = baselines;
         this.clock = clock;
     }
 
     /**
      * What the informers hold of the benchmark's Jobs and pods, read into the domain's terms, with what the
-     * admission, the runtime catalog and the policy say of it. A run whose Job is missing from the cache is
-     * looked up on the API server before it counts as gone. With a fault only the Jobs are read (the
+     * admission says of it. A run whose Job is missing from the cache is looked up on the API server before
+     * it counts as gone. With a fault only the Jobs are read (the
      * runs' observation may be what failed): the step ends the generation and needs only what to stop.
      */
     Optional<Observation> observe(ConcurrencyBenchmark cb, Context<ConcurrencyBenchmark> ctx, Observation.Fault fault) {
@@ -64,6 +61,7 @@ final class BenchmarkObserver {
         Map<String, RunObservation> runs = new HashMap<>();
         ConcurrencyBenchmarkStatus status = cb.getStatus();
         if (fault == null && status != null && Objects.equals(status.getObservedGeneration(), generation)) {
+            Duration schedulingTimeout = schedulingTimeout(cb);
             for (RunStatus run : status.getRuns()) {
                 if (run.getState() == RunState.Succeeded || run.getState() == RunState.Failed) {
                     continue;
@@ -86,25 +84,22 @@ final class BenchmarkObserver {
                 if (job != null) {
                     runs.put(run.getJobName(), RunObserver.observe(job, podsOf(ctx, run.getJobName()), run.getPods(),
                             ctx.getSecondaryResources(Event.class).stream().toList(), clock.instant(),
-                            schedulingTimeout(cb)));
+                            schedulingTimeout));
                 }
             }
         }
         return Optional.of(new Observation(new Observation.Admission(admission.mayRun(cb), admission.limit()), jobs,
-                runs, baselines.seen(cb), catalog.settings(cb.getSpec(), policy), workloadCode(cb, ctx), fault));
+                runs, baselines.seen(cb), settings, workloadCode(cb, ctx), fault));
     }
 
     /**
      * What is wrong with a custom workload's ConfigMap (missing, too big, without the entrypoint's module),
-     * looked up while no run is running (before the first, or the next): a GET of the user's ConfigMap, as
-     * the operator caches only its own. Null when nothing is, or when it was not looked up.
+     * looked up when {@link WorkloadCode#toLookUp} says (while no run is running): a GET of the user's
+     * ConfigMap, as the operator caches only its own. Null when nothing is, or when it was not looked up.
      */
     private static String workloadCode(ConcurrencyBenchmark cb, Context<ConcurrencyBenchmark> ctx) {
-        Optional<String> name = WorkloadCode.configMapName(cb.getSpec());
-        ConcurrencyBenchmarkStatus status = cb.getStatus();
-        boolean current = status != null && Objects.equals(status.getObservedGeneration(), cb.getMetadata().getGeneration());
-        if (name.isEmpty() || current && (StatusTransitions.phase(status).terminal()
-                || status.getRuns().stream().anyMatch(r -> r.getState() == RunState.Running))) {
+        Optional<String> name = WorkloadCode.toLookUp(cb);
+        if (name.isEmpty()) {
             return null;
         }
         String namespace = cb.getMetadata().getNamespace();
@@ -130,7 +125,7 @@ final class BenchmarkObserver {
     }
 
     /** The secondary resource of that type and name from the informer caches, or null. */
-    static <R extends HasMetadata> R secondary(Context<ConcurrencyBenchmark> ctx, Class<R> type, String name) {
+    private static <R extends HasMetadata> R secondary(Context<ConcurrencyBenchmark> ctx, Class<R> type, String name) {
         return ctx.getSecondaryResourcesAsStream(type)
                 .filter(r -> name.equals(r.getMetadata().getName()))
                 .findFirst().orElse(null);

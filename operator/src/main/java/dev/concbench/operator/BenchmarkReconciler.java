@@ -47,9 +47,9 @@ import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Reconciles a ConcurrencyBenchmark: observe ({@link BenchmarkObserver}: its Jobs and pods, the admission,
- * what the runtime catalog and the policy say of its spec) → decide ({@link Lifecycle}: everything is
- * decided there) → execute ({@link DecisionExecutor}: hold the slot, create and delete Jobs, release a
+ * Reconciles a ConcurrencyBenchmark: observe ({@link BenchmarkObserver}: its Jobs and pods, the admission)
+ * → decide ({@link Lifecycle}: everything is decided there, the images of its runtimes and the policy's
+ * refusals too) → execute ({@link DecisionExecutor}: hold the slot, create and delete Jobs, release a
  * common start, events, the status when it changed). A request the API server refuses for good is a fact
  * of the next decision, not an error path of its own.
  * The kernel ConfigMap of Python benchmarks is a dependent resource ({@link KernelConfigMap}) that
@@ -80,11 +80,17 @@ public class BenchmarkReconciler implements Reconciler<ConcurrencyBenchmark> {
     private static final Logger LOG = Logger.getLogger(BenchmarkReconciler.class);
     private static final String MANAGED = Labels.LABEL_MANAGED_BY + "=" + Labels.MANAGED_BY;
 
-    private final OperatorConfig config;
-    private final AdmissionController admission;
-    private final BenchmarkEvents events;
-    private final ResultMetrics resultMetrics;
-    private final CommonStart commonStart;
+    // Field injection: the reconciler only hands these on, to the event sources, the observer and the executor.
+    @Inject
+    OperatorConfig config;
+    @Inject
+    AdmissionController admission;
+    @Inject
+    BenchmarkEvents events;
+    @Inject
+    ResultMetrics resultMetrics;
+    @Inject
+    CommonStart commonStart;
     static final Duration QUEUED_RECHECK = Duration.ofSeconds(30);
     /** After a 409 or a stale view: at once, from the newer version (a short pause lets the cache catch up). */
     static final Duration AGAIN = Duration.ofMillis(100);
@@ -95,21 +101,10 @@ public class BenchmarkReconciler implements Reconciler<ConcurrencyBenchmark> {
      * (an API server restarted, a failure that exhausted the retries).
      */
     static final long MAX_RECONCILIATION_MINUTES = 3;
-    private final Clock clock;
+    private final Clock clock = Clock.systemUTC();
     /** Set up with the event sources, which both read and write through. */
     private BenchmarkObserver observer;
     private DecisionExecutor executor;
-
-    @Inject
-    public BenchmarkReconciler(OperatorConfig config, AdmissionController admission, BenchmarkEvents events,
-                               ResultMetrics resultMetrics, CommonStart commonStart) {
-        this.config = config;
-        this.admission = admission;
-        this.events = events;
-        this.resultMetrics = resultMetrics;
-        this.commonStart = commonStart;
-        this.clock = Clock.systemUTC();
-    }
 
     @Override
     public List<EventSource<?, ConcurrencyBenchmark>> prepareEventSources(EventSourceContext<ConcurrencyBenchmark> ctx) {
@@ -177,8 +172,8 @@ public class BenchmarkReconciler implements Reconciler<ConcurrencyBenchmark> {
                     .build(), ctx);
             sources.add(networkPolicyEvents);
         }
-        observer = new BenchmarkObserver(admission, RuntimeCatalog.of(config), config.policy().toPolicy(), baselines,
-                clock);
+        observer = new BenchmarkObserver(admission,
+                new Observation.Settings(config.runtimeCatalog(), config.policy().toPolicy()), baselines, clock);
         executor = new DecisionExecutor(config, admission, events, resultMetrics, commonStart,
                 KernelDefaults.parse(config.kernelDefaultResources().orElse("")), pods, networkPolicyEvents, baselines,
                 clock);

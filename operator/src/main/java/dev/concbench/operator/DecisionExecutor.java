@@ -14,6 +14,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 
 import java.time.Clock;
@@ -72,7 +73,7 @@ final class DecisionExecutor {
                      Observation.Fault fault) {
         for (Action action : decision.actions()) {
             if (action instanceof Action.HoldSlot) {
-                if (!admission.hold(cb)) {
+                if (!admission.hold(cb.getMetadata().getUid(), cb.getMetadata().getGeneration())) {
                     return new Executed(true, null);
                 }
                 continue;
@@ -152,7 +153,8 @@ final class DecisionExecutor {
 
     /**
      * The kernel pods' NetworkPolicy as the spec says it (spec.network): made when missing, updated when
-     * it says something else, through the informer's cache (the next run finds it there at once).
+     * it says something else, read from and written through the informer's cache (the next run finds it
+     * there at once).
      */
     private Optional<ApiRefusal> ensureNetworkPolicy(ConcurrencyBenchmark cb, Context<ConcurrencyBenchmark> ctx) {
         if (networkPolicyEvents == null) {
@@ -160,7 +162,8 @@ final class DecisionExecutor {
         }
         KubernetesClient client = ctx.getClient();
         NetworkPolicy desired = KernelNetworkPolicy.desired(cb);
-        NetworkPolicy actual = BenchmarkObserver.secondary(ctx, NetworkPolicy.class, desired.getMetadata().getName());
+        NetworkPolicy actual = networkPolicyEvents.get(ResourceID.fromResource(desired))
+                .filter(np -> Owners.ownedBy(np, cb)).orElse(null);
         if (actual == null) {
             try {
                 networkPolicyEvents.eventFilteringUpdateAndCacheResource(desired, np -> client.resource(np).create());

@@ -14,8 +14,6 @@ import io.fabric8.kubernetes.api.model.Affinity;
 import io.fabric8.kubernetes.api.model.AffinityBuilder;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.EnvVarBuilder;
-import io.fabric8.kubernetes.api.model.OwnerReference;
-import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
 import io.fabric8.kubernetes.api.model.Volume;
 import io.fabric8.kubernetes.api.model.VolumeBuilder;
 import io.fabric8.kubernetes.api.model.VolumeMount;
@@ -104,7 +102,7 @@ public final class JobFactory {
                     .withName(jobName)
                     .withNamespace(cb.getMetadata().getNamespace())
                     .withLabels(labels)
-                    .withOwnerReferences(ownerReference(cb))
+                    .withOwnerReferences(Owners.reference(cb))
                 .endMetadata()
                 .withNewSpec()
                     .withCompletionMode("Indexed")
@@ -173,17 +171,6 @@ public final class JobFactory {
             return null;
         }
         return custom.getConfigMap() != null ? WORKLOAD_DIR : KERNEL_DIR;
-    }
-
-    static OwnerReference ownerReference(ConcurrencyBenchmark cb) {
-        return new OwnerReferenceBuilder()
-                .withApiVersion(cb.getApiVersion())
-                .withKind(cb.getKind())
-                .withName(cb.getMetadata().getName())
-                .withUid(cb.getMetadata().getUid())
-                .withController(true)
-                .withBlockOwnerDeletion(true)
-                .build();
     }
 
     private static List<EnvVar> env() {

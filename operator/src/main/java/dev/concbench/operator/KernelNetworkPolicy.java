@@ -39,7 +39,7 @@ public final class KernelNetworkPolicy {
                     .withName(Names.kernelNetworkPolicyName(name, cb.getMetadata().getUid()))
                     .withNamespace(cb.getMetadata().getNamespace())
                     .withLabels(Labels.ofBenchmark(name))
-                    .withOwnerReferences(JobFactory.ownerReference(cb))
+                    .withOwnerReferences(Owners.reference(cb))
                 .endMetadata()
                 .withNewSpec()
                     .withNewPodSelector().withMatchLabels(Labels.ofBenchmark(name)).endPodSelector()

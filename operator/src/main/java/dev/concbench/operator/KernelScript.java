@@ -89,7 +89,7 @@ public final class KernelScript {
                     .withNamespace(cb.getMetadata().getNamespace())
                     .withLabels(Labels.ofBenchmark(cb.getMetadata().getName()))
                     .withAnnotations(annotations)
-                    .withOwnerReferences(JobFactory.ownerReference(cb))
+                    .withOwnerReferences(Owners.reference(cb))
                 .endMetadata()
                 .withData(data)
                 .build();

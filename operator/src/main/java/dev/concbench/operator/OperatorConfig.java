@@ -1,6 +1,7 @@
 package dev.concbench.operator;
 
 import dev.concbench.domain.BenchmarkPolicy;
+import dev.concbench.domain.RuntimeCatalog;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
@@ -30,6 +31,11 @@ public interface OperatorConfig {
      * runtimes values); python and java use the two images above.
      */
     Optional<String> runtimeImages();
+
+    /** The images above as the domain's runtime catalog. */
+    default RuntimeCatalog runtimeCatalog() {
+        return new RuntimeCatalog(pythonImage(), kernelImage(), pairs(runtimeImages().orElse("")));
+    }
 
     /**
      * Requests and limits of the kernel pods of a benchmark whose spec.resources is not set, as JSON in a

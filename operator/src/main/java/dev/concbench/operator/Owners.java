@@ -3,6 +3,7 @@ package dev.concbench.operator;
 import dev.concbench.api.v1alpha1.ConcurrencyBenchmark;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.OwnerReference;
+import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
 
 import java.util.List;
 import java.util.Objects;
@@ -14,6 +15,18 @@ import java.util.Objects;
 final class Owners {
 
     private Owners() {
+    }
+
+    /** What the operator puts on every object it makes for {@code cb}: the benchmark controls it, by UID. */
+    static OwnerReference reference(ConcurrencyBenchmark cb) {
+        return new OwnerReferenceBuilder()
+                .withApiVersion(cb.getApiVersion())
+                .withKind(cb.getKind())
+                .withName(cb.getMetadata().getName())
+                .withUid(cb.getMetadata().getUid())
+                .withController(true)
+                .withBlockOwnerDeletion(true)
+                .build();
     }
 
     /** {@code object} is controlled by this very benchmark (its UID, not its name). */

@@ -22,7 +22,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Admission as the reconciler drives it: the index hears every version of the benchmarks (the cache's
- * events and the operator's own status writes), the reconciler asks {@code mayRun}, holds with {@code hold} and calls
+ * events and the operator's own status writes), the reconciler asks {@code mayRun}, holds with {@code hold} (by UID, in the same pass) and calls
  * {@code release} once a terminal status is written, and the wake-ups it propagates are recorded.
  */
 class AdmissionControllerUnitTest {
@@ -84,7 +84,29 @@ class AdmissionControllerUnitTest {
     /** {@code cb} alone was woken, and its reconcile now takes the slot. */
     private void assertWokenAndAdmitted(AdmissionController admission, ConcurrencyBenchmark cb) {
         assertThat(woken).containsExactly(ResourceID.fromResource(cb));
-        assertThat(admission.hold(cb)).isTrue();
+        assertThat(hold(admission, cb)).isTrue();
+    }
+
+    /** As a reconcile pass does: asks whether it may run (the observation), then holds the slot (the execution). */
+    private static boolean hold(AdmissionController admission, ConcurrencyBenchmark cb) {
+        return admission.mayRun(cb) && admission.hold(cb.getMetadata().getUid(), cb.getMetadata().getGeneration());
+    }
+
+    /** A pass holds by the UID it observed: not when the slot was taken since, nor once the benchmark is deleted. */
+    @Test
+    void aHoldAfterTheObservationFailsWhenTheSlotWentMeanwhile() {
+        ConcurrencyBenchmark a = cb("a");
+        ConcurrencyBenchmark b = cb("b");
+        AdmissionController admission = admission(1, a, b);
+        assertThat(admission.mayRun(a)).isTrue();
+        seen(admission, withPhase(b, Phase.Running)); // b runs, as another writer's status says
+        assertThat(admission.hold(a.getMetadata().getUid(), 1)).isFalse();
+
+        admission.forget(b);
+        assertThat(admission.mayRun(a)).isTrue();
+        admission.forget(a);
+        assertThat(admission.hold(a.getMetadata().getUid(), 1)).isFalse();
+        assertThat(admission.holding()).isZero();
     }
 
     private static void seen(AdmissionController admission, ConcurrencyBenchmark... cbs) {
@@ -105,7 +127,7 @@ class AdmissionControllerUnitTest {
         assertThat(admission.holding()).isZero();
         assertThat(admission.mayRun(second)).as("the first is ahead of it").isFalse();
 
-        assertThat(admission.hold(first)).isTrue();
+        assertThat(hold(admission, first)).isTrue();
         assertThat(admission.holding()).isEqualTo(1);
         seen(admission, withPhase(first, Phase.Succeeded));
         admission.release(first);
@@ -120,12 +142,12 @@ class AdmissionControllerUnitTest {
         AdmissionController admission = admission(1, older, younger);
 
         // the younger reconciles first: it must not take the slot from the older
-        assertThat(admission.hold(younger)).isFalse();
-        assertThat(admission.hold(older)).isTrue();
-        assertThat(admission.hold(younger)).isFalse();
+        assertThat(hold(admission, younger)).isFalse();
+        assertThat(hold(admission, older)).isTrue();
+        assertThat(hold(admission, younger)).isFalse();
         // admission is sticky for the admitted one, whatever its cached copy says meanwhile
         seen(admission, withPhase(older, Phase.Queued));
-        assertThat(admission.hold(older)).isTrue();
+        assertThat(hold(admission, older)).isTrue();
         assertThat(admission.holding()).isEqualTo(1);
     }
 
@@ -134,9 +156,9 @@ class AdmissionControllerUnitTest {
         ConcurrencyBenchmark older = cb("older");
         ConcurrencyBenchmark younger = withPhase(cb("younger"), Phase.Queued);
         AdmissionController admission = admission(1, older, younger);
-        assertThat(admission.hold(older)).isTrue();
+        assertThat(hold(admission, older)).isTrue();
         seen(admission, withPhase(older, Phase.Running));
-        assertThat(admission.hold(younger)).isFalse();
+        assertThat(hold(admission, younger)).isFalse();
         woken.clear();
 
         ConcurrencyBenchmark done = withPhase(older, Phase.Succeeded);
@@ -155,16 +177,16 @@ class AdmissionControllerUnitTest {
         ConcurrencyBenchmark first = withPhase(cb("first"), Phase.Queued);
         ConcurrencyBenchmark second = withPhase(cb("second"), Phase.Queued);
         AdmissionController admission = admission(1, first, second);
-        assertThat(admission.hold(first)).isTrue();
+        assertThat(hold(admission, first)).isTrue();
 
         admission.release(first);
         // Events of older versions (and of newer ones that still lag behind the release) come later.
         seen(admission, first, withPhase(first, Phase.Queued), withPhase(first, Phase.Running));
 
         assertThat(woken).contains(ResourceID.fromResource(second));
-        assertThat(admission.hold(second)).isTrue();
+        assertThat(hold(admission, second)).isTrue();
         assertThat(admission.holding()).isEqualTo(1);
-        assertThat(admission.hold(first)).as("released: no new claim, but its reconcile may end it again")
+        assertThat(hold(admission, first)).as("released: no new claim, but its reconcile may end it again")
                 .isTrue();
         assertThat(admission.holding()).isEqualTo(1);
     }
@@ -175,18 +197,18 @@ class AdmissionControllerUnitTest {
         ConcurrencyBenchmark running = cb("running");
         ConcurrencyBenchmark x = cb("x");
         AdmissionController admission = admission(1, running, x);
-        assertThat(admission.hold(running)).isTrue();
-        assertThat(admission.hold(x)).isFalse();
+        assertThat(hold(admission, running)).isTrue();
+        assertThat(hold(admission, x)).isFalse();
         seen(admission, withPhase(x, Phase.Queued));
 
         admission.forget(x);
         ConcurrencyBenchmark again = cb("x"); // generation 1, a new UID
         seen(admission, again);
 
-        assertThat(admission.hold(again)).isFalse();
+        assertThat(hold(admission, again)).isFalse();
         assertThat(admission.holding()).isEqualTo(1);
         admission.release(withPhase(running, Phase.Succeeded));
-        assertThat(admission.hold(again)).isTrue();
+        assertThat(hold(admission, again)).isTrue();
     }
 
     /** {@code limit} benchmarks hold every slot; one deleted, the next in line is woken and admitted. */
@@ -200,9 +222,9 @@ class AdmissionControllerUnitTest {
 
         assertThat(admission.limit()).isEqualTo(limit);
         for (int i = 0; i < limit; i++) {
-            assertThat(admission.hold(queue[i])).isTrue();
+            assertThat(hold(admission, queue[i])).isTrue();
         }
-        assertThat(admission.hold(next)).isFalse();
+        assertThat(hold(admission, next)).isFalse();
 
         woken.clear();
         admission.forget(queue[0]);
@@ -218,7 +240,7 @@ class AdmissionControllerUnitTest {
         ConcurrencyBenchmark invalid = cb("invalid");
         ConcurrencyBenchmark valid = cb("valid");
         AdmissionController admission = admission(1, invalid, valid);
-        assertThat(admission.hold(valid)).isFalse();
+        assertThat(hold(admission, valid)).isFalse();
         woken.clear();
 
         admission.observe(withPhase(invalid, Phase.Failed)); // never admitted: nothing to release
@@ -235,9 +257,9 @@ class AdmissionControllerUnitTest {
         woken.clear();
 
         // older, but the slot is taken
-        assertThat(admission.hold(waiting)).isFalse();
-        assertThat(admission.hold(running)).isTrue();
-        assertThat(admission.hold(waiting)).isFalse();
+        assertThat(hold(admission, waiting)).isFalse();
+        assertThat(hold(admission, running)).isTrue();
+        assertThat(hold(admission, waiting)).isFalse();
         assertThat(woken).isEmpty();
     }
 
@@ -251,7 +273,7 @@ class AdmissionControllerUnitTest {
         seen(admission, fresh);
 
         assertThat(admission.waiting()).containsExactly(ResourceID.fromResource(fresh));
-        assertThat(admission.hold(fresh)).isTrue();
+        assertThat(hold(admission, fresh)).isTrue();
     }
 
     @Test
@@ -265,8 +287,8 @@ class AdmissionControllerUnitTest {
         generation2.getMetadata().setResourceVersion(Integer.toString(++versions));
         seen(admission, generation2);
 
-        assertThat(admission.hold(fresh)).isFalse();
-        assertThat(admission.hold(generation2)).isTrue();
+        assertThat(hold(admission, fresh)).isFalse();
+        assertThat(hold(admission, generation2)).isTrue();
     }
 
     @Test
@@ -275,7 +297,7 @@ class AdmissionControllerUnitTest {
         AdmissionController admission = admission(2, a, b);
 
         // c's event has not come yet: it goes after a and b, which fill both slots
-        assertThat(admission.hold(c)).isFalse();
+        assertThat(hold(admission, c)).isFalse();
     }
 
     @Test
@@ -284,10 +306,10 @@ class AdmissionControllerUnitTest {
         AdmissionController admission = admission(2, a, b, c);
 
         // b reconciles before a: a is ahead of it but two slots are free
-        assertThat(admission.hold(b)).isTrue();
+        assertThat(hold(admission, b)).isTrue();
         // c is behind a, which still waits for its reconcile: the last slot is a's
-        assertThat(admission.hold(c)).isFalse();
-        assertThat(admission.hold(a)).isTrue();
+        assertThat(hold(admission, c)).isFalse();
+        assertThat(hold(admission, a)).isTrue();
     }
 
     /** A reconcile under way when its benchmark was deleted must not leave a ghost waiting at the queue's head. */
@@ -297,15 +319,15 @@ class AdmissionControllerUnitTest {
         ConcurrencyBenchmark gone = cb("gone");
         ConcurrencyBenchmark next = cb("next");
         AdmissionController admission = admission(1, running, gone, next);
-        assertThat(admission.hold(running)).isTrue();
+        assertThat(hold(admission, running)).isTrue();
 
         admission.forget(gone);
-        assertThat(admission.hold(gone)).isFalse(); // its last reconcile, after the deletion
+        assertThat(hold(admission, gone)).isFalse(); // its last reconcile, after the deletion
         admission.release(gone);
 
         assertThat(admission.waiting()).containsExactly(ResourceID.fromResource(next));
         admission.release(withPhase(running, Phase.Succeeded));
-        assertThat(admission.hold(next)).isTrue();
+        assertThat(hold(admission, next)).isTrue();
     }
 
     /** Benchmarks the cache held before the index heard of them still count, in their order. */
@@ -316,8 +338,8 @@ class AdmissionControllerUnitTest {
         ConcurrencyBenchmark younger = withPhase(cb("younger"), Phase.Queued);
         cached.addAll(List.of(older, younger));
 
-        assertThat(admission.hold(younger)).isFalse();
-        assertThat(admission.hold(older)).isTrue();
+        assertThat(hold(admission, younger)).isFalse();
+        assertThat(hold(admission, older)).isTrue();
     }
 
     @Test

@@ -15,7 +15,7 @@ import dev.concbench.domain.TestSpecs;
 import dev.concbench.operator.JobFactory;
 import dev.concbench.operator.KernelDefaults;
 import dev.concbench.operator.KernelScript;
-import dev.concbench.operator.RuntimeCatalog;
+import dev.concbench.domain.RuntimeCatalog;
 import dev.concbench.domain.Names;
 import dev.concbench.domain.Labels;
 import io.fabric8.kubernetes.api.model.ConfigMap;

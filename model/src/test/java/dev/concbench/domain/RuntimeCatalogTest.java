@@ -1,11 +1,8 @@
-package dev.concbench.operator.unit;
+package dev.concbench.domain;
 
 import dev.concbench.api.v1alpha1.ConcurrencyBenchmarkSpec;
 import dev.concbench.api.v1alpha1.Runtime;
 import dev.concbench.api.v1alpha1.SweepSpec;
-import dev.concbench.domain.BenchmarkPolicy;
-import dev.concbench.domain.Observation;
-import dev.concbench.operator.RuntimeCatalog;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
@@ -17,8 +14,6 @@ class RuntimeCatalogTest {
 
     private static final RuntimeCatalog CATALOG = new RuntimeCatalog("py:default", "kernel:default",
             Map.of("cpython-3.13", "python:3.13-slim", "cpython-3.13t", "reg/python:3.13t"));
-    private static final BenchmarkPolicy ANYTHING = new BenchmarkPolicy(true, List.of(),
-            BenchmarkPolicy.Tolerations.ANY, List.of(), Map.of(), Map.of());
 
     private static ConcurrencyBenchmarkSpec spec(Runtime runtime) {
         ConcurrencyBenchmarkSpec spec = new ConcurrencyBenchmarkSpec();
@@ -45,13 +40,11 @@ class RuntimeCatalogTest {
         ConcurrencyBenchmarkSpec sweep = spec(Runtime.PYTHON);
         sweep.setSweep(new SweepSpec());
         sweep.getSweep().setRuntimes(List.of(Runtime.PYTHON, Runtime.PYPY_3_11, Runtime.CPYTHON_3_13T));
-        Observation.Settings settings = CATALOG.settings(sweep, ANYTHING);
-        assertThat(settings.images()).containsOnlyKeys(Runtime.PYTHON, Runtime.CPYTHON_3_13T);
-        assertThat(settings.unavailable()).containsExactly("runtime pypy-3.11 has no image in the operator's runtime "
+        assertThat(CATALOG.image(sweep, Runtime.CPYTHON_3_13T)).isPresent();
+        assertThat(CATALOG.image(sweep, Runtime.PYPY_3_11)).isEmpty();
+        assertThat(CATALOG.unavailable(sweep)).containsExactly("runtime pypy-3.11 has no image in the operator's runtime "
                 + "catalog (the chart's runtimes values); it has: python, java, cpython-3.13, cpython-3.13t; or set "
                 + "spec.image");
-        assertThat(settings.notAllowed()).isEmpty();
-        assertThat(CATALOG.settings(null, ANYTHING)).isEqualTo(Observation.Settings.NONE);
     }
 
     @Test

@@ -1,14 +1,10 @@
-package dev.concbench.operator;
+package dev.concbench.domain;
 
 import dev.concbench.api.v1alpha1.ConcurrencyBenchmarkSpec;
 import dev.concbench.api.v1alpha1.Runtime;
-import dev.concbench.domain.BenchmarkPlanner;
-import dev.concbench.domain.BenchmarkPolicy;
-import dev.concbench.domain.Observation;
 
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -17,7 +13,8 @@ import java.util.Optional;
 /**
  * The operator's runtime catalog: the image of every named runtime (concbench.runtime-images,
  * which the chart writes from its {@code runtimes} values), and the default images of
- * {@code python} and {@code java}. A benchmark's {@code image} overrides them all.
+ * {@code python} and {@code java}. A benchmark's {@code image} overrides them all. Configuration,
+ * not an observation: {@link Lifecycle} resolves a benchmark's images from it.
  */
 public final class RuntimeCatalog {
 
@@ -38,31 +35,17 @@ public final class RuntimeCatalog {
         this.images = Collections.unmodifiableMap(ordered);
     }
 
-    static RuntimeCatalog of(OperatorConfig config) {
-        return new RuntimeCatalog(config.pythonImage(), config.kernelImage(),
-                OperatorConfig.pairs(config.runtimeImages().orElse("")));
-    }
-
-    /**
-     * What the catalog and {@code policy} say of {@code spec}: the image of every runtime it runs, why any
-     * cannot run here (no image: the spec is invalid here), and what the policy does not allow.
-     */
-    public Observation.Settings settings(ConcurrencyBenchmarkSpec spec, BenchmarkPolicy policy) {
-        if (spec == null) {
-            return Observation.Settings.NONE;
-        }
-        Map<Runtime, String> found = new EnumMap<>(Runtime.class);
+    /** Why {@code spec} cannot run here: a runtime it runs has no image (the spec is invalid here). */
+    public List<String> unavailable(ConcurrencyBenchmarkSpec spec) {
         List<String> unavailable = new ArrayList<>();
         for (Runtime runtime : BenchmarkPlanner.sweepRuntimes(spec)) {
-            if (runtime != null) { // an unknown runtime is the validator's to report
-                image(spec, runtime).ifPresentOrElse(image -> found.put(runtime, image),
-                        () -> unavailable.add("runtime " + runtime.value() + " has no image in the operator's "
-                                + "runtime catalog (the chart's runtimes values); it has: python, java"
-                                + (images.isEmpty() ? "" : ", " + String.join(", ", images.keySet()))
-                                + "; or set spec.image"));
+            if (runtime != null && image(spec, runtime).isEmpty()) { // an unknown runtime is the validator's
+                unavailable.add("runtime " + runtime.value() + " has no image in the operator's runtime catalog "
+                        + "(the chart's runtimes values); it has: python, java"
+                        + (images.isEmpty() ? "" : ", " + String.join(", ", images.keySet())) + "; or set spec.image");
             }
         }
-        return new Observation.Settings(found, unavailable, policy.refusals(spec));
+        return unavailable;
     }
 
     /** The image of the kernel pods of {@code runtime} (a run's, in a sweep over runtimes); empty when it has none. */
