@@ -90,7 +90,8 @@ class LocalRunnerTest {
 
     @Test
     void runsTheShardsOfAMultiPodRunInParallelAndSumsTheirChecksums() {
-        ConcurrencyBenchmark cb = benchmark("shards", WorkloadType.CPU, 30, 12, 2,
+        // size 200: a pod's row lasts over 10 ms, long enough for CPU times to the millisecond (Contention.MIN_WALL_SECONDS)
+        ConcurrencyBenchmark cb = benchmark("shards", WorkloadType.CPU, 200, 12, 2,
                 List.of(StrategyName.SEQUENTIAL, StrategyName.THREADS));
         List<List<String>> commands = new CopyOnWriteArrayList<>();
         KernelLauncher real = KernelLauncher.forHome(TestPaths.repoRoot());
@@ -108,7 +109,7 @@ class LocalRunnerTest {
         assertThat(commands.get(0)).doesNotContain("--start-at");
         assertThat(commands.get(1)).contains("--shard", "0/2", "--start-at");
         assertThat(commands.get(2)).contains("--shard", "1/2", "--start-at");
-        String expected = Checksums.expected(WorkloadType.CPU, 30, 12).toString();
+        String expected = Checksums.expected(WorkloadType.CPU, 200, 12).toString();
         assertThat(status.getRuns()).allSatisfy(run -> assertThat(run.getChecksum()).isEqualTo(expected));
         assertThat(status.getResults()).extracting(r -> r.getStrategy() + "@" + r.getPods())
                 .containsExactly("sequential@1", "sequential@2", "threads@2");
@@ -117,8 +118,8 @@ class LocalRunnerTest {
             assertThat(r.getCpu()).as(r.getStrategy() + "@" + r.getPods()).isNotNull();
             assertThat(r.getCpu().getObtained()).isNotNegative().isLessThanOrEqualTo(r.getPods() * 2.0 * 1.1 + 0.1);
             if (r.getCpu().getObtained() == 0.0) {
-                // These rows last milliseconds: on a loaded machine one may get under 0.005 CPU (rounded to
-                // 0.00); such a row must be flagged, never read as a measurement.
+                // On a loaded machine a row may get under 0.005 CPU (0.00 once rounded): then it is flagged,
+                // never read as a measurement.
                 assertThat(r.getContended()).as(r.getStrategy() + "@" + r.getPods() + " obtained no CPU")
                         .isTrue();
             }

@@ -43,6 +43,12 @@ public final class Contention {
      * (a parent forking children, a pool's helper threads, a JVM's collector threads).
      */
     public static final double SELF_WAIT_SLACK = 0.1;
+    /**
+     * The least wall time (seconds, per pod, over the measured repetitions) whose CPU figures mean
+     * something: the kernels write CPU times to the millisecond (kernel/CONTRACT.md), off by up to half of
+     * one, so a shorter row's "CPUs obtained" is off by more than 5 % (a 0.3 ms row reads 0.00 or 1.67).
+     */
+    public static final double MIN_WALL_SECONDS = 0.010;
 
     private Contention() {
     }
@@ -115,12 +121,13 @@ public final class Contention {
 
     /**
      * The strategy's CPU figures in a run, and the verdict: null when a pod has no figures (a format-1
-     * kernel) or no wall time.
+     * kernel), or too little wall time for CPU times to the millisecond ({@link #MIN_WALL_SECONDS}).
      *
      * @param cpuBound false for io workloads: they sleep by design and are never judged
      */
     public static RunCpuUsage of(List<Pod> pods, boolean cpuBound) {
-        if (pods.isEmpty() || pods.stream().anyMatch(p -> p.cpu() == null || p.cpu().used() == null || p.wall() <= 0)) {
+        if (pods.isEmpty() || pods.stream().anyMatch(p -> p.cpu() == null || p.cpu().used() == null
+                || p.wall() < MIN_WALL_SECONDS)) {
             return null;
         }
         RunCpuUsage usage = new RunCpuUsage();

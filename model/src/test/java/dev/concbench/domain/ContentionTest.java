@@ -152,4 +152,21 @@ class ContentionTest {
         assertThat(Contention.of(List.of(onTwo(1.0, 0.0, 1, 1, 0.0), new Contention.Pod(1.0, null, 1, 1, 2, 2, null)),
                 true)).isNull();
     }
+
+    /**
+     * A sub-millisecond row: the kernels write CPU times to the millisecond, so 0.3 ms of sequential work
+     * read 0.000 s used, and the row "obtained 0.00 CPUs", not contended (seen in LocalRunnerTest's 2-pod
+     * run on a quiet machine); or 1.67 CPUs of 1. Too short to say: no CPU figures, like a format-1 kernel.
+     */
+    @Test
+    void aRowTooShortForCpuTimesToTheMillisecondHasNoCpuFigures() {
+        assertThat(Contention.of(List.of(pod(0.0003, 0.0, 0.0, 0.0, 0.0, 1, 1, 2, 2, 0.0)), true)).isNull();
+        assertThat(Contention.of(List.of(pod(0.0006, 0.001, 0.0, 0.0, 0.0, 1, 1, 2, 2, 0.0)), true)).isNull();
+        assertThat(Contention.of(List.of(onTwo(1.0, 0.0, 1, 1, 0.0), pod(0.004, 0.004, 0.0, 0.0, 0.0, 1, 1, 2, 2, 0.0)),
+                true)).as("one pod too short").isNull();
+        RunCpuUsage atTheLeast = Contention.of(List.of(pod(Contention.MIN_WALL_SECONDS, 0.010, 0.0, 0.0, 0.0, 1, 1, 2, 2,
+                0.0)), true);
+        assertThat(atTheLeast.getObtained()).isEqualTo(1.0);
+        assertThat(atTheLeast.getContended()).isFalse();
+    }
 }
