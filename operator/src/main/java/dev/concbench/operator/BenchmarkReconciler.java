@@ -80,17 +80,11 @@ public class BenchmarkReconciler implements Reconciler<ConcurrencyBenchmark> {
     private static final Logger LOG = Logger.getLogger(BenchmarkReconciler.class);
     private static final String MANAGED = Labels.LABEL_MANAGED_BY + "=" + Labels.MANAGED_BY;
 
-    // Field injection: the reconciler only hands these on, to the event sources, the observer and the executor.
-    @Inject
-    OperatorConfig config;
-    @Inject
-    AdmissionController admission;
-    @Inject
-    BenchmarkEvents events;
-    @Inject
-    ResultMetrics resultMetrics;
-    @Inject
-    CommonStart commonStart;
+    private final OperatorConfig config;
+    private final AdmissionController admission;
+    private final BenchmarkEvents events;
+    private final ResultMetrics resultMetrics;
+    private final CommonStart commonStart;
     static final Duration QUEUED_RECHECK = Duration.ofSeconds(30);
     /** After a 409 or a stale view: at once, from the newer version (a short pause lets the cache catch up). */
     static final Duration AGAIN = Duration.ofMillis(100);
@@ -101,10 +95,21 @@ public class BenchmarkReconciler implements Reconciler<ConcurrencyBenchmark> {
      * (an API server restarted, a failure that exhausted the retries).
      */
     static final long MAX_RECONCILIATION_MINUTES = 3;
-    private final Clock clock = Clock.systemUTC();
+    private final Clock clock;
     /** Set up with the event sources, which both read and write through. */
     private BenchmarkObserver observer;
     private DecisionExecutor executor;
+
+    @Inject
+    public BenchmarkReconciler(OperatorConfig config, AdmissionController admission, BenchmarkEvents events,
+                               ResultMetrics resultMetrics, CommonStart commonStart) {
+        this.config = config;
+        this.admission = admission;
+        this.events = events;
+        this.resultMetrics = resultMetrics;
+        this.commonStart = commonStart;
+        this.clock = Clock.systemUTC();
+    }
 
     @Override
     public List<EventSource<?, ConcurrencyBenchmark>> prepareEventSources(EventSourceContext<ConcurrencyBenchmark> ctx) {
