@@ -142,7 +142,7 @@ final class BenchmarkObserver {
                 cb.getMetadata().getResourceVersion());
     }
 
-    static Job fetchJob(KubernetesClient client, ConcurrencyBenchmark cb, String name) {
+    private static Job fetchJob(KubernetesClient client, ConcurrencyBenchmark cb, String name) {
         return client.batch().v1().jobs().inNamespace(cb.getMetadata().getNamespace()).withName(name).get();
     }
 

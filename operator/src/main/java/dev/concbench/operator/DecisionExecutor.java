@@ -7,6 +7,7 @@ import dev.concbench.domain.Action;
 import dev.concbench.domain.Decision;
 import dev.concbench.domain.Observation;
 import io.fabric8.kubernetes.api.model.DeletionPropagation;
+import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
@@ -19,6 +20,8 @@ import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEven
 
 import java.time.Clock;
 import java.util.Optional;
+import java.util.function.Consumer;
+import java.util.function.UnaryOperator;
 
 /**
  * The reconciler's hands: executes a {@link Decision} against the API server, in order (the admission
@@ -133,22 +136,9 @@ final class DecisionExecutor {
     }
 
     private Optional<ApiRefusal> createJob(ConcurrencyBenchmark cb, KubernetesClient client, Action.CreateJob create) {
-        try {
-            client.batch().v1().jobs().inNamespace(cb.getMetadata().getNamespace())
-                    .resource(JobFactory.job(cb, create.run(), create.jobName(), create.image(), kernelDefaults))
-                    .create();
-        } catch (KubernetesClientException e) {
-            if (e.getCode() != 409) {
-                throw e;
-            }
-            // Already there: ours when an earlier step created it and its status write was lost; anyone
-            // else's is never adopted (it would be watched as this benchmark's run, forever).
-            Job existing = BenchmarkObserver.fetchJob(client, cb, create.jobName());
-            if (existing != null && !Owners.ownedBy(existing, cb)) {
-                return Optional.of(Owners.nameTaken("Job", existing, cb));
-            }
-        }
-        return Optional.empty();
+        Job job = JobFactory.job(cb, create.run(), create.jobName(), create.image(), kernelDefaults);
+        // Already there and ours: an earlier step created it and its status write was lost.
+        return createOwned(client, cb, job, j -> client.resource(j).create(), ours -> { });
     }
 
     /**
@@ -162,26 +152,47 @@ final class DecisionExecutor {
         }
         KubernetesClient client = ctx.getClient();
         NetworkPolicy desired = KernelNetworkPolicy.desired(cb);
-        NetworkPolicy actual = networkPolicyEvents.get(ResourceID.fromResource(desired))
-                .filter(np -> Owners.ownedBy(np, cb)).orElse(null);
-        if (actual == null) {
-            try {
-                networkPolicyEvents.eventFilteringUpdateAndCacheResource(desired, np -> client.resource(np).create());
-                return Optional.empty();
-            } catch (KubernetesClientException e) {
-                if (e.getCode() != 409) {
-                    throw e;
-                }
-                actual = client.resource(desired).get(); // made by an earlier pass; its event has not come yet
-                if (actual != null && !Owners.ownedBy(actual, cb)) {
-                    return Optional.of(Owners.nameTaken("NetworkPolicy", actual, cb)); // anyone else's: never adopted
-                }
+        Consumer<NetworkPolicy> updateIfChanged = actual -> {
+            if (!KernelNetworkPolicy.matches(actual, desired)) {
+                desired.getMetadata().setResourceVersion(actual.getMetadata().getResourceVersion());
+                networkPolicyEvents.eventFilteringUpdateAndCacheResource(desired, np -> client.resource(np).update());
+            }
+        };
+        Optional<NetworkPolicy> cached = networkPolicyEvents.get(ResourceID.fromResource(desired))
+                .filter(np -> Owners.ownedBy(np, cb));
+        if (cached.isPresent()) {
+            updateIfChanged.accept(cached.get());
+            return Optional.empty();
+        }
+        // Made by an earlier pass when it is there and ours: its event has not come yet.
+        return createOwned(client, cb, desired,
+                np -> networkPolicyEvents.eventFilteringUpdateAndCacheResource(np, p -> client.resource(p).create()),
+                updateIfChanged);
+    }
+
+    /**
+     * Creates {@code desired}, one of the objects the operator makes for {@code cb}. When its name is
+     * taken already, the object holding it is handed to {@code ifOurs} when the benchmark owns it;
+     * anyone else's is never adopted (it would be watched as the benchmark's, forever): NameTaken.
+     */
+    private static <T extends HasMetadata> Optional<ApiRefusal> createOwned(KubernetesClient client,
+            ConcurrencyBenchmark cb, T desired, UnaryOperator<T> create, Consumer<T> ifOurs) {
+        try {
+            create.apply(desired);
+            return Optional.empty();
+        } catch (KubernetesClientException e) {
+            if (e.getCode() != 409) {
+                throw e;
             }
         }
-        if (actual != null && !KernelNetworkPolicy.matches(actual, desired)) {
-            desired.getMetadata().setResourceVersion(actual.getMetadata().getResourceVersion());
-            networkPolicyEvents.eventFilteringUpdateAndCacheResource(desired, np -> client.resource(np).update());
+        T existing = client.resource(desired).get();
+        if (existing == null) {
+            return Optional.empty(); // gone again meanwhile: the next pass makes it
         }
+        if (!Owners.ownedBy(existing, cb)) {
+            return Optional.of(Owners.nameTaken(HasMetadata.getKind(desired.getClass()), existing, cb));
+        }
+        ifOurs.accept(existing);
         return Optional.empty();
     }
 

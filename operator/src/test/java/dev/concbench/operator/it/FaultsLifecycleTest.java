@@ -8,10 +8,12 @@ import dev.concbench.domain.Conditions;
 import dev.concbench.domain.Names;
 import dev.concbench.operator.BenchmarkReconciler;
 import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Status;
 import io.fabric8.kubernetes.api.model.StatusBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.batch.v1.JobBuilder;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyBuilder;
 import io.javaoperatorsdk.operator.Operator;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.kubernetes.client.KubernetesServer;
@@ -19,6 +21,8 @@ import io.quarkus.test.kubernetes.client.KubernetesTestServer;
 import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
 import jakarta.inject.Inject;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.time.Duration;
 import java.util.List;
@@ -136,33 +140,43 @@ class FaultsLifecycleTest extends LifecycleOnMockServer {
     }
 
     /**
-     * Someone else's Job has the name a benchmark's run needs: it is never adopted (it would be watched as
-     * the run, forever, holding the slot). The benchmark fails saying whose it is; that Job is left alone.
+     * Someone else's object has the name a benchmark needs (a run's Job, the kernel pods' NetworkPolicy): it
+     * is never adopted (a Job would be watched as the run, forever, holding the slot; a policy would be
+     * rewritten). The benchmark fails saying whose it is; that object is left alone.
      */
-    @Test
-    void aJobNameSomeoneElseHoldsIsNeverAdopted() {
+    @ParameterizedTest
+    @ValueSource(strings = {"Job", "NetworkPolicy"})
+    void aNameSomeoneElseHoldsIsNeverAdopted(String kind) {
+        String holder = "holder-" + kind.toLowerCase();
+        String taken = "taken-" + kind.toLowerCase();
         ConcurrencyBenchmarkSpec hold = java();
         hold.setImage("registry.test/hold:1");
-        on.create("holder", hold);
-        awaitPhase("holder", Phase.Running, Duration.ofSeconds(60));
-        on.create("taken", java());
-        awaitPhase("taken", Phase.Queued, Duration.ofSeconds(60));
-        String name = Names.jobName("taken", on.uid("taken"), 1, 0);
-        client.batch().v1().jobs().inNamespace(NS).resource(new JobBuilder()
-                .withNewMetadata().withName(name).endMetadata()
-                .withNewSpec().withNewTemplate().withNewSpec().withRestartPolicy("Never")
-                .addNewContainer().withName("other").withImage("registry.test/unpullable:1").endContainer()
-                .endSpec().endTemplate().endSpec().build()).create();
+        on.create(holder, hold);
+        awaitPhase(holder, Phase.Running, Duration.ofSeconds(60));
+        on.create(taken, java());
+        awaitPhase(taken, Phase.Queued, Duration.ofSeconds(60));
+        HasMetadata foreign = kind.equals("Job")
+                ? new JobBuilder().withNewMetadata().withName(Names.jobName(taken, on.uid(taken), 1, 0))
+                        .withNamespace(NS).endMetadata()
+                        .withNewSpec().withNewTemplate().withNewSpec().withRestartPolicy("Never")
+                        .addNewContainer().withName("other").withImage("registry.test/unpullable:1").endContainer()
+                        .endSpec().endTemplate().endSpec().build()
+                : new NetworkPolicyBuilder().withNewMetadata()
+                        .withName(Names.kernelNetworkPolicyName(taken, on.uid(taken))).withNamespace(NS).endMetadata()
+                        .withNewSpec().withNewPodSelector().endPodSelector().withPolicyTypes("Ingress").endSpec().build();
+        String version = client.resource(foreign).create().getMetadata().getResourceVersion();
 
         on.cluster.release();
-        ConcurrencyBenchmarkStatus failed = awaitPhase("taken", Phase.Failed, Duration.ofSeconds(60));
+        ConcurrencyBenchmarkStatus failed = awaitPhase(taken, Phase.Failed, Duration.ofSeconds(60));
         Condition reason = condition(failed, Conditions.FAILED).orElseThrow();
         assertThat(reason.getReason()).isEqualTo("NameTaken");
-        assertThat(reason.getMessage()).contains("Job " + name, "is not this benchmark's", "it has no owner");
-        Job foreign = client.batch().v1().jobs().inNamespace(NS).withName(name).get();
-        assertThat(foreign).as("someone else's Job is left alone").isNotNull();
-        assertThat(foreign.getMetadata().getOwnerReferences()).isNullOrEmpty();
-        client.batch().v1().jobs().inNamespace(NS).withName(name).delete();
+        assertThat(reason.getMessage()).contains(kind + " " + foreign.getMetadata().getName(),
+                "is not this benchmark's", "it has no owner");
+        HasMetadata left = client.resource(foreign).get();
+        assertThat(left).as("someone else's %s is left alone", kind).isNotNull();
+        assertThat(left.getMetadata().getOwnerReferences()).isNullOrEmpty();
+        assertThat(left.getMetadata().getResourceVersion()).as("never written").isEqualTo(version);
+        client.resource(foreign).delete();
     }
 
     /**
