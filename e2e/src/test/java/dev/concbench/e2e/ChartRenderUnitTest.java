@@ -58,6 +58,20 @@ class ChartRenderUnitTest {
                 "kernel.defaultResources.limits.cpu 5 exceeds policy.maxResources.limits.cpu 4");
     }
 
+    /** policy.maxResources (or one kind of it) null caps nothing: no admission rule, and the operator told "none". */
+    @Test
+    void maxResourcesSetToNullCapsNothing() {
+        CommandResult none = template("--set", "policy.maxResources=null", "--set", "kernel.defaultResources.limits.cpu=64");
+        assertThat(none.exit()).as(none.all()).isZero();
+        assertThat(none.out()).doesNotContain("exceeds the maximum")
+                .containsPattern("CONCBENCH_POLICY_MAX_REQUESTS\\s+value: \"none\"")
+                .containsPattern("CONCBENCH_POLICY_MAX_LIMITS\\s+value: \"none\"");
+        CommandResult noLimits = template("--set", "policy.maxResources.limits=null");
+        assertThat(noLimits.exit()).as(noLimits.all()).isZero();
+        assertThat(noLimits.out()).contains("exceeds the maximum of 4 per pod (chart value policy.maxResources.requests.cpu)")
+                .doesNotContain("chart value policy.maxResources.limits");
+    }
+
     private static void assertRefused(CommandResult rendered, String message) {
         assertThat(rendered.exit()).as(rendered.all()).isNotZero();
         assertThat(rendered.all()).contains(message).contains("lower the default or raise the maximum");

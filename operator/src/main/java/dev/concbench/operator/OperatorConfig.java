@@ -73,11 +73,14 @@ public interface OperatorConfig {
         /** With keyed: the taint keys a toleration may name (comma-separated); none: any. */
         Optional<List<String>> allowedTolerationKeys();
 
-        /** The largest request per kernel pod: {@code name=quantity,...}, as the chart writes it. */
+        /**
+         * The largest request per kernel pod: {@code name=quantity,...}, as the chart writes it; {@code none}:
+         * no maximum (an empty value would be no value at all, and the operator would not start).
+         */
         @WithDefault("cpu=4,memory=8Gi")
         String maxRequests();
 
-        /** The largest limit per kernel pod: {@code name=quantity,...}. */
+        /** The largest limit per kernel pod: {@code name=quantity,...}; {@code none}: no maximum. */
         @WithDefault("cpu=4,memory=8Gi")
         String maxLimits();
 
