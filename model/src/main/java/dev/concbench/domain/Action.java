@@ -33,23 +33,50 @@ public sealed interface Action {
      * reason and message are what the Event says, on the cluster and on the local runner's output.
      */
     sealed interface Event extends Action {
-        /** Normal or Warning. */
-        String type();
-
-        String reason();
+        /** Which event this is; it fixes the reason and the type. */
+        Kind kind();
 
         String message();
+
+        default String reason() {
+            return kind().name();
+        }
+
+        /** Normal or Warning. */
+        default String type() {
+            return kind().type.name();
+        }
+
+        /**
+         * Each kind of event: its name is the Event's reason (one CamelCase word; e2e tests and docs read
+         * it), with its type.
+         */
+        enum Kind {
+            RunStarted(Type.Normal),
+            RunSucceeded(Type.Normal),
+            RunFailed(Type.Warning),
+            BenchmarkSucceeded(Type.Normal),
+            BenchmarkFailed(Type.Warning),
+            InvalidSpec(Type.Warning),
+            SpecChanged(Type.Normal),
+            Queued(Type.Normal),
+            Contended(Type.Warning);
+
+            private final Type type;
+
+            Kind(Type type) {
+                this.type = type;
+            }
+        }
+
+        /** An Event's type. */
+        enum Type { Normal, Warning }
     }
 
     record RunStarted(String jobName, int index, int runs) implements Event {
         @Override
-        public String type() {
-            return "Normal";
-        }
-
-        @Override
-        public String reason() {
-            return "RunStarted";
+        public Kind kind() {
+            return Kind.RunStarted;
         }
 
         @Override
@@ -58,28 +85,10 @@ public sealed interface Action {
         }
     }
 
-    /** Something ended: Normal when it succeeded, a Warning when not; the reason says what, and which. */
-    sealed interface Ended extends Event {
-        boolean succeeded();
-
-        /** What ended, as the reason starts: Run, Benchmark. */
-        String what();
-
+    record RunFinished(String jobName, int index, int runs, boolean succeeded) implements Event {
         @Override
-        default String type() {
-            return succeeded() ? "Normal" : "Warning";
-        }
-
-        @Override
-        default String reason() {
-            return what() + (succeeded() ? "Succeeded" : "Failed");
-        }
-    }
-
-    record RunFinished(String jobName, int index, int runs, boolean succeeded) implements Ended {
-        @Override
-        public String what() {
-            return "Run";
+        public Kind kind() {
+            return succeeded ? Kind.RunSucceeded : Kind.RunFailed;
         }
 
         @Override
@@ -94,35 +103,25 @@ public sealed interface Action {
      * @param specInvalid the validator refused the spec: {@link SpecInvalid} has told it already
      *                    (a spec the API server refused has had no event of its own)
      */
-    record BenchmarkFinished(boolean succeeded, String message, boolean specInvalid) implements Ended {
+    record BenchmarkFinished(boolean succeeded, String message, boolean specInvalid) implements Event {
         @Override
-        public String what() {
-            return "Benchmark";
+        public Kind kind() {
+            return succeeded ? Kind.BenchmarkSucceeded : Kind.BenchmarkFailed;
         }
     }
 
     record SpecInvalid(String message) implements Event {
         @Override
-        public String type() {
-            return "Warning";
-        }
-
-        @Override
-        public String reason() {
-            return "InvalidSpec";
+        public Kind kind() {
+            return Kind.InvalidSpec;
         }
     }
 
     /** A spec change stopped the previous generation's running Jobs. */
     record SpecChanged(Long previousGeneration, long generation, List<String> stoppedJobs) implements Event {
         @Override
-        public String type() {
-            return "Normal";
-        }
-
-        @Override
-        public String reason() {
-            return "SpecChanged";
+        public Kind kind() {
+            return Kind.SpecChanged;
         }
 
         @Override
@@ -136,26 +135,16 @@ public sealed interface Action {
     /** No slot is free for the benchmark: it waits in the queue (its phase is Queued). */
     record WaitingForSlot(String message) implements Event {
         @Override
-        public String type() {
-            return "Normal";
-        }
-
-        @Override
-        public String reason() {
-            return "Queued";
+        public Kind kind() {
+            return Kind.Queued;
         }
     }
 
     /** The benchmark succeeded, but a row its conclusion rests on was contended: inconclusive, and why. */
     record Contended(String message) implements Event {
         @Override
-        public String type() {
-            return "Warning";
-        }
-
-        @Override
-        public String reason() {
-            return "Contended";
+        public Kind kind() {
+            return Kind.Contended;
         }
     }
 }
