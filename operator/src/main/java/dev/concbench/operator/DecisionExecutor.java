@@ -187,7 +187,7 @@ final class DecisionExecutor {
         }
         T existing = client.resource(desired).get();
         if (existing == null) {
-            return Optional.empty(); // gone again meanwhile: the next pass makes it
+            return Optional.empty(); // deleted between the two requests: nobody's to adopt or refuse
         }
         if (!Owners.ownedBy(existing, cb)) {
             return Optional.of(Owners.nameTaken(HasMetadata.getKind(desired.getClass()), existing, cb));
