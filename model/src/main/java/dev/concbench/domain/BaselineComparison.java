@@ -83,7 +83,7 @@ public final class BaselineComparison {
         ConcurrencyBenchmarkStatus status = baseline.getStatus();
         Phase phase = StatusTransitions.phase(status);
         Long generation = baseline.getMetadata().getGeneration();
-        boolean current = status != null && Objects.equals(status.getObservedGeneration(), generation);
+        boolean current = StatusTransitions.ofCurrentGeneration(baseline, status);
         if (phase == Phase.Failed && current) {
             String why = Conditions.find(status.getConditions(), Conditions.FAILED).map(Condition::getReason)
                     .orElse("Failed");

@@ -107,10 +107,6 @@ public final class Lifecycle {
                 : MAPPER.convertValue(status, ConcurrencyBenchmarkStatus.class);
     }
 
-    private static boolean sameGeneration(ConcurrencyBenchmark cb, ConcurrencyBenchmarkStatus status) {
-        return Objects.equals(status.getObservedGeneration(), cb.getMetadata().getGeneration());
-    }
-
     /** One step's working state: the status being built and the actions so far. */
     private static final class Step {
         final ConcurrencyBenchmark cb;
@@ -138,7 +134,7 @@ public final class Lifecycle {
                 invalid.addAll(seen.settings().unavailable(spec));
             }
             this.errors = List.copyOf(invalid);
-            if (!sameGeneration(cb, status)) {
+            if (!StatusTransitions.ofCurrentGeneration(cb, status)) {
                 startGeneration(errors.isEmpty() ? BenchmarkPlanner.plan(spec) : List.of());
             }
         }
@@ -283,7 +279,7 @@ public final class Lifecycle {
 
         /** The status this step started from was in {@code phase}, for the current generation. */
         boolean was(Phase phase) {
-            return before != null && sameGeneration(cb, before) && StatusTransitions.phase(before) == phase;
+            return StatusTransitions.ofCurrentGeneration(cb, before) && StatusTransitions.phase(before) == phase;
         }
     }
 }

@@ -1,5 +1,6 @@
 package dev.concbench.domain;
 
+import dev.concbench.api.v1alpha1.ConcurrencyBenchmark;
 import dev.concbench.api.v1alpha1.ConcurrencyBenchmarkStatus;
 import dev.concbench.api.v1alpha1.Phase;
 import dev.concbench.api.v1alpha1.RunState;
@@ -10,6 +11,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Objects;
 import java.util.function.IntFunction;
 
 /**
@@ -120,6 +122,14 @@ public final class StatusTransitions {
     public static void admitted(ConcurrencyBenchmarkStatus status, long generation, Instant now) {
         Conditions.set(status.getConditions(), Conditions.ADMITTED, true, "SlotAvailable", "admitted: runs may start",
                 generation, now);
+    }
+
+    /**
+     * {@code status} speaks of {@code cb}'s current generation (its observedGeneration is the benchmark's
+     * generation): what it says of runs and results is about the spec as it is now. False without a status.
+     */
+    public static boolean ofCurrentGeneration(ConcurrencyBenchmark cb, ConcurrencyBenchmarkStatus status) {
+        return status != null && Objects.equals(status.getObservedGeneration(), cb.getMetadata().getGeneration());
     }
 
     /** The phase {@code status}'s conditions say ({@link #phase(List)}); Pending when there is no status yet. */

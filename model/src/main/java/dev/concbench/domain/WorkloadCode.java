@@ -8,7 +8,6 @@ import dev.concbench.api.v1alpha1.RunState;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Optional;
 import java.util.TreeSet;
 
@@ -41,9 +40,7 @@ public final class WorkloadCode {
      */
     public static Optional<String> toLookUp(ConcurrencyBenchmark cb) {
         ConcurrencyBenchmarkStatus status = cb.getStatus();
-        boolean current = status != null
-                && Objects.equals(status.getObservedGeneration(), cb.getMetadata().getGeneration());
-        if (current && (StatusTransitions.phase(status).terminal()
+        if (StatusTransitions.ofCurrentGeneration(cb, status) && (StatusTransitions.phase(status).terminal()
                 || status.getRuns().stream().anyMatch(r -> r.getState() == RunState.Running))) {
             return Optional.empty();
         }

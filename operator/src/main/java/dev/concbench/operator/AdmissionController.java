@@ -19,7 +19,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.NavigableSet;
-import java.util.Objects;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
@@ -176,8 +175,7 @@ public class AdmissionController {
         boolean deleting = cb.getMetadata().getDeletionTimestamp() != null;
         Phase phase = StatusTransitions.phase(cb.getStatus());
         boolean running = phase == Phase.Running;
-        boolean finished = phase.terminal() && cb.getStatus() != null
-                && Objects.equals(cb.getStatus().getObservedGeneration(), cb.getMetadata().getGeneration());
+        boolean finished = phase.terminal() && StatusTransitions.ofCurrentGeneration(cb, cb.getStatus());
         reclassify(e, () -> {
             e.resourceVersion = Math.max(e.resourceVersion, version);
             e.generation = generation;

@@ -9,6 +9,7 @@ import dev.concbench.domain.Labels;
 import dev.concbench.domain.Lifecycle;
 import dev.concbench.domain.Observation;
 import dev.concbench.domain.RunObservation;
+import dev.concbench.domain.StatusTransitions;
 import dev.concbench.domain.WorkloadCode;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Event;
@@ -56,11 +57,10 @@ final class BenchmarkObserver {
      * runs' observation may be what failed): the step ends the generation and needs only what to stop.
      */
     Optional<Observation> observe(ConcurrencyBenchmark cb, Context<ConcurrencyBenchmark> ctx, Observation.Fault fault) {
-        long generation = cb.getMetadata().getGeneration();
         List<Observation.JobSeen> jobs = new ArrayList<>(jobsSeen(ctx, cb));
         Map<String, RunObservation> runs = new HashMap<>();
         ConcurrencyBenchmarkStatus status = cb.getStatus();
-        if (fault == null && status != null && Objects.equals(status.getObservedGeneration(), generation)) {
+        if (fault == null && StatusTransitions.ofCurrentGeneration(cb, status)) {
             Duration schedulingTimeout = schedulingTimeout(cb);
             for (RunStatus run : status.getRuns()) {
                 if (run.getState() == RunState.Succeeded || run.getState() == RunState.Failed) {
